@@ -1,0 +1,30 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { AppError } from '../../src/errors.js';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * `Authorization: Bearer <key>` against API_KEYS. Keys are compared as SHA-256 digests in
+ * constant time, so neither their content nor their length leaks through timing.
+ * The key's name is kept as `res.locals.apiKeyName`: it is the "who" of the order history.
+ */
+export function requireApiKey(keys: readonly { name: string; key: string }[]): RequestHandler {
+  const known = keys.map((k) => ({ name: k.name, digest: digest(k.key) }));
+  return (req, res, next) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+    if (!match?.[1]) {
+      next(new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>".'));
+      return;
+    }
+    const presented = digest(match[1]);
+    let name: string | undefined;
+    for (const k of known) if (timingSafeEqual(k.digest, presented)) name = k.name;
+    if (!name) {
+      next(new AppError('unauthorized', 'Unknown API key.'));
+      return;
+    }
+    res.locals.apiKeyName = name;
+    next();
+  };
+}

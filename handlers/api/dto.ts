@@ -1,0 +1,64 @@
+import type { Order } from '../../models/order.js';
+import type { Product } from '../../models/product.js';
+import { allowedActions } from '../../src/orders/lifecycle.js';
+
+/** What the API shows of a product: never the reservation ledger. */
+export function productDto(p: Product, currency: string) {
+  return {
+    sku: p.sku,
+    name: p.name,
+    price: p.price,
+    currency,
+    onHand: p.onHand,
+    reserved: p.reserved,
+    available: p.available,
+    lowStockThreshold: p.lowStockThreshold,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  };
+}
+
+export function orderDto(o: Order) {
+  return {
+    number: o.number,
+    status: o.status,
+    channel: o.channel,
+    externalId: o.externalId ?? null,
+    customer: {
+      name: o.customer.name,
+      phone: o.customer.phone,
+      email: o.customer.email ?? null,
+      language: o.customer.language ?? null,
+    },
+    items: o.items.map((i) => ({
+      sku: i.sku,
+      name: i.name,
+      quantity: i.quantity,
+      unitPrice: i.unitPrice,
+      lineTotal: i.lineTotal,
+    })),
+    total: o.total,
+    currency: o.currency,
+    shippingAddress: o.shippingAddress ?? null,
+    notes: o.notes ?? null,
+    shipment: o.shipment?.carrier
+      ? { carrier: o.shipment.carrier, trackingNumber: o.shipment.trackingNumber, shippedAt: o.shipment.shippedAt }
+      : null,
+    invoice: o.invoice?.number
+      ? { number: o.invoice.number, issuedAt: o.invoice.issuedAt, url: `/api/v1/orders/${o.number}/invoice` }
+      : null,
+    rating: o.rating?.score ? { score: o.rating.score, at: o.rating.at } : null,
+    allowedActions: allowedActions(o.status),
+    history: o.history.map((h) => ({
+      at: h.at,
+      action: h.action,
+      from: h.from ?? null,
+      to: h.to,
+      by: h.by,
+      channel: h.channel,
+      note: h.note ?? null,
+    })),
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+  };
+}

@@ -1,0 +1,28 @@
+import express, { Router } from 'express';
+import { AppError } from '../../src/errors.js';
+import type { Deps } from '../../src/services.js';
+import { requireApiKey } from './auth.js';
+import { ordersRouter } from './orders.js';
+import { productsRouter } from './products.js';
+
+/** REST API v1: JSON bodies up to 1 MB, API keys, then the resource routers. */
+export function apiRouter(deps: Deps): Router {
+  const router = Router();
+  router.use(requireApiKey(deps.config.apiKeys));
+  router.use(express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }));
+  router.use((req, _res, next) => {
+    // A body was sent but not as JSON: say so rather than report every field missing.
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is(['application/json', 'application/*+json'])) {
+      next(new AppError('validation_error', 'Send the body as JSON with Content-Type: application/json.'));
+      return;
+    }
+    next();
+  });
+  router.use('/products', productsRouter(deps));
+  router.use('/orders', ordersRouter(deps));
+  router.use((req, _res, next) => {
+    next(new AppError('not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`));
+  });
+  return router;
+}

@@ -1,0 +1,81 @@
+import { Router } from 'express';
+import { toE164 } from '../../src/customers/phone.js';
+import { AppError } from '../../src/errors.js';
+import { renderInvoicePdf } from '../../src/invoices/pdf.js';
+import type { Deps } from '../../src/services.js';
+import { orderDto } from './dto.js';
+import { actionBody, decodeCursor, encodeCursor, listOrdersQuery, orderNumberParam, placeOrderBody } from './schemas.js';
+import { validate } from './validate.js';
+
+export function ordersRouter({ orders, invoices, config }: Deps): Router {
+  const router = Router();
+
+  router.post('/', async (req, res) => {
+    const body = validate(placeOrderBody, req.body);
+    const by = res.locals.apiKeyName as string;
+    const { order, created } = await orders.place(body, { by, channel: body.channel });
+    res.status(created ? 201 : 200).json(orderDto(order));
+  });
+
+  router.get('/', async (req, res) => {
+    const query = validate(listOrdersQuery, req.query, 'query');
+    let phone: string | undefined;
+    if (query.phone) {
+      phone = toE164(query.phone, config.defaultCountry);
+      if (!phone) throw new AppError('validation_error', 'Invalid query: phone is not a valid phone number.');
+    }
+    let before: number | undefined;
+    if (query.cursor) {
+      before = decodeCursor(query.cursor);
+      if (before === undefined) throw new AppError('validation_error', 'Invalid query: cursor is not one we gave out.');
+    }
+    const page = await orders.list({ ...query, phone, before, limit: query.limit ?? 20 });
+    res.json({ items: page.items.map(orderDto), next: page.next === null ? null : encodeCursor(page.next) });
+  });
+
+  router.get('/:number', async (req, res) => {
+    const number = validate(orderNumberParam, req.params.number, 'order number');
+    res.json(orderDto(await orders.get(number)));
+  });
+
+  router.post('/:number/actions', async (req, res) => {
+    const number = validate(orderNumberParam, req.params.number, 'order number');
+    const { action, ...input } = validate(actionBody, req.body);
+    const order = await orders.applyAction(number, action, input, { by: res.locals.apiKeyName, channel: 'api' });
+    res.json(orderDto(order));
+  });
+
+  /** JSON by default; the printable PDF with `Accept: application/pdf` or `?format=pdf`. */
+  router.get('/:number/invoice', async (req, res) => {
+    const number = validate(orderNumberParam, req.params.number, 'order number');
+    const format = req.query.format;
+    if (format !== undefined && format !== 'pdf' && format !== 'json') {
+      throw new AppError('validation_error', 'Invalid query: format must be pdf or json.');
+    }
+    const order = await invoices.ensureIssued(await orders.get(number));
+    const invoice = order.invoice as NonNullable<typeof order.invoice>;
+    const wantsPdf = format === 'pdf' || (format === undefined && req.accepts(['json', 'pdf']) === 'pdf');
+    if (wantsPdf) {
+      const pdf = await renderInvoicePdf(order, { businessName: config.businessName, timezone: config.timezone });
+      res
+        .type('application/pdf')
+        .set('Content-Disposition', `inline; filename="invoice-${invoice.number}.pdf"`)
+        .send(pdf);
+      return;
+    }
+    const dto = orderDto(order);
+    res.json({
+      number: invoice.number,
+      issuedAt: invoice.issuedAt,
+      order: order.number,
+      customer: dto.customer,
+      shippingAddress: dto.shippingAddress,
+      items: dto.items,
+      total: order.total,
+      currency: order.currency,
+      pdf: `/api/v1/orders/${order.number}/invoice?format=pdf`,
+    });
+  });
+
+  return router;
+}

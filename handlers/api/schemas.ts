@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { CHANNELS, ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecycle.js';
+
+/**
+ * Request shapes of the REST API. Every object is strict (unknown fields are refused) and every
+ * leaf is a scalar of a known type, so no query operator ({"$gt": …}) can reach the database.
+ */
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+const isCountry = (code: string) => {
+  const name = regionNames.of(code);
+  return name !== undefined && name !== code && name !== 'Unknown Region';
+};
+
+export const skuSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores');
+const text = (max: number) => z.string().trim().min(1).max(max);
+const count = (max: number) => z.number().int().min(0).max(max);
+
+export const createProductBody = z.strictObject({
+  sku: skuSchema,
+  name: text(200),
+  price: count(1_000_000_000),
+  onHand: count(10_000_000),
+  lowStockThreshold: count(10_000_000).optional(),
+});
+
+export const stockBody = z
+  .strictObject({
+    set: count(10_000_000).optional(),
+    add: z.number().int().min(-10_000_000).max(10_000_000).optional(),
+  })
+  .refine((b) => (b.set === undefined) !== (b.add === undefined), {
+    message: 'give exactly one of "set" or "add"',
+  });
+
+export const addressSchema = z.strictObject({
+  line1: text(200),
+  line2: text(200).optional(),
+  city: text(100),
+  region: text(100).optional(),
+  postalCode: text(20),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine((c) => /^[A-Z]{2}$/.test(c) && isCountry(c), 'must be an ISO 3166 alpha-2 country code'),
+});
+
+export const placeOrderBody = z.strictObject({
+  channel: z.enum(CHANNELS),
+  externalId: text(200).optional(),
+  customer: z.strictObject({
+    name: text(200),
+    phone: z.string().trim().min(3).max(32),
+    email: z.email().max(254).optional(),
+    language: z.enum(['en', 'he']).optional(),
+  }),
+  items: z
+    .array(z.strictObject({ sku: skuSchema, quantity: z.number().int().min(1).max(10_000) }))
+    .min(1)
+    .max(100),
+  shippingAddress: addressSchema.optional(),
+  notes: z.string().trim().max(2000).optional(),
+});
+
+export const actionBody = z.strictObject({
+  action: z.enum(ORDER_ACTIONS),
+  note: z.string().trim().max(1000).optional(),
+  carrier: text(100).optional(),
+  trackingNumber: text(100).optional(),
+});
+
+export const listOrdersQuery = z.strictObject({
+  status: z.enum(ORDER_STATUSES).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  phone: z.string().trim().min(3).max(32).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .optional(),
+  cursor: z.string().max(100).optional(),
+});
+
+export const orderNumberParam = z
+  .string()
+  .regex(/^\d{1,9}$/, 'an order number is digits only, e.g. 1001')
+  .transform(Number);
+
+/** Page cursors are opaque to clients: base64url of the last order number seen. */
+export const encodeCursor = (number: number) => Buffer.from(`n:${number}`).toString('base64url');
+export function decodeCursor(cursor: string): number | undefined {
+  const m = /^n:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  return m ? Number(m[1]) : undefined;
+}

@@ -1,0 +1,31 @@
+import { MongoBackend } from '@agendajs/mongo-backend';
+import { Agenda } from 'agenda';
+import type { Db } from 'mongodb';
+import type { Deps } from '../src/services.js';
+import { defineReconcileReservations, RECONCILE_RESERVATIONS } from './reconcile-reservations.js';
+
+/**
+ * Agenda on the same database and the same driver client as mongoose (one connection per
+ * process against FerretDB). Jobs are durable documents in `agendaJobs`.
+ */
+export function createAgenda(deps: Deps): Agenda {
+  const db = deps.db.connection.db as unknown as Db;
+  const agenda = new Agenda({
+    backend: new MongoBackend({ mongo: db, collection: 'agendaJobs' }),
+    processEvery: deps.config.jobPollInterval.ms,
+    name: `orderly-${process.pid}`,
+  });
+  agenda.on('fail', (err: Error, job: { attrs: { name: string; failCount?: number } }) => {
+    deps.log.error({ err, job: job.attrs.name, failCount: job.attrs.failCount }, 'job failed');
+  });
+  return agenda;
+}
+
+export function defineJobs(agenda: Agenda, deps: Deps): void {
+  defineReconcileReservations(agenda, deps);
+}
+
+/** Recurring jobs; `every` upserts by name, so many processes starting at once schedule one. */
+export async function scheduleRecurring(agenda: Agenda): Promise<void> {
+  await agenda.every('5 minutes', RECONCILE_RESERVATIONS);
+}

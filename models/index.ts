@@ -1,0 +1,22 @@
+import type { Connection } from 'mongoose';
+import { counterModel } from './counter.js';
+import { customerModel } from './customer.js';
+import { orderModel } from './order.js';
+import { processedRequestModel } from './processed-request.js';
+import { productModel } from './product.js';
+
+export function createModels(conn: Connection) {
+  return {
+    Product: productModel(conn),
+    Customer: customerModel(conn),
+    Order: orderModel(conn),
+    Counter: counterModel(conn),
+    ProcessedRequest: processedRequestModel(conn),
+  };
+}
+export type Models = ReturnType<typeof createModels>;
+
+/** Creates every index the schemas declare; called once at start so a failure stops start-up. */
+export async function ensureIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models)) await model.createIndexes();
+}

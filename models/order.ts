@@ -1,0 +1,127 @@
+import { type Connection, Schema, type Types } from 'mongoose';
+import { CHANNELS, type Channel, ORDER_STATUSES, type OrderStatus } from '../src/orders/lifecycle.js';
+import type { Language } from './customer.js';
+
+export interface OrderItem {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+  lineTotal: number;
+}
+
+export interface Address {
+  line1: string;
+  line2?: string;
+  city: string;
+  region?: string;
+  postalCode: string;
+  country: string;
+}
+
+export interface HistoryEntry {
+  at: Date;
+  action: string;
+  from: OrderStatus | null;
+  to: OrderStatus;
+  /** Slack user, agent, customer phone, API key name, or `system`. */
+  by: string;
+  channel: Channel | 'system';
+  note?: string;
+}
+
+export interface InvoiceRecord {
+  number: number;
+  issuedAt: Date;
+}
+
+/** Where the order's stock stands; lets a sweeper finish an effect a crash interrupted. */
+export type InventoryState = 'reserved' | 'released' | 'committed' | 'restocked';
+
+export interface Order {
+  _id: Types.ObjectId;
+  number: number;
+  channel: Channel;
+  externalId?: string;
+  /** `channel:externalId`; absent (not null) without externalId so the unique index ignores it. */
+  idempotencyKey?: string;
+  customerId: Types.ObjectId;
+  customer: { name: string; phone: string; email?: string; language?: Language };
+  items: OrderItem[];
+  total: number;
+  currency: string;
+  status: OrderStatus;
+  shippingAddress?: Address;
+  notes?: string;
+  shipment?: { carrier: string; trackingNumber: string; shippedAt: Date };
+  invoice?: InvoiceRecord;
+  rating?: { score: number; at: Date };
+  inventory: InventoryState;
+  history: HistoryEntry[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const itemSchema = new Schema<OrderItem>(
+  {
+    sku: { type: String, required: true },
+    name: { type: String, required: true },
+    quantity: { type: Number, required: true, min: 1 },
+    unitPrice: { type: Number, required: true, min: 0 },
+    lineTotal: { type: Number, required: true, min: 0 },
+  },
+  { _id: false },
+);
+
+const addressSchema = new Schema<Address>(
+  { line1: String, line2: String, city: String, region: String, postalCode: String, country: String },
+  { _id: false },
+);
+
+const historySchema = new Schema<HistoryEntry>(
+  {
+    at: { type: Date, required: true },
+    action: { type: String, required: true },
+    from: { type: String, default: null },
+    to: { type: String, required: true },
+    by: { type: String, required: true },
+    channel: { type: String, required: true },
+    note: String,
+  },
+  { _id: false },
+);
+
+export const orderSchema = new Schema<Order>(
+  {
+    number: { type: Number, required: true, unique: true },
+    channel: { type: String, enum: CHANNELS, required: true },
+    externalId: String,
+    idempotencyKey: { type: String, unique: true, sparse: true },
+    customerId: { type: Schema.Types.ObjectId, required: true, index: true },
+    customer: {
+      name: { type: String, required: true },
+      phone: { type: String, required: true },
+      email: String,
+      language: String,
+    },
+    items: { type: [itemSchema], required: true },
+    total: { type: Number, required: true },
+    currency: { type: String, required: true },
+    status: { type: String, enum: ORDER_STATUSES, required: true },
+    shippingAddress: addressSchema,
+    notes: String,
+    shipment: { carrier: String, trackingNumber: String, shippedAt: Date },
+    invoice: { number: Number, issuedAt: Date },
+    rating: { score: Number, at: Date },
+    inventory: { type: String, required: true, default: 'reserved' },
+    history: { type: [historySchema], default: [] },
+  },
+  { timestamps: true, versionKey: false },
+);
+orderSchema.index({ status: 1, number: -1 });
+orderSchema.index({ channel: 1, number: -1 });
+orderSchema.index({ 'customer.phone': 1, number: -1 });
+orderSchema.index({ inventory: 1, status: 1 });
+
+export const orderModel = (conn: Connection) => conn.model<Order>('Order', orderSchema, 'orders');
+export type OrderModel = ReturnType<typeof orderModel>;

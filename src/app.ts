@@ -1,0 +1,65 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Agenda } from 'agenda';
+import { createAgenda, defineJobs, scheduleRecurring } from '../jobs/index.js';
+import { ensureIndexes } from '../models/index.js';
+import type { Config } from './config.js';
+import { connectDatabase } from './db.js';
+import { createHttpApp } from './http.js';
+import type { Logger } from './logger.js';
+import { createServices, type Deps } from './services.js';
+
+export interface RunningApp {
+  url: string;
+  deps: Deps;
+  agenda: Agenda;
+  server: Server;
+  /** Stops accepting, finishes in-flight requests and jobs, closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  uri: string;
+  log: Logger;
+  /** Database name; default: the one in the URI. Tests give each file its own. */
+  dbName?: string;
+  /** Run Agenda's job processor (default true). */
+  jobs?: boolean;
+}
+
+/** config → db → services → jobs → HTTP → listen. Used by main.ts and by the tests alike. */
+export async function startApp(config: Config, opts: StartOptions): Promise<RunningApp> {
+  const db = await connectDatabase(opts.uri, opts.log, opts.dbName);
+  const deps = createServices(config, db, opts.log);
+  await ensureIndexes(deps.models);
+
+  const agenda = createAgenda(deps);
+  defineJobs(agenda, deps);
+  if (opts.jobs !== false) {
+    await agenda.start();
+    await scheduleRecurring(agenda);
+  }
+
+  const app = createHttpApp(deps);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, () => resolve(s));
+    s.once('error', reject);
+  });
+  // Slack retries after 3 s and Twilio gives up after 15 s; nothing of ours should hang longer.
+  server.requestTimeout = 30_000;
+  const port = (server.address() as AddressInfo).port;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
+      server.closeAllConnections();
+      await agenda.drain({ timeout: 10_000, closeConnection: false });
+      await db.close();
+    })();
+    return stopping;
+  };
+  return { url: `http://127.0.0.1:${port}`, deps, agenda, server, stop };
+}

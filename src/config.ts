@@ -1,0 +1,237 @@
+import humanInterval from 'human-interval';
+import { isSupportedCountry } from 'libphonenumber-js';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. `loadConfig(env)` parses every variable of SPEC.md once;
+ * the typed result is handed to everything else.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const slackChannelId = optionalString.refine((v) => v === undefined || /^[A-Z0-9]{6,}$/.test(v), {
+  message: 'must be a Slack channel ID such as C0123456789',
+});
+
+const interval = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((v) => {
+      const ms = humanInterval(v);
+      return typeof ms === 'number' && Number.isFinite(ms) && ms > 0;
+    }, 'must be an interval such as "5 seconds", "30 minutes" or "3 days"')
+    .transform((v) => ({ text: v, ms: humanInterval(v) as number }));
+
+const currencies = new Set(Intl.supportedValuesOf('currency'));
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const apiKeys = optionalString.transform((raw, ctx) => {
+  if (raw === undefined) return undefined;
+  const keys: { name: string; key: string }[] = [];
+  for (const pair of raw.split(',')) {
+    const trimmed = pair.trim();
+    if (trimmed === '') continue;
+    const idx = trimmed.indexOf(':');
+    const name = trimmed.slice(0, idx).trim();
+    const key = trimmed.slice(idx + 1).trim();
+    if (idx <= 0 || !/^[\w.-]{1,64}$/.test(name) || key.length < 8) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be comma-separated name:key pairs (name of letters/digits, key of 8+ characters)',
+      });
+      return z.NEVER;
+    }
+    keys.push({ name, key });
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'has no name:key pair' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  MONGODB_URI: optionalString.refine(
+    (v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v),
+    'must start with mongodb:// or mongodb+srv://',
+  ),
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  BUSINESS_NAME: z.string().trim().min(1).max(100).default('Orderly'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString.refine(
+    (v) => v === undefined || v.startsWith('xoxb-'),
+    'must be a bot token starting with xoxb-',
+  ),
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
+  SLACK_CHANNEL_APPROVALS: slackChannelId,
+  SLACK_CHANNEL_FULFILLMENT: slackChannelId,
+  SLACK_CHANNEL_INVENTORY: slackChannelId,
+  SLACK_CHANNEL_CALLS: slackChannelId,
+  SLACK_APPROVER_IDS: optionalString.transform((v) =>
+    v === undefined
+      ? undefined
+      : v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+  ),
+
+  TWILIO_ACCOUNT_SID: optionalString.refine(
+    (v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v),
+    'must be an account SID: AC followed by 32 hex digits',
+  ),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_PHONE_NUMBER: optionalString.refine(
+    (v) => v === undefined || /^\+[1-9]\d{6,14}$/.test(v),
+    'must be in E.164 format, e.g. +15551234567',
+  ),
+  TWILIO_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
+  TWILIO_AGENT_NUMBER: optionalString.refine(
+    (v) => v === undefined || /^\+[1-9]\d{6,14}$/.test(v),
+    'must be in E.164 format, e.g. +15551234567',
+  ),
+
+  API_KEYS: apiKeys,
+
+  CURRENCY: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .default('USD')
+    .refine((v) => currencies.has(v), 'must be an ISO 4217 currency code such as USD or ILS'),
+  DEFAULT_COUNTRY: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .default('US')
+    .refine((v) => isSupportedCountry(v), 'must be an ISO 3166 alpha-2 country code such as US or IL'),
+  DEFAULT_LANGUAGE: z.enum(['en', 'he']).default('en'),
+  BUSINESS_TIMEZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
+
+  FOLLOW_UP_DELAY: interval('3 days'),
+  APPROVAL_REMINDER_AFTER: interval('30 minutes'),
+  JOB_POLL_INTERVAL: interval('5 seconds'),
+});
+
+/** A demo key so a newcomer can call the API without configuring anything; never in production. */
+export const SANDBOX_API_KEY = { name: 'sandbox', key: 'orderly-sandbox-key' } as const;
+
+export type Config = ReturnType<typeof buildConfig>;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function buildConfig(e: z.infer<typeof EnvSchema>) {
+  const slackConfigured = e.SLACK_SIGNING_SECRET !== undefined || e.SLACK_BOT_TOKEN !== undefined;
+  if (slackConfigured) {
+    if (!e.SLACK_SIGNING_SECRET) throw new ConfigError('SLACK_SIGNING_SECRET', 'is required with SLACK_BOT_TOKEN');
+    if (!e.SLACK_BOT_TOKEN) throw new ConfigError('SLACK_BOT_TOKEN', 'is required with SLACK_SIGNING_SECRET');
+    for (const name of ['SLACK_CHANNEL_APPROVALS', 'SLACK_CHANNEL_FULFILLMENT', 'SLACK_CHANNEL_INVENTORY'] as const) {
+      if (!e[name]) throw new ConfigError(name, 'is required when Slack credentials are set');
+    }
+  }
+  const twilioConfigured = e.TWILIO_ACCOUNT_SID !== undefined || e.TWILIO_AUTH_TOKEN !== undefined;
+  if (twilioConfigured) {
+    if (!e.TWILIO_ACCOUNT_SID) throw new ConfigError('TWILIO_ACCOUNT_SID', 'is required with TWILIO_AUTH_TOKEN');
+    if (!e.TWILIO_AUTH_TOKEN) throw new ConfigError('TWILIO_AUTH_TOKEN', 'is required with TWILIO_ACCOUNT_SID');
+    if (!e.TWILIO_PHONE_NUMBER) throw new ConfigError('TWILIO_PHONE_NUMBER', 'is required when Twilio credentials are set');
+    // Twilio signs the URL it called; behind a proxy only the configured public URL is right.
+    if (!e.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'is required when Twilio credentials are set');
+  }
+  if (e.NODE_ENV === 'production' && !e.API_KEYS) {
+    throw new ConfigError('API_KEYS', 'is required in production (comma-separated name:key pairs)');
+  }
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    mongodbUri: e.MONGODB_URI,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    businessName: e.BUSINESS_NAME,
+    slack: {
+      sandbox: !slackConfigured,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      botToken: e.SLACK_BOT_TOKEN,
+      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      channels: {
+        approvals: e.SLACK_CHANNEL_APPROVALS,
+        fulfillment: e.SLACK_CHANNEL_FULFILLMENT,
+        inventory: e.SLACK_CHANNEL_INVENTORY,
+        calls: e.SLACK_CHANNEL_CALLS,
+      },
+      approverIds: e.SLACK_APPROVER_IDS,
+    },
+    twilio: {
+      sandbox: !twilioConfigured,
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN,
+      phoneNumber: e.TWILIO_PHONE_NUMBER,
+      apiUrl: e.TWILIO_API_URL.replace(/\/+$/, ''),
+      agentNumber: e.TWILIO_AGENT_NUMBER,
+    },
+    apiKeys: e.API_KEYS ?? [SANDBOX_API_KEY],
+    apiKeysFromEnv: e.API_KEYS !== undefined,
+    currency: e.CURRENCY,
+    defaultCountry: e.DEFAULT_COUNTRY as import('libphonenumber-js').CountryCode,
+    defaultLanguage: e.DEFAULT_LANGUAGE,
+    timezone: e.BUSINESS_TIMEZONE,
+    followUpDelay: e.FOLLOW_UP_DELAY,
+    approvalReminderAfter: e.APPROVAL_REMINDER_AFTER,
+    jobPollInterval: e.JOB_POLL_INTERVAL,
+  };
+}
+
+/** Parses the environment. Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    const value = env[variable];
+    const problem =
+      value === undefined || value === '' ? `is missing: ${issue?.message}` : `is invalid: ${issue?.message}`;
+    throw new ConfigError(variable, problem);
+  }
+  return buildConfig(parsed.data);
+}
+
+/** Project paths that tools (launcher, seed) need; kept here so nothing else reads the environment. */
+export function toolEnv(env: Record<string, string | undefined> = process.env) {
+  return {
+    /** Passed to child processes such as `go install` (which needs PATH and HOME). */
+    childEnv: { ...env },
+    mongodbUri: env.MONGODB_URI?.trim() || undefined,
+    /** Set to `ferretdb` to skip the mongod download attempt. */
+    embeddedDb: env.ORDERLY_EMBEDDED_DB,
+  };
+}

@@ -1,0 +1,42 @@
+import type { Customer, Language } from '../../models/customer.js';
+import type { Models } from '../../models/index.js';
+import { isDuplicateKey } from '../errors.js';
+
+export interface CustomerDetails {
+  phone: string;
+  name?: string;
+  email?: string;
+  language?: Language;
+}
+
+export function createCustomerService({ models }: { models: Models }) {
+  const { Customer } = models;
+
+  /** Finds the customer by E.164 phone or creates them; details given now win over stored ones. */
+  async function upsertByPhone(details: CustomerDetails): Promise<Customer> {
+    const set: Partial<Customer> = {};
+    if (details.name) set.name = details.name;
+    if (details.email) set.email = details.email;
+    if (details.language) set.language = details.language;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const doc = await Customer.findOneAndUpdate(
+          { phone: details.phone },
+          { $set: set, $setOnInsert: { phone: details.phone, optedOut: false } },
+          { upsert: true, returnDocument: 'after', lean: true },
+        );
+        return doc as Customer;
+      } catch (err) {
+        // Two first orders from one phone at once: the loser's upsert hits the unique index.
+        if (!isDuplicateKey(err) || attempt >= 2) throw err;
+      }
+    }
+  }
+
+  return {
+    upsertByPhone,
+    findByPhone: (phone: string) => Customer.findOne({ phone }).lean<Customer>(),
+  };
+}
+
+export type CustomerService = ReturnType<typeof createCustomerService>;

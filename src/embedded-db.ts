@@ -1,0 +1,205 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+
+/**
+ * Starts a MongoDB-compatible server when no MONGODB_URI is given: used by `npm start`,
+ * `npm test` and `.ci/run`. First choice is mongodb-memory-server (a real mongod it downloads
+ * once); where that download is impossible, FerretDB v1 on SQLite, built once from the Go
+ * module proxy into `.cache/bin/`.
+ */
+
+export const FERRETDB_VERSION = 'v1.24.2';
+export const PROJECT_ROOT = findProjectRoot();
+const CACHE_BIN = join(PROJECT_ROOT, '.cache', 'bin');
+
+export type EmbeddedKind = 'mongod' | 'ferretdb';
+
+export interface EmbeddedDb {
+  kind: EmbeddedKind;
+  uri: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Keep data here across restarts; unset: a temporary folder removed on stop. */
+  dataDir?: string;
+  /** Skip mongod and go straight to FerretDB (`ORDERLY_EMBEDDED_DB=ferretdb`). */
+  prefer?: string;
+  log: Pick<Logger, 'info' | 'warn'>;
+  /** Environment for child processes (go needs PATH, HOME); from config's toolEnv(). */
+  env: NodeJS.ProcessEnv;
+}
+
+export class EmbeddedDbError extends Error {
+  override name = 'EmbeddedDbError';
+}
+
+function findProjectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+  return dir;
+}
+
+export async function startEmbeddedDb(opts: EmbeddedOptions): Promise<EmbeddedDb> {
+  let mongodProblem = 'skipped (ORDERLY_EMBEDDED_DB=ferretdb)';
+  if (opts.prefer !== 'ferretdb') {
+    try {
+      return await startMongod(opts);
+    } catch (err) {
+      mongodProblem = (err as Error).message.split('\n')[0] ?? String(err);
+      opts.log.warn({ reason: mongodProblem }, 'embedded mongod unavailable; falling back to FerretDB');
+    }
+  }
+  try {
+    return await startFerretDb(opts);
+  } catch (err) {
+    throw new EmbeddedDbError(
+      `No database: set MONGODB_URI to a MongoDB server, or let Orderly start one. mongod: ${mongodProblem}. ` +
+        `FerretDB: ${(err as Error).message}. Install Go (https://go.dev/dl) so FerretDB can be built, ` +
+        'or allow mongodb-memory-server to download mongod.',
+    );
+  }
+}
+
+async function startMongod(opts: EmbeddedOptions): Promise<EmbeddedDb> {
+  const { MongoMemoryServer } = await import('mongodb-memory-server');
+  const dbPath = opts.dataDir ? join(opts.dataDir, 'mongod') : undefined;
+  if (dbPath) mkdirSync(dbPath, { recursive: true });
+  const server = await MongoMemoryServer.create({
+    instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {},
+  });
+  opts.log.info({ kind: 'mongod', dbPath }, 'embedded database started');
+  return {
+    kind: 'mongod',
+    uri: server.getUri('orderly'),
+    stop: async () => {
+      await server.stop({ doCleanup: !dbPath });
+    },
+  };
+}
+
+/** Path of a usable FerretDB binary, building it with `go install` if there is none yet. */
+export async function ensureFerretDbBinary(
+  log: EmbeddedOptions['log'],
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  const cached = join(CACHE_BIN, 'ferretdb');
+  if (existsSync(cached)) return cached;
+  log.info({ version: FERRETDB_VERSION, into: CACHE_BIN }, 'building FerretDB once (about a minute)');
+  mkdirSync(CACHE_BIN, { recursive: true });
+  await run('go', ['install', `github.com/FerretDB/FerretDB/cmd/ferretdb@${FERRETDB_VERSION}`], {
+    ...env,
+    GOBIN: CACHE_BIN,
+  });
+  if (!existsSync(cached)) throw new EmbeddedDbError(`go install finished but ${cached} is missing`);
+  return cached;
+}
+
+async function startFerretDb(opts: EmbeddedOptions): Promise<EmbeddedDb> {
+  const binary = await ensureFerretDbBinary(opts.log, opts.env);
+  const temporary = opts.dataDir === undefined;
+  const dir = opts.dataDir ? join(opts.dataDir, 'ferretdb') : mkdtempSync(join(tmpdir(), 'orderly-ferretdb-'));
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const child = spawn(
+    binary,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${resolve(dir)}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${resolve(dir)}`,
+      '--telemetry=disable',
+      '--debug-addr=-',
+      '--log-level=error',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  try {
+    await waitForPort(port, child, () => stderr);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  opts.log.info({ kind: 'ferretdb', port, dir }, 'embedded database started');
+  return {
+    kind: 'ferretdb',
+    uri: `mongodb://127.0.0.1:${port}/orderly`,
+    stop: async () => {
+      await stopChild(child);
+      if (temporary) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      stderr = (stderr + c.toString()).slice(-2000);
+    });
+    child.on('error', (err) => reject(new EmbeddedDbError(`cannot run ${cmd}: ${err.message}`)));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolvePromise()
+        : reject(new EmbeddedDbError(`${cmd} ${args.join(' ')} failed (${code}): ${stderr.trim()}`)),
+    );
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolvePromise(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new EmbeddedDbError(`ferretdb exited with ${child.exitCode}: ${stderr().trim()}`);
+    }
+    const open = await new Promise<boolean>((r) => {
+      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
+        socket.end();
+        r(true);
+      });
+      socket.on('error', () => r(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new EmbeddedDbError(`ferretdb did not listen on port ${port} within 30s: ${stderr().trim()}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((r) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      r();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,69 @@
+/** One error type for the whole app; `handleError` in each door turns it into a reply. */
+export type ErrorCode =
+  | 'validation_error'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid_transition'
+  | 'insufficient_stock'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'internal';
+
+const STATUS: Record<ErrorCode, number> = {
+  validation_error: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid_transition: 409,
+  insufficient_stock: 409,
+  conflict: 409,
+  payload_too_large: 413,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly status: number;
+  readonly details?: unknown;
+  /** Whether the message may be shown to the caller (internal errors are not). */
+  readonly expose: boolean;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    opts: { details?: unknown; cause?: unknown; status?: number; expose?: boolean } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.status = opts.status ?? STATUS[code];
+    this.details = opts.details;
+    this.expose = opts.expose ?? this.status < 500;
+  }
+}
+
+export const isAppError = (err: unknown): err is AppError => err instanceof AppError;
+
+/** MongoDB's duplicate-key error, raised by a unique index. */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+/** The API's error body, `{error: {code, message, details}}`, for any thrown value. */
+export function toAppError(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
+  // body-parser's errors carry a `type`; they are the client's fault and safe to describe.
+  if (e?.type === 'entity.too.large') {
+    return new AppError('payload_too_large', 'The body is larger than 1 MB.', { cause: err });
+  }
+  if (e?.type === 'entity.parse.failed') {
+    return new AppError('validation_error', 'The body is not valid JSON.', { cause: err });
+  }
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+    return new AppError('validation_error', e.message ?? 'Bad request.', { cause: err, status: e.status });
+  }
+  return new AppError('internal', 'Something went wrong on our side; it has been logged.', {
+    cause: err,
+    expose: true,
+  });
+}

@@ -1,0 +1,43 @@
+import { EventEmitter } from 'node:events';
+import type { Order } from '../models/order.js';
+import type { Product } from '../models/product.js';
+import type { OrderAction, OrderStatus } from './orders/lifecycle.js';
+
+/** Domain events. Services emit them after the database change; subscribers route the work. */
+export interface DomainEvents {
+  'order.placed': { order: Order };
+  'order.status_changed': { order: Order; action: OrderAction; from: OrderStatus; to: OrderStatus };
+  'invoice.issued': { order: Order };
+  'stock.low': { product: Product };
+  'stock.changed': { product: Product };
+}
+
+export type EventName = keyof DomainEvents;
+type Listener<K extends EventName> = (payload: DomainEvents[K]) => void | Promise<void>;
+
+export interface EventBus {
+  emit<K extends EventName>(name: K, payload: DomainEvents[K]): void;
+  on<K extends EventName>(name: K, listener: Listener<K>): void;
+}
+
+/**
+ * In-process, fire-and-forget. A subscriber's failure is reported to `onError` and never reaches
+ * the service that emitted: the database change has already happened. Work that must not be lost
+ * is turned into a durable job by its subscriber.
+ */
+export function createEventBus(onError: (err: unknown, event: EventName) => void): EventBus {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(50);
+  return {
+    emit(name, payload) {
+      for (const listener of emitter.listeners(name)) {
+        Promise.resolve()
+          .then(() => (listener as Listener<typeof name>)(payload))
+          .catch((err) => onError(err, name));
+      }
+    },
+    on(name, listener) {
+      emitter.on(name, listener);
+    },
+  };
+}

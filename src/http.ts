@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import { apiRouter } from '../handlers/api/index.js';
+import { AppError, toAppError } from './errors.js';
+import type { Deps } from './services.js';
+
+/**
+ * The one Express app: health, the REST API, and (from the Slack and Twilio issues) their doors.
+ * No global body parser: Slack and Twilio verify signatures over the raw body.
+ */
+export function createHttpApp(deps: Deps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ok = await deps.db.ping();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unavailable' });
+  });
+
+  app.use('/api/v1', apiRouter(deps));
+
+  app.use((req, _res, next) => {
+    next(new AppError('not_found', `No route ${req.method} ${req.path}.`));
+  });
+  app.use(errorHandler);
+  return app;
+}
+
+const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const appError = toAppError(err);
+  if (appError.status >= 500) req.log.error({ err }, 'request failed');
+  else req.log.debug({ code: appError.code, message: appError.message }, 'request refused');
+  if (res.headersSent) return;
+  res.status(appError.status).json({
+    error: {
+      code: appError.code,
+      message: appError.expose ? appError.message : 'Internal error.',
+      ...(appError.details !== undefined ? { details: appError.details } : {}),
+    },
+  });
+};

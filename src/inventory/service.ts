@@ -1,0 +1,255 @@
+import type { Models } from '../../models/index.js';
+import type { Product } from '../../models/product.js';
+import { AppError, isDuplicateKey } from '../errors.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * Stock levels and reservations (SPEC "Inventory rules"). Every invariant is one conditional
+ * update on one product document — no transactions, so it holds on FerretDB and on any number of
+ * servers sharing a real MongoDB:
+ *   reserve:  {available: {$gte: n}}               $inc reserved +n, available -n, ledger[order] = n
+ *   release:  {ledger[order] exists}               $inc reserved -n, available +n, unset ledger
+ *   commit:   {ledger[order] exists}               $inc onHand -n, reserved -n,   unset ledger
+ *   restock:                                       $inc onHand +n, available +n
+ * The ledger (`reservations.<orderId>`) makes release and commit happen at most once per order.
+ */
+
+export interface StockLine {
+  sku: string;
+  quantity: number;
+}
+
+export interface ShortLine {
+  sku: string;
+  requested: number;
+  available: number;
+}
+
+export interface NewProduct {
+  sku: string;
+  name: string;
+  price: number;
+  onHand: number;
+  lowStockThreshold?: number;
+}
+
+interface Deps {
+  models: Models;
+  events: EventBus;
+  log: Logger;
+}
+
+const ledgerKey = (orderId: string) => `reservations.${orderId}`;
+
+export function createInventoryService({ models, events, log }: Deps) {
+  const { Product } = models;
+
+  async function mustGet(sku: string): Promise<Product> {
+    const product = await Product.findOne({ sku }).lean<Product>();
+    if (!product) throw new AppError('not_found', `No product with SKU ${sku}.`, { details: { sku } });
+    return product;
+  }
+
+  /**
+   * One alert when available falls to or below the threshold; re-armed only when stock is back
+   * above it. The flag flip is itself conditional, so concurrent reservations alert once.
+   */
+  async function checkLowStock(product: Product): Promise<void> {
+    const low = product.available <= product.lowStockThreshold;
+    if (low && !product.lowStockAlerted) {
+      const flipped = await Product.findOneAndUpdate(
+        { sku: product.sku, lowStockAlerted: false },
+        { $set: { lowStockAlerted: true } },
+        { returnDocument: 'after', lean: true },
+      );
+      if (flipped) {
+        log.warn(
+          { sku: product.sku, available: flipped.available, threshold: flipped.lowStockThreshold },
+          'stock low',
+        );
+        events.emit('stock.low', { product: flipped as Product });
+      }
+    } else if (!low && product.lowStockAlerted) {
+      await Product.updateOne(
+        { sku: product.sku, lowStockAlerted: true, available: { $gt: product.lowStockThreshold } },
+        { $set: { lowStockAlerted: false } },
+      );
+    }
+  }
+
+  async function changed(product: Product | null): Promise<Product | null> {
+    if (!product) return null;
+    events.emit('stock.changed', { product });
+    await checkLowStock(product);
+    return product;
+  }
+
+  async function create(input: NewProduct): Promise<Product> {
+    try {
+      const doc = await Product.create({
+        ...input,
+        reserved: 0,
+        available: input.onHand,
+        lowStockThreshold: input.lowStockThreshold ?? 5,
+        lowStockAlerted: false,
+        reservations: {},
+      });
+      const product = doc.toObject() as Product;
+      await changed(product);
+      return product;
+    } catch (err) {
+      if (isDuplicateKey(err)) {
+        throw new AppError('conflict', `A product with SKU ${input.sku} already exists.`, {
+          details: { sku: input.sku },
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** Sets on-hand to an absolute count; refused below what open orders hold. */
+  async function setStock(sku: string, onHand: number): Promise<Product> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const current = await mustGet(sku);
+      if (onHand < current.reserved) {
+        throw new AppError(
+          'conflict',
+          `${sku}: ${current.reserved} units are reserved by open orders; on hand cannot be set below that.`,
+          { details: { sku, reserved: current.reserved, requested: onHand } },
+        );
+      }
+      // Compare-and-set on `reserved` so `available` stays exactly onHand - reserved.
+      const updated = await Product.findOneAndUpdate(
+        { sku, reserved: current.reserved },
+        { $set: { onHand, available: onHand - current.reserved } },
+        { returnDocument: 'after', lean: true },
+      );
+      if (updated) return (await changed(updated as Product)) as Product;
+    }
+    throw new AppError('conflict', `${sku} is changing too fast to set its stock; try again.`);
+  }
+
+  /** Adds (or with a negative number removes) units; never takes available below zero. */
+  async function addStock(sku: string, delta: number): Promise<Product> {
+    const filter = delta < 0 ? { sku, available: { $gte: -delta } } : { sku };
+    const updated = await Product.findOneAndUpdate(
+      filter,
+      { $inc: { onHand: delta, available: delta } },
+      { returnDocument: 'after', lean: true },
+    );
+    if (updated) return (await changed(updated as Product)) as Product;
+    const current = await mustGet(sku);
+    throw new AppError('conflict', `${sku}: only ${current.available} available, cannot remove ${-delta}.`, {
+      details: { sku, available: current.available, requested: delta },
+    });
+  }
+
+  async function setThreshold(sku: string, lowStockThreshold: number): Promise<Product> {
+    const updated = await Product.findOneAndUpdate(
+      { sku },
+      { $set: { lowStockThreshold } },
+      { returnDocument: 'after', lean: true },
+    );
+    if (!updated) await mustGet(sku);
+    return (await changed(updated as Product)) as Product;
+  }
+
+  /**
+   * Reserves every line for the order, or nothing: when a line is short, the lines already
+   * reserved are released again and the error names each short SKU with what is available.
+   */
+  async function reserve(orderId: string, lines: StockLine[]): Promise<void> {
+    const reserved: Product[] = [];
+    const short: ShortLine[] = [];
+    for (const line of lines) {
+      if (short.length === 0) {
+        const doc = await Product.findOneAndUpdate(
+          { sku: line.sku, available: { $gte: line.quantity }, [ledgerKey(orderId)]: { $exists: false } },
+          {
+            $inc: { reserved: line.quantity, available: -line.quantity },
+            $set: { [ledgerKey(orderId)]: { qty: line.quantity, at: new Date() } },
+          },
+          { returnDocument: 'after', lean: true },
+        );
+        if (doc) {
+          reserved.push(doc as Product);
+          continue;
+        }
+      }
+      // Once one line is short the order fails: read the rest instead of holding stock needlessly.
+      const current = await Product.findOne({ sku: line.sku }).lean<Product>();
+      if (!current || current.available < line.quantity) {
+        short.push({ sku: line.sku, requested: line.quantity, available: Math.max(0, current?.available ?? 0) });
+      }
+    }
+    if (short.length > 0) {
+      await release(
+        orderId,
+        lines.filter((l) => reserved.some((p) => p.sku === l.sku)),
+      );
+      const list = short.map((s) => `${s.sku} (requested ${s.requested}, available ${s.available})`).join(', ');
+      throw new AppError('insufficient_stock', `Not enough stock for ${list}.`, { details: { items: short } });
+    }
+    for (const product of reserved) await changed(product);
+  }
+
+  /** Gives the order's reserved units back. Safe to repeat: the ledger entry goes with it. */
+  async function release(orderId: string, lines: StockLine[]): Promise<void> {
+    for (const line of lines) {
+      const doc = await Product.findOneAndUpdate(
+        { sku: line.sku, [ledgerKey(orderId)]: { $exists: true } },
+        { $inc: { reserved: -line.quantity, available: line.quantity }, $unset: { [ledgerKey(orderId)]: '' } },
+        { returnDocument: 'after', lean: true },
+      );
+      await changed(doc as Product | null);
+    }
+  }
+
+  /** At ship: the reservation becomes a decrement of on-hand. Safe to repeat. */
+  async function commit(orderId: string, lines: StockLine[]): Promise<void> {
+    for (const line of lines) {
+      const doc = await Product.findOneAndUpdate(
+        { sku: line.sku, [ledgerKey(orderId)]: { $exists: true } },
+        { $inc: { reserved: -line.quantity, onHand: -line.quantity }, $unset: { [ledgerKey(orderId)]: '' } },
+        { returnDocument: 'after', lean: true },
+      );
+      await changed(doc as Product | null);
+    }
+  }
+
+  /** At receive_return: the goods are back on hand. The order's own transition makes this once. */
+  async function restock(lines: StockLine[]): Promise<void> {
+    for (const line of lines) {
+      const doc = await Product.findOneAndUpdate(
+        { sku: line.sku },
+        { $inc: { onHand: line.quantity, available: line.quantity } },
+        { returnDocument: 'after', lean: true },
+      );
+      if (!doc) log.error({ sku: line.sku, quantity: line.quantity }, 'returned goods for a deleted product');
+      await changed(doc as Product | null);
+    }
+  }
+
+  return {
+    get: mustGet,
+    list: (opts: { skus?: string[] } = {}) =>
+      Product.find(opts.skus ? { sku: { $in: opts.skus } } : {})
+        .sort({ sku: 1 })
+        .lean<Product[]>(),
+    listLow: async () =>
+      (await Product.find({ lowStockAlerted: true }).sort({ sku: 1 }).lean<Product[]>()).filter(
+        (p) => p.available <= p.lowStockThreshold,
+      ),
+    create,
+    setStock,
+    addStock,
+    setThreshold,
+    reserve,
+    release,
+    commit,
+    restock,
+  };
+}
+
+export type InventoryService = ReturnType<typeof createInventoryService>;

@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { startApp } from './app.js';
+import { type Config, ConfigError, loadConfig, toolEnv } from './config.js';
+import { seedDemoCatalogue } from './demo-catalogue.js';
+import { type EmbeddedDb, PROJECT_ROOT, startEmbeddedDb } from './embedded-db.js';
+import { createLogger } from './logger.js';
+
+/** Composition root: config → database → services → HTTP and jobs → listen. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      // One line naming the variable; never start half-configured.
+      process.stderr.write(`orderly: configuration error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const tools = toolEnv();
+
+  let embedded: EmbeddedDb | undefined;
+  let uri = config.mongodbUri;
+  if (!uri) {
+    embedded = await startEmbeddedDb({
+      dataDir: join(PROJECT_ROOT, '.data'),
+      prefer: tools.embeddedDb,
+      env: tools.childEnv,
+      log,
+    });
+    uri = embedded.uri;
+  }
+
+  const app = await startApp(config, { uri, log });
+  if (embedded && (await app.deps.models.Product.estimatedDocumentCount()) === 0) {
+    const added = await seedDemoCatalogue(app.deps.inventory);
+    log.info({ products: added }, 'empty embedded database: demo catalogue loaded');
+  }
+
+  log.info(
+    {
+      url: app.url.replace("127.0.0.1", "localhost"),
+      database: embedded ? `embedded ${embedded.kind} (data in .data/)` : 'MONGODB_URI',
+      slack: config.slack.sandbox ? 'sandbox (no credentials)' : 'live',
+      twilio: config.twilio.sandbox ? 'sandbox (no credentials)' : 'live',
+    },
+    'Orderly is listening',
+  );
+  if (!config.apiKeysFromEnv) {
+    log.warn(
+      { header: `Authorization: Bearer ${config.apiKeys[0]?.key}` },
+      'API_KEYS is not set: the REST API accepts the sandbox key (never in production)',
+    );
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests and jobs');
+    try {
+      await app.stop();
+      await embedded?.stop();
+      log.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'unclean shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`orderly: failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

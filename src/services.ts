@@ -1,0 +1,41 @@
+import { createModels, type Models } from '../models/index.js';
+import type { Config } from './config.js';
+import { createCustomerService } from './customers/service.js';
+import type { Database } from './db.js';
+import { type EventBus, createEventBus } from './events.js';
+import { createInventoryService } from './inventory/service.js';
+import { createInvoiceService } from './invoices/service.js';
+import type { Logger } from './logger.js';
+import { createOrderService } from './orders/service.js';
+
+/** Everything a door, a job or a subscriber may use; built once in the composition root. */
+export interface Deps {
+  config: Config;
+  log: Logger;
+  db: Database;
+  models: Models;
+  events: EventBus;
+  inventory: ReturnType<typeof createInventoryService>;
+  customers: ReturnType<typeof createCustomerService>;
+  invoices: ReturnType<typeof createInvoiceService>;
+  orders: ReturnType<typeof createOrderService>;
+}
+
+export function createServices(config: Config, db: Database, log: Logger): Deps {
+  const models = createModels(db.connection);
+  const events = createEventBus((err, event) => log.error({ err, event }, 'event subscriber failed'));
+  const inventory = createInventoryService({ models, events, log });
+  const customers = createCustomerService({ models });
+  const invoices = createInvoiceService({ models, events, log });
+  const orders = createOrderService({
+    models,
+    events,
+    log,
+    inventory,
+    customers,
+    invoices,
+    currency: config.currency,
+    defaultCountry: config.defaultCountry,
+  });
+  return { config, log, db, models, events, inventory, customers, invoices, orders };
+}
