@@ -46,7 +46,7 @@ export function createInventoryService({ models, events, log }: Deps) {
   const { Product } = models;
 
   async function mustGet(sku: string): Promise<Product> {
-    const product = await Product.findOne({ sku }).lean<Product>();
+    const product = await Product.findOne({ sku }, { reservations: 0 }).lean<Product>();
     if (!product) throw new AppError('not_found', `No product with SKU ${sku}.`, { details: { sku } });
     return product;
   }
@@ -162,26 +162,21 @@ export function createInventoryService({ models, events, log }: Deps) {
   async function reserve(orderId: string, lines: StockLine[]): Promise<void> {
     const reserved: Product[] = [];
     const short: ShortLine[] = [];
-    for (const line of lines) {
+    // Always in SKU order, so concurrent multi-line orders contend for products in the same
+    // sequence instead of each holding one line the other needs.
+    const sorted = [...lines].sort((x, y) => (x.sku < y.sku ? -1 : x.sku > y.sku ? 1 : 0));
+    for (const line of sorted) {
       if (short.length === 0) {
-        const doc = await Product.findOneAndUpdate(
-          { sku: line.sku, available: { $gte: line.quantity }, [ledgerKey(orderId)]: { $exists: false } },
-          {
-            $inc: { reserved: line.quantity, available: -line.quantity },
-            $set: { [ledgerKey(orderId)]: { qty: line.quantity, at: new Date() } },
-          },
-          { returnDocument: 'after', lean: true },
-        );
+        const doc = await reserveLine(orderId, line);
         if (doc) {
-          reserved.push(doc as Product);
+          reserved.push(doc);
           continue;
         }
       }
       // Once one line is short the order fails: read the rest instead of holding stock needlessly.
-      const current = await Product.findOne({ sku: line.sku }).lean<Product>();
-      if (!current || current.available < line.quantity) {
-        short.push({ sku: line.sku, requested: line.quantity, available: Math.max(0, current?.available ?? 0) });
-      }
+      const current = await Product.findOne({ sku: line.sku }, { reservations: 0 }).lean<Product>();
+      if (short.length > 0 && current && current.available >= line.quantity) continue;
+      short.push({ sku: line.sku, requested: line.quantity, available: Math.max(0, current?.available ?? 0) });
     }
     if (short.length > 0) {
       await release(
@@ -192,6 +187,27 @@ export function createInventoryService({ models, events, log }: Deps) {
       throw new AppError('insufficient_stock', `Not enough stock for ${list}.`, { details: { items: short } });
     }
     for (const product of reserved) await changed(product);
+  }
+
+  /**
+   * One line's conditional reservation. A miss is retried while the product shows enough stock:
+   * the miss may have been another order's reservation that has since been released.
+   */
+  async function reserveLine(orderId: string, line: StockLine): Promise<Product | null> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const doc = await Product.findOneAndUpdate(
+        { sku: line.sku, available: { $gte: line.quantity }, [ledgerKey(orderId)]: { $exists: false } },
+        {
+          $inc: { reserved: line.quantity, available: -line.quantity },
+          $set: { [ledgerKey(orderId)]: { qty: line.quantity, at: new Date() } },
+        },
+        { returnDocument: 'after', lean: true },
+      );
+      if (doc) return doc as Product;
+      const current = await Product.findOne({ sku: line.sku }, { available: 1 }).lean<Product>();
+      if (!current || current.available < line.quantity) return null;
+    }
+    return null;
   }
 
   /** Gives the order's reserved units back. Safe to repeat: the ledger entry goes with it. */
@@ -234,7 +250,7 @@ export function createInventoryService({ models, events, log }: Deps) {
   return {
     get: mustGet,
     list: (opts: { skus?: string[] } = {}) =>
-      Product.find(opts.skus ? { sku: { $in: opts.skus } } : {})
+      Product.find(opts.skus ? { sku: { $in: opts.skus } } : {}, { reservations: 0 })
         .sort({ sku: 1 })
         .lean<Product[]>(),
     listLow: async () =>

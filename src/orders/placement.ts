@@ -65,7 +65,7 @@ export function createPlacement(deps: PlacementDeps) {
   }
 
   /** Claims the key, or returns the order of whoever claimed it first. */
-  async function claim(key: string, orderId: Types.ObjectId): Promise<Order | 'claimed'> {
+  async function claim(key: string, idempotencyKey: string, orderId: Types.ObjectId): Promise<Order | 'claimed'> {
     const deadline = Date.now() + REPLAY_WAIT_MS;
     while (Date.now() < deadline) {
       try {
@@ -74,7 +74,7 @@ export function createPlacement(deps: PlacementDeps) {
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
-      const existing = await Order.findOne({ idempotencyKey: key }).lean<Order>();
+      const existing = await Order.findOne({ idempotencyKey }).lean<Order>();
       if (existing) return existing;
       const other = await ProcessedRequest.findOne({ key }).lean();
       if (other && Date.now() - other.createdAt.getTime() > STALE_CLAIM_MS) {
@@ -107,7 +107,7 @@ export function createPlacement(deps: PlacementDeps) {
     const orderId = new Types.ObjectId();
     const claimKey = idempotencyKey && `order:${idempotencyKey}`;
     if (claimKey) {
-      const claimed = await claim(claimKey, orderId);
+      const claimed = await claim(claimKey, idempotencyKey as string, orderId);
       if (claimed !== 'claimed') return { order: claimed, created: false };
     }
 

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { type RunningApp, startApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { detectBackend } from '../../src/db.js';
+import { createLogger } from '../../src/logger.js';
+
+export const API_KEY = 'test-key-0123456789';
+export const OTHER_KEY = 'other-key-0123456789';
+
+export function testDatabaseUri(): string {
+  const uri = process.env.ORDERLY_TEST_MONGODB_URI;
+  if (!uri) throw new Error('ORDERLY_TEST_MONGODB_URI is not set: run the tests with `npm test`');
+  return uri;
+}
+
+export const testBackend = () => detectBackend(testDatabaseUri());
+
+export const uniqueDbName = (label: string) =>
+  `t_${label.replace(/[^a-z0-9]/gi, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+
+export interface TestApp extends RunningApp {
+  dbName: string;
+  /** Calls the REST API with the test key (or `key`), JSON in and out. */
+  api<T = any>(method: string, path: string, body?: unknown, key?: string | null): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+/** The real app on port 0 against its own fresh database on the test server. */
+export async function startTestApp(
+  label: string,
+  env: Record<string, string> = {},
+  opts: { dbName?: string; jobs?: boolean } = {},
+): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    API_KEYS: `tester:${API_KEY},shop:${OTHER_KEY}`,
+    ...env,
+  });
+  const dbName = opts.dbName ?? uniqueDbName(label);
+  const app = await startApp(config, {
+    uri: testDatabaseUri(),
+    dbName,
+    log: createLogger(config.logLevel),
+    jobs: opts.jobs ?? false,
+  });
+  return {
+    ...app,
+    dbName,
+    async api(method, path, body, key = API_KEY) {
+      const headers: Record<string, string> = {};
+      if (key !== null) headers.authorization = `Bearer ${key}`;
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${app.url}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {}
+      return { status: res.status, body: parsed as never };
+    },
+    async close() {
+      await app.deps.db.connection.dropDatabase().catch(() => undefined);
+      await app.stop();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { act, createProduct, placeOrder, walk } from '../helpers/builders.js';
+
+let app: TestApp;
+const lowAlerts: string[] = [];
+beforeAll(async () => {
+  app = await startTestApp('inventory');
+  app.deps.events.on('stock.low', ({ product }) => {
+    lowAlerts.push(product.sku);
+  });
+});
+afterAll(() => app.close());
+
+const stock = async (sku: string) => (await app.api('GET', `/api/v1/products/${sku}`)).body;
+
+test('When an order is placed, then its quantities are reserved and available drops', async () => {
+  const p = await createProduct(app, { onHand: 10 });
+  await placeOrder(app, [{ sku: p.sku, quantity: 3 }]);
+  expect(await stock(p.sku)).toMatchObject({ onHand: 10, reserved: 3, available: 7 });
+});
+
+test('When any line is short, then the whole order is refused naming each short SKU, and nothing stays reserved', async () => {
+  const plenty = await createProduct(app, { onHand: 50 });
+  const few = await createProduct(app, { onHand: 2 });
+  const none = await createProduct(app, { onHand: 0 });
+  const res = await app.api('POST', '/api/v1/orders', {
+    channel: 'store',
+    customer: { name: 'Avi', phone: '+15551230001' },
+    items: [
+      { sku: plenty.sku, quantity: 5 },
+      { sku: few.sku, quantity: 3 },
+      { sku: none.sku, quantity: 1 },
+    ],
+  });
+  expect(res.status).toBe(409);
+  expect(res.body.error.code).toBe('insufficient_stock');
+  expect(res.body.error.details.items).toEqual([
+    { sku: few.sku, requested: 3, available: 2 },
+    { sku: none.sku, requested: 1, available: 0 },
+  ]);
+  expect(await stock(plenty.sku)).toMatchObject({ onHand: 50, reserved: 0, available: 50 });
+  expect(await stock(few.sku)).toMatchObject({ reserved: 0, available: 2 });
+  expect((await app.api('GET', '/api/v1/orders?phone=%2B15551230001')).body.items).toEqual([]);
+});
+
+test('When the same SKU appears on two lines, then they are reserved together', async () => {
+  const p = await createProduct(app, { onHand: 5 });
+  const order = await placeOrder(app, [
+    { sku: p.sku, quantity: 2 },
+    { sku: p.sku, quantity: 3 },
+  ]);
+  expect(order.items).toEqual([expect.objectContaining({ sku: p.sku, quantity: 5, lineTotal: 5000 })]);
+  expect(await stock(p.sku)).toMatchObject({ reserved: 5, available: 0 });
+});
+
+test.each(['reject', 'cancel'])('When an order is %sed, then its reservation is released', async (action) => {
+  const p = await createProduct(app, { onHand: 4 });
+  const order = await placeOrder(app, [{ sku: p.sku, quantity: 4 }]);
+  await walk(app, order.number, [action]);
+  expect(await stock(p.sku)).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
+});
+
+test('When a picking order is cancelled, then its reservation is released', async () => {
+  const p = await createProduct(app, { onHand: 4 });
+  const order = await placeOrder(app, [{ sku: p.sku, quantity: 1 }]);
+  await walk(app, order.number, ['approve', 'start_picking', 'cancel']);
+  expect(await stock(p.sku)).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
+});
+
+test('When an order ships, then the reservation becomes a decrement of on hand; a return puts it back', async () => {
+  const p = await createProduct(app, { onHand: 10 });
+  const order = await placeOrder(app, [{ sku: p.sku, quantity: 3 }]);
+  await walk(app, order.number, ['approve', 'start_picking', 'pack']);
+  expect(await stock(p.sku)).toMatchObject({ onHand: 10, reserved: 3, available: 7 });
+  await walk(app, order.number, ['ship']);
+  expect(await stock(p.sku)).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
+  await walk(app, order.number, ['deliver', 'request_return']);
+  expect(await stock(p.sku)).toMatchObject({ onHand: 7, available: 7 });
+  await walk(app, order.number, ['receive_return']);
+  expect(await stock(p.sku)).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
+});
+
+test('When a return is rejected, then the goods stay with the customer and stock is unchanged', async () => {
+  const p = await createProduct(app, { onHand: 10 });
+  const order = await placeOrder(app, [{ sku: p.sku, quantity: 3 }]);
+  const delivered = await walk(app, order.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver', 'request_return', 'reject_return']);
+  expect(delivered.status).toBe('delivered');
+  expect(await stock(p.sku)).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
+});
+
+test('When stock is set or added, then available follows; it can never be set below what orders hold', async () => {
+  const p = await createProduct(app, { onHand: 10 });
+  await placeOrder(app, [{ sku: p.sku, quantity: 6 }]);
+  expect((await app.api('POST', `/api/v1/products/${p.sku}/stock`, { set: 20 })).body).toMatchObject({
+    onHand: 20,
+    reserved: 6,
+    available: 14,
+  });
+  expect((await app.api('POST', `/api/v1/products/${p.sku}/stock`, { add: -4 })).body).toMatchObject({
+    onHand: 16,
+    available: 10,
+  });
+  const tooLow = await app.api('POST', `/api/v1/products/${p.sku}/stock`, { set: 5 });
+  expect(tooLow.status).toBe(409);
+  expect(tooLow.body.error.code).toBe('conflict');
+  const tooMuch = await app.api('POST', `/api/v1/products/${p.sku}/stock`, { add: -11 });
+  expect(tooMuch.status).toBe(409);
+  expect(await stock(p.sku)).toMatchObject({ onHand: 16, reserved: 6, available: 10 });
+});
+
+test('When available falls to the threshold, then one low-stock alert; none again until restocked above it', async () => {
+  const p = await createProduct(app, { onHand: 10, lowStockThreshold: 3 });
+  await placeOrder(app, [{ sku: p.sku, quantity: 6 }]);
+  expect(lowAlerts.filter((s) => s === p.sku)).toHaveLength(0);
+  await placeOrder(app, [{ sku: p.sku, quantity: 1 }]); // available 3: at the threshold
+  await placeOrder(app, [{ sku: p.sku, quantity: 1 }]); // 2
+  const cancelled = await placeOrder(app, [{ sku: p.sku, quantity: 1 }]); // 1
+  await act(app, cancelled.number, 'cancel'); // back to 2, still low
+  await placeOrder(app, [{ sku: p.sku, quantity: 1 }]);
+  await new Promise((r) => setTimeout(r, 50));
+  expect(lowAlerts.filter((s) => s === p.sku)).toHaveLength(1);
+
+  await app.api('POST', `/api/v1/products/${p.sku}/stock`, { add: 10 }); // available 11: re-armed
+  await placeOrder(app, [{ sku: p.sku, quantity: 9 }]); // 2: low again
+  await new Promise((r) => setTimeout(r, 50));
+  expect(lowAlerts.filter((s) => s === p.sku)).toHaveLength(2);
+});
+
+test('When a product is created at or below its threshold, then it alerts once at once', async () => {
+  const p = await createProduct(app, { onHand: 2, lowStockThreshold: 5 });
+  await app.api('POST', `/api/v1/products/${p.sku}/stock`, { add: 1 });
+  await new Promise((r) => setTimeout(r, 50));
+  expect(lowAlerts.filter((s) => s === p.sku)).toHaveLength(1);
+});
+
+test('When a product is listed, then it shows onHand, reserved and available but not the ledger', async () => {
+  const p = await createProduct(app, { onHand: 3, price: 1999 });
+  const all = await app.api('GET', '/api/v1/products');
+  const listed = all.body.items.find((x: { sku: string }) => x.sku === p.sku);
+  expect(listed).toMatchObject({ sku: p.sku, price: 1999, currency: 'USD', onHand: 3, reserved: 0, available: 3 });
+  expect(listed).not.toHaveProperty('reservations');
+});
+
+test('When a product SKU already exists, then 409 conflict', async () => {
+  const p = await createProduct(app);
+  const res = await app.api('POST', '/api/v1/products', { sku: p.sku, name: 'Again', price: 1, onHand: 1 });
+  expect(res.status).toBe(409);
+  expect(res.body.error.code).toBe('conflict');
+});

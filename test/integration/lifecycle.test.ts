@@ -1,0 +1,96 @@
+import { ORDER_ACTIONS, TRANSITIONS, type OrderAction, type OrderStatus } from '../../src/orders/lifecycle.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { act, createProduct, placeOrder, walk } from '../helpers/builders.js';
+
+/** How to bring a fresh order to each status through the API. */
+const PATH_TO: Record<OrderStatus, OrderAction[]> = {
+  pending_approval: [],
+  approved: ['approve'],
+  picking: ['approve', 'start_picking'],
+  packed: ['approve', 'start_picking', 'pack'],
+  shipped: ['approve', 'start_picking', 'pack', 'ship'],
+  delivered: ['approve', 'start_picking', 'pack', 'ship', 'deliver'],
+  return_requested: ['approve', 'start_picking', 'pack', 'ship', 'deliver', 'request_return'],
+  rejected: ['reject'],
+  cancelled: ['cancel'],
+  returned: ['approve', 'start_picking', 'pack', 'ship', 'deliver', 'request_return', 'receive_return'],
+};
+
+let app: TestApp;
+let sku: string;
+beforeAll(async () => {
+  app = await startTestApp('lifecycle');
+  sku = (await createProduct(app, { onHand: 1000 })).sku;
+});
+afterAll(() => app.close());
+
+async function orderAt(status: OrderStatus) {
+  const order = await placeOrder(app, [{ sku, quantity: 1 }]);
+  await walk(app, order.number, PATH_TO[status]);
+  return order.number as number;
+}
+
+const allowed = Object.entries(TRANSITIONS).flatMap(([from, actions]) =>
+  Object.entries(actions).map(([action, to]) => [from as OrderStatus, action as OrderAction, to as OrderStatus] as const),
+);
+
+describe('Given an order in each status', () => {
+  test.each(allowed)('when %s receives %s, then it becomes %s and the history says who and how', async (from, action, to) => {
+    const number = await orderAt(from);
+    const extra = action === 'ship' ? { carrier: 'DHL', trackingNumber: 'JD014600006281230704' } : {};
+    const res = await act(app, number, action, { ...extra, note: `note for ${action}` });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe(to);
+    const last = res.body.history.at(-1);
+    expect(last).toMatchObject({ action, from, to, by: 'tester', channel: 'api', note: `note for ${action}` });
+    expect(new Date(last.at).getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  const refused = (Object.keys(TRANSITIONS) as OrderStatus[]).map((status) => {
+    const action = ORDER_ACTIONS.find((a) => !(a in TRANSITIONS[status])) as OrderAction;
+    return [status, action] as const;
+  });
+  test.each(refused)('when %s receives %s, then it is refused with 409 invalid_transition and nothing changes', async (status, action) => {
+    const number = await orderAt(status);
+    const before = await app.api('GET', `/api/v1/orders/${number}`);
+    const res = await act(app, number, action, { carrier: 'DHL', trackingNumber: 'X1' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('invalid_transition');
+    expect(res.body.error.message).toContain(status);
+    const after = await app.api('GET', `/api/v1/orders/${number}`);
+    expect(after.body).toEqual(before.body);
+  });
+});
+
+test('When a packed order is shipped without carrier or tracking number, then 400 names both and it stays packed', async () => {
+  const number = await orderAt('packed');
+  const res = await act(app, number, 'ship');
+  expect(res.status).toBe(400);
+  expect(res.body.error.code).toBe('validation_error');
+  expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['carrier', 'trackingNumber']);
+  expect((await app.api('GET', `/api/v1/orders/${number}`)).body.status).toBe('packed');
+});
+
+test('When an order ships, then carrier and tracking number are on the order', async () => {
+  const number = await orderAt('shipped');
+  const order = (await app.api('GET', `/api/v1/orders/${number}`)).body;
+  expect(order.shipment).toMatchObject({ carrier: 'UPS', trackingNumber: '1Z999AA10123456784' });
+});
+
+test('When an action is unknown, then 400 validation_error', async () => {
+  const number = await orderAt('pending_approval');
+  const res = await act(app, number, 'teleport');
+  expect(res.status).toBe(400);
+  expect(res.body.error.code).toBe('validation_error');
+});
+
+test('When an order is placed, then its number is from 1001 upwards, its history starts with the placement', async () => {
+  const order = await placeOrder(app, [{ sku, quantity: 2 }], { channel: 'marketplace' });
+  expect(order.number).toBeGreaterThanOrEqual(1001);
+  expect(order.status).toBe('pending_approval');
+  expect(order.total).toBe(2000);
+  expect(order.currency).toBe('USD');
+  expect(order.history).toEqual([
+    expect.objectContaining({ action: 'place', from: null, to: 'pending_approval', by: 'tester', channel: 'marketplace' }),
+  ]);
+});
