@@ -15,7 +15,10 @@ const GRACE_MS = 2 * 60_000;
  * is released or committed now. Both operations are idempotent, so running this anywhere, any
  * number of times, is safe.
  */
-export async function reconcileReservations(deps: Pick<Deps, 'models' | 'inventory' | 'log'>, now = new Date()) {
+export async function reconcileReservations(
+  deps: Pick<Deps, 'models' | 'inventory' | 'log'>,
+  now = new Date(),
+) {
   const { Product, Order } = deps.models;
   let released = 0;
   let committed = 0;

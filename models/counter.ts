@@ -6,7 +6,10 @@ export interface Counter {
   seq: number;
 }
 
-const counterSchema = new Schema<Counter>({ _id: String, seq: { type: Number, required: true } }, { versionKey: false });
+const counterSchema = new Schema<Counter>(
+  { _id: String, seq: { type: Number, required: true } },
+  { versionKey: false },
+);
 
 export const counterModel = (conn: Connection) => conn.model<Counter>('Counter', counterSchema, 'counters');
 export type CounterModel = ReturnType<typeof counterModel>;

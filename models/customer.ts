@@ -28,5 +28,6 @@ export const customerSchema = new Schema<Customer>(
 );
 customerSchema.index({ name: 1 });
 
-export const customerModel = (conn: Connection) => conn.model<Customer>('Customer', customerSchema, 'customers');
+export const customerModel = (conn: Connection) =>
+  conn.model<Customer>('Customer', customerSchema, 'customers');
 export type CustomerModel = ReturnType<typeof customerModel>;

@@ -9,6 +9,8 @@ export interface ProcessedRequest {
   /** What the first delivery produced (e.g. the order id), so a replay can answer the same. */
   ref?: string;
   state: 'claimed' | 'done';
+  /** When the current claimant took it; a stale claim can be taken over. */
+  claimedAt: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -18,6 +20,7 @@ const processedRequestSchema = new Schema<ProcessedRequest>(
     key: { type: String, required: true, unique: true },
     ref: String,
     state: { type: String, required: true, default: 'claimed' },
+    claimedAt: { type: Date, required: true, default: () => new Date() },
   },
   { timestamps: true, versionKey: false },
 );

@@ -1,11 +1,11 @@
-import { connectDatabase } from '../src/db.js';
+import { join } from 'node:path';
+import { ensureIndexes } from '../models/index.js';
 import { loadConfig, toolEnv } from '../src/config.js';
+import { connectDatabase } from '../src/db.js';
 import { seedDemoCatalogue } from '../src/demo-catalogue.js';
 import { PROJECT_ROOT, startEmbeddedDb } from '../src/embedded-db.js';
 import { createLogger } from '../src/logger.js';
-import { ensureIndexes } from '../models/index.js';
 import { createServices } from '../src/services.js';
-import { join } from 'node:path';
 
 /** `npm run seed`: loads the demo catalogue into MONGODB_URI or the embedded database. */
 const config = loadConfig();
@@ -13,7 +13,12 @@ const log = createLogger(config.logLevel);
 const tools = toolEnv();
 const embedded = config.mongodbUri
   ? undefined
-  : await startEmbeddedDb({ dataDir: join(PROJECT_ROOT, '.data'), prefer: tools.embeddedDb, env: tools.childEnv, log });
+  : await startEmbeddedDb({
+      dataDir: join(PROJECT_ROOT, '.data'),
+      prefer: tools.embeddedDb,
+      env: tools.childEnv,
+      log,
+    });
 const db = await connectDatabase(config.mongodbUri ?? (embedded?.uri as string), log);
 try {
   const deps = createServices(config, db, log);

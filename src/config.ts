@@ -153,17 +153,25 @@ export class ConfigError extends Error {
 function buildConfig(e: z.infer<typeof EnvSchema>) {
   const slackConfigured = e.SLACK_SIGNING_SECRET !== undefined || e.SLACK_BOT_TOKEN !== undefined;
   if (slackConfigured) {
-    if (!e.SLACK_SIGNING_SECRET) throw new ConfigError('SLACK_SIGNING_SECRET', 'is required with SLACK_BOT_TOKEN');
+    if (!e.SLACK_SIGNING_SECRET)
+      throw new ConfigError('SLACK_SIGNING_SECRET', 'is required with SLACK_BOT_TOKEN');
     if (!e.SLACK_BOT_TOKEN) throw new ConfigError('SLACK_BOT_TOKEN', 'is required with SLACK_SIGNING_SECRET');
-    for (const name of ['SLACK_CHANNEL_APPROVALS', 'SLACK_CHANNEL_FULFILLMENT', 'SLACK_CHANNEL_INVENTORY'] as const) {
+    for (const name of [
+      'SLACK_CHANNEL_APPROVALS',
+      'SLACK_CHANNEL_FULFILLMENT',
+      'SLACK_CHANNEL_INVENTORY',
+    ] as const) {
       if (!e[name]) throw new ConfigError(name, 'is required when Slack credentials are set');
     }
   }
   const twilioConfigured = e.TWILIO_ACCOUNT_SID !== undefined || e.TWILIO_AUTH_TOKEN !== undefined;
   if (twilioConfigured) {
-    if (!e.TWILIO_ACCOUNT_SID) throw new ConfigError('TWILIO_ACCOUNT_SID', 'is required with TWILIO_AUTH_TOKEN');
-    if (!e.TWILIO_AUTH_TOKEN) throw new ConfigError('TWILIO_AUTH_TOKEN', 'is required with TWILIO_ACCOUNT_SID');
-    if (!e.TWILIO_PHONE_NUMBER) throw new ConfigError('TWILIO_PHONE_NUMBER', 'is required when Twilio credentials are set');
+    if (!e.TWILIO_ACCOUNT_SID)
+      throw new ConfigError('TWILIO_ACCOUNT_SID', 'is required with TWILIO_AUTH_TOKEN');
+    if (!e.TWILIO_AUTH_TOKEN)
+      throw new ConfigError('TWILIO_AUTH_TOKEN', 'is required with TWILIO_ACCOUNT_SID');
+    if (!e.TWILIO_PHONE_NUMBER)
+      throw new ConfigError('TWILIO_PHONE_NUMBER', 'is required when Twilio credentials are set');
     // Twilio signs the URL it called; behind a proxy only the configured public URL is right.
     if (!e.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'is required when Twilio credentials are set');
   }

@@ -9,7 +9,11 @@ export function createLogger(level: string): Logger {
     base: { service: 'orderly' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-twilio-signature"]', 'req.headers["x-slack-signature"]'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-twilio-signature"]',
+        'req.headers["x-slack-signature"]',
+      ],
       censor: '[redacted]',
     },
   });

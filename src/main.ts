@@ -41,7 +41,7 @@ async function main(): Promise<void> {
 
   log.info(
     {
-      url: app.url.replace("127.0.0.1", "localhost"),
+      url: app.url.replace('127.0.0.1', 'localhost'),
       database: embedded ? `embedded ${embedded.kind} (data in .data/)` : 'MONGODB_URI',
       slack: config.slack.sandbox ? 'sandbox (no credentials)' : 'live',
       twilio: config.twilio.sandbox ? 'sandbox (no credentials)' : 'live',

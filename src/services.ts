@@ -2,7 +2,7 @@ import { createModels, type Models } from '../models/index.js';
 import type { Config } from './config.js';
 import { createCustomerService } from './customers/service.js';
 import type { Database } from './db.js';
-import { type EventBus, createEventBus } from './events.js';
+import { createEventBus, type EventBus } from './events.js';
 import { createInventoryService } from './inventory/service.js';
 import { createInvoiceService } from './invoices/service.js';
 import type { Logger } from './logger.js';

@@ -42,7 +42,11 @@ export function orderDto(o: Order) {
     shippingAddress: o.shippingAddress ?? null,
     notes: o.notes ?? null,
     shipment: o.shipment?.carrier
-      ? { carrier: o.shipment.carrier, trackingNumber: o.shipment.trackingNumber, shippedAt: o.shipment.shippedAt }
+      ? {
+          carrier: o.shipment.carrier,
+          trackingNumber: o.shipment.trackingNumber,
+          shippedAt: o.shipment.shippedAt,
+        }
       : null,
     invoice: o.invoice?.number
       ? { number: o.invoice.number, issuedAt: o.invoice.issuedAt, url: `/api/v1/orders/${o.number}/invoice` }

@@ -13,7 +13,11 @@ export function apiRouter(deps: Deps): Router {
   router.use((req, _res, next) => {
     // A body was sent but not as JSON: say so rather than report every field missing.
     const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
-    if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody && !req.is(['application/json', 'application/*+json'])) {
+    if (
+      ['POST', 'PUT', 'PATCH'].includes(req.method) &&
+      hasBody &&
+      !req.is(['application/json', 'application/*+json'])
+    ) {
       next(new AppError('validation_error', 'Send the body as JSON with Content-Type: application/json.'));
       return;
     }

@@ -4,7 +4,14 @@ import { AppError } from '../../src/errors.js';
 import { renderInvoicePdf } from '../../src/invoices/pdf.js';
 import type { Deps } from '../../src/services.js';
 import { orderDto } from './dto.js';
-import { actionBody, decodeCursor, encodeCursor, listOrdersQuery, orderNumberParam, placeOrderBody } from './schemas.js';
+import {
+  actionBody,
+  decodeCursor,
+  encodeCursor,
+  listOrdersQuery,
+  orderNumberParam,
+  placeOrderBody,
+} from './schemas.js';
 import { validate } from './validate.js';
 
 export function ordersRouter({ orders, invoices, config }: Deps): Router {
@@ -27,7 +34,8 @@ export function ordersRouter({ orders, invoices, config }: Deps): Router {
     let before: number | undefined;
     if (query.cursor) {
       before = decodeCursor(query.cursor);
-      if (before === undefined) throw new AppError('validation_error', 'Invalid query: cursor is not one we gave out.');
+      if (before === undefined)
+        throw new AppError('validation_error', 'Invalid query: cursor is not one we gave out.');
     }
     const page = await orders.list({ ...query, phone, before, limit: query.limit ?? 20 });
     res.json({ items: page.items.map(orderDto), next: page.next === null ? null : encodeCursor(page.next) });
@@ -41,7 +49,10 @@ export function ordersRouter({ orders, invoices, config }: Deps): Router {
   router.post('/:number/actions', async (req, res) => {
     const number = validate(orderNumberParam, req.params.number, 'order number');
     const { action, ...input } = validate(actionBody, req.body);
-    const order = await orders.applyAction(number, action, input, { by: res.locals.apiKeyName, channel: 'api' });
+    const order = await orders.applyAction(number, action, input, {
+      by: res.locals.apiKeyName,
+      channel: 'api',
+    });
     res.json(orderDto(order));
   });
 
@@ -56,7 +67,10 @@ export function ordersRouter({ orders, invoices, config }: Deps): Router {
     const invoice = order.invoice as NonNullable<typeof order.invoice>;
     const wantsPdf = format === 'pdf' || (format === undefined && req.accepts(['json', 'pdf']) === 'pdf');
     if (wantsPdf) {
-      const pdf = await renderInvoicePdf(order, { businessName: config.businessName, timezone: config.timezone });
+      const pdf = await renderInvoicePdf(order, {
+        businessName: config.businessName,
+        timezone: config.timezone,
+      });
       res
         .type('application/pdf')
         .set('Content-Disposition', `inline; filename="invoice-${invoice.number}.pdf"`)

@@ -26,7 +26,9 @@ export function productsRouter({ inventory, config }: Deps): Router {
     const sku = validate(skuSchema, req.params.sku, 'sku');
     const body = validate(stockBody, req.body);
     const product =
-      body.set !== undefined ? await inventory.setStock(sku, body.set) : await inventory.addStock(sku, body.add ?? 0);
+      body.set !== undefined
+        ? await inventory.setStock(sku, body.set)
+        : await inventory.addStock(sku, body.add ?? 0);
     res.json(dto(product));
   });
 

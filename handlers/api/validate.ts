@@ -7,7 +7,8 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, where =
   if (result.success) return result.data;
   const details = result.error.issues.map((issue) => ({
     path: issue.path.join('.') || where,
-    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+    message:
+      issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
   }));
   const first = details[0];
   throw new AppError('validation_error', `Invalid ${where}: ${first?.path} ${first?.message}`, { details });

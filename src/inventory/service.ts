@@ -176,15 +176,23 @@ export function createInventoryService({ models, events, log }: Deps) {
       // Once one line is short the order fails: read the rest instead of holding stock needlessly.
       const current = await Product.findOne({ sku: line.sku }, { reservations: 0 }).lean<Product>();
       if (short.length > 0 && current && current.available >= line.quantity) continue;
-      short.push({ sku: line.sku, requested: line.quantity, available: Math.max(0, current?.available ?? 0) });
+      short.push({
+        sku: line.sku,
+        requested: line.quantity,
+        available: Math.max(0, current?.available ?? 0),
+      });
     }
     if (short.length > 0) {
       await release(
         orderId,
         lines.filter((l) => reserved.some((p) => p.sku === l.sku)),
       );
-      const list = short.map((s) => `${s.sku} (requested ${s.requested}, available ${s.available})`).join(', ');
-      throw new AppError('insufficient_stock', `Not enough stock for ${list}.`, { details: { items: short } });
+      const list = short
+        .map((s) => `${s.sku} (requested ${s.requested}, available ${s.available})`)
+        .join(', ');
+      throw new AppError('insufficient_stock', `Not enough stock for ${list}.`, {
+        details: { items: short },
+      });
     }
     for (const product of reserved) await changed(product);
   }
@@ -215,7 +223,10 @@ export function createInventoryService({ models, events, log }: Deps) {
     for (const line of lines) {
       const doc = await Product.findOneAndUpdate(
         { sku: line.sku, [ledgerKey(orderId)]: { $exists: true } },
-        { $inc: { reserved: -line.quantity, available: line.quantity }, $unset: { [ledgerKey(orderId)]: '' } },
+        {
+          $inc: { reserved: -line.quantity, available: line.quantity },
+          $unset: { [ledgerKey(orderId)]: '' },
+        },
         { returnDocument: 'after', lean: true },
       );
       await changed(doc as Product | null);

@@ -28,7 +28,12 @@ export function renderInvoicePdf(order: Order, layout: InvoiceLayout): Promise<B
   doc.fontSize(14).text(`Invoice ${invoice.number}`);
   doc.fontSize(10).text(`Date: ${date}`).text(`Order: #${order.number}`).moveDown();
 
-  doc.fontSize(11).text('Bill to', { underline: true }).fontSize(10).text(order.customer.name).text(order.customer.phone);
+  doc
+    .fontSize(11)
+    .text('Bill to', { underline: true })
+    .fontSize(10)
+    .text(order.customer.name)
+    .text(order.customer.phone);
   if (order.customer.email) doc.text(order.customer.email);
   const a = order.shippingAddress;
   if (a) {

@@ -13,15 +13,27 @@ const INVOICED = new Set(['packed', 'shipped', 'delivered', 'return_requested', 
  * number is attached only if the order has none, so a retry never consumes a second number, and
  * an order packed by a process that died before numbering gets its invoice on the next request.
  */
-export function createInvoiceService({ models, events, log }: { models: Models; events: EventBus; log: Logger }) {
+export function createInvoiceService({
+  models,
+  events,
+  log,
+}: {
+  models: Models;
+  events: EventBus;
+  log: Logger;
+}) {
   const { Order, Counter } = models;
 
   async function ensureIssued(order: Order): Promise<Order> {
     if (order.invoice?.number) return order;
     if (!INVOICED.has(order.status)) {
-      throw new AppError('not_found', `Order #${order.number} has no invoice yet; it is issued when the order is packed.`, {
-        details: { number: order.number, status: order.status },
-      });
+      throw new AppError(
+        'not_found',
+        `Order #${order.number} has no invoice yet; it is issued when the order is packed.`,
+        {
+          details: { number: order.number, status: order.status },
+        },
+      );
     }
     const number = await nextSequence(Counter, 'invoice', 0);
     const updated = await Order.findOneAndUpdate(

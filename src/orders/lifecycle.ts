@@ -53,7 +53,12 @@ export const STOCK_EFFECTS: Partial<Record<OrderAction, StockEffect>> = {
 export const FINAL_STATUSES: readonly OrderStatus[] = ['rejected', 'cancelled', 'returned'];
 
 /** Statuses in which the order still holds a reservation. */
-export const RESERVING_STATUSES: readonly OrderStatus[] = ['pending_approval', 'approved', 'picking', 'packed'];
+export const RESERVING_STATUSES: readonly OrderStatus[] = [
+  'pending_approval',
+  'approved',
+  'picking',
+  'packed',
+];
 
 export const CHANNELS = ['web', 'marketplace', 'store', 'phone', 'sms', 'voice', 'slack', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -66,5 +71,7 @@ export function allowedActions(from: OrderStatus): OrderAction[] {
   return Object.keys(TRANSITIONS[from]) as OrderAction[];
 }
 
-export const isOrderAction = (v: string): v is OrderAction => (ORDER_ACTIONS as readonly string[]).includes(v);
-export const isOrderStatus = (v: string): v is OrderStatus => (ORDER_STATUSES as readonly string[]).includes(v);
+export const isOrderAction = (v: string): v is OrderAction =>
+  (ORDER_ACTIONS as readonly string[]).includes(v);
+export const isOrderStatus = (v: string): v is OrderStatus =>
+  (ORDER_STATUSES as readonly string[]).includes(v);

@@ -1,15 +1,15 @@
+import type { CountryCode } from 'libphonenumber-js';
 import { Types } from 'mongoose';
-import type { Models } from '../../models/index.js';
 import { nextSequence } from '../../models/counter.js';
+import type { Models } from '../../models/index.js';
 import type { Order, OrderItem } from '../../models/order.js';
 import type { Product } from '../../models/product.js';
+import { toE164 } from '../customers/phone.js';
+import type { CustomerService } from '../customers/service.js';
 import { AppError, isDuplicateKey } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { CustomerService } from '../customers/service.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
-import { toE164 } from '../customers/phone.js';
-import type { CountryCode } from 'libphonenumber-js';
 import type { Actor, PlaceOrderCommand } from './types.js';
 
 export const FIRST_ORDER_NUMBER = 1001;
@@ -50,7 +50,9 @@ export function createPlacement(deps: PlacementDeps) {
   async function priceLines(items: PlaceOrderCommand['items']): Promise<OrderItem[]> {
     const merged = new Map<string, number>();
     for (const item of items) merged.set(item.sku, (merged.get(item.sku) ?? 0) + item.quantity);
-    const products = await Product.find({ sku: { $in: [...merged.keys()] } }, { reservations: 0 }).lean<Product[]>();
+    const products = await Product.find({ sku: { $in: [...merged.keys()] } }, { reservations: 0 }).lean<
+      Product[]
+    >();
     const bySku = new Map(products.map((p) => [p.sku, p]));
     const unknown = [...merged.keys()].filter((sku) => !bySku.has(sku));
     if (unknown.length > 0) {
@@ -60,12 +62,22 @@ export function createPlacement(deps: PlacementDeps) {
     }
     return [...merged].map(([sku, quantity]) => {
       const product = bySku.get(sku) as Product;
-      return { sku, name: product.name, quantity, unitPrice: product.price, lineTotal: product.price * quantity };
+      return {
+        sku,
+        name: product.name,
+        quantity,
+        unitPrice: product.price,
+        lineTotal: product.price * quantity,
+      };
     });
   }
 
   /** Claims the key, or returns the order of whoever claimed it first. */
-  async function claim(key: string, idempotencyKey: string, orderId: Types.ObjectId): Promise<Order | 'claimed'> {
+  async function claim(
+    key: string,
+    idempotencyKey: string,
+    orderId: Types.ObjectId,
+  ): Promise<Order | 'claimed'> {
     const deadline = Date.now() + REPLAY_WAIT_MS;
     while (Date.now() < deadline) {
       try {
@@ -77,12 +89,11 @@ export function createPlacement(deps: PlacementDeps) {
       const existing = await Order.findOne({ idempotencyKey }).lean<Order>();
       if (existing) return existing;
       const other = await ProcessedRequest.findOne({ key }).lean();
-      if (other && Date.now() - other.createdAt.getTime() > STALE_CLAIM_MS) {
+      if (other && other.state === 'claimed' && Date.now() - other.claimedAt.getTime() > STALE_CLAIM_MS) {
         // Its placement crashed before storing the order: take the claim over (compare-and-set).
         const taken = await ProcessedRequest.findOneAndUpdate(
           { key, ref: other.ref, state: 'claimed' },
-          { $set: { ref: orderId.toHexString(), createdAt: new Date() } },
-          { timestamps: false },
+          { $set: { ref: orderId.toHexString(), claimedAt: new Date() } },
         );
         if (taken) return 'claimed';
       }
@@ -152,7 +163,10 @@ export function createPlacement(deps: PlacementDeps) {
       throw err;
     }
     if (claimKey) await ProcessedRequest.updateOne({ key: claimKey }, { $set: { state: 'done' } });
-    log.info({ order: order.number, channel: order.channel, total: order.total, by: actor.by }, 'order placed');
+    log.info(
+      { order: order.number, channel: order.channel, total: order.total, by: actor.by },
+      'order placed',
+    );
     events.emit('order.placed', { order });
     return { order, created: true };
   }

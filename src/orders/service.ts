@@ -1,11 +1,7 @@
 import type { QueryFilter } from 'mongoose';
-import type { Models } from '../../models/index.js';
 import type { HistoryEntry, InventoryState, Order } from '../../models/order.js';
 import { AppError } from '../errors.js';
-import type { EventBus } from '../events.js';
-import type { InventoryService } from '../inventory/service.js';
 import type { InvoiceService } from '../invoices/service.js';
-import type { Logger } from '../logger.js';
 import {
   allowedActions,
   type Channel,
@@ -60,9 +56,13 @@ export function createOrderService(deps: Deps) {
   function refuse(order: Order, action: OrderAction): never {
     const allowed = allowedActions(order.status);
     const hint = allowed.length ? ` Possible now: ${allowed.join(', ')}.` : ' It is final.';
-    throw new AppError('invalid_transition', `Order #${order.number} is ${order.status}; cannot ${action}.${hint}`, {
-      details: { number: order.number, status: order.status, action, allowed },
-    });
+    throw new AppError(
+      'invalid_transition',
+      `Order #${order.number} is ${order.status}; cannot ${action}.${hint}`,
+      {
+        details: { number: order.number, status: order.status, action, allowed },
+      },
+    );
   }
 
   /**
@@ -87,12 +87,23 @@ export function createOrderService(deps: Deps) {
       });
     }
     const now = new Date();
-    const entry: HistoryEntry = { at: now, action, from: order.status, to, ...actor, ...(input.note ? { note: input.note } : {}) };
+    const entry: HistoryEntry = {
+      at: now,
+      action,
+      from: order.status,
+      to,
+      ...actor,
+      ...(input.note ? { note: input.note } : {}),
+    };
     const set: Record<string, unknown> = { status: to };
     const effect = STOCK_EFFECTS[action];
     if (effect) set.inventory = INVENTORY_AFTER[effect];
     if (action === 'ship') {
-      set.shipment = { carrier: input.carrier?.trim(), trackingNumber: input.trackingNumber?.trim(), shippedAt: now };
+      set.shipment = {
+        carrier: input.carrier?.trim(),
+        trackingNumber: input.trackingNumber?.trim(),
+        shippedAt: now,
+      };
     }
     const updated = await Order.findOneAndUpdate(
       { _id: order._id, status: order.status },
@@ -114,7 +125,10 @@ export function createOrderService(deps: Deps) {
     if (effect === 'restock') await inventory.restock(lines);
     if (action === 'pack') result = await invoices.ensureIssued(result);
 
-    log.info({ order: number, action, from: order.status, to, by: actor.by, channel: actor.channel }, 'order moved');
+    log.info(
+      { order: number, action, from: order.status, to, by: actor.by, channel: actor.channel },
+      'order moved',
+    );
     events.emit('order.status_changed', { order: result, action, from: order.status, to });
     return result;
   }

@@ -21,7 +21,12 @@ export const uniqueDbName = (label: string) =>
 export interface TestApp extends RunningApp {
   dbName: string;
   /** Calls the REST API with the test key (or `key`), JSON in and out. */
-  api<T = any>(method: string, path: string, body?: unknown, key?: string | null): Promise<{ status: number; body: T }>;
+  api<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    key?: string | null,
+  ): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
 

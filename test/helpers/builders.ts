@@ -6,19 +6,36 @@ import type { TestApp } from './app.js';
 export const uniqueSku = (prefix = 'SKU') => `${prefix}-${randomBytes(3).toString('hex').toUpperCase()}`;
 
 let phoneSeq = 0;
-export const uniquePhone = () => `+1555${String(Date.now() % 1000).padStart(3, '0')}${String(phoneSeq++ % 10000).padStart(4, '0')}`;
+export const uniquePhone = () =>
+  `+1555${String(Date.now() % 1000).padStart(3, '0')}${String(phoneSeq++ % 10000).padStart(4, '0')}`;
 
 export async function createProduct(
   app: TestApp,
-  overrides: Partial<{ sku: string; name: string; price: number; onHand: number; lowStockThreshold: number }> = {},
+  overrides: Partial<{
+    sku: string;
+    name: string;
+    price: number;
+    onHand: number;
+    lowStockThreshold: number;
+  }> = {},
 ) {
-  const body = { sku: uniqueSku(), name: 'Test product', price: 1000, onHand: 10, lowStockThreshold: 0, ...overrides };
+  const body = {
+    sku: uniqueSku(),
+    name: 'Test product',
+    price: 1000,
+    onHand: 10,
+    lowStockThreshold: 0,
+    ...overrides,
+  };
   const res = await app.api('POST', '/api/v1/products', body);
   if (res.status !== 201) throw new Error(`createProduct: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
-export function orderBody(items: { sku: string; quantity: number }[], overrides: Record<string, unknown> = {}) {
+export function orderBody(
+  items: { sku: string; quantity: number }[],
+  overrides: Record<string, unknown> = {},
+) {
   return {
     channel: 'web',
     customer: { name: 'Dana Levi', phone: uniquePhone() },
@@ -43,7 +60,8 @@ export async function walk(app: TestApp, number: number, actions: string[]) {
   for (const action of actions) {
     const extra = action === 'ship' ? { carrier: 'UPS', trackingNumber: '1Z999AA10123456784' } : {};
     const res = await act(app, number, action, extra);
-    if (res.status !== 200) throw new Error(`${action} on #${number}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`${action} on #${number}: ${res.status} ${JSON.stringify(res.body)}`);
     last = res.body;
   }
   return last;

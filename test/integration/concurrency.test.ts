@@ -10,12 +10,15 @@ afterAll(() => app.close());
 test('When 25 orders race for 5 units, then exactly 5 are accepted and available is 0', async () => {
   const p = await createProduct(app, { onHand: 5 });
   const results = await Promise.all(
-    Array.from({ length: 25 }, () => app.api('POST', '/api/v1/orders', orderBody([{ sku: p.sku, quantity: 1 }]))),
+    Array.from({ length: 25 }, () =>
+      app.api('POST', '/api/v1/orders', orderBody([{ sku: p.sku, quantity: 1 }])),
+    ),
   );
   const statuses = results.map((r) => r.status);
   expect(statuses.filter((s) => s === 201)).toHaveLength(5);
   expect(statuses.filter((s) => s === 409)).toHaveLength(20);
-  for (const r of results.filter((x) => x.status === 409)) expect(r.body.error.code).toBe('insufficient_stock');
+  for (const r of results.filter((x) => x.status === 409))
+    expect(r.body.error.code).toBe('insufficient_stock');
   const product = (await app.api('GET', `/api/v1/products/${p.sku}`)).body;
   expect(product).toMatchObject({ onHand: 5, reserved: 5, available: 0 });
   const numbers = results.filter((r) => r.status === 201).map((r) => r.body.number);
@@ -30,13 +33,29 @@ test('When multi-line orders race, then no line is oversold and refused orders h
       app.api(
         'POST',
         '/api/v1/orders',
-        orderBody(i % 2 ? [{ sku: a.sku, quantity: 1 }, { sku: b.sku, quantity: 1 }] : [{ sku: b.sku, quantity: 1 }, { sku: a.sku, quantity: 2 }]),
+        orderBody(
+          i % 2
+            ? [
+                { sku: a.sku, quantity: 1 },
+                { sku: b.sku, quantity: 1 },
+              ]
+            : [
+                { sku: b.sku, quantity: 1 },
+                { sku: a.sku, quantity: 2 },
+              ],
+        ),
       ),
     ),
   );
   const accepted = results.filter((r) => r.status === 201).map((r) => r.body);
-  const usedA = accepted.reduce((n, o) => n + (o.items.find((i: { sku: string }) => i.sku === a.sku)?.quantity ?? 0), 0);
-  const usedB = accepted.reduce((n, o) => n + (o.items.find((i: { sku: string }) => i.sku === b.sku)?.quantity ?? 0), 0);
+  const usedA = accepted.reduce(
+    (n, o) => n + (o.items.find((i: { sku: string }) => i.sku === a.sku)?.quantity ?? 0),
+    0,
+  );
+  const usedB = accepted.reduce(
+    (n, o) => n + (o.items.find((i: { sku: string }) => i.sku === b.sku)?.quantity ?? 0),
+    0,
+  );
   const pa = (await app.api('GET', `/api/v1/products/${a.sku}`)).body;
   const pb = (await app.api('GET', `/api/v1/products/${b.sku}`)).body;
   expect(pa).toMatchObject({ reserved: usedA, available: 6 - usedA });
@@ -59,8 +78,16 @@ test('When the same externalId is sent twice, then the second gets 200 with the 
 
 test('When the same externalId on another channel, then it is a different order', async () => {
   const p = await createProduct(app, { onHand: 10 });
-  const a = await app.api('POST', '/api/v1/orders', orderBody([{ sku: p.sku, quantity: 1 }], { channel: 'web', externalId: 'X-1' }));
-  const b = await app.api('POST', '/api/v1/orders', orderBody([{ sku: p.sku, quantity: 1 }], { channel: 'store', externalId: 'X-1' }));
+  const a = await app.api(
+    'POST',
+    '/api/v1/orders',
+    orderBody([{ sku: p.sku, quantity: 1 }], { channel: 'web', externalId: 'X-1' }),
+  );
+  const b = await app.api(
+    'POST',
+    '/api/v1/orders',
+    orderBody([{ sku: p.sku, quantity: 1 }], { channel: 'store', externalId: 'X-1' }),
+  );
   expect([a.status, b.status]).toEqual([201, 201]);
   expect(a.body.number).not.toBe(b.body.number);
 });
@@ -68,10 +95,15 @@ test('When the same externalId on another channel, then it is a different order'
 test('When ten replays of one externalId race, then one order is created, all get it, and stock is held once', async () => {
   const p = await createProduct(app, { onHand: 3 });
   const body = orderBody([{ sku: p.sku, quantity: 3 }], { channel: 'web', externalId: 'RACE-1' });
-  const results = await Promise.all(Array.from({ length: 10 }, () => app.api('POST', '/api/v1/orders', body)));
+  const results = await Promise.all(
+    Array.from({ length: 10 }, () => app.api('POST', '/api/v1/orders', body)),
+  );
   expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
   expect(new Set(results.map((r) => r.body.number)).size).toBe(1);
-  expect((await app.api('GET', `/api/v1/products/${p.sku}`)).body).toMatchObject({ reserved: 3, available: 0 });
+  expect((await app.api('GET', `/api/v1/products/${p.sku}`)).body).toMatchObject({
+    reserved: 3,
+    available: 0,
+  });
 });
 
 test('When an order placement with an externalId fails for stock, then a later retry with stock succeeds', async () => {
@@ -95,7 +127,11 @@ test('When cancel races with cancel, then the stock is released exactly once', a
   const p = await createProduct(app, { onHand: 10 });
   const order = await placeOrder(app, [{ sku: p.sku, quantity: 4 }]);
   await Promise.all(Array.from({ length: 5 }, () => act(app, order.number, 'cancel')));
-  expect((await app.api('GET', `/api/v1/products/${p.sku}`)).body).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
+  expect((await app.api('GET', `/api/v1/products/${p.sku}`)).body).toMatchObject({
+    onHand: 10,
+    reserved: 0,
+    available: 10,
+  });
 });
 
 test('When ship races with ship, then on hand is decremented exactly once', async () => {
@@ -105,5 +141,9 @@ test('When ship races with ship, then on hand is decremented exactly once', asyn
   const ship = { carrier: 'UPS', trackingNumber: 'T1' };
   const results = await Promise.all(Array.from({ length: 5 }, () => act(app, order.number, 'ship', ship)));
   expect(results.filter((r) => r.status === 200)).toHaveLength(1);
-  expect((await app.api('GET', `/api/v1/products/${p.sku}`)).body).toMatchObject({ onHand: 6, reserved: 0, available: 6 });
+  expect((await app.api('GET', `/api/v1/products/${p.sku}`)).body).toMatchObject({
+    onHand: 6,
+    reserved: 0,
+    available: 6,
+  });
 });

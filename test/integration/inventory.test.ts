@@ -83,7 +83,15 @@ test('When an order ships, then the reservation becomes a decrement of on hand; 
 test('When a return is rejected, then the goods stay with the customer and stock is unchanged', async () => {
   const p = await createProduct(app, { onHand: 10 });
   const order = await placeOrder(app, [{ sku: p.sku, quantity: 3 }]);
-  const delivered = await walk(app, order.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver', 'request_return', 'reject_return']);
+  const delivered = await walk(app, order.number, [
+    'approve',
+    'start_picking',
+    'pack',
+    'ship',
+    'deliver',
+    'request_return',
+    'reject_return',
+  ]);
   expect(delivered.status).toBe('delivered');
   expect(await stock(p.sku)).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
 });
@@ -137,7 +145,14 @@ test('When a product is listed, then it shows onHand, reserved and available but
   const p = await createProduct(app, { onHand: 3, price: 1999 });
   const all = await app.api('GET', '/api/v1/products');
   const listed = all.body.items.find((x: { sku: string }) => x.sku === p.sku);
-  expect(listed).toMatchObject({ sku: p.sku, price: 1999, currency: 'USD', onHand: 3, reserved: 0, available: 3 });
+  expect(listed).toMatchObject({
+    sku: p.sku,
+    price: 1999,
+    currency: 'USD',
+    onHand: 3,
+    reserved: 0,
+    available: 3,
+  });
   expect(listed).not.toHaveProperty('reservations');
 });
 

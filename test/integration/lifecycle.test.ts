@@ -1,4 +1,9 @@
-import { ORDER_ACTIONS, TRANSITIONS, type OrderAction, type OrderStatus } from '../../src/orders/lifecycle.js';
+import {
+  ORDER_ACTIONS,
+  type OrderAction,
+  type OrderStatus,
+  TRANSITIONS,
+} from '../../src/orders/lifecycle.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { act, createProduct, placeOrder, walk } from '../helpers/builders.js';
 
@@ -31,35 +36,50 @@ async function orderAt(status: OrderStatus) {
 }
 
 const allowed = Object.entries(TRANSITIONS).flatMap(([from, actions]) =>
-  Object.entries(actions).map(([action, to]) => [from as OrderStatus, action as OrderAction, to as OrderStatus] as const),
+  Object.entries(actions).map(
+    ([action, to]) => [from as OrderStatus, action as OrderAction, to as OrderStatus] as const,
+  ),
 );
 
 describe('Given an order in each status', () => {
-  test.each(allowed)('when %s receives %s, then it becomes %s and the history says who and how', async (from, action, to) => {
-    const number = await orderAt(from);
-    const extra = action === 'ship' ? { carrier: 'DHL', trackingNumber: 'JD014600006281230704' } : {};
-    const res = await act(app, number, action, { ...extra, note: `note for ${action}` });
-    expect(res.status).toBe(200);
-    expect(res.body.status).toBe(to);
-    const last = res.body.history.at(-1);
-    expect(last).toMatchObject({ action, from, to, by: 'tester', channel: 'api', note: `note for ${action}` });
-    expect(new Date(last.at).getTime()).toBeGreaterThan(Date.now() - 60_000);
-  });
+  test.each(allowed)(
+    'when %s receives %s, then it becomes %s and the history says who and how',
+    async (from, action, to) => {
+      const number = await orderAt(from);
+      const extra = action === 'ship' ? { carrier: 'DHL', trackingNumber: 'JD014600006281230704' } : {};
+      const res = await act(app, number, action, { ...extra, note: `note for ${action}` });
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe(to);
+      const last = res.body.history.at(-1);
+      expect(last).toMatchObject({
+        action,
+        from,
+        to,
+        by: 'tester',
+        channel: 'api',
+        note: `note for ${action}`,
+      });
+      expect(new Date(last.at).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    },
+  );
 
   const refused = (Object.keys(TRANSITIONS) as OrderStatus[]).map((status) => {
     const action = ORDER_ACTIONS.find((a) => !(a in TRANSITIONS[status])) as OrderAction;
     return [status, action] as const;
   });
-  test.each(refused)('when %s receives %s, then it is refused with 409 invalid_transition and nothing changes', async (status, action) => {
-    const number = await orderAt(status);
-    const before = await app.api('GET', `/api/v1/orders/${number}`);
-    const res = await act(app, number, action, { carrier: 'DHL', trackingNumber: 'X1' });
-    expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('invalid_transition');
-    expect(res.body.error.message).toContain(status);
-    const after = await app.api('GET', `/api/v1/orders/${number}`);
-    expect(after.body).toEqual(before.body);
-  });
+  test.each(refused)(
+    'when %s receives %s, then it is refused with 409 invalid_transition and nothing changes',
+    async (status, action) => {
+      const number = await orderAt(status);
+      const before = await app.api('GET', `/api/v1/orders/${number}`);
+      const res = await act(app, number, action, { carrier: 'DHL', trackingNumber: 'X1' });
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('invalid_transition');
+      expect(res.body.error.message).toContain(status);
+      const after = await app.api('GET', `/api/v1/orders/${number}`);
+      expect(after.body).toEqual(before.body);
+    },
+  );
 });
 
 test('When a packed order is shipped without carrier or tracking number, then 400 names both and it stays packed', async () => {
@@ -67,7 +87,10 @@ test('When a packed order is shipped without carrier or tracking number, then 40
   const res = await act(app, number, 'ship');
   expect(res.status).toBe(400);
   expect(res.body.error.code).toBe('validation_error');
-  expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['carrier', 'trackingNumber']);
+  expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+    'carrier',
+    'trackingNumber',
+  ]);
   expect((await app.api('GET', `/api/v1/orders/${number}`)).body.status).toBe('packed');
 });
 
@@ -91,6 +114,12 @@ test('When an order is placed, then its number is from 1001 upwards, its history
   expect(order.total).toBe(2000);
   expect(order.currency).toBe('USD');
   expect(order.history).toEqual([
-    expect.objectContaining({ action: 'place', from: null, to: 'pending_approval', by: 'tester', channel: 'marketplace' }),
+    expect.objectContaining({
+      action: 'place',
+      from: null,
+      to: 'pending_approval',
+      by: 'tester',
+      channel: 'marketplace',
+    }),
   ]);
 });
