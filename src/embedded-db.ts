@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -16,6 +16,9 @@ import type { Logger } from 'pino';
 export const FERRETDB_VERSION = 'v1.24.2';
 export const PROJECT_ROOT = findProjectRoot();
 const CACHE_BIN = join(PROJECT_ROOT, '.cache', 'bin');
+/** Remembers a failed mongod download for a day, so each start does not retry it (and log it). */
+const MONGOD_UNAVAILABLE = join(PROJECT_ROOT, '.cache', 'mongod-unavailable');
+const RETRY_MONGOD_AFTER_MS = 24 * 3600_000;
 
 export type EmbeddedKind = 'mongod' | 'ferretdb';
 
@@ -28,7 +31,7 @@ export interface EmbeddedDb {
 export interface EmbeddedOptions {
   /** Keep data here across restarts; unset: a temporary folder removed on stop. */
   dataDir?: string;
-  /** Skip mongod and go straight to FerretDB (`ORDERLY_EMBEDDED_DB=ferretdb`). */
+  /** `ferretdb`: skip mongod; `mongod`: try mongod even after a recent failed download. */
   prefer?: string;
   log: Pick<Logger, 'info' | 'warn'>;
   /** Environment for child processes (go needs PATH, HOME); from config's toolEnv(). */
@@ -51,12 +54,23 @@ function findProjectRoot(): string {
 
 export async function startEmbeddedDb(opts: EmbeddedOptions): Promise<EmbeddedDb> {
   let mongodProblem = 'skipped (ORDERLY_EMBEDDED_DB=ferretdb)';
-  if (opts.prefer !== 'ferretdb') {
+  const knownUnavailable = recentMongodFailure();
+  if (knownUnavailable !== undefined && opts.prefer !== 'mongod') {
+    mongodProblem = knownUnavailable;
+    opts.log.info(
+      { reason: knownUnavailable, retry: `delete ${MONGOD_UNAVAILABLE} or set ORDERLY_EMBEDDED_DB=mongod` },
+      'embedded mongod could not be downloaded recently; using FerretDB',
+    );
+  } else if (opts.prefer !== 'ferretdb') {
     try {
       return await startMongod(opts);
     } catch (err) {
       mongodProblem = (err as Error).message.split('\n')[0] ?? String(err);
       opts.log.warn({ reason: mongodProblem }, 'embedded mongod unavailable; falling back to FerretDB');
+      if ((err as { name?: string }).name === 'DownloadError' || /download/i.test(mongodProblem)) {
+        mkdirSync(dirname(MONGOD_UNAVAILABLE), { recursive: true });
+        writeFileSync(MONGOD_UNAVAILABLE, `${mongodProblem}\n`);
+      }
     }
   }
   try {
@@ -67,6 +81,15 @@ export async function startEmbeddedDb(opts: EmbeddedOptions): Promise<EmbeddedDb
         `FerretDB: ${(err as Error).message}. Install Go (https://go.dev/dl) so FerretDB can be built, ` +
         'or allow mongodb-memory-server to download mongod.',
     );
+  }
+}
+
+function recentMongodFailure(): string | undefined {
+  try {
+    if (Date.now() - statSync(MONGOD_UNAVAILABLE).mtimeMs > RETRY_MONGOD_AFTER_MS) return undefined;
+    return readFileSync(MONGOD_UNAVAILABLE, 'utf8').trim();
+  } catch {
+    return undefined;
   }
 }
 
