@@ -2,6 +2,7 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
 import type { Deps } from '../src/services.js';
+import { definePurgeProcessedRequests, PURGE_PROCESSED_REQUESTS } from './purge-processed-requests.js';
 import { defineReconcileReservations, RECONCILE_RESERVATIONS } from './reconcile-reservations.js';
 
 /**
@@ -23,9 +24,11 @@ export function createAgenda(deps: Deps): Agenda {
 
 export function defineJobs(agenda: Agenda, deps: Deps): void {
   defineReconcileReservations(agenda, deps);
+  definePurgeProcessedRequests(agenda, deps);
 }
 
 /** Recurring jobs; `every` upserts by name, so many processes starting at once schedule one. */
 export async function scheduleRecurring(agenda: Agenda): Promise<void> {
   await agenda.every('5 minutes', RECONCILE_RESERVATIONS);
+  await agenda.every('1 day', PURGE_PROCESSED_REQUESTS);
 }

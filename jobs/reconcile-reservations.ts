@@ -16,20 +16,29 @@ const GRACE_MS = 2 * 60_000;
  * number of times, is safe.
  */
 export async function reconcileReservations(
-  deps: Pick<Deps, 'models' | 'inventory' | 'log'>,
+  deps: Pick<Deps, 'models' | 'inventory' | 'orders' | 'log'>,
   now = new Date(),
 ) {
   const { Product, Order } = deps.models;
   let released = 0;
   let committed = 0;
-  for await (const product of Product.find({}, { sku: 1, reservations: 1 }).lean<Product[]>().cursor()) {
+  let restocked = 0;
+  for await (const product of Product.find({}, { sku: 1, reservations: 1, restocked: 1 })
+    .lean<Product[]>()
+    .cursor()) {
+    // Restock marks whose order already records the return: a crash came before they were dropped.
+    for (const orderId of Object.keys(product.restocked ?? {})) {
+      const order = await Order.findById(orderId, { inventory: 1 }).lean<Order>();
+      if (!order || order.inventory === 'restocked')
+        await deps.inventory.clearRestocked(orderId, [product.sku]);
+    }
     const entries = Object.entries((product.reservations ?? {}) as Record<string, Reservation>);
     for (const [orderId, reservation] of entries) {
       if (now.getTime() - new Date(reservation.at).getTime() < GRACE_MS) continue;
       const order = await Order.findById(orderId, { status: 1, inventory: 1, number: 1 }).lean<Order>();
       if (order && RESERVING_STATUSES.includes(order.status)) continue;
       const line = [{ sku: product.sku, quantity: reservation.qty }];
-      if (order && (order.inventory === 'committed' || order.inventory === 'restocked')) {
+      if (order && ['committed', 'restocking', 'restocked'].includes(order.inventory)) {
         await deps.inventory.commit(orderId, line);
         committed++;
       } else {
@@ -42,7 +51,16 @@ export async function reconcileReservations(
       );
     }
   }
-  return { released, committed };
+  // Returns received whose goods were not (all) put back when the process died.
+  const cutoff = new Date(now.getTime() - GRACE_MS);
+  for await (const order of Order.find({ inventory: 'restocking', updatedAt: { $lt: cutoff } })
+    .lean<Order[]>()
+    .cursor()) {
+    await deps.orders.finishRestock(order);
+    restocked++;
+    deps.log.warn({ order: order.number }, 'reconciled a return whose restock was interrupted');
+  }
+  return { released, committed, restocked };
 }
 
 export function defineReconcileReservations(agenda: import('agenda').Agenda, deps: Deps) {

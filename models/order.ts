@@ -36,7 +36,7 @@ export interface InvoiceRecord {
 }
 
 /** Where the order's stock stands; lets a sweeper finish an effect a crash interrupted. */
-export type InventoryState = 'reserved' | 'released' | 'committed' | 'restocked';
+export type InventoryState = 'reserved' | 'released' | 'committed' | 'restocking' | 'restocked';
 
 export interface Order {
   _id: Types.ObjectId;

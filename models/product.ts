@@ -22,6 +22,8 @@ export interface Product {
   lowStockAlerted: boolean;
   /** Which orders hold how much: makes release and commit happen at most once per order. */
   reservations: Record<string, Reservation>;
+  /** Returns already put back on hand, by order id, until the order records it: restock once. */
+  restocked?: Record<string, Reservation>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,6 +39,7 @@ export const productSchema = new Schema<Product>(
     lowStockThreshold: { type: Number, required: true, default: 5, min: 0 },
     lowStockAlerted: { type: Boolean, required: true, default: false },
     reservations: { type: Schema.Types.Mixed, default: () => ({}) },
+    restocked: { type: Schema.Types.Mixed },
   },
   { timestamps: true, minimize: false, versionKey: false },
 );

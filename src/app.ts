@@ -35,6 +35,9 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
 
   const agenda = createAgenda(deps);
   defineJobs(agenda, deps);
+  // Agenda connects its backend (and creates its index) as soon as it is made; wait for that so
+  // a start-up failure surfaces here and a quick stop never interrupts it.
+  await agenda.ready;
   if (opts.jobs !== false) {
     await agenda.start();
     await scheduleRecurring(agenda);

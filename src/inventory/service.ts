@@ -11,8 +11,9 @@ import type { Logger } from '../logger.js';
  *   reserve:  {available: {$gte: n}}               $inc reserved +n, available -n, ledger[order] = n
  *   release:  {ledger[order] exists}               $inc reserved -n, available +n, unset ledger
  *   commit:   {ledger[order] exists}               $inc onHand -n, reserved -n,   unset ledger
- *   restock:                                       $inc onHand +n, available +n
- * The ledger (`reservations.<orderId>`) makes release and commit happen at most once per order.
+ *   restock:  {restocked[order] absent}            $inc onHand +n, available +n,  restocked[order] = n
+ * The ledgers (`reservations.<orderId>`, `restocked.<orderId>`) make release, commit and restock
+ * happen at most once per order, so a retry after a crash is always safe.
  */
 
 export interface StockLine {
@@ -245,17 +246,28 @@ export function createInventoryService({ models, events, log }: Deps) {
     }
   }
 
-  /** At receive_return: the goods are back on hand. The order's own transition makes this once. */
-  async function restock(lines: StockLine[]): Promise<void> {
+  /** At receive_return: the goods are back on hand. Safe to repeat until `clearRestocked`. */
+  async function restock(orderId: string, lines: StockLine[]): Promise<void> {
+    const mark = `restocked.${orderId}`;
     for (const line of lines) {
       const doc = await Product.findOneAndUpdate(
-        { sku: line.sku },
-        { $inc: { onHand: line.quantity, available: line.quantity } },
+        { sku: line.sku, [mark]: { $exists: false } },
+        {
+          $inc: { onHand: line.quantity, available: line.quantity },
+          $set: { [mark]: { qty: line.quantity, at: new Date() } },
+        },
         { returnDocument: 'after', lean: true },
       );
-      if (!doc) log.error({ sku: line.sku, quantity: line.quantity }, 'returned goods for a deleted product');
+      if (!doc && !(await Product.exists({ sku: line.sku }))) {
+        log.error({ sku: line.sku, quantity: line.quantity }, 'returned goods for a deleted product');
+      }
       await changed(doc as Product | null);
     }
+  }
+
+  /** Drops the restock marks once the order itself records that its goods are back. */
+  async function clearRestocked(orderId: string, skus: string[]): Promise<void> {
+    await Product.updateMany({ sku: { $in: skus } }, { $unset: { [`restocked.${orderId}`]: '' } });
   }
 
   return {
@@ -276,6 +288,7 @@ export function createInventoryService({ models, events, log }: Deps) {
     release,
     commit,
     restock,
+    clearRestocked,
   };
 }
 

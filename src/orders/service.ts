@@ -37,7 +37,7 @@ interface Deps extends PlacementDeps {
 const INVENTORY_AFTER: Record<string, InventoryState> = {
   release: 'released',
   commit: 'committed',
-  restock: 'restocked',
+  restock: 'restocking',
 };
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -122,7 +122,7 @@ export function createOrderService(deps: Deps) {
     const id = result._id.toHexString();
     if (effect === 'release') await inventory.release(id, lines);
     if (effect === 'commit') await inventory.commit(id, lines);
-    if (effect === 'restock') await inventory.restock(lines);
+    if (effect === 'restock') result = await finishRestock(result);
     if (action === 'pack') result = await invoices.ensureIssued(result);
 
     log.info(
@@ -131,6 +131,25 @@ export function createOrderService(deps: Deps) {
     );
     events.emit('order.status_changed', { order: result, action, from: order.status, to });
     return result;
+  }
+
+  /** Restock, record it on the order, then drop the marks; each step is safe to repeat. */
+  async function finishRestock(order: Order): Promise<Order> {
+    const id = order._id.toHexString();
+    await inventory.restock(
+      id,
+      order.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
+    );
+    const done = await Order.findOneAndUpdate(
+      { _id: order._id, inventory: 'restocking' },
+      { $set: { inventory: 'restocked' } },
+      { returnDocument: 'after', lean: true },
+    );
+    await inventory.clearRestocked(
+      id,
+      order.items.map((i) => i.sku),
+    );
+    return (done as Order | null) ?? order;
   }
 
   async function list(filter: OrderFilter): Promise<{ items: Order[]; next: number | null }> {
@@ -157,7 +176,7 @@ export function createOrderService(deps: Deps) {
     return { items, next };
   }
 
-  return { place: placement.place, get, applyAction, list };
+  return { place: placement.place, get, applyAction, list, finishRestock };
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;

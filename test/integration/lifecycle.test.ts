@@ -123,3 +123,27 @@ test('When an order is placed, then its number is from 1001 upwards, its history
     }),
   ]);
 });
+
+test('Every placement and change emits a domain event for the channel doors to route', async () => {
+  const seen: string[] = [];
+  app.deps.events.on('order.placed', ({ order }) => {
+    seen.push(`placed #${order.number}`);
+  });
+  app.deps.events.on('order.status_changed', ({ order, action, from, to }) => {
+    seen.push(`${action} #${order.number} ${from}->${to}`);
+  });
+  app.deps.events.on('invoice.issued', ({ order }) => {
+    seen.push(`invoice #${order.number}`);
+  });
+  const order = await placeOrder(app, [{ sku, quantity: 1 }]);
+  await walk(app, order.number, ['approve', 'start_picking', 'pack']);
+  await new Promise((r) => setTimeout(r, 20));
+  const n = order.number;
+  expect(seen).toEqual([
+    `placed #${n}`,
+    `approve #${n} pending_approval->approved`,
+    `start_picking #${n} approved->picking`,
+    `invoice #${n}`,
+    `pack #${n} picking->packed`,
+  ]);
+});
