@@ -57,9 +57,13 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+      clearTimeout(timer);
       server.closeAllConnections();
+      // Let running jobs finish, then stop polling, so closing the database interrupts nothing.
       await agenda.drain({ timeout: 10_000, closeConnection: false });
+      await agenda.stop(false);
       await db.close();
     })();
     return stopping;
