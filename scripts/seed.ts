@@ -8,6 +8,10 @@ import { createLogger } from '../src/logger.js';
 import { createServices } from '../src/services.js';
 
 /** `npm run seed`: loads the demo catalogue into MONGODB_URI or the embedded database. */
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`orderly seed: ${err.message}\n`);
+  process.exit(1);
+});
 const config = loadConfig();
 const log = createLogger(config.logLevel);
 const tools = toolEnv();

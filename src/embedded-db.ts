@@ -52,7 +52,60 @@ function findProjectRoot(): string {
   return dir;
 }
 
+/**
+ * One process at a time may run the embedded database on a data folder: two servers writing the
+ * same files would corrupt them. The lock holds the owner's pid; a dead owner's lock is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const lock = join(dataDir, 'embedded.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(lock, 'utf8'));
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new EmbeddedDbError(
+          `the embedded database in ${dataDir} is in use by process ${owner} (a running \`npm start\`?); ` +
+            'stop it first, or set MONGODB_URI to share a database server',
+        );
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new EmbeddedDbError(`cannot lock ${lock}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function startEmbeddedDb(opts: EmbeddedOptions): Promise<EmbeddedDb> {
+  if (!opts.dataDir) return startEither(opts);
+  const unlock = lockDataDir(opts.dataDir);
+  try {
+    const db = await startEither(opts);
+    return {
+      ...db,
+      stop: async () => {
+        await db.stop();
+        unlock();
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+async function startEither(opts: EmbeddedOptions): Promise<EmbeddedDb> {
   let mongodProblem = 'skipped (ORDERLY_EMBEDDED_DB=ferretdb)';
   const knownUnavailable = recentMongodFailure();
   if (knownUnavailable !== undefined && opts.prefer !== 'mongod') {
