@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { apiRouter } from '../handlers/api/index.js';
 import { AppError, toAppError } from './errors.js';
+import { runWithLogContext } from './logger.js';
 import type { Deps } from './services.js';
 
 /**
@@ -35,6 +36,8 @@ export function createHttpApp(deps: Deps): Express {
       },
     }),
   );
+
+  app.use((req, _res, next) => runWithLogContext({ reqId: String(req.id) }, next));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { DestinationStream } from 'pino';
 import { type RunningApp, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { detectBackend } from '../../src/db.js';
@@ -34,7 +35,7 @@ export interface TestApp extends RunningApp {
 export async function startTestApp(
   label: string,
   env: Record<string, string> = {},
-  opts: { dbName?: string; jobs?: boolean } = {},
+  opts: { dbName?: string; jobs?: boolean; logStream?: DestinationStream } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -47,7 +48,7 @@ export async function startTestApp(
   const app = await startApp(config, {
     uri: testDatabaseUri(),
     dbName,
-    log: createLogger(config.logLevel),
+    log: createLogger(opts.logStream ? 'info' : config.logLevel, opts.logStream),
     jobs: opts.jobs ?? false,
   });
   return {

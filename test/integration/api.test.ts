@@ -256,3 +256,33 @@ describe('Readiness', () => {
     }
   });
 });
+
+describe('Logs', () => {
+  test('When a request carries X-Request-Id, then the service log lines it causes carry it as reqId', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logged = await startTestApp(
+      'logs',
+      {},
+      { logStream: { write: (l: string) => lines.push(JSON.parse(l)) } },
+    );
+    try {
+      const p = await createProduct(logged, { onHand: 3 });
+      const res = await fetch(`${logged.url}/api/v1/orders`, {
+        method: 'POST',
+        headers: {
+          authorization: 'Bearer test-key-0123456789',
+          'content-type': 'application/json',
+          'x-request-id': 'req-abc-123',
+        },
+        body: JSON.stringify(orderBody([{ sku: p.sku, quantity: 1 }])),
+      });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('x-request-id')).toBe('req-abc-123');
+      const placed = lines.find((l) => l.msg === 'order placed');
+      expect(placed).toMatchObject({ reqId: 'req-abc-123', level: 30, service: 'orderly' });
+      expect(JSON.stringify(lines)).not.toContain('test-key-0123456789');
+    } finally {
+      await logged.close();
+    }
+  });
+});

@@ -147,3 +147,19 @@ test('When ship races with ship, then on hand is decremented exactly once', asyn
     available: 6,
   });
 });
+
+test('When parallel orders drive a product below its threshold, then exactly one low-stock alert goes out', async () => {
+  const alerts: string[] = [];
+  app.deps.events.on('stock.low', ({ product }) => {
+    alerts.push(product.sku);
+  });
+  const p = await createProduct(app, { onHand: 20, lowStockThreshold: 10 });
+  await Promise.all(
+    Array.from({ length: 15 }, () =>
+      app.api('POST', '/api/v1/orders', orderBody([{ sku: p.sku, quantity: 1 }])),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 50));
+  expect(alerts.filter((s) => s === p.sku)).toEqual([p.sku]);
+  expect((await app.api('GET', `/api/v1/products/${p.sku}`)).body.available).toBe(5);
+});
