@@ -56,10 +56,14 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   const stop = () => {
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A keep-alive connection that finishes its request after close() would otherwise be kept
+      // open until its idle timeout: close each one as soon as it goes idle.
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       server.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([closed, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
       clearTimeout(timer);
+      clearInterval(sweeper);
       server.closeAllConnections();
       // Let running jobs finish, then stop polling, so closing the database interrupts nothing.
       await agenda.drain({ timeout: 10_000, closeConnection: false });

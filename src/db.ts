@@ -10,13 +10,26 @@ export interface Database {
   ping(): Promise<boolean>;
 }
 
+/** 10 s to find the server, unless the URI says otherwise (an explicit option would override it). */
+const selectionTimeout = (uri: string) =>
+  /[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 10_000 };
+
+/** The URI without its password, fit for a log line or an error message. */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
 /** Asks the server what it is: FerretDB answers buildInfo with a `ferretdbVersion`. */
 export async function detectBackend(uri: string): Promise<Database['backend']> {
-  const client = new MongoClient(uri, { maxPoolSize: 1, serverSelectionTimeoutMS: 10_000 });
+  const client = new MongoClient(uri, { maxPoolSize: 1, ...selectionTimeout(uri) });
   try {
     await client.connect();
     const info = await client.db('admin').command({ buildInfo: 1 });
     return info.ferretdbVersion ? 'ferretdb' : 'mongodb';
+  } catch (err) {
+    throw new Error(`cannot reach the database at ${redactUri(uri)}: ${(err as Error).message}`, {
+      cause: err,
+    });
   } finally {
     await client.close();
   }
@@ -32,7 +45,7 @@ export async function connectDatabase(uri: string, log: Logger, dbName?: string)
   const backend = await detectBackend(uri);
   const connection = mongoose.createConnection(uri, {
     maxPoolSize: backend === 'ferretdb' ? 1 : 20,
-    serverSelectionTimeoutMS: 10_000,
+    ...selectionTimeout(uri),
     autoIndex: false,
     autoCreate: true,
     ...(dbName ? { dbName } : {}),

@@ -13,7 +13,6 @@ import type { Deps } from './services.js';
 export function createHttpApp(deps: Deps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
   app.use(
     pinoHttp({
       logger: deps.log,

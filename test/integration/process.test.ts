@@ -94,3 +94,16 @@ test('When 30 orders for 6 units arrive at 3 server processes at once, then exac
     await Promise.all(servers.map((s) => s.exited));
   }
 });
+
+test('When the database cannot be reached, then the server stops with one line naming it, without the password', async () => {
+  const server = spawnServer({
+    MONGODB_URI: 'mongodb://shop:s3cret@127.0.0.1:9/orderly?serverSelectionTimeoutMS=500',
+  });
+  expect(await server.exited).toBe(1);
+  const out = server.output().trim();
+  expect(out.split('\n')).toHaveLength(1);
+  expect(out).toMatch(
+    /^orderly: failed to start: cannot reach the database at mongodb:\/\/shop:\*\*\*@127\.0\.0\.1:9\//,
+  );
+  expect(out).not.toContain('s3cret');
+});
