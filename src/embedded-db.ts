@@ -185,6 +185,8 @@ async function startFerretDb(opts: EmbeddedOptions): Promise<EmbeddedDb> {
     ? join(opts.dataDir, 'ferretdb')
     : mkdtempSync(join(tmpdir(), 'orderly-ferretdb-'));
   mkdirSync(dir, { recursive: true });
+  const pidFile = join(dir, 'ferretdb.pid');
+  await stopOrphan(pidFile, opts.log);
   const port = await freePort();
   const child = spawn(
     binary,
@@ -203,6 +205,7 @@ async function startFerretDb(opts: EmbeddedOptions): Promise<EmbeddedDb> {
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
+  if (child.pid) writeFileSync(pidFile, String(child.pid));
   try {
     await waitForPort(port, child, () => stderr);
   } catch (err) {
@@ -215,9 +218,34 @@ async function startFerretDb(opts: EmbeddedOptions): Promise<EmbeddedDb> {
     uri: `mongodb://127.0.0.1:${port}/orderly`,
     stop: async () => {
       await stopChild(child);
+      rmSync(pidFile, { force: true });
       if (temporary) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A FerretDB left running by a server that was killed outright (SIGKILL, a crash) still writes to
+ * the same SQLite files: stop it before starting another on them.
+ */
+async function stopOrphan(pidFile: string, log: EmbeddedOptions['log']): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8'));
+  } catch {
+    return;
+  }
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {}
+  if (pid > 0 && isAlive(pid) && cmdline.includes('ferretdb')) {
+    log.warn({ pid }, 'stopping a FerretDB left running by an earlier server');
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(pidFile, { force: true });
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
