@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { AppError } from '../../src/errors.js';
 import type { Deps } from '../../src/services.js';
 import { requireApiKey } from './auth.js';
+import { openApiDocument } from './openapi.js';
 import { ordersRouter } from './orders.js';
 import { productsRouter } from './products.js';
 
@@ -22,6 +23,10 @@ export function apiRouter(deps: Deps): Router {
       return;
     }
     next();
+  });
+  const spec = openApiDocument(deps.config.currency);
+  router.get('/openapi.json', (_req, res) => {
+    res.json(spec);
   });
   router.use('/products', productsRouter(deps));
   router.use('/orders', ordersRouter(deps));

@@ -286,3 +286,20 @@ describe('Logs', () => {
     }
   });
 });
+
+test('The OpenAPI description lists every route and the request schemas the server enforces', async () => {
+  const res = await app.api('GET', '/api/v1/openapi.json');
+  expect(res.status).toBe(200);
+  expect(Object.keys(res.body.paths).sort()).toEqual([
+    '/orders',
+    '/orders/{number}',
+    '/orders/{number}/actions',
+    '/orders/{number}/invoice',
+    '/products',
+    '/products/{sku}',
+    '/products/{sku}/stock',
+  ]);
+  const placeSchema = res.body.paths['/orders'].post.requestBody.content['application/json'].schema;
+  expect(placeSchema.additionalProperties).toBe(false);
+  expect(placeSchema.required).toEqual(expect.arrayContaining(['channel', 'customer', 'items']));
+});
