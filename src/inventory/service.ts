@@ -42,12 +42,16 @@ interface Deps {
 }
 
 const ledgerKey = (orderId: string) => `reservations.${orderId}`;
+// FerretDB v1 refuses a projection on findAndModify, so updates return the ledgers too.
+const AFTER = { returnDocument: 'after', lean: true } as const;
+/** Reads leave out the ledgers: they can be long and nothing outside this file needs them. */
+const NO_LEDGERS = { reservations: 0, restocked: 0 } as const;
 
 export function createInventoryService({ models, events, log }: Deps) {
   const { Product } = models;
 
   async function mustGet(sku: string): Promise<Product> {
-    const product = await Product.findOne({ sku }, { reservations: 0 }).lean<Product>();
+    const product = await Product.findOne({ sku }, NO_LEDGERS).lean<Product>();
     if (!product) throw new AppError('not_found', `No product with SKU ${sku}.`, { details: { sku } });
     return product;
   }
@@ -62,7 +66,7 @@ export function createInventoryService({ models, events, log }: Deps) {
       const flipped = await Product.findOneAndUpdate(
         { sku: product.sku, lowStockAlerted: false },
         { $set: { lowStockAlerted: true } },
-        { returnDocument: 'after', lean: true },
+        AFTER,
       );
       if (flipped) {
         log.warn(
@@ -124,7 +128,7 @@ export function createInventoryService({ models, events, log }: Deps) {
       const updated = await Product.findOneAndUpdate(
         { sku, reserved: current.reserved },
         { $set: { onHand, available: onHand - current.reserved } },
-        { returnDocument: 'after', lean: true },
+        AFTER,
       );
       if (updated) return (await changed(updated as Product)) as Product;
     }
@@ -137,7 +141,7 @@ export function createInventoryService({ models, events, log }: Deps) {
     const updated = await Product.findOneAndUpdate(
       filter,
       { $inc: { onHand: delta, available: delta } },
-      { returnDocument: 'after', lean: true },
+      AFTER,
     );
     if (updated) return (await changed(updated as Product)) as Product;
     const current = await mustGet(sku);
@@ -147,11 +151,7 @@ export function createInventoryService({ models, events, log }: Deps) {
   }
 
   async function setThreshold(sku: string, lowStockThreshold: number): Promise<Product> {
-    const updated = await Product.findOneAndUpdate(
-      { sku },
-      { $set: { lowStockThreshold } },
-      { returnDocument: 'after', lean: true },
-    );
+    const updated = await Product.findOneAndUpdate({ sku }, { $set: { lowStockThreshold } }, AFTER);
     if (!updated) await mustGet(sku);
     return (await changed(updated as Product)) as Product;
   }
@@ -175,7 +175,7 @@ export function createInventoryService({ models, events, log }: Deps) {
         }
       }
       // Once one line is short the order fails: read the rest instead of holding stock needlessly.
-      const current = await Product.findOne({ sku: line.sku }, { reservations: 0 }).lean<Product>();
+      const current = await Product.findOne({ sku: line.sku }, NO_LEDGERS).lean<Product>();
       if (short.length > 0 && current && current.available >= line.quantity) continue;
       short.push({
         sku: line.sku,
@@ -210,7 +210,7 @@ export function createInventoryService({ models, events, log }: Deps) {
           $inc: { reserved: line.quantity, available: -line.quantity },
           $set: { [ledgerKey(orderId)]: { qty: line.quantity, at: new Date() } },
         },
-        { returnDocument: 'after', lean: true },
+        AFTER,
       );
       if (doc) return doc as Product;
       const current = await Product.findOne({ sku: line.sku }, { available: 1 }).lean<Product>();
@@ -228,7 +228,7 @@ export function createInventoryService({ models, events, log }: Deps) {
           $inc: { reserved: -line.quantity, available: line.quantity },
           $unset: { [ledgerKey(orderId)]: '' },
         },
-        { returnDocument: 'after', lean: true },
+        AFTER,
       );
       await changed(doc as Product | null);
     }
@@ -240,7 +240,7 @@ export function createInventoryService({ models, events, log }: Deps) {
       const doc = await Product.findOneAndUpdate(
         { sku: line.sku, [ledgerKey(orderId)]: { $exists: true } },
         { $inc: { reserved: -line.quantity, onHand: -line.quantity }, $unset: { [ledgerKey(orderId)]: '' } },
-        { returnDocument: 'after', lean: true },
+        AFTER,
       );
       await changed(doc as Product | null);
     }
@@ -256,7 +256,7 @@ export function createInventoryService({ models, events, log }: Deps) {
           $inc: { onHand: line.quantity, available: line.quantity },
           $set: { [mark]: { qty: line.quantity, at: new Date() } },
         },
-        { returnDocument: 'after', lean: true },
+        AFTER,
       );
       if (!doc && !(await Product.exists({ sku: line.sku }))) {
         log.error({ sku: line.sku, quantity: line.quantity }, 'returned goods for a deleted product');
@@ -273,7 +273,7 @@ export function createInventoryService({ models, events, log }: Deps) {
   return {
     get: mustGet,
     list: (opts: { skus?: string[] } = {}) =>
-      Product.find(opts.skus ? { sku: { $in: opts.skus } } : {}, { reservations: 0 })
+      Product.find(opts.skus ? { sku: { $in: opts.skus } } : {}, NO_LEDGERS)
         .sort({ sku: 1 })
         .lean<Product[]>(),
     listLow: async () =>

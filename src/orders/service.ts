@@ -40,6 +40,8 @@ const INVENTORY_AFTER: Record<string, InventoryState> = {
   restock: 'restocking',
 };
 
+const stockLines = (order: Order) => order.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
+
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function createOrderService(deps: Deps) {
@@ -118,10 +120,9 @@ export function createOrderService(deps: Deps) {
     }
     let result = updated as Order;
 
-    const lines = result.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
     const id = result._id.toHexString();
-    if (effect === 'release') await inventory.release(id, lines);
-    if (effect === 'commit') await inventory.commit(id, lines);
+    if (effect === 'release') await inventory.release(id, stockLines(result));
+    if (effect === 'commit') await inventory.commit(id, stockLines(result));
     if (effect === 'restock') result = await finishRestock(result);
     if (action === 'pack') result = await invoices.ensureIssued(result);
 
@@ -136,10 +137,7 @@ export function createOrderService(deps: Deps) {
   /** Restock, record it on the order, then drop the marks; each step is safe to repeat. */
   async function finishRestock(order: Order): Promise<Order> {
     const id = order._id.toHexString();
-    await inventory.restock(
-      id,
-      order.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
-    );
+    await inventory.restock(id, stockLines(order));
     const done = await Order.findOneAndUpdate(
       { _id: order._id, inventory: 'restocking' },
       { $set: { inventory: 'restocked' } },
