@@ -16,6 +16,8 @@ export function createAgenda(deps: Deps): Agenda {
     processEvery: deps.config.jobPollInterval.ms,
     name: `orderly-${process.pid}`,
   });
+  // Without a listener an 'error' event (e.g. the database going away) would crash the process.
+  agenda.on('error', (err: Error) => deps.log.error({ err }, 'job scheduler error'));
   agenda.on('fail', (err: Error, job: { attrs: { name: string; failCount?: number } }) => {
     deps.log.error({ err, job: job.attrs.name, failCount: job.attrs.failCount }, 'job failed');
   });

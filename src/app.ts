@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Agenda } from 'agenda';
 import { createAgenda, defineJobs, scheduleRecurring } from '../jobs/index.js';
@@ -44,9 +44,17 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   }
 
   const app = createHttpApp(deps);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, () => resolve(s));
-    s.once('error', reject);
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (err) => {
+    await agenda.stop(false).catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw new Error(`cannot listen on port ${config.port}: ${(err as Error).message}`, { cause: err });
   });
   // Slack retries after 3 s and Twilio gives up after 15 s; nothing of ours should hang longer.
   server.requestTimeout = 30_000;

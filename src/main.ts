@@ -33,7 +33,14 @@ async function main(): Promise<void> {
     uri = embedded.uri;
   }
 
-  const app = await startApp(config, { uri, log });
+  let app: Awaited<ReturnType<typeof startApp>>;
+  try {
+    app = await startApp(config, { uri, log });
+  } catch (err) {
+    // Do not leave the embedded database running (and its data folder locked) behind us.
+    await embedded?.stop().catch(() => undefined);
+    throw err;
+  }
   if (embedded && (await app.deps.models.Product.estimatedDocumentCount()) === 0) {
     const added = await seedDemoCatalogue(app.deps.inventory);
     log.info({ products: added }, 'empty embedded database: demo catalogue loaded');

@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { testBackend, testDatabaseUri, uniqueDbName } from '../helpers/app.js';
 import { spawnServer, uriWithDb, waitListening } from '../helpers/process.js';
 
@@ -110,4 +112,22 @@ test('When the database cannot be reached, then the server stops with one line n
     /^orderly: failed to start: cannot reach the database at mongodb:\/\/shop:\*\*\*@127\.0\.0\.1:9\//,
   );
   expect(out).not.toContain('s3cret');
+});
+
+test('When the port is taken, then the server stops with one line saying so', async () => {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const port = (blocker.address() as AddressInfo).port;
+  try {
+    const server = spawnServer({
+      PORT: String(port),
+      MONGODB_URI: uriWithDb(testDatabaseUri(), uniqueDbName('port')),
+    });
+    expect(await server.exited).toBe(1);
+    expect(server.output().trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^orderly: failed to start: cannot listen on port ${port}: .*EADDRINUSE`),
+    );
+  } finally {
+    blocker.close();
+  }
 });
