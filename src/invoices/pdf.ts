@@ -1,6 +1,14 @@
+import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { Order } from '../../models/order.js';
 import { formatMoney } from '../money.js';
+import { drawableWords, RTL } from './bidi.js';
+
+// DejaVu Sans instead of PDF's built-in Helvetica, which has no Hebrew (or Cyrillic, Greek…)
+// glyphs: a customer named in Hebrew must still be readable on their invoice.
+const require = createRequire(import.meta.url);
+const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
 
 export interface InvoiceLayout {
   businessName: string;
@@ -17,6 +25,23 @@ export function renderInvoicePdf(order: Order, layout: InvoiceLayout): Promise<B
   );
 
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Invoice ${invoice.number}` } });
+  doc.registerFont('body', FONT);
+  doc.registerFont('bold', FONT_BOLD);
+  doc.font('body');
+  /** One line of text that may be Hebrew: drawn word by word in bidi order. */
+  const line = (text: string, x = doc.x, y = doc.y) => {
+    if (!RTL.test(text)) {
+      doc.text(text, x, y);
+      return;
+    }
+    let cx = x;
+    for (const word of drawableWords(text)) {
+      doc.text(word, cx, y, { lineBreak: false });
+      cx += doc.widthOfString(`${word} `);
+    }
+    doc.x = x;
+    doc.y = y + doc.currentLineHeight(true);
+  };
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -24,39 +49,48 @@ export function renderInvoicePdf(order: Order, layout: InvoiceLayout): Promise<B
     doc.on('error', reject);
   });
 
-  doc.fontSize(20).text(layout.businessName).moveDown(0.5);
+  doc.fontSize(20);
+  line(layout.businessName);
+  doc.moveDown(0.5);
   doc.fontSize(14).text(`Invoice ${invoice.number}`);
   doc.fontSize(10).text(`Date: ${date}`).text(`Order: #${order.number}`).moveDown();
 
-  doc
-    .fontSize(11)
-    .text('Bill to', { underline: true })
-    .fontSize(10)
-    .text(order.customer.name)
-    .text(order.customer.phone);
+  doc.fontSize(11).text('Bill to', { underline: true }).fontSize(10);
+  line(order.customer.name);
+  doc.text(order.customer.phone);
   if (order.customer.email) doc.text(order.customer.email);
   const a = order.shippingAddress;
   if (a) {
-    doc.text(a.line1);
-    if (a.line2) doc.text(a.line2);
-    doc.text([a.postalCode, a.city, a.region, a.country].filter(Boolean).join(', '));
+    line(a.line1);
+    if (a.line2) line(a.line2);
+    line([a.postalCode, a.city, a.region, a.country].filter(Boolean).join(', '));
   }
   doc.moveDown();
 
   const columns = [50, 150, 330, 390, 470];
   const row = (cells: string[], bold = false) => {
     const y = doc.y;
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');
+    let bottom = y;
+    doc.font(bold ? 'bold' : 'body');
     cells.forEach((cell, i) => {
       const x = columns[i] ?? 50;
       const width = (columns[i + 1] ?? 545) - x - 5;
-      doc.text(cell, x, y, { width, align: i >= 2 ? 'right' : 'left' });
+      if (RTL.test(cell)) line(cell, x, y);
+      else doc.text(cell, x, y, { width, align: i >= 2 ? 'right' : 'left' });
+      bottom = Math.max(bottom, doc.y); // a long item name wraps: the row is as tall as it
     });
+    doc.y = bottom;
     doc.moveDown(0.3);
     doc.x = 50;
   };
-  row(['SKU', 'Item', 'Qty', 'Unit price', 'Amount'], true);
+  const header = ['SKU', 'Item', 'Qty', 'Unit price', 'Amount'];
+  row(header, true);
   for (const item of order.items) {
+    // Up to 100 lines: continue on a new page, with the column titles again.
+    if (doc.y > doc.page.height - doc.page.margins.bottom - 60) {
+      doc.addPage();
+      row(header, true);
+    }
     row([item.sku, item.name, String(item.quantity), money(item.unitPrice), money(item.lineTotal)]);
   }
   doc.moveDown(0.5);

@@ -57,3 +57,19 @@ test('When the invoice is asked for as PDF, then a real PDF document comes back'
     expect(bytes.length).toBeGreaterThan(1000);
   }
 });
+
+test('When the customer is named in Hebrew, then the PDF embeds a font that has Hebrew letters', async () => {
+  const p = await createProduct(app, { name: 'ספל כחול' });
+  const order = await placeOrder(app, [{ sku: p.sku, quantity: 1 }], {
+    customer: { name: 'דנה לוי', phone: '+972501234567', language: 'he' },
+    shippingAddress: { line1: 'רחוב הרצל 12', city: 'תל אביב', postalCode: '6100000', country: 'IL' },
+  });
+  await walk(app, order.number, ['approve', 'start_picking', 'pack']);
+  const res = await fetch(`${app.url}/api/v1/orders/${order.number}/invoice?format=pdf`, {
+    headers: { authorization: 'Bearer test-key-0123456789' },
+  });
+  expect(res.status).toBe(200);
+  const pdf = Buffer.from(await res.arrayBuffer()).toString('latin1');
+  expect(pdf).toContain('DejaVuSans');
+  expect(pdf).not.toContain('/Helvetica');
+});
