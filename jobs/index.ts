@@ -29,8 +29,15 @@ export function defineJobs(agenda: Agenda, deps: Deps): void {
   definePurgeProcessedRequests(agenda, deps);
 }
 
-/** Recurring jobs; `every` upserts by name, so many processes starting at once schedule one. */
-export async function scheduleRecurring(agenda: Agenda): Promise<void> {
-  await agenda.every('5 minutes', RECONCILE_RESERVATIONS);
-  await agenda.every('1 day', PURGE_PROCESSED_REQUESTS);
+/**
+ * Recurring jobs. `every` upserts by name, so many processes starting at once schedule one; if
+ * two upserts collide, the loser's job exists anyway, so that is logged, not fatal.
+ */
+export async function scheduleRecurring(agenda: Agenda, log: Deps['log']): Promise<void> {
+  for (const [interval, name] of [
+    ['5 minutes', RECONCILE_RESERVATIONS],
+    ['1 day', PURGE_PROCESSED_REQUESTS],
+  ] as const) {
+    await agenda.every(interval, name).catch((err) => log.warn({ err, job: name }, 'could not schedule job'));
+  }
 }

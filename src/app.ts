@@ -40,7 +40,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   await agenda.ready;
   if (opts.jobs !== false) {
     await agenda.start();
-    await scheduleRecurring(agenda);
+    await scheduleRecurring(agenda, opts.log);
   }
 
   const app = createHttpApp(deps);

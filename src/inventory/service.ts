@@ -184,6 +184,9 @@ export function createInventoryService({ models, events, log }: Deps) {
       });
     }
     if (short.length > 0) {
+      // Report in the order the lines were given, not the SKU order they were reserved in.
+      const position = (sku: string) => lines.findIndex((l) => l.sku === sku);
+      short.sort((x, y) => position(x.sku) - position(y.sku));
       await release(
         orderId,
         lines.filter((l) => reserved.some((p) => p.sku === l.sku)),
