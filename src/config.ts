@@ -238,10 +238,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** Project paths that tools (launcher, seed) need; kept here so nothing else reads the environment. */
 export function toolEnv(env: Record<string, string | undefined> = process.env) {
   return {
-    /** Passed to child processes such as `go install` (which needs PATH and HOME). */
+    /** Passed to child processes such as the FerretDB build (`go` needs PATH and HOME). */
     childEnv: { ...env },
-    mongodbUri: env.MONGODB_URI?.trim() || undefined,
-    /** Set to `ferretdb` to skip the mongod download attempt. */
+    /** `ferretdb`: skip the mongod download attempt; `mongod`: retry it after a recent failure. */
     embeddedDb: env.ORDERLY_EMBEDDED_DB,
   };
 }
