@@ -9,7 +9,6 @@ export interface DomainEvents {
   'order.status_changed': { order: Order; action: OrderAction; from: OrderStatus; to: OrderStatus };
   'invoice.issued': { order: Order };
   'stock.low': { product: Product };
-  'stock.changed': { product: Product };
 }
 
 export type EventName = keyof DomainEvents;

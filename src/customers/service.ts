@@ -35,7 +35,6 @@ export function createCustomerService({ models }: { models: Models }) {
 
   return {
     upsertByPhone,
-    findByPhone: (phone: string) => Customer.findOne({ phone }).lean<Customer>(),
   };
 }
 

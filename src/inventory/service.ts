@@ -60,7 +60,8 @@ export function createInventoryService({ models, events, log }: Deps) {
    * One alert when available falls to or below the threshold; re-armed only when stock is back
    * above it. The flag flip is itself conditional, so concurrent reservations alert once.
    */
-  async function checkLowStock(product: Product): Promise<void> {
+  async function checkLowStock<P extends Product | null>(product: P): Promise<P> {
+    if (!product) return product;
     const low = product.available <= product.lowStockThreshold;
     if (low && !product.lowStockAlerted) {
       const flipped = await Product.findOneAndUpdate(
@@ -81,12 +82,6 @@ export function createInventoryService({ models, events, log }: Deps) {
         { $set: { lowStockAlerted: false } },
       );
     }
-  }
-
-  async function changed(product: Product | null): Promise<Product | null> {
-    if (!product) return null;
-    events.emit('stock.changed', { product });
-    await checkLowStock(product);
     return product;
   }
 
@@ -101,7 +96,7 @@ export function createInventoryService({ models, events, log }: Deps) {
         reservations: {},
       });
       const product = doc.toObject() as Product;
-      await changed(product);
+      await checkLowStock(product);
       return product;
     } catch (err) {
       if (isDuplicateKey(err)) {
@@ -130,7 +125,7 @@ export function createInventoryService({ models, events, log }: Deps) {
         { $set: { onHand, available: onHand - current.reserved } },
         AFTER,
       );
-      if (updated) return (await changed(updated as Product)) as Product;
+      if (updated) return checkLowStock(updated as Product);
     }
     throw new AppError('conflict', `${sku} is changing too fast to set its stock; try again.`);
   }
@@ -143,7 +138,7 @@ export function createInventoryService({ models, events, log }: Deps) {
       { $inc: { onHand: delta, available: delta } },
       AFTER,
     );
-    if (updated) return (await changed(updated as Product)) as Product;
+    if (updated) return checkLowStock(updated as Product);
     const current = await mustGet(sku);
     throw new AppError('conflict', `${sku}: only ${current.available} available, cannot remove ${-delta}.`, {
       details: { sku, available: current.available, requested: delta },
@@ -153,7 +148,7 @@ export function createInventoryService({ models, events, log }: Deps) {
   async function setThreshold(sku: string, lowStockThreshold: number): Promise<Product> {
     const updated = await Product.findOneAndUpdate({ sku }, { $set: { lowStockThreshold } }, AFTER);
     if (!updated) await mustGet(sku);
-    return (await changed(updated as Product)) as Product;
+    return checkLowStock(updated as Product);
   }
 
   /**
@@ -198,7 +193,7 @@ export function createInventoryService({ models, events, log }: Deps) {
         details: { items: short },
       });
     }
-    for (const product of reserved) await changed(product);
+    for (const product of reserved) await checkLowStock(product);
   }
 
   /**
@@ -233,7 +228,7 @@ export function createInventoryService({ models, events, log }: Deps) {
         },
         AFTER,
       );
-      await changed(doc as Product | null);
+      await checkLowStock(doc as Product | null);
     }
   }
 
@@ -245,7 +240,7 @@ export function createInventoryService({ models, events, log }: Deps) {
         { $inc: { reserved: -line.quantity, onHand: -line.quantity }, $unset: { [ledgerKey(orderId)]: '' } },
         AFTER,
       );
-      await changed(doc as Product | null);
+      await checkLowStock(doc as Product | null);
     }
   }
 
@@ -264,7 +259,7 @@ export function createInventoryService({ models, events, log }: Deps) {
       if (!doc && !(await Product.exists({ sku: line.sku }))) {
         log.error({ sku: line.sku, quantity: line.quantity }, 'returned goods for a deleted product');
       }
-      await changed(doc as Product | null);
+      await checkLowStock(doc as Product | null);
     }
   }
 
@@ -279,10 +274,6 @@ export function createInventoryService({ models, events, log }: Deps) {
       Product.find(opts.skus ? { sku: { $in: opts.skus } } : {}, NO_LEDGERS)
         .sort({ sku: 1 })
         .lean<Product[]>(),
-    listLow: async () =>
-      (await Product.find({ lowStockAlerted: true }).sort({ sku: 1 }).lean<Product[]>()).filter(
-        (p) => p.available <= p.lowStockThreshold,
-      ),
     create,
     setStock,
     addStock,

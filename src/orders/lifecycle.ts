@@ -70,8 +70,3 @@ export function nextStatus(from: OrderStatus, action: OrderAction): OrderStatus 
 export function allowedActions(from: OrderStatus): OrderAction[] {
   return Object.keys(TRANSITIONS[from]) as OrderAction[];
 }
-
-export const isOrderAction = (v: string): v is OrderAction =>
-  (ORDER_ACTIONS as readonly string[]).includes(v);
-export const isOrderStatus = (v: string): v is OrderStatus =>
-  (ORDER_STATUSES as readonly string[]).includes(v);

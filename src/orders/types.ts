@@ -9,8 +9,6 @@ export interface Actor {
   channel: Channel | 'system';
 }
 
-export const SYSTEM: Actor = { by: 'system', channel: 'system' };
-
 export interface PlaceOrderCommand {
   channel: Channel;
   externalId?: string;
