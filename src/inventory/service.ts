@@ -162,21 +162,21 @@ export function createInventoryService({ models, events, log }: Deps) {
     // sequence instead of each holding one line the other needs.
     const sorted = [...lines].sort((x, y) => (x.sku < y.sku ? -1 : x.sku > y.sku ? 1 : 0));
     for (const line of sorted) {
+      let available: number;
       if (short.length === 0) {
-        const doc = await reserveLine(orderId, line);
-        if (doc) {
-          reserved.push(doc);
+        const result = await reserveLine(orderId, line);
+        if ('product' in result) {
+          reserved.push(result.product);
           continue;
         }
+        available = result.available;
+      } else {
+        // The order fails anyway: only read the rest, so as not to hold stock needlessly.
+        const current = await Product.findOne({ sku: line.sku }, { available: 1 }).lean<Product>();
+        available = current?.available ?? 0;
+        if (available >= line.quantity) continue;
       }
-      // Once one line is short the order fails: read the rest instead of holding stock needlessly.
-      const current = await Product.findOne({ sku: line.sku }, NO_LEDGERS).lean<Product>();
-      if (short.length > 0 && current && current.available >= line.quantity) continue;
-      short.push({
-        sku: line.sku,
-        requested: line.quantity,
-        available: Math.max(0, current?.available ?? 0),
-      });
+      short.push({ sku: line.sku, requested: line.quantity, available: Math.max(0, available) });
     }
     if (short.length > 0) {
       // Report in the order the lines were given, not the SKU order they were reserved in.
@@ -200,7 +200,11 @@ export function createInventoryService({ models, events, log }: Deps) {
    * One line's conditional reservation. A miss is retried while the product shows enough stock:
    * the miss may have been another order's reservation that has since been released.
    */
-  async function reserveLine(orderId: string, line: StockLine): Promise<Product | null> {
+  async function reserveLine(
+    orderId: string,
+    line: StockLine,
+  ): Promise<{ product: Product } | { available: number }> {
+    let available = 0;
     for (let attempt = 0; attempt < 5; attempt++) {
       const doc = await Product.findOneAndUpdate(
         { sku: line.sku, available: { $gte: line.quantity }, [ledgerKey(orderId)]: { $exists: false } },
@@ -210,11 +214,12 @@ export function createInventoryService({ models, events, log }: Deps) {
         },
         AFTER,
       );
-      if (doc) return doc as Product;
+      if (doc) return { product: doc as Product };
       const current = await Product.findOne({ sku: line.sku }, { available: 1 }).lean<Product>();
-      if (!current || current.available < line.quantity) return null;
+      available = current?.available ?? 0;
+      if (available < line.quantity) break;
     }
-    return null;
+    return { available };
   }
 
   /** Gives the order's reserved units back. Safe to repeat: the ledger entry goes with it. */
