@@ -1,4 +1,4 @@
-/** One error type for the whole app; `handleError` in each door turns it into a reply. */
+/** One error type for the whole app; `toAppError` turns anything thrown into one for a reply. */
 export type ErrorCode =
   | 'validation_error'
   | 'unauthorized'

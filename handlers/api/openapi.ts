@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecycle.js';
-import { actionBody, createProductBody, listOrdersQuery, placeOrderBody, stockBody } from './schemas.js';
+import {
+  actionBody,
+  createProductBody,
+  invoiceQuery,
+  listOrdersQuery,
+  placeOrderBody,
+  stockBody,
+} from './schemas.js';
 
 /**
  * OpenAPI 3.1 description of the REST API, generated from the same zod schemas that validate
@@ -27,9 +34,10 @@ const numberParam = {
 };
 const skuParam = { name: 'sku', in: 'path', required: true, schema: { type: 'string' } };
 
-const queryParameters = Object.entries(
-  (schema(listOrdersQuery).properties ?? {}) as Record<string, Record<string, unknown>>,
-).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+const queryParameters = (query: z.ZodType) =>
+  Object.entries((schema(query).properties ?? {}) as Record<string, Record<string, unknown>>).map(
+    ([name, s]) => ({ name, in: 'query', required: false, schema: s }),
+  );
 
 export function openApiDocument(currency: string) {
   return {
@@ -71,7 +79,7 @@ export function openApiDocument(currency: string) {
       '/orders': {
         get: {
           summary: 'Orders, newest first',
-          parameters: queryParameters,
+          parameters: queryParameters(listOrdersQuery),
           responses: { 200: ok('OrderPage'), ...errors },
         },
         post: {
@@ -113,7 +121,7 @@ export function openApiDocument(currency: string) {
         get: {
           summary:
             'The invoice, once issued at pack: JSON, or PDF with ?format=pdf or Accept: application/pdf',
-          parameters: [numberParam, { name: 'format', in: 'query', schema: { enum: ['json', 'pdf'] } }],
+          parameters: [numberParam, ...queryParameters(invoiceQuery)],
           responses: {
             200: {
               description: 'The invoice',

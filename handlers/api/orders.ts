@@ -8,6 +8,7 @@ import {
   actionBody,
   decodeCursor,
   encodeCursor,
+  invoiceQuery,
   listOrdersQuery,
   orderNumberParam,
   placeOrderBody,
@@ -59,10 +60,7 @@ export function ordersRouter({ orders, invoices, config }: Deps): Router {
   /** JSON by default; the printable PDF with `Accept: application/pdf` or `?format=pdf`. */
   router.get('/:number/invoice', async (req, res) => {
     const number = validate(orderNumberParam, req.params.number, 'order number');
-    const format = req.query.format;
-    if (format !== undefined && format !== 'pdf' && format !== 'json') {
-      throw new AppError('validation_error', 'Invalid query: format must be pdf or json.');
-    }
+    const { format } = validate(invoiceQuery, req.query, 'query');
     const order = await invoices.ensureIssued(await orders.get(number));
     const invoice = order.invoice as NonNullable<typeof order.invoice>;
     const wantsPdf = format === 'pdf' || (format === undefined && req.accepts(['json', 'pdf']) === 'pdf');

@@ -86,6 +86,8 @@ export const listOrdersQuery = z.strictObject({
   cursor: z.string().max(100).optional(),
 });
 
+export const invoiceQuery = z.strictObject({ format: z.enum(['json', 'pdf']).optional() });
+
 export const orderNumberParam = z
   .string()
   .regex(/^\d{1,9}$/, 'an order number is digits only, e.g. 1001')

@@ -73,3 +73,14 @@ test('When the customer is named in Hebrew, then the PDF embeds a font that has 
   expect(pdf).toContain('DejaVuSans');
   expect(pdf).not.toContain('/Helvetica');
 });
+
+test('When the invoice format is unknown, or an unknown parameter is given, then 400', async () => {
+  const p = await createProduct(app);
+  const order = await placeOrder(app, [{ sku: p.sku, quantity: 1 }]);
+  await walk(app, order.number, ['approve', 'start_picking', 'pack']);
+  for (const qs of ['?format=docx', '?download=1']) {
+    const res = await app.api('GET', `/api/v1/orders/${order.number}/invoice${qs}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_error');
+  }
+});
