@@ -303,3 +303,17 @@ test('The OpenAPI description lists every route and the request schemas the serv
   expect(placeSchema.additionalProperties).toBe(false);
   expect(placeSchema.required).toEqual(expect.arrayContaining(['channel', 'customer', 'items']));
 });
+
+test('With CURRENCY=ILS and DEFAULT_COUNTRY=IL, orders are priced in ILS and local phones become +972', async () => {
+  const shop = await startTestApp('locale', { CURRENCY: 'ILS', DEFAULT_COUNTRY: 'IL' });
+  try {
+    const p = await createProduct(shop, { price: 4990 });
+    expect((await shop.api('GET', `/api/v1/products/${p.sku}`)).body.currency).toBe('ILS');
+    const order = await placeOrder(shop, [{ sku: p.sku, quantity: 2 }], {
+      customer: { name: 'נועה', phone: '050-123-4567' },
+    });
+    expect(order).toMatchObject({ currency: 'ILS', total: 9980, customer: { phone: '+972501234567' } });
+  } finally {
+    await shop.close();
+  }
+});
