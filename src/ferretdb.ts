@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from './project.js';
 export const FERRETDB_VERSION = 'v1.24.2';
 const CACHE_BIN = join(PROJECT_ROOT, '.cache', 'bin');
 
-/** Path of a usable FerretDB binary, building it with `go install` if there is none yet. */
+/** Path of a usable FerretDB binary, building it (scripts/build-ferretdb.sh) if there is none yet. */
 export async function ensureFerretDbBinary(
   log: EmbeddedOptions['log'],
   env: NodeJS.ProcessEnv,
@@ -20,7 +20,6 @@ export async function ensureFerretDbBinary(
   if (existsSync(cached)) return cached;
   log.info({ version: FERRETDB_VERSION, into: CACHE_BIN }, 'building FerretDB once (about a minute)');
   mkdirSync(CACHE_BIN, { recursive: true });
-  // Not a bare `go install`: see scripts/build-ferretdb.sh for why.
   await run('bash', [join(PROJECT_ROOT, 'scripts', 'build-ferretdb.sh'), cached, FERRETDB_VERSION], env);
   if (!existsSync(cached)) throw new Error(`the FerretDB build finished but ${cached} is missing`);
   return cached;
