@@ -1,9 +1,11 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
-import { Agenda } from 'agenda';
+import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import type { Db } from 'mongodb';
 import type { Deps } from '../src/services.js';
 import { definePurgeProcessedRequests, PURGE_PROCESSED_REQUESTS } from './purge-processed-requests.js';
 import { defineReconcileReservations, RECONCILE_RESERVATIONS } from './reconcile-reservations.js';
+import { defineSlackLowStockAlert, SLACK_LOW_STOCK_ALERT } from './slack-low-stock-alert.js';
+import { defineSlackSyncOrder, SLACK_SYNC_ORDER } from './slack-sync-order.js';
 
 /**
  * Agenda on the same database and the same driver client as mongoose (one connection per
@@ -15,18 +17,48 @@ export function createAgenda(deps: Deps): Agenda {
     backend: new MongoBackend({ mongo: db, collection: 'agendaJobs' }),
     processEvery: deps.config.jobPollInterval.ms,
     name: `orderly-${process.pid}`,
+    // A job created by this process (a Slack post after a click) runs now, not at the next poll;
+    // jobs from other processes are still found by polling.
+    notificationChannel: new InMemoryNotificationChannel(),
   });
   // Without a listener an 'error' event (e.g. the database going away) would crash the process.
   agenda.on('error', (err: Error) => deps.log.error({ err }, 'job scheduler error'));
   agenda.on('fail', (err: Error, job: { attrs: { name: string; failCount?: number } }) => {
-    deps.log.error({ err, job: job.attrs.name, failCount: job.attrs.failCount }, 'job failed');
+    deps.log.warn(
+      { err, job: job.attrs.name, failCount: job.attrs.failCount },
+      'job failed; will retry if it may',
+    );
   });
+  agenda.on(
+    'retry exhausted',
+    (err: Error, job: { attrs: { name: string; data: unknown; failCount?: number } }) => {
+      deps.log.error(
+        { err, job: job.attrs.name, data: job.attrs.data, failCount: job.attrs.failCount },
+        'job gave up after its last retry',
+      );
+    },
+  );
   return agenda;
 }
 
 export function defineJobs(agenda: Agenda, deps: Deps): void {
   defineReconcileReservations(agenda, deps);
   definePurgeProcessedRequests(agenda, deps);
+  defineSlackSyncOrder(agenda, deps);
+  defineSlackLowStockAlert(agenda, deps);
+}
+
+/** Domain events that become Slack work; each a durable job so a Slack outage loses nothing. */
+export function routeEventsToJobs(agenda: Agenda, deps: Deps): void {
+  const syncOrder = async ({ order }: { order: { number: number } }) => {
+    await agenda.now(SLACK_SYNC_ORDER, { number: order.number });
+  };
+  deps.events.on('order.placed', syncOrder);
+  deps.events.on('order.status_changed', syncOrder);
+  deps.events.on('invoice.issued', syncOrder);
+  deps.events.on('stock.low', async ({ product }) => {
+    await agenda.now(SLACK_LOW_STOCK_ALERT, { sku: product.sku });
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { counterModel } from './counter.js';
 import { customerModel } from './customer.js';
 import { orderModel } from './order.js';
+import { outboxModel } from './outbox.js';
 import { processedRequestModel } from './processed-request.js';
 import { productModel } from './product.js';
 
@@ -12,6 +13,7 @@ export function createModels(conn: Connection) {
     Order: orderModel(conn),
     Counter: counterModel(conn),
     ProcessedRequest: processedRequestModel(conn),
+    Outbox: outboxModel(conn),
   };
 }
 export type Models = ReturnType<typeof createModels>;

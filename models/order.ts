@@ -35,6 +35,24 @@ export interface InvoiceRecord {
   issuedAt: Date;
 }
 
+/** A Slack message that shows this order, and what it last showed (to skip needless updates). */
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+  shown?: string;
+}
+
+/**
+ * Slack messages that follow the order. A poster claims the slot first (`…ClaimedAt`, taken with a
+ * conditional update) so two processes never post the same message twice.
+ */
+export interface OrderSlackRefs {
+  approval?: SlackMessageRef;
+  task?: SlackMessageRef;
+  approvalClaimedAt?: Date;
+  taskClaimedAt?: Date;
+}
+
 /** Where the order's stock stands; lets a sweeper finish an effect a crash interrupted. */
 export type InventoryState = 'reserved' | 'released' | 'committed' | 'restocking' | 'restocked';
 
@@ -58,6 +76,7 @@ export interface Order {
   rating?: { score: number; at: Date };
   inventory: InventoryState;
   history: HistoryEntry[];
+  slack?: OrderSlackRefs;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -115,6 +134,12 @@ export const orderSchema = new Schema<Order>(
     rating: { score: Number, at: Date },
     inventory: { type: String, required: true, default: 'reserved' },
     history: { type: [historySchema], default: [] },
+    slack: {
+      approval: { channel: String, ts: String, shown: String },
+      task: { channel: String, ts: String, shown: String },
+      approvalClaimedAt: Date,
+      taskClaimedAt: Date,
+    },
   },
   { timestamps: true, versionKey: false },
 );

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Agenda } from 'agenda';
-import { createAgenda, defineJobs, scheduleRecurring } from '../jobs/index.js';
+import { createAgenda, defineJobs, routeEventsToJobs, scheduleRecurring } from '../jobs/index.js';
 import { ensureIndexes } from '../models/index.js';
 import type { Config } from './config.js';
 import { connectDatabase } from './db.js';
@@ -35,6 +35,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
 
   const agenda = createAgenda(deps);
   defineJobs(agenda, deps);
+  routeEventsToJobs(agenda, deps);
   // Agenda connects its backend (and creates its index) as soon as it is made; wait for that so
   // a start-up failure surfaces here and a quick stop never interrupts it.
   await agenda.ready;

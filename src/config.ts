@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import humanInterval from 'human-interval';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
@@ -138,6 +139,12 @@ const EnvSchema = z.object({
 /** A demo key so a newcomer can call the API without configuring anything; never in production. */
 export const SANDBOX_API_KEY = { name: 'sandbox', key: 'orderly-sandbox-key' } as const;
 
+/**
+ * Signs requests to /slack/events when Slack has no credentials, so a newcomer can try the slash
+ * commands with curl (README). Never accepted in production.
+ */
+export const SANDBOX_SLACK_SIGNING_SECRET = 'orderly-sandbox-signing-secret';
+
 export type Config = ReturnType<typeof buildConfig>;
 
 export class ConfigError extends Error {
@@ -188,7 +195,9 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     businessName: e.BUSINESS_NAME,
     slack: {
       sandbox: !slackConfigured,
-      signingSecret: e.SLACK_SIGNING_SECRET,
+      /** Undefined only in production without Slack credentials: then /slack/events is closed. */
+      signingSecret:
+        e.SLACK_SIGNING_SECRET ?? (e.NODE_ENV === 'production' ? undefined : SANDBOX_SLACK_SIGNING_SECRET),
       botToken: e.SLACK_BOT_TOKEN,
       apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
       channels: {
@@ -207,6 +216,19 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       apiUrl: e.TWILIO_API_URL.replace(/\/+$/, ''),
       agentNumber: e.TWILIO_AGENT_NUMBER,
     },
+    /** Keys links we hand out (invoice links in Slack); a secret of this deployment, never sent. */
+    linkSecret: createHash('sha256')
+      .update(
+        [
+          e.SLACK_SIGNING_SECRET,
+          e.TWILIO_AUTH_TOKEN,
+          ...(e.API_KEYS ?? []).map((k) => k.key),
+          'orderly-links',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      )
+      .digest('hex'),
     apiKeys: e.API_KEYS ?? [SANDBOX_API_KEY],
     apiKeysFromEnv: e.API_KEYS !== undefined,
     currency: e.CURRENCY,

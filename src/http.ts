@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { apiRouter } from '../handlers/api/index.js';
+import { invoiceLinkRouter } from '../handlers/invoice-links.js';
+import { outboxPageRouter } from '../handlers/outbox.js';
+import { createSlackRouter, SLACK_EVENTS_PATH } from '../handlers/slack/index.js';
 import { AppError, toAppError } from './errors.js';
 import { runWithLogContext } from './logger.js';
 import type { Deps } from './services.js';
@@ -47,6 +50,15 @@ export function createHttpApp(deps: Deps): Express {
   });
 
   app.use('/api/v1', apiRouter(deps));
+  const slack = createSlackRouter(deps);
+  if (slack) app.use(slack);
+  else {
+    app.post(SLACK_EVENTS_PATH, (_req, res) => {
+      res.status(503).json({ error: { code: 'not_configured', message: 'Slack is not configured.' } });
+    });
+  }
+  app.use(invoiceLinkRouter(deps));
+  app.use(outboxPageRouter(deps));
 
   app.use((req, _res, next) => {
     next(new AppError('not_found', `No route ${req.method} ${req.path}.`));

@@ -4,9 +4,13 @@ import { createCustomerService } from './customers/service.js';
 import type { Database } from './db.js';
 import { createEventBus, type EventBus } from './events.js';
 import { createInventoryService } from './inventory/service.js';
+import { createInvoiceLinks } from './invoices/links.js';
 import { createInvoiceService } from './invoices/service.js';
 import type { Logger } from './logger.js';
 import { createOrderService } from './orders/service.js';
+import { createOutbox } from './outbox/service.js';
+import { createSlackOut } from './slack/client.js';
+import { createSlackSync } from './slack/sync.js';
 
 /** Everything a door, a job or a subscriber may use; built once in the composition root. */
 export interface Deps {
@@ -19,6 +23,9 @@ export interface Deps {
   customers: ReturnType<typeof createCustomerService>;
   invoices: ReturnType<typeof createInvoiceService>;
   orders: ReturnType<typeof createOrderService>;
+  outbox: ReturnType<typeof createOutbox>;
+  invoiceLinks: ReturnType<typeof createInvoiceLinks>;
+  slack: { out: ReturnType<typeof createSlackOut>; sync: ReturnType<typeof createSlackSync> };
 }
 
 export function createServices(config: Config, db: Database, log: Logger): Deps {
@@ -37,5 +44,22 @@ export function createServices(config: Config, db: Database, log: Logger): Deps 
     currency: config.currency,
     defaultCountry: config.defaultCountry,
   });
-  return { config, log, db, models, events, inventory, customers, invoices, orders };
+  const outbox = createOutbox({ models, log });
+  const invoiceLinks = createInvoiceLinks(config.linkSecret, config.publicUrl);
+  const out = createSlackOut(config, log, outbox);
+  const sync = createSlackSync({ config, models, orders, out, invoiceLinks, log });
+  return {
+    config,
+    log,
+    db,
+    models,
+    events,
+    inventory,
+    customers,
+    invoices,
+    orders,
+    outbox,
+    invoiceLinks,
+    slack: { out, sync },
+  };
 }

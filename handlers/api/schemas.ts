@@ -1,16 +1,11 @@
 import { z } from 'zod';
+import { isCountryCode as isCountry } from '../../src/geo.js';
 import { CHANNELS, ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecycle.js';
 
 /**
  * Request shapes of the REST API. Every object is strict (unknown fields are refused) and every
  * leaf is a scalar of a known type, so no query operator ({"$gt": …}) can reach the database.
  */
-
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
-const isCountry = (code: string) => {
-  const name = regionNames.of(code);
-  return name !== undefined && name !== code && name !== 'Unknown Region';
-};
 
 export const skuSchema = z
   .string()

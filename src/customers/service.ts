@@ -33,7 +33,10 @@ export function createCustomerService({ models }: { models: Models }) {
     }
   }
 
+  const findByPhone = (phone: string) => Customer.findOne({ phone }).lean<Customer>();
+
   return {
+    findByPhone,
     upsertByPhone,
   };
 }

@@ -279,6 +279,12 @@ export function createInventoryService({ models, events, log }: Deps) {
       Product.find(opts.skus ? { sku: { $in: opts.skus } } : {}, NO_LEDGERS)
         .sort({ sku: 1 })
         .lean<Product[]>(),
+    /** Products at or below their threshold: those whose low-stock alert is out. */
+    listLow: () =>
+      Product.find({ lowStockAlerted: true }, NO_LEDGERS)
+        .sort({ available: 1, sku: 1 })
+        .limit(100)
+        .lean<Product[]>(),
     create,
     setStock,
     addStock,

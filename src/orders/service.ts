@@ -20,7 +20,7 @@ export interface ActionInput {
 }
 
 export interface OrderFilter {
-  status?: OrderStatus;
+  status?: OrderStatus | readonly OrderStatus[];
   channel?: Channel;
   /** E.164 */
   phone?: string;
@@ -152,7 +152,8 @@ export function createOrderService(deps: Deps) {
 
   async function list(filter: OrderFilter): Promise<{ items: Order[]; next: number | null }> {
     const query: QueryFilter<Order> = {};
-    if (filter.status) query.status = filter.status;
+    if (typeof filter.status === 'string') query.status = filter.status;
+    else if (filter.status) query.status = { $in: [...filter.status] };
     if (filter.channel) query.channel = filter.channel;
     if (filter.phone) query['customer.phone'] = filter.phone;
     if (filter.before !== undefined) query.number = { $lt: filter.before };

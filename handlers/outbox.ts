@@ -1,0 +1,67 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { OutboxEntry } from '../models/outbox.js';
+import type { Deps } from '../src/services.js';
+import { validate } from './api/validate.js';
+
+const outboxQuery = z.strictObject({
+  door: z.enum(['slack', 'sms']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const dto = (e: OutboxEntry) => ({
+  id: e._id.toHexString(),
+  door: e.door,
+  method: e.method,
+  to: e.to,
+  text: e.text,
+  payload: e.payload,
+  createdAt: e.createdAt,
+});
+
+/** `GET /api/v1/outbox`: sandbox messages as JSON, behind the API key like the rest of /api/v1. */
+export function outboxApiRouter({ outbox }: Deps): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const q = validate(outboxQuery, req.query, 'query');
+    const entries = await outbox.list({ limit: q.limit, ...(q.door ? { door: q.door } : {}) });
+    res.json({ items: entries.map(dto) });
+  });
+  return router;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+/**
+ * `GET /outbox`: the page a person opens while trying Orderly without Slack or Twilio accounts.
+ * Not served in production, where messages hold customer data: use the API route there.
+ */
+export function outboxPageRouter(deps: Deps): Router {
+  const router = Router();
+  if (deps.config.env === 'production') return router;
+  router.get('/outbox', async (_req, res) => {
+    const entries = await deps.outbox.list({ limit: 200 });
+    const rows = entries
+      .map((e) => {
+        const blocks =
+          (e.payload as { blocks?: unknown; view?: unknown }).blocks ??
+          (e.payload as { view?: unknown }).view;
+        const builder = blocks
+          ? ` <a href="https://app.slack.com/block-kit-builder#${encodeURIComponent(JSON.stringify(Array.isArray(blocks) ? { blocks } : blocks))}">preview</a>`
+          : '';
+        return `<tr><td>${escapeHtml(e.createdAt.toISOString().replace('T', ' ').slice(0, 19))}</td><td>${e.door}</td><td>${escapeHtml(e.method)}</td><td>${escapeHtml(e.to)}</td><td><pre>${escapeHtml(e.text)}</pre>${builder}<details><summary>payload</summary><pre>${escapeHtml(JSON.stringify(e.payload, null, 2))}</pre></details></td></tr>`;
+      })
+      .join('\n');
+    res
+      .type('html')
+      .send(`<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+<title>Orderly outbox</title><style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px;vertical-align:top;text-align:left}pre{white-space:pre-wrap;margin:0}</style></head>
+<body><h1>Outbox</h1><p>Sandbox mode: what Orderly would have sent to Slack and by SMS, newest first (refreshes every 5 s). JSON: <code>GET /api/v1/outbox</code>.</p>
+<table><tr><th>when (UTC)</th><th>door</th><th>call</th><th>to</th><th>message</th></tr>${rows || '<tr><td colspan="5">Nothing yet.</td></tr>'}</table></body></html>`);
+  });
+  return router;
+}

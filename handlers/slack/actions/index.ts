@@ -1,0 +1,36 @@
+import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { Deps } from '../../../src/services.js';
+import { ACTIONS } from '../../../src/slack/blocks/ids.js';
+import { phoneOrderModal } from '../../../src/slack/blocks/index.js';
+import { tellPrivately } from '../context.js';
+import { failureMessage } from '../reply.js';
+import { openOrderModal, orderStepAction } from './order-steps.js';
+
+export function registerActions(app: App, deps: Deps): void {
+  app.action(ACTIONS.approve, orderStepAction(deps, 'approve', true));
+  app.action(ACTIONS.startPicking, orderStepAction(deps, 'start_picking', false));
+  app.action(ACTIONS.pack, orderStepAction(deps, 'pack', false));
+  app.action(ACTIONS.reject, openOrderModal(deps, 'reject'));
+  app.action(ACTIONS.ship, openOrderModal(deps, 'ship'));
+  app.action(ACTIONS.newOrder, newOrderAction(deps));
+  app.action(ACTIONS.logPhoneOrder, newOrderAction(deps));
+}
+
+/** "Log an order" on App Home, "Log phone order" on a call pop (value: the caller's phone). */
+function newOrderAction(deps: Deps) {
+  return async ({ ack, body, action }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>) => {
+    await ack();
+    const phone = action.value && /^\+[1-9]\d{6,14}$/.test(action.value) ? action.value : undefined;
+    try {
+      const customer = phone ? await deps.customers.findByPhone(phone) : null;
+      const prefill = phone ? { phone, ...(customer?.name ? { name: customer.name } : {}) } : undefined;
+      await deps.slack.out.openView(body.trigger_id, phoneOrderModal(prefill ? { prefill } : {}));
+    } catch (err) {
+      await tellPrivately(
+        deps,
+        { user: body.user.id, channel: body.channel?.id },
+        failureMessage(err, deps.log, 'open order modal'),
+      );
+    }
+  };
+}

@@ -1,0 +1,74 @@
+import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { isAppError } from '../../../src/errors.js';
+import type { OrderAction } from '../../../src/orders/lifecycle.js';
+import type { Deps } from '../../../src/services.js';
+import { rejectModal, shipModal } from '../../../src/slack/blocks/index.js';
+import { orderNumberFrom, tellPrivately } from '../context.js';
+import { publishHome } from '../events/home.js';
+import { canApprove, failureMessage, NOT_APPROVER, note } from '../reply.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
+
+function clicked(body: BlockAction) {
+  return { user: body.user.id, channel: body.channel?.id, onHome: body.view?.type === 'home' };
+}
+
+/**
+ * Approve, Start picking, Packed: one lifecycle action each. The order service's compare-and-set
+ * makes a double click, two approvers at once or a Slack retry one transition; the losers hear
+ * why privately. The messages themselves are updated by the order's Slack sync job, the same way
+ * as when the order moves through the API, SMS or voice.
+ */
+export function orderStepAction(deps: Deps, action: OrderAction, approversOnly: boolean) {
+  return async ({ ack, body, action: button }: ButtonArgs) => {
+    await ack();
+    const who = clicked(body);
+    const number = orderNumberFrom(button.value);
+    if (number === undefined) return tellPrivately(deps, who, note(':warning: This button is out of date.'));
+    if (approversOnly && !canApprove(deps.config, who.user)) {
+      deps.log.warn({ order: number, user: who.user, action }, 'slack: refused a click by a non-approver');
+      return tellPrivately(deps, who, NOT_APPROVER);
+    }
+    try {
+      await deps.orders.applyAction(number, action, {}, { by: who.user, channel: 'slack' });
+    } catch (err) {
+      await tellPrivately(deps, who, failureMessage(err, deps.log, action));
+    }
+    if (who.onHome) await publishHome(deps, who.user);
+  };
+}
+
+/** Reject asks for a reason, Shipped for carrier and tracking: both open a modal first. */
+export function openOrderModal(deps: Deps, kind: 'reject' | 'ship') {
+  return async ({ ack, body, action: button }: ButtonArgs) => {
+    await ack();
+    const who = clicked(body);
+    const number = orderNumberFrom(button.value);
+    if (number === undefined) return tellPrivately(deps, who, note(':warning: This button is out of date.'));
+    if (kind === 'reject' && !canApprove(deps.config, who.user)) {
+      deps.log.warn(
+        { order: number, user: who.user, action: 'reject' },
+        'slack: refused a click by a non-approver',
+      );
+      return tellPrivately(deps, who, NOT_APPROVER);
+    }
+    try {
+      const order = await deps.orders.get(number);
+      const wanted = kind === 'reject' ? 'pending_approval' : 'packed';
+      if (order.status !== wanted) {
+        return tellPrivately(
+          deps,
+          who,
+          note(`:information_source: Order #${number} is ${order.status.replace('_', ' ')} now.`),
+        );
+      }
+      // Where to answer privately once the modal is submitted (a modal has no channel of its own).
+      const metadata = JSON.stringify({ number, channel: who.channel ?? null });
+      const view = kind === 'reject' ? rejectModal(order, metadata) : shipModal(order, metadata);
+      await deps.slack.out.openView(body.trigger_id, view);
+    } catch (err) {
+      if (!isAppError(err)) deps.log.error({ err, order: number }, `slack: could not open the ${kind} modal`);
+      await tellPrivately(deps, who, failureMessage(err, deps.log, `open ${kind} modal`));
+    }
+  };
+}

@@ -1,0 +1,69 @@
+import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { toE164 } from '../../../src/customers/phone.js';
+import type { Deps } from '../../../src/services.js';
+import { orderCard, orderHelp, orderList, phoneOrderModal } from '../../../src/slack/blocks/index.js';
+import type { SlackMessage } from '../../../src/slack/client.js';
+import { answerCommand, canApprove, failureMessage, NOT_APPROVER, note } from '../reply.js';
+import { type OrderCommand, parseOrderCommand } from './parse.js';
+
+const PAGE = 25;
+
+/** `/order …`: the order desk's questions and the one change (cancel) staff make by command. */
+export function orderCommand(deps: Deps) {
+  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs) => {
+    const parsed = parseOrderCommand(command.text);
+    if (parsed.kind === 'new') {
+      // The trigger_id expires 3 s after the command: open the modal before anything else.
+      await ack();
+      await deps.slack.out
+        .openView(command.trigger_id, phoneOrderModal({}))
+        .catch((err) => respond(failureMessage(err, deps.log, '/order new')));
+      return;
+    }
+    await answerCommand(ack, respond, deps.log, '/order', () =>
+      runOrderCommand(deps, parsed, command.user_id),
+    );
+  };
+}
+
+async function runOrderCommand(deps: Deps, cmd: OrderCommand, userId: string): Promise<SlackMessage> {
+  const ctx = { currency: deps.config.currency, timezone: deps.config.timezone };
+  switch (cmd.kind) {
+    case 'help':
+    case 'new':
+      return orderHelp();
+    case 'invalid':
+      return note(`:grey_question: ${cmd.message}`);
+    case 'status':
+      return orderCard(await deps.orders.get(cmd.number), ctx);
+    case 'find': {
+      // A phone in any local format finds the customer's orders; anything else searches names.
+      const phone = /\d.*\d.*\d.*\d.*\d.*\d/.test(cmd.query)
+        ? toE164(cmd.query, deps.config.defaultCountry)
+        : undefined;
+      const page = await deps.orders.list(phone ? { phone, limit: PAGE } : { q: cmd.query, limit: PAGE });
+      return orderList(
+        page.items,
+        `Orders matching “${cmd.query}”${page.next ? ` (newest ${PAGE})` : ''}`,
+        ctx,
+      );
+    }
+    case 'list': {
+      const page = await deps.orders.list({ ...(cmd.status ? { status: cmd.status } : {}), limit: PAGE });
+      const title = cmd.status ? `Orders ${cmd.status.replace('_', ' ')}` : 'Latest orders';
+      return orderList(page.items, `${title}${page.next ? ` (newest ${PAGE})` : ''}`, ctx);
+    }
+    case 'cancel': {
+      if (!canApprove(deps.config, userId)) return NOT_APPROVER;
+      const order = await deps.orders.applyAction(
+        cmd.number,
+        'cancel',
+        cmd.reason ? { note: cmd.reason } : {},
+        { by: userId, channel: 'slack' },
+      );
+      return note(
+        `:no_entry_sign: Order #${order.number} is cancelled${cmd.reason ? `: ${cmd.reason}` : '.'}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { ORDER_STATUSES, type OrderStatus } from '../../../src/orders/lifecycle.js';
+
+/** `/order` and `/stock` text, parsed into what to do; anything else explains itself. */
+
+export type OrderCommand =
+  | { kind: 'help' }
+  | { kind: 'new' }
+  | { kind: 'status'; number: number }
+  | { kind: 'find'; query: string }
+  | { kind: 'list'; status?: OrderStatus }
+  | { kind: 'cancel'; number: number; reason?: string }
+  | { kind: 'invalid'; message: string };
+
+export type StockCommand =
+  | { kind: 'help' }
+  | { kind: 'list' }
+  | { kind: 'show'; sku: string }
+  | { kind: 'set' | 'add' | 'threshold'; sku: string; quantity: number }
+  | { kind: 'invalid'; message: string };
+
+const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const MAX_QTY = 1_000_000;
+
+function orderNumber(token: string | undefined): number | undefined {
+  const m = token?.match(/^#?(\d{1,9})$/);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** `pending`, `pending approval`, `Return-Requested` → the lifecycle's status names. */
+export function parseStatus(text: string): OrderStatus | undefined {
+  const norm = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+  if (norm === 'pending') return 'pending_approval';
+  return (ORDER_STATUSES as readonly string[]).includes(norm) ? (norm as OrderStatus) : undefined;
+}
+
+export function parseOrderCommand(raw: string): OrderCommand {
+  const text = raw.trim();
+  const [word = '', ...rest] = text.split(/\s+/);
+  const verb = word.toLowerCase();
+  const tail = text.slice(word.length).trim();
+  if (verb === '' || verb === 'help') return { kind: 'help' };
+  if (verb === 'new') return { kind: 'new' };
+  const direct = orderNumber(word);
+  if (direct !== undefined && rest.length === 0) return { kind: 'status', number: direct };
+  switch (verb) {
+    case 'status': {
+      const number = orderNumber(rest[0]);
+      if (number === undefined || rest.length > 1)
+        return { kind: 'invalid', message: 'Which order? Try `/order status 1001`.' };
+      return { kind: 'status', number };
+    }
+    case 'find':
+      if (!tail)
+        return {
+          kind: 'invalid',
+          message: 'Find what? Try `/order find +15551234567` or `/order find Dana`.',
+        };
+      if (tail.length > 100)
+        return { kind: 'invalid', message: 'That search is too long (100 characters at most).' };
+      return { kind: 'find', query: tail };
+    case 'list': {
+      if (!tail) return { kind: 'list' };
+      const status = parseStatus(tail);
+      if (!status)
+        return {
+          kind: 'invalid',
+          message: `\`${tail.slice(0, 40)}\` is not a status. Statuses: ${ORDER_STATUSES.join(', ')}.`,
+        };
+      return { kind: 'list', status };
+    }
+    case 'cancel': {
+      const number = orderNumber(rest[0]);
+      if (number === undefined)
+        return {
+          kind: 'invalid',
+          message: 'Which order? Try `/order cancel 1001 customer changed their mind`.',
+        };
+      const reason = tail.slice((rest[0] ?? '').length).trim();
+      if (reason.length > 500)
+        return { kind: 'invalid', message: 'The reason is too long (500 characters at most).' };
+      return reason ? { kind: 'cancel', number, reason } : { kind: 'cancel', number };
+    }
+    default:
+      return {
+        kind: 'invalid',
+        message: `I don't know \`/order ${word.slice(0, 40)}\`. Try \`/order help\`.`,
+      };
+  }
+}
+
+export function parseStockCommand(raw: string): StockCommand {
+  const tokens = raw.trim().split(/\s+/).filter(Boolean);
+  const [word, sku, qty, ...extra] = tokens;
+  if (!word) return { kind: 'list' };
+  const verb = word.toLowerCase();
+  if (verb === 'help') return { kind: 'help' };
+  if (verb === 'set' || verb === 'add' || verb === 'threshold') {
+    const usage = `Usage: \`/stock ${verb} <sku> <${verb === 'threshold' ? 'n' : 'qty'}>\``;
+    if (!sku || qty === undefined || extra.length) return { kind: 'invalid', message: usage };
+    if (!SKU.test(sku)) return { kind: 'invalid', message: `\`${sku.slice(0, 64)}\` is not a SKU. ${usage}` };
+    const signed = verb === 'add' ? /^[+-]?\d{1,7}$/ : /^\d{1,7}$/;
+    const quantity = Number(qty);
+    if (!signed.test(qty) || Math.abs(quantity) > MAX_QTY || (verb === 'add' && quantity === 0)) {
+      const what =
+        verb === 'add' ? 'a non-zero whole number (negative removes)' : 'a whole number, 0 or more';
+      return { kind: 'invalid', message: `\`${qty.slice(0, 20)}\` must be ${what}. ${usage}` };
+    }
+    return { kind: verb, sku, quantity };
+  }
+  if (tokens.length === 1 && SKU.test(word)) return { kind: 'show', sku: word };
+  return {
+    kind: 'invalid',
+    message: `I don't know \`/stock ${raw.trim().slice(0, 40)}\`. Try \`/stock help\`.`,
+  };
+}

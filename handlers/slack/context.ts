@@ -1,0 +1,31 @@
+import type { Deps } from '../../src/services.js';
+import type { RenderContext } from '../../src/slack/blocks/index.js';
+import type { SlackMessage } from '../../src/slack/client.js';
+
+export const renderContext = (deps: Deps): RenderContext => ({
+  currency: deps.config.currency,
+  timezone: deps.config.timezone,
+});
+
+/**
+ * Tells one person something privately: "only visible to you" in the channel they clicked in,
+ * or a direct message when they clicked on App Home or in a modal (no channel to be ephemeral in).
+ */
+export async function tellPrivately(
+  deps: Deps,
+  where: { user: string; channel?: string | undefined },
+  message: SlackMessage,
+): Promise<void> {
+  try {
+    if (where.channel) await deps.slack.out.postEphemeral(where.channel, where.user, message);
+    else await deps.slack.out.postMessage(where.user, message);
+  } catch (err) {
+    deps.log.error({ err, user: where.user }, 'slack: could not tell the user privately');
+  }
+}
+
+/** Button values and modal metadata carry the order number; a tampered one is refused. */
+export function orderNumberFrom(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}

@@ -1,0 +1,50 @@
+import { App, ExpressReceiver } from '@slack/bolt';
+import express, { type Router } from 'express';
+import type { Deps } from '../../src/services.js';
+import { boltLogger } from '../../src/slack/client.js';
+import { registerActions } from './actions/index.js';
+import { registerCommands } from './commands/index.js';
+import { registerEvents } from './events/home.js';
+import { registerViews } from './views/index.js';
+
+/** The route Slack calls for everything: slash commands, buttons, modals, App Home events. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/**
+ * Bolt on our Express app (one process, one port). Bolt's receiver checks Slack's signature on the
+ * raw body (401 when missing, wrong or older than 5 minutes) before any listener runs. Returns
+ * nothing when Slack is not configured in production: then there is no secret to check against.
+ */
+export function createSlackRouter(deps: Deps): Router | undefined {
+  const { config, log } = deps;
+  const signingSecret = config.slack.signingSecret;
+  if (!signingSecret) return undefined;
+  const logger = boltLogger(log);
+  const receiver = new ExpressReceiver({
+    signingSecret,
+    endpoints: SLACK_EVENTS_PATH,
+    router: express.Router(),
+    logger,
+    // Acknowledge first, work after: listeners call ack() within Slack's 3 seconds themselves.
+    processBeforeResponse: false,
+  });
+  const app = new App({
+    receiver,
+    logger,
+    // One workspace, one bot token: no auth.test round trip (and none at all in sandbox mode).
+    authorize: async () => ({
+      botToken: config.slack.botToken ?? 'xoxb-sandbox',
+      botId: 'B_ORDERLY',
+      botUserId: 'U_ORDERLY',
+    }),
+    clientOptions: { slackApiUrl: config.slack.apiUrl },
+  });
+  registerCommands(app, deps);
+  registerActions(app, deps);
+  registerViews(app, deps);
+  registerEvents(app, deps);
+  app.error(async (err) => {
+    log.error({ err: err.original ?? err, code: err.code }, 'slack: listener failed');
+  });
+  return receiver.router as Router;
+}

@@ -1,0 +1,21 @@
+export { orderCard, orderList } from './card.js';
+export {
+  capBlocks,
+  channelLabel,
+  escapeText,
+  LIMITS,
+  type RenderContext,
+  type SlackMessage,
+  type SlackView,
+  statusLabel,
+  statusWords,
+  truncate,
+  when,
+  who,
+} from './format.js';
+export { ORDER_COMMANDS, orderHelp, STOCK_COMMANDS, stockHelp } from './help.js';
+export { homeView } from './home.js';
+export * from './ids.js';
+export { orderPlacedModal, phoneOrderModal, rejectModal, shipModal } from './modals.js';
+export { approvalMessage, decisionButtons, decisionLine, fulfillmentTask } from './order.js';
+export { lowStockAlert, lowStockLine, stockDetail, stockList } from './stock.js';

@@ -1,0 +1,153 @@
+/** The modals: logging a phone order, shipping (carrier + tracking), rejecting (reason). */
+import { Bits, Blocks, Elements, type InputBuilder, Modal, type ViewBlockBuilder } from 'slack-block-builder';
+import type { Order } from '../../../models/order.js';
+import {
+  capBlocks,
+  escapeText,
+  LIMITS,
+  type RenderContext,
+  type SlackView,
+  statusLabel,
+  truncate,
+} from './format.js';
+import { INPUTS, MODAL_CHANNELS, type ModalChannel, VIEWS } from './ids.js';
+import { addressAndNotes, itemBlocks, money, toView } from './parts.js';
+
+type InputId = (typeof INPUTS)[keyof typeof INPUTS];
+
+/** Slack matches a submission's values by block_id then action_id; we use the same string for both. */
+function textInput(
+  id: InputId,
+  label: string,
+  opts: { optional?: boolean; hint?: string; multiline?: boolean; maxLength?: number; initial?: string } = {},
+): InputBuilder {
+  const maxLength = opts.maxLength ?? LIMITS.textInput;
+  const input = Blocks.Input({ blockId: id, label, hint: opts.hint }).element(
+    Elements.TextInput({
+      actionId: id,
+      maxLength,
+      multiline: opts.multiline,
+      // Slack refuses the whole view when an initial value is longer than max_length
+      initialValue: opts.initial ? opts.initial.slice(0, maxLength) : undefined,
+    }),
+  );
+  return opts.optional ? input.optional() : input;
+}
+
+const CHANNEL_NAMES: Record<ModalChannel, string> = { phone: 'Phone', store: 'Store', slack: 'Slack' };
+
+function channelOption(channel: ModalChannel) {
+  return Bits.Option({ text: CHANNEL_NAMES[channel], value: channel });
+}
+
+export function phoneOrderModal(
+  opts: { prefill?: { name?: string; phone?: string }; privateMetadata?: string } = {},
+): SlackView {
+  const modal = Modal({
+    callbackId: VIEWS.phoneOrder,
+    title: 'Log an order',
+    submit: 'Place order',
+    close: 'Cancel',
+    privateMetaData: opts.privateMetadata,
+  }).blocks(
+    textInput(INPUTS.customerName, 'Customer name', {
+      optional: true,
+      hint: 'Leave empty to use the saved name for this phone.',
+      maxLength: 200,
+      initial: opts.prefill?.name,
+    }),
+    textInput(INPUTS.customerPhone, 'Customer phone', {
+      hint: 'Local formats are fine, e.g. (555) 123-4567; other countries start with +.',
+      maxLength: 40,
+      initial: opts.prefill?.phone,
+    }),
+    textInput(INPUTS.items, 'Items', {
+      multiline: true,
+      hint: 'One line per item: SKU and quantity, e.g. `MUG-01 2`',
+    }),
+    textInput(INPUTS.addressLine1, 'Address line 1', {
+      optional: true,
+      hint: 'Leave the address empty for pickup.',
+      maxLength: 200,
+    }),
+    textInput(INPUTS.addressLine2, 'Address line 2', { optional: true, maxLength: 200 }),
+    textInput(INPUTS.city, 'City', { optional: true, maxLength: 100 }),
+    textInput(INPUTS.region, 'Region / state', { optional: true, maxLength: 100 }),
+    textInput(INPUTS.postalCode, 'Postal code', { optional: true, maxLength: 20 }),
+    textInput(INPUTS.country, 'Country', { optional: true, hint: '2-letter code, e.g. US', maxLength: 2 }),
+    textInput(INPUTS.notes, 'Notes', { optional: true, multiline: true }),
+    Blocks.Input({ blockId: INPUTS.channel, label: 'Channel' }).element(
+      Elements.StaticSelect({ actionId: INPUTS.channel })
+        .options(MODAL_CHANNELS.map(channelOption))
+        .initialOption(channelOption('phone')),
+    ),
+  );
+  return toView('modal', modal.buildToObject());
+}
+
+/** Modal titles are capped at 24 characters; a long order number falls back to a shorter wording. */
+function modalTitle(verb: string, number: number): string {
+  const long = `${verb} order #${number}`;
+  return truncate(long.length <= LIMITS.modalTitle ? long : `${verb} #${number}`, LIMITS.modalTitle);
+}
+
+function orderSummary(order: Pick<Order, 'number' | 'customer'>, more = ''): string {
+  const { name, phone } = order.customer;
+  return truncate(
+    `Order *#${order.number}* for ${escapeText(name)} (${escapeText(phone)})${more}`,
+    LIMITS.sectionText,
+  );
+}
+
+export function shipModal(order: Pick<Order, 'number' | 'customer'>, privateMetadata: string): SlackView {
+  const modal = Modal({
+    callbackId: VIEWS.ship,
+    title: modalTitle('Ship', order.number),
+    submit: 'Mark shipped',
+    close: 'Cancel',
+    privateMetaData: privateMetadata,
+  }).blocks(
+    Blocks.Section({ text: orderSummary(order) }),
+    textInput(INPUTS.carrier, 'Carrier', { maxLength: 100 }),
+    textInput(INPUTS.trackingNumber, 'Tracking number', {
+      maxLength: 100,
+      hint: 'The customer is sent it with the shipping notice.',
+    }),
+  );
+  return toView('modal', modal.buildToObject());
+}
+
+export function rejectModal(order: Pick<Order, 'number' | 'customer'>, privateMetadata: string): SlackView {
+  const modal = Modal({
+    callbackId: VIEWS.reject,
+    title: modalTitle('Reject', order.number),
+    submit: 'Reject order',
+    close: 'Cancel',
+    privateMetaData: privateMetadata,
+  }).blocks(
+    Blocks.Section({ text: orderSummary(order, '\nIts reserved stock is released.') }),
+    textInput(INPUTS.reason, 'Reason', {
+      multiline: true,
+      maxLength: 1000,
+      hint: 'Recorded in the order history.',
+    }),
+  );
+  return toView('modal', modal.buildToObject());
+}
+
+/** Replaces the phone-order form on submit, so the agent can read the order back to the caller. */
+export function orderPlacedModal(order: Order, ctx: RenderContext): SlackView {
+  const blocks: ViewBlockBuilder[] = [
+    Blocks.Section({ text: orderSummary(order, ' is placed.') }),
+    Blocks.Section().fields(
+      `*Status*\n${statusLabel(order.status)}`,
+      `*Total*\n${money(order, order.total, ctx)}`,
+    ),
+    ...itemBlocks(order, ctx),
+    ...addressAndNotes(order, true),
+  ];
+  const modal = Modal({ title: modalTitle('Placed', order.number), close: 'Done' }).blocks(
+    capBlocks(blocks, LIMITS.viewBlocks),
+  );
+  return toView('modal', modal.buildToObject());
+}

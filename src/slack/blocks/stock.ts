@@ -1,0 +1,74 @@
+/** `/stock` answers and the low-stock alert. */
+import { type BlockBuilder, Blocks } from 'slack-block-builder';
+import type { Product } from '../../../models/product.js';
+import { formatMoney } from '../../money.js';
+import { escapeText, LIMITS, type RenderContext, type SlackMessage, truncate, when } from './format.js';
+import { lineBlocks, toMessage } from './parts.js';
+
+/** ~80 characters a line, so 150 lines fill about four sections of a 50-block message. */
+const LIST_MAX = 150;
+
+const isLow = (p: Product) => p.available <= p.lowStockThreshold;
+
+/** `⚠️ *SKU-1* · Name · 2 available / alert at 3` */
+export function lowStockLine(p: Product): string {
+  return `⚠️ *${escapeText(p.sku)}* · ${escapeText(p.name)} · ${p.available} available / alert at ${p.lowStockThreshold}`;
+}
+
+function stockLine(p: Product): string {
+  const line = `${escapeText(p.sku)} · ${escapeText(p.name)} · on hand ${p.onHand} · reserved ${p.reserved} · available ${p.available} · alert at ${p.lowStockThreshold}`;
+  return isLow(p) ? `⚠️ ${line}` : line;
+}
+
+export function stockList(products: Product[]): SlackMessage {
+  const low = products.filter(isLow).length;
+  const blocks: BlockBuilder[] = [Blocks.Header({ text: 'Stock levels' })];
+  if (products.length === 0) blocks.push(Blocks.Section({ text: 'No products yet.' }));
+  else {
+    blocks.push(
+      ...lineBlocks(products.slice(0, LIST_MAX).map(stockLine), {
+        maxSections: 8,
+        total: products.length,
+        more: (n) => `…and ${n} more; \`/stock &lt;sku&gt;\` shows one product`,
+      }),
+    );
+  }
+  const count = products.length === 1 ? '1 product' : `${products.length} products`;
+  return toMessage(`Stock levels: ${count}${low > 0 ? `, ${low} low` : ''}`, blocks);
+}
+
+export function stockDetail(product: Product, ctx: RenderContext): SlackMessage {
+  const sku = escapeText(product.sku);
+  const blocks: BlockBuilder[] = [
+    Blocks.Section({ text: truncate(`*${sku}* · ${escapeText(product.name)}`, LIMITS.sectionText) }),
+    Blocks.Section().fields(
+      `*Price*\n${formatMoney(product.price, ctx.currency)}`,
+      `*Available*\n${isLow(product) ? '⚠️ ' : ''}${product.available}`,
+      `*On hand*\n${product.onHand}`,
+      `*Reserved*\n${product.reserved}`,
+      `*Alert at*\n${product.lowStockThreshold}`,
+      `*Updated*\n${when(product.updatedAt, ctx.timezone)}`,
+    ),
+    Blocks.Context().elements(
+      truncate(
+        `\`/stock set ${sku} &lt;qty&gt;\` · \`/stock add ${sku} &lt;qty&gt;\` · \`/stock threshold ${sku} &lt;n&gt;\``,
+        LIMITS.contextText,
+      ),
+    ),
+  ];
+  return toMessage(`${sku} ${escapeText(product.name)}: ${product.available} available`, blocks);
+}
+
+export function lowStockAlert(product: Product): SlackMessage {
+  const text = `⚠️ Low stock: ${escapeText(product.sku)} ${escapeText(product.name)} — ${product.available} available (alert at ${product.lowStockThreshold})`;
+  const blocks: BlockBuilder[] = [
+    Blocks.Section({ text: truncate(text, LIMITS.sectionText) }),
+    Blocks.Context().elements(
+      truncate(
+        `on hand ${product.onHand} · reserved ${product.reserved} · restock with \`/stock add ${escapeText(product.sku)} &lt;qty&gt;\``,
+        LIMITS.contextText,
+      ),
+    ),
+  ];
+  return toMessage(text, blocks);
+}

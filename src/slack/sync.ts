@@ -1,0 +1,125 @@
+import type { Models } from '../../models/index.js';
+import type { Order, SlackMessageRef } from '../../models/order.js';
+import type { Config } from '../config.js';
+import type { InvoiceLinks } from '../invoices/links.js';
+import type { Logger } from '../logger.js';
+import type { OrderService } from '../orders/service.js';
+import { approvalMessage, fulfillmentTask, type RenderContext } from './blocks/index.js';
+import type { SlackMessage, SlackOut } from './client.js';
+
+type Slot = 'approval' | 'task';
+
+interface Surface {
+  slot: Slot;
+  channel: string;
+  /** What the message shows, in one word: no Slack call when it has not changed. */
+  shown(order: Order): string;
+  render(order: Order): SlackMessage;
+}
+
+/** A crashed poster's claim is taken over after this long, so a message is never lost for good. */
+const CLAIM_STALE_MS = 60_000;
+
+/** Sandbox mode has no channel ids; the outbox shows these names instead. */
+export function slackChannels(config: Config) {
+  const c = config.slack.channels;
+  return {
+    approvals: c.approvals ?? 'approvals',
+    fulfillment: c.fulfillment ?? 'fulfillment',
+    inventory: c.inventory ?? 'inventory',
+    calls: c.calls ?? 'calls',
+  };
+}
+
+/**
+ * Makes the order's Slack messages show the order as it is now: the approval request (posted when
+ * it is placed, then showing who decided) and, once approved, the fulfillment task (next step's
+ * button, then tracking and invoice). It renders from the stored order, not from the event that
+ * asked, so running it twice, late or out of order converges on the same messages.
+ */
+export function createSlackSync(deps: {
+  config: Config;
+  models: Models;
+  orders: OrderService;
+  out: SlackOut;
+  invoiceLinks: InvoiceLinks;
+  log: Logger;
+}) {
+  const { models, orders, out, invoiceLinks, log } = deps;
+  const { Order } = models;
+  const ctx: RenderContext = { currency: deps.config.currency, timezone: deps.config.timezone };
+  const channels = slackChannels(deps.config);
+
+  const approval: Surface = {
+    slot: 'approval',
+    channel: channels.approvals,
+    shown: (o) => (o.status === 'pending_approval' ? 'pending' : `decided:${decisionOf(o) ?? o.status}`),
+    render: (o) => approvalMessage(o, ctx),
+  };
+  const task: Surface = {
+    slot: 'task',
+    channel: channels.fulfillment,
+    shown: (o) => `${o.status}${o.invoice ? ':invoiced' : ''}`,
+    render: (o) => fulfillmentTask(o, ctx, o.invoice ? { invoiceUrl: invoiceLinks.url(o.number) } : {}),
+  };
+
+  async function syncOrder(number: number): Promise<void> {
+    const order = await orders.get(number);
+    await show(approval, order);
+    // Fulfillment starts at approval; an order rejected or cancelled before it never gets a task.
+    if (order.history.some((h) => h.action === 'approve')) await show(task, await orders.get(number));
+  }
+
+  async function show(surface: Surface, order: Order): Promise<void> {
+    const ref = order.slack?.[surface.slot];
+    if (ref) return refresh(surface, ref, order);
+    const claimField = `slack.${surface.slot}ClaimedAt`;
+    const claimedAt = new Date();
+    const claimed = await Order.findOneAndUpdate(
+      {
+        _id: order._id,
+        [`slack.${surface.slot}`]: { $exists: false },
+        $or: [
+          { [claimField]: { $exists: false } },
+          { [claimField]: { $lt: new Date(Date.now() - CLAIM_STALE_MS) } },
+        ],
+      },
+      { $set: { [claimField]: claimedAt } },
+      { returnDocument: 'after', lean: true },
+    );
+    // Another sync is posting it and will bring it up to date after storing the reference.
+    if (!claimed) return;
+    let posted: { channel: string; ts: string };
+    try {
+      posted = await out.postMessage(surface.channel, surface.render(claimed as Order));
+    } catch (err) {
+      // Give the slot back so the job's retry (or another process) posts it.
+      await Order.updateOne({ _id: order._id, [claimField]: claimedAt }, { $unset: { [claimField]: '' } });
+      throw err;
+    }
+    const stored: SlackMessageRef = { ...posted, shown: surface.shown(claimed as Order) };
+    await Order.updateOne({ _id: order._id }, { $set: { [`slack.${surface.slot}`]: stored } });
+    log.info({ order: order.number, slot: surface.slot, ...posted }, 'order posted to Slack');
+    // The order may have moved while we posted.
+    await refresh(surface, stored, await orders.get(order.number));
+  }
+
+  async function refresh(surface: Surface, ref: SlackMessageRef, order: Order): Promise<void> {
+    const shown = surface.shown(order);
+    if (ref.shown === shown) return;
+    await out.update(ref, surface.render(order));
+    await Order.updateOne(
+      { _id: order._id, [`slack.${surface.slot}.ts`]: ref.ts },
+      { $set: { [`slack.${surface.slot}.shown`]: shown } },
+    );
+  }
+
+  return { syncOrder };
+}
+
+export type SlackSync = ReturnType<typeof createSlackSync>;
+
+/** The action that took the order out of `pending_approval`, if any. */
+function decisionOf(order: Order): string | undefined {
+  return order.history.find((h) => h.from === 'pending_approval')?.action;
+}

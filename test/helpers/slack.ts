@@ -1,0 +1,288 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The network edge for Slack in tests: requests signed exactly as Slack signs them (v0
+ * HMAC-SHA256 over `v0:<timestamp>:<raw body>`), and a recording fake of Slack's Web API that
+ * `SLACK_API_URL` points at. Nothing inside the app is replaced.
+ */
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const BOT_TOKEN = 'xoxb-test-token';
+export const CHANNELS = { approvals: 'CAPPROVALS1', fulfillment: 'CFULFILL01', inventory: 'CINVENTORY1' };
+
+export interface SlackCall {
+  method: string;
+  /** Form or JSON fields; `blocks`, `view` and `attachments` already parsed from their JSON. */
+  body: Record<string, any>;
+  token: string | undefined;
+}
+
+export function slackEnv(fake: FakeSlack, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: `${fake.url}/api/`,
+    SLACK_CHANNEL_APPROVALS: CHANNELS.approvals,
+    SLACK_CHANNEL_FULFILLMENT: CHANNELS.fulfillment,
+    SLACK_CHANNEL_INVENTORY: CHANNELS.inventory,
+    ...extra,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseFields(raw: string, type: string | undefined): Record<string, any> {
+  const fields: Record<string, any> = type?.includes('json')
+    ? JSON.parse(raw || '{}')
+    : Object.fromEntries(new URLSearchParams(raw));
+  for (const key of ['blocks', 'view', 'attachments']) {
+    if (typeof fields[key] === 'string') fields[key] = JSON.parse(fields[key]);
+  }
+  return fields;
+}
+
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  /** Bodies posted to response_urls (late answers to slash commands). */
+  readonly responses: Record<string, any>[] = [];
+  url = '';
+  private server?: Server;
+  private failures = new Map<string, number>();
+  private ts = 0;
+
+  async start(): Promise<this> {
+    const server = createServer(async (req, res) => {
+      const raw = await readBody(req);
+      const path = req.url ?? '';
+      res.setHeader('content-type', 'application/json');
+      if (path.startsWith('/response/')) {
+        this.responses.push(JSON.parse(raw));
+        res.end('{"ok":true}');
+        return;
+      }
+      const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
+      const body = parseFields(raw, req.headers['content-type']);
+      this.calls.push({ method, body, token: req.headers.authorization?.replace(/^Bearer /, '') });
+      const left = this.failures.get(method) ?? 0;
+      if (left > 0) {
+        this.failures.set(method, left - 1);
+        res.end(JSON.stringify({ ok: false, error: 'fatal_error' }));
+        return;
+      }
+      res.end(JSON.stringify(this.answer(method, body)));
+    });
+    this.server = server;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  private answer(method: string, body: Record<string, any>): Record<string, unknown> {
+    switch (method) {
+      case 'chat.postMessage':
+        return { ok: true, channel: body.channel, ts: `1700000000.${String(++this.ts).padStart(6, '0')}` };
+      case 'chat.update':
+        return { ok: true, channel: body.channel, ts: body.ts };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `1700000000.${String(++this.ts).padStart(6, '0')}` };
+      case 'views.open':
+      case 'views.publish':
+        return { ok: true, view: { id: `V${++this.ts}`, ...body.view } };
+      default:
+        return { ok: true };
+    }
+  }
+
+  /** The next `times` calls of `method` answer `{ok: false}` as Slack does when it refuses. */
+  failNext(method: string, times: number): void {
+    this.failures.set(method, times);
+  }
+
+  callsOf(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Waits until `pick` finds something among the calls (Slack work runs after the ack). */
+  async waitFor<T>(
+    pick: (calls: SlackCall[]) => T | undefined | false,
+    what = 'a Slack call',
+    ms = 10_000,
+  ): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = pick(this.calls);
+      if (found) return found;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections();
+    await closed;
+  }
+}
+
+/** Slack's request signature: `v0=` + HMAC-SHA256(secret, `v0:<ts>:<body>`). */
+export function slackSignature(body: string, timestamp: number, secret = SIGNING_SECRET): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface SignOptions {
+  secret?: string;
+  /** Seconds since the epoch; default now. */
+  timestamp?: number;
+  /** Send no signature headers at all. */
+  unsigned?: boolean;
+}
+
+/** POSTs a body to /slack/events signed like Slack. */
+export async function postToSlackRoute(
+  appUrl: string,
+  body: string,
+  contentType: string,
+  opts: SignOptions = {},
+): Promise<{ status: number; body: any }> {
+  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = { 'content-type': contentType };
+  if (!opts.unsigned) {
+    headers['x-slack-request-timestamp'] = String(timestamp);
+    headers['x-slack-signature'] = slackSignature(body, timestamp, opts.secret);
+  }
+  const res = await fetch(`${appUrl}/slack/events`, { method: 'POST', headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : '';
+  } catch {}
+  return { status: res.status, body: parsed };
+}
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const FORM = 'application/x-www-form-urlencoded';
+export const randomId = (prefix: string) => `${prefix}${randomBytes(5).toString('hex').toUpperCase()}`;
+
+export function sendCommand(
+  appUrl: string,
+  fake: FakeSlack,
+  command: string,
+  text: string,
+  user = 'UAGENT01',
+  opts: SignOptions = {},
+) {
+  const body = form({
+    token: 'deprecated',
+    team_id: 'T0001',
+    team_domain: 'shop',
+    channel_id: 'CSALES01',
+    channel_name: 'sales',
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command,
+    text,
+    api_app_id: 'A0001',
+    response_url: `${fake.url}/response/${randomId('R')}`,
+    trigger_id: randomId('TRIG'),
+  });
+  return postToSlackRoute(appUrl, body, FORM, opts);
+}
+
+/** A button click on a message in `channel` (or on App Home when `channel` is null). */
+export function clickButton(
+  appUrl: string,
+  actionId: string,
+  value: string,
+  opts: { user?: string; channel?: string | null; messageTs?: string } = {},
+) {
+  const channel = opts.channel === undefined ? CHANNELS.approvals : opts.channel;
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0001', domain: 'shop' },
+    user: { id: opts.user ?? 'UAPPROVER1', username: 'someone', team_id: 'T0001' },
+    api_app_id: 'A0001',
+    token: 'deprecated',
+    trigger_id: randomId('TRIG'),
+    ...(channel
+      ? {
+          container: {
+            type: 'message',
+            message_ts: opts.messageTs ?? '1700000000.000001',
+            channel_id: channel,
+          },
+          channel: { id: channel, name: 'orders' },
+          message: { ts: opts.messageTs ?? '1700000000.000001', text: 'order' },
+          response_url: 'https://hooks.slack.invalid/actions/1',
+        }
+      : { container: { type: 'view', view_id: 'VHOME' }, view: { id: 'VHOME', type: 'home' } }),
+    actions: [
+      { type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: `${Date.now() / 1000}` },
+    ],
+  };
+  return postToSlackRoute(appUrl, form({ payload: JSON.stringify(payload) }), FORM);
+}
+
+/** A modal submitted with `values` (block_id → plain text, or `{select: value}` for a select). */
+export function submitView(
+  appUrl: string,
+  callbackId: string,
+  values: Record<string, string | { select: string }>,
+  opts: { user?: string; privateMetadata?: string; viewId?: string } = {},
+) {
+  const state: Record<string, Record<string, unknown>> = {};
+  for (const [id, v] of Object.entries(values)) {
+    state[id] = {
+      [id]:
+        typeof v === 'string'
+          ? { type: 'plain_text_input', value: v }
+          : {
+              type: 'static_select',
+              selected_option: { value: v.select, text: { type: 'plain_text', text: v.select } },
+            },
+    };
+  }
+  const payload = {
+    type: 'view_submission',
+    team: { id: 'T0001', domain: 'shop' },
+    user: { id: opts.user ?? 'UAGENT01', username: 'agent', team_id: 'T0001' },
+    api_app_id: 'A0001',
+    token: 'deprecated',
+    trigger_id: randomId('TRIG'),
+    view: {
+      id: opts.viewId ?? randomId('V'),
+      type: 'modal',
+      callback_id: callbackId,
+      private_metadata: opts.privateMetadata ?? '',
+      state: { values: state },
+      hash: '1',
+      title: { type: 'plain_text', text: 'x' },
+      blocks: [],
+    },
+  };
+  return postToSlackRoute(appUrl, form({ payload: JSON.stringify(payload) }), FORM);
+}
+
+export function sendEvent(appUrl: string, event: Record<string, unknown>) {
+  const body = JSON.stringify({
+    token: 'deprecated',
+    team_id: 'T0001',
+    api_app_id: 'A0001',
+    type: 'event_callback',
+    event_id: randomId('Ev'),
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  });
+  return postToSlackRoute(appUrl, body, 'application/json');
+}
