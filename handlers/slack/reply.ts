@@ -1,4 +1,4 @@
-import type { RespondFn } from '@slack/bolt';
+import type { RespondArguments } from '@slack/bolt';
 import type { Config } from '../../src/config.js';
 import { isAppError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
@@ -39,7 +39,7 @@ export async function withinBudget<T>(work: Promise<T>): Promise<T | 'late'> {
  */
 export async function answerCommand(
   ack: (msg?: object) => Promise<void>,
-  respond: RespondFn,
+  respond: (message: RespondArguments) => Promise<unknown>,
   log: Logger,
   what: string,
   work: () => Promise<SlackMessage>,

@@ -1,0 +1,88 @@
+import { SANDBOX_SLACK_SIGNING_SECRET } from '../../src/config.js';
+import { ACTIONS } from '../../src/slack/blocks/ids.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { createProduct, placeOrder } from '../helpers/builders.js';
+import { FakeSlack, postToSlackRoute } from '../helpers/slack.js';
+
+/** Without Slack credentials, what would go to Slack is kept in the outbox for a person to read. */
+
+let app: TestApp;
+let fake: FakeSlack;
+beforeAll(async () => {
+  fake = await new FakeSlack().start();
+  app = await startTestApp('slacksandbox', { SLACK_API_URL: `${fake.url}/api/` }, { jobs: true });
+});
+afterAll(async () => {
+  await app.close();
+  await fake.stop();
+});
+
+async function outbox(): Promise<any[]> {
+  return (await app.api('GET', '/api/v1/outbox?door=slack')).body.items;
+}
+
+async function waitForOutbox(pick: (items: any[]) => any, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = pick(await outbox());
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`outbox: ${JSON.stringify(await outbox()).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('When an order is placed in sandbox mode, then its approval request is kept in the outbox (not sent), readable as JSON and on the /outbox page', async () => {
+  const { sku } = await createProduct(app, { onHand: 5 });
+  const order = await placeOrder(app, [{ sku, quantity: 1 }], {
+    customer: { name: 'Sandbox <Sam>', phone: '+15551231111' },
+  });
+  const entry = await waitForOutbox((items) =>
+    items.find((e) => e.method === 'chat.postMessage' && e.text.includes(`#${order.number}`)),
+  );
+  expect(entry.to).toBe('approvals');
+  expect(JSON.stringify(entry.payload.blocks)).toContain(ACTIONS.approve);
+  expect(fake.calls).toEqual([]);
+
+  const page = await fetch(`${app.url}/outbox`);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  expect(html).toContain(`#${order.number}`);
+  // Escaped for Slack's mrkdwn, then for HTML: the customer's text never becomes markup.
+  expect(html).toContain('Sandbox &amp;lt;Sam&amp;gt;');
+  expect(html).not.toContain('<Sam>');
+});
+
+test('When a command signed with the sandbox secret (as the README shows) is sent, then it is answered; an unsigned one gets 401', async () => {
+  const body = new URLSearchParams({
+    command: '/order',
+    text: 'help',
+    user_id: 'UME',
+    trigger_id: 'T1',
+    response_url: `${fake.url}/response/x`,
+  }).toString();
+  const ok = await postToSlackRoute(app.url, body, 'application/x-www-form-urlencoded', {
+    secret: SANDBOX_SLACK_SIGNING_SECRET,
+  });
+  expect(ok.status).toBe(200);
+  expect(JSON.stringify(ok.body)).toContain('/order new');
+  const unsigned = await postToSlackRoute(app.url, body, 'application/x-www-form-urlencoded', {
+    unsigned: true,
+  });
+  expect(unsigned.status).toBe(401);
+});
+
+test('When Slack has no credentials in production, then /slack/events is closed and there is no /outbox page', async () => {
+  const prod = await startTestApp('slackprod', { NODE_ENV: 'production' });
+  try {
+    const body = 'command=%2Forder&text=help';
+    const res = await postToSlackRoute(prod.url, body, 'application/x-www-form-urlencoded', {
+      secret: SANDBOX_SLACK_SIGNING_SECRET,
+    });
+    expect(res.status).toBe(503);
+    expect((await fetch(`${prod.url}/outbox`)).status).toBe(404);
+    expect((await prod.api('GET', '/api/v1/outbox')).status).toBe(200);
+    expect((await prod.api('GET', '/api/v1/outbox', undefined, null)).status).toBe(401);
+  } finally {
+    await prod.close();
+  }
+});
