@@ -55,6 +55,12 @@ async function main(): Promise<void> {
     },
     'Orderly is listening',
   );
+  if (config.slack.sandbox && config.slack.signingSecret) {
+    log.warn(
+      { try: 'npm run slack -- /order help', outbox: `${app.url.replace('127.0.0.1', 'localhost')}/outbox` },
+      'Slack has no credentials: messages for Slack go to the outbox, and /slack/events accepts requests signed with the sandbox secret',
+    );
+  }
   if (!config.apiKeysFromEnv) {
     log.warn(
       { header: `Authorization: Bearer ${config.apiKeys[0]?.key}` },
