@@ -1,5 +1,4 @@
 import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { isAppError } from '../../../src/errors.js';
 import type { OrderAction } from '../../../src/orders/lifecycle.js';
 import type { Deps } from '../../../src/services.js';
 import { rejectModal, shipModal } from '../../../src/slack/blocks/index.js';
@@ -67,7 +66,6 @@ export function openOrderModal(deps: Deps, kind: 'reject' | 'ship') {
       const view = kind === 'reject' ? rejectModal(order, metadata) : shipModal(order, metadata);
       await deps.slack.out.openView(body.trigger_id, view);
     } catch (err) {
-      if (!isAppError(err)) deps.log.error({ err, order: number }, `slack: could not open the ${kind} modal`);
       await tellPrivately(deps, who, failureMessage(err, deps.log, `open ${kind} modal`));
     }
   };

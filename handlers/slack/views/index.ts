@@ -1,5 +1,4 @@
 import type { App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { isAppError } from '../../../src/errors.js';
 import type { Deps } from '../../../src/services.js';
 import { INPUTS, VIEWS } from '../../../src/slack/blocks/ids.js';
 import { orderPlacedModal } from '../../../src/slack/blocks/index.js';
@@ -131,7 +130,6 @@ export function rejectOrderView(deps: Deps) {
       .applyAction(number, 'reject', { note: reason }, { by: body.user.id, channel: 'slack' })
       .then(() => ({ answer: undefined, later: note(`:x: Order #${number} is rejected.`) }))
       .catch((err) => {
-        if (!isAppError(err)) deps.log.error({ err, order: number }, 'slack: reject failed');
         const message = failureMessage(err, deps.log, 'reject');
         return {
           answer: { response_action: 'errors' as const, errors: { [INPUTS.reason]: message.text } },
