@@ -1,11 +1,13 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import type { Db } from 'mongodb';
+import { UPDATE_ON } from '../src/notifications/customer-updates.js';
 import type { Deps } from '../src/services.js';
 import { definePurgeProcessedRequests, PURGE_PROCESSED_REQUESTS } from './purge-processed-requests.js';
 import { defineReconcileReservations, RECONCILE_RESERVATIONS } from './reconcile-reservations.js';
 import { defineSlackLowStockAlert, SLACK_LOW_STOCK_ALERT } from './slack-low-stock-alert.js';
 import { defineSlackSyncOrder, SLACK_SYNC_ORDER } from './slack-sync-order.js';
+import { defineSmsCustomerUpdate, SMS_CUSTOMER_UPDATE } from './sms-customer-update.js';
 
 /**
  * Agenda on the same database and the same driver client as mongoose (one connection per
@@ -46,9 +48,10 @@ export function defineJobs(agenda: Agenda, deps: Deps): void {
   definePurgeProcessedRequests(agenda, deps);
   defineSlackSyncOrder(agenda, deps);
   defineSlackLowStockAlert(agenda, deps);
+  defineSmsCustomerUpdate(agenda, deps);
 }
 
-/** Domain events that become Slack work; each a durable job so a Slack outage loses nothing. */
+/** Domain events that become Slack posts and customer texts: durable jobs, so an outage loses nothing. */
 export function routeEventsToJobs(agenda: Agenda, deps: Deps): void {
   const syncOrder = async ({ order }: { order: { number: number } }) => {
     await agenda.now(SLACK_SYNC_ORDER, { number: order.number });
@@ -56,6 +59,13 @@ export function routeEventsToJobs(agenda: Agenda, deps: Deps): void {
   deps.events.on('order.placed', syncOrder);
   deps.events.on('order.status_changed', syncOrder);
   deps.events.on('invoice.issued', syncOrder);
+  deps.events.on('order.placed', async ({ order }) => {
+    await agenda.now(SMS_CUSTOMER_UPDATE, { number: order.number, kind: 'placed' });
+  });
+  deps.events.on('order.status_changed', async ({ order, to }) => {
+    const kind = UPDATE_ON[to];
+    if (kind) await agenda.now(SMS_CUSTOMER_UPDATE, { number: order.number, kind });
+  });
   deps.events.on('stock.low', async ({ product }) => {
     await agenda.now(SLACK_LOW_STOCK_ALERT, { sku: product.sku });
   });

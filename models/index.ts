@@ -5,6 +5,8 @@ import { orderModel } from './order.js';
 import { outboxModel } from './outbox.js';
 import { processedRequestModel } from './processed-request.js';
 import { productModel } from './product.js';
+import { smsDraftModel } from './sms-draft.js';
+import { smsMessageModel } from './sms-message.js';
 
 export function createModels(conn: Connection) {
   return {
@@ -14,6 +16,8 @@ export function createModels(conn: Connection) {
     Counter: counterModel(conn),
     ProcessedRequest: processedRequestModel(conn),
     Outbox: outboxModel(conn),
+    SmsDraft: smsDraftModel(conn),
+    SmsMessage: smsMessageModel(conn),
   };
 }
 export type Models = ReturnType<typeof createModels>;

@@ -77,6 +77,8 @@ export interface Order {
   inventory: InventoryState;
   history: HistoryEntry[];
   slack?: OrderSlackRefs;
+  /** Customer updates that could not be sent after every retry (shown to staff as well). */
+  smsFailures?: { kind: string; at: Date; error: string }[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -140,6 +142,7 @@ export const orderSchema = new Schema<Order>(
       approvalClaimedAt: Date,
       taskClaimedAt: Date,
     },
+    smsFailures: { type: [{ _id: false, kind: String, at: Date, error: String }], default: undefined },
   },
   { timestamps: true, versionKey: false },
 );

@@ -145,6 +145,9 @@ export const SANDBOX_API_KEY = { name: 'sandbox', key: 'orderly-sandbox-key' } a
  */
 export const SANDBOX_SLACK_SIGNING_SECRET = 'orderly-sandbox-signing-secret';
 
+/** Likewise for Twilio webhooks without credentials (`npm run sms`); never accepted in production. */
+export const SANDBOX_TWILIO_AUTH_TOKEN = 'orderly-sandbox-auth-token';
+
 export type Config = ReturnType<typeof buildConfig>;
 
 export class ConfigError extends Error {
@@ -212,6 +215,9 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       sandbox: !twilioConfigured,
       accountSid: e.TWILIO_ACCOUNT_SID,
       authToken: e.TWILIO_AUTH_TOKEN,
+      /** Checks X-Twilio-Signature; undefined only in production without Twilio: routes closed. */
+      webhookToken:
+        e.TWILIO_AUTH_TOKEN ?? (e.NODE_ENV === 'production' ? undefined : SANDBOX_TWILIO_AUTH_TOKEN),
       phoneNumber: e.TWILIO_PHONE_NUMBER,
       apiUrl: e.TWILIO_API_URL.replace(/\/+$/, ''),
       agentNumber: e.TWILIO_AGENT_NUMBER,

@@ -5,6 +5,7 @@ import { apiRouter } from '../handlers/api/index.js';
 import { invoiceLinkRouter } from '../handlers/invoice-links.js';
 import { outboxPageRouter } from '../handlers/outbox.js';
 import { createSlackRouter, SLACK_EVENTS_PATH } from '../handlers/slack/index.js';
+import { twilioSmsRouter } from '../handlers/twilio/sms.js';
 import { AppError, toAppError } from './errors.js';
 import { runWithLogContext } from './logger.js';
 import type { Deps } from './services.js';
@@ -57,6 +58,7 @@ export function createHttpApp(deps: Deps): Express {
       res.status(503).json({ error: { code: 'not_configured', message: 'Slack is not configured.' } });
     });
   }
+  app.use(twilioSmsRouter(deps));
   app.use(invoiceLinkRouter(deps));
   app.use(outboxPageRouter(deps));
 

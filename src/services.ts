@@ -7,10 +7,13 @@ import { createInventoryService } from './inventory/service.js';
 import { createInvoiceLinks } from './invoices/links.js';
 import { createInvoiceService } from './invoices/service.js';
 import type { Logger } from './logger.js';
+import { createCustomerUpdates } from './notifications/customer-updates.js';
 import { createOrderService } from './orders/service.js';
 import { createOutbox } from './outbox/service.js';
 import { createSlackOut } from './slack/client.js';
 import { createSlackSync } from './slack/sync.js';
+import { createSmsOut } from './sms/client.js';
+import { createSmsConversation } from './sms/inbound.js';
 
 /** Everything a door, a job or a subscriber may use; built once in the composition root. */
 export interface Deps {
@@ -26,6 +29,9 @@ export interface Deps {
   outbox: ReturnType<typeof createOutbox>;
   invoiceLinks: ReturnType<typeof createInvoiceLinks>;
   slack: { out: ReturnType<typeof createSlackOut>; sync: ReturnType<typeof createSlackSync> };
+  sms: ReturnType<typeof createSmsOut>;
+  smsConversation: ReturnType<typeof createSmsConversation>;
+  customerUpdates: ReturnType<typeof createCustomerUpdates>;
 }
 
 export function createServices(config: Config, db: Database, log: Logger): Deps {
@@ -48,7 +54,7 @@ export function createServices(config: Config, db: Database, log: Logger): Deps 
   const invoiceLinks = createInvoiceLinks(config.linkSecret, config.publicUrl);
   const out = createSlackOut(config, log, outbox);
   const sync = createSlackSync({ config, models, orders, out, invoiceLinks, log });
-  return {
+  const deps = {
     config,
     log,
     db,
@@ -61,5 +67,10 @@ export function createServices(config: Config, db: Database, log: Logger): Deps 
     outbox,
     invoiceLinks,
     slack: { out, sync },
-  };
+    sms: createSmsOut(config, log, outbox),
+  } as Deps;
+  // The conversation and the updates use the whole set of services; they are added last.
+  deps.smsConversation = createSmsConversation(deps);
+  deps.customerUpdates = createCustomerUpdates(deps);
+  return deps;
 }

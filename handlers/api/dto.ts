@@ -52,6 +52,7 @@ export function orderDto(o: Order) {
       ? { number: o.invoice.number, issuedAt: o.invoice.issuedAt, url: `/api/v1/orders/${o.number}/invoice` }
       : null,
     rating: o.rating?.score ? { score: o.rating.score, at: o.rating.at } : null,
+    customerUpdateFailures: (o.smsFailures ?? []).map((f) => ({ kind: f.kind, at: f.at, error: f.error })),
     allowedActions: allowedActions(o.status),
     history: o.history.map((h) => ({
       at: h.at,

@@ -179,6 +179,7 @@ export function openApiDocument(currency: string) {
             shipment: { type: ['object', 'null'] },
             invoice: { type: ['object', 'null'] },
             rating: { type: ['object', 'null'] },
+            customerUpdateFailures: { type: 'array', items: { type: 'object' } },
             history: { type: 'array', items: { type: 'object' } },
           },
         },

@@ -35,9 +35,25 @@ export function createCustomerService({ models }: { models: Models }) {
 
   const findByPhone = (phone: string) => Customer.findOne({ phone }).lean<Customer>();
 
+  /**
+   * STOP / START. Recorded on the customer (created if this phone never ordered) and read again
+   * at the moment each update is sent, so a queued message for a phone that opted out since is
+   * not sent.
+   */
+  async function setOptedOut(phone: string, optedOut: boolean): Promise<void> {
+    await upsertByPhone({ phone });
+    await Customer.updateOne(
+      { phone },
+      optedOut
+        ? { $set: { optedOut: true, optedOutAt: new Date() } }
+        : { $set: { optedOut: false }, $unset: { optedOutAt: '' } },
+    );
+  }
+
   return {
     findByPhone,
     upsertByPhone,
+    setOptedOut,
   };
 }
 

@@ -175,7 +175,30 @@ export function createOrderService(deps: Deps) {
     return { items, next };
   }
 
-  return { place: placement.place, get, applyAction, list, finishRestock };
+  /**
+   * The customer's 1–5 after delivery. Only a delivered order delivered within `withinMs`, and only
+   * once: the conditional update makes a repeated or racing reply a no-op.
+   */
+  async function rateLatestDelivered(phone: string, score: number, withinMs: number): Promise<Order | null> {
+    const since = Date.now() - withinMs;
+    const delivered = await Order.find({ 'customer.phone': phone, status: 'delivered' })
+      .sort({ number: -1 })
+      .limit(5)
+      .lean<Order[]>();
+    const target = delivered.find(
+      (o) => !o.rating?.score && o.history.some((h) => h.action === 'deliver' && h.at.getTime() >= since),
+    );
+    if (!target) return null;
+    const rated = await Order.findOneAndUpdate(
+      { _id: target._id, 'rating.score': { $exists: false } },
+      { $set: { rating: { score, at: new Date() } } },
+      { returnDocument: 'after', lean: true },
+    );
+    if (rated) log.info({ order: target.number, score }, 'order rated by the customer');
+    return rated as Order | null;
+  }
+
+  return { place: placement.place, get, applyAction, list, finishRestock, rateLatestDelivered };
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;

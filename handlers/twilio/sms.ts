@@ -1,0 +1,80 @@
+import express, { type RequestHandler, Router } from 'express';
+import twilio from 'twilio';
+import { toE164 } from '../../src/customers/phone.js';
+import { AppError } from '../../src/errors.js';
+import type { Deps } from '../../src/services.js';
+import { answerOnce } from './once.js';
+
+export const SMS_PATH = '/twilio/sms';
+export const SMS_STATUS_PATH = '/twilio/sms/status';
+
+/** Twilio's status callbacks can arrive out of order; a status never moves back to an earlier one. */
+const EARLIER: Record<string, string[]> = {
+  sending: ['pending', 'outbox', 'accepted', 'queued'],
+  sent: ['pending', 'outbox', 'accepted', 'queued', 'sending'],
+  delivered: ['pending', 'outbox', 'accepted', 'queued', 'sending', 'sent'],
+  undelivered: ['pending', 'outbox', 'accepted', 'queued', 'sending', 'sent'],
+  failed: ['pending', 'outbox', 'accepted', 'queued', 'sending', 'sent'],
+  read: ['pending', 'outbox', 'accepted', 'queued', 'sending', 'sent', 'delivered'],
+};
+
+/**
+ * The SMS door. Form bodies are parsed here only (no global parser), and Twilio's signature is
+ * checked by the twilio library over `PUBLIC_URL` + path — not the Host header, so it works
+ * behind a proxy — before anything runs: missing or wrong → 403.
+ */
+export function twilioSmsRouter(deps: Deps): Router {
+  const router = Router();
+  const token = deps.config.twilio.webhookToken;
+  if (!token) {
+    const closed: RequestHandler = (_req, res) => {
+      res.status(503).type('text/plain').send('Twilio is not configured.');
+    };
+    router.post([SMS_PATH, SMS_STATUS_PATH], closed);
+    return router;
+  }
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  // SPEC: 403 for a missing or wrong signature (the library's own middleware says 400 when missing).
+  const signed =
+    (path: string): RequestHandler =>
+    (req, res, next) => {
+      const signature = req.get('x-twilio-signature');
+      const url = `${deps.config.publicUrl}${path}`;
+      if (!signature || !twilio.validateRequest(token, signature, url, req.body ?? {})) {
+        req.log.warn({ path, signed: Boolean(signature) }, 'twilio webhook refused: bad signature');
+        res.status(403).type('text/plain').send('Twilio signature missing or wrong.');
+        return;
+      }
+      next();
+    };
+
+  router.post(SMS_PATH, form, signed(SMS_PATH), async (req, res) => {
+    const { From, Body, MessageSid } = req.body as Record<string, string | undefined>;
+    if (!From || !MessageSid) throw new AppError('validation_error', 'From and MessageSid are required.');
+    const from = toE164(From, deps.config.defaultCountry) ?? From;
+    const { reply, replay } = await answerOnce(deps.models, `sms:${MessageSid}`, () =>
+      deps.smsConversation.reply({ from, body: Body ?? '', sid: MessageSid }),
+    );
+    if (replay) req.log.info({ sid: MessageSid }, 'sms redelivered: answered once already');
+    const twiml = new twilio.twiml.MessagingResponse();
+    if (reply) twiml.message(reply);
+    res.type('text/xml').send(twiml.toString());
+  });
+
+  router.post(SMS_STATUS_PATH, form, signed(SMS_STATUS_PATH), async (req, res) => {
+    const { MessageSid, MessageStatus, ErrorCode } = req.body as Record<string, string | undefined>;
+    const status = MessageStatus?.toLowerCase();
+    if (MessageSid && status && EARLIER[status]) {
+      const updated = await deps.models.SmsMessage.updateOne(
+        { sid: MessageSid, status: { $in: EARLIER[status] } },
+        { $set: { status, ...(ErrorCode ? { errorCode: ErrorCode } : {}) } },
+      );
+      if (status === 'failed' || status === 'undelivered') {
+        req.log.warn({ sid: MessageSid, status, errorCode: ErrorCode }, 'sms not delivered');
+      }
+      req.log.debug({ sid: MessageSid, status, matched: updated.matchedCount }, 'sms status');
+    }
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import twilio from 'twilio';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Outbox } from '../outbox/service.js';
+
+export interface SentSms {
+  sid: string;
+  status: string;
+}
+
+/** Everything Orderly texts goes through here: Twilio's REST API, or the outbox in sandbox mode. */
+export interface SmsOut {
+  send(to: string, body: string): Promise<SentSms>;
+}
+
+/** Twilio's error when the recipient has opted out at the carrier (replied STOP to our number). */
+export const TWILIO_UNSUBSCRIBED = 21610;
+
+/**
+ * twilio-node has no base-URL option; its HTTP client is replaceable, so this one sends every
+ * request to `TWILIO_API_URL` (a regional endpoint, a proxy, or the tests' recording server).
+ */
+class RebasedRequestClient extends twilio.RequestClient {
+  constructor(private readonly base: string) {
+    super({ timeout: 10_000 });
+  }
+  override request<T>(opts: Parameters<twilio.RequestClient['request']>[0]) {
+    return super.request<T>({ ...opts, uri: opts.uri.replace(/^https:\/\/[^/]+/, this.base) } as never);
+  }
+}
+
+export function createSmsOut(config: Config, log: Logger, outbox: Outbox): SmsOut {
+  const { twilio: tw } = config;
+  if (tw.sandbox || !tw.accountSid || !tw.authToken || !tw.phoneNumber) {
+    return {
+      async send(to, body) {
+        const sid = `SM${randomBytes(16).toString('hex')}`;
+        await outbox.record({ door: 'sms', method: 'sms', to, text: body, payload: { to, body, sid } });
+        return { sid, status: 'outbox' };
+      },
+    };
+  }
+  const client = twilio(tw.accountSid, tw.authToken, {
+    httpClient: new RebasedRequestClient(tw.apiUrl),
+    // Only what we pass: the library would otherwise look for TWILIO_* in process.env itself.
+    env: {},
+  });
+  const from = tw.phoneNumber;
+  const statusCallback = `${config.publicUrl}/twilio/sms/status`;
+  return {
+    async send(to, body) {
+      const message = await client.messages.create({ to, from, body, statusCallback });
+      log.info({ sid: message.sid, to, status: message.status }, 'sms sent');
+      return { sid: message.sid, status: message.status };
+    },
+  };
+}

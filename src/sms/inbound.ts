@@ -1,0 +1,203 @@
+import type { Language } from '../../models/customer.js';
+import type { Order } from '../../models/order.js';
+import { isAppError } from '../errors.js';
+import { statusName, t } from '../i18n/index.js';
+import { formatMoney } from '../money.js';
+import type { OrderAction } from '../orders/lifecycle.js';
+import type { Deps } from '../services.js';
+import { detectLanguage, parseSms, type SmsIntent } from './keywords.js';
+import { clampToSegments } from './segments.js';
+
+/** An SMS draft waits this long for CONFIRM (SPEC: "expires after 30 minutes"). */
+export const DRAFT_TTL_MS = 30 * 60_000;
+/** A rating is taken within 3 days of the follow-up, which goes out FOLLOW_UP_DELAY after delivery. */
+const RATING_WINDOW_MS = 3 * 24 * 3600_000;
+const RECENT_ORDERS = 3;
+
+const locale = (lang: Language) => (lang === 'he' ? 'he-IL' : 'en-US');
+
+export function shortItems(items: { sku: string; quantity: number }[]): string {
+  // `x`, not `×`: × is not GSM-7 and would halve what fits in a segment.
+  return items.map((i) => `${i.quantity}x ${i.sku}`).join(', ');
+}
+
+/**
+ * One customer text in, one reply out. Every answer about an order is given only to the phone
+ * the order belongs to: any other phone gets exactly the reply for an order that does not exist.
+ */
+export function createSmsConversation(deps: Deps) {
+  const { config, customers, orders, inventory, models, log } = deps;
+  const business = config.businessName;
+
+  async function reply(input: { from: string; body: string; sid: string }): Promise<string> {
+    const phone = input.from;
+    const intent = parseSms(input.body);
+    const customer = await customers.findByPhone(phone);
+    const lang = detectLanguage(input.body) ?? customer?.language ?? config.defaultLanguage;
+    if (customer && detectLanguage(input.body) && customer.language !== lang) {
+      await customers.upsertByPhone({ phone, language: lang });
+    }
+    const text = await answer(intent, { phone, lang, sid: input.sid, name: customer?.name });
+    log.info({ from: phone, intent: intent.kind, lang }, 'sms answered');
+    return clampToSegments(text, 2);
+  }
+
+  type Ctx = { phone: string; lang: Language; sid: string; name: string | undefined };
+
+  async function answer(intent: SmsIntent, ctx: Ctx): Promise<string> {
+    const { lang } = ctx;
+    switch (intent.kind) {
+      case 'help':
+        return t(lang, 'help', { business });
+      case 'unknown':
+        return t(lang, 'unknown', { business });
+      case 'opt_out':
+        await customers.setOptedOut(ctx.phone, true);
+        log.info({ phone: ctx.phone, keyword: intent.keyword }, 'customer opted out of texts');
+        return t(lang, 'optedOut', { business });
+      case 'opt_in':
+        await customers.setOptedOut(ctx.phone, false);
+        log.info({ phone: ctx.phone, keyword: intent.keyword }, 'customer opted back in to texts');
+        return t(lang, 'optedIn', { business });
+      case 'status':
+        return intent.number === undefined ? recentOrders(ctx) : oneOrder(intent.number, ctx);
+      case 'order':
+        return draft(intent.items, ctx);
+      case 'order_invalid':
+        if (intent.problem === 'empty') return t(lang, 'orderEmpty', {});
+        if (intent.problem === 'too_many') return t(lang, 'orderTooMany', { max: 20 });
+        return t(lang, 'orderUnreadable', { line: intent.line ?? '' });
+      case 'confirm':
+        return confirm(ctx);
+      case 'cancel':
+        return act(intent.number, 'cancel', ctx);
+      case 'return':
+        return act(intent.number, 'request_return', ctx);
+      case 'rating': {
+        const rated = await orders.rateLatestDelivered(
+          ctx.phone,
+          intent.score,
+          config.followUpDelay.ms + RATING_WINDOW_MS,
+        );
+        return rated
+          ? t(lang, 'ratingThanks', { number: rated.number, score: intent.score })
+          : t(lang, 'unknown', { business });
+      }
+    }
+  }
+
+  /** The order if it is this phone's; otherwise undefined, exactly as for a number that does not exist. */
+  async function owned(number: number, phone: string): Promise<Order | undefined> {
+    try {
+      const order = await orders.get(number);
+      return order.customer.phone === phone ? order : undefined;
+    } catch (err) {
+      if (isAppError(err) && err.code === 'not_found') return undefined;
+      throw err;
+    }
+  }
+
+  function describe(order: Order, lang: Language): string {
+    return t(lang, 'statusOne', {
+      number: order.number,
+      status: statusName(lang, order.status),
+      items: shortItems(order.items),
+      ...(order.shipment?.trackingNumber
+        ? { tracking: { carrier: order.shipment.carrier, trackingNumber: order.shipment.trackingNumber } }
+        : {}),
+    });
+  }
+
+  async function oneOrder(number: number, ctx: Ctx): Promise<string> {
+    const order = await owned(number, ctx.phone);
+    return order ? describe(order, ctx.lang) : t(ctx.lang, 'notFound', {});
+  }
+
+  async function recentOrders(ctx: Ctx): Promise<string> {
+    const { items } = await orders.list({ phone: ctx.phone, limit: RECENT_ORDERS });
+    if (items.length === 0) return t(ctx.lang, 'notFound', {});
+    if (items.length === 1) return describe(items[0] as Order, ctx.lang);
+    return t(ctx.lang, 'statusList', {
+      lines: items.map((o) => `#${o.number} ${statusName(ctx.lang, o.status)}`),
+    });
+  }
+
+  /** ORDER: a priced summary and a draft; nothing is reserved until CONFIRM. */
+  async function draft(items: { sku: string; quantity: number }[], ctx: Ctx): Promise<string> {
+    const products = await inventory.list({ skus: items.map((i) => i.sku) });
+    const bySku = new Map(products.map((p) => [p.sku, p]));
+    const unknown = items.filter((i) => !bySku.has(i.sku)).map((i) => i.sku);
+    if (unknown.length) return t(ctx.lang, 'orderUnknownSkus', { skus: unknown });
+    const short = items.filter((i) => (bySku.get(i.sku)?.available ?? 0) < i.quantity);
+    if (short.length) {
+      return t(ctx.lang, 'orderShort', {
+        lines: short.map((i) => ({ sku: i.sku, available: bySku.get(i.sku)?.available ?? 0 })),
+      });
+    }
+    const total = items.reduce((sum, i) => sum + (bySku.get(i.sku)?.price ?? 0) * i.quantity, 0);
+    await models.SmsDraft.findOneAndUpdate(
+      { phone: ctx.phone },
+      { $set: { items, expiresAt: new Date(Date.now() + DRAFT_TTL_MS) } },
+      { upsert: true },
+    );
+    return t(ctx.lang, 'orderSummary', {
+      items: shortItems(items),
+      total: formatMoney(total, config.currency, locale(ctx.lang)),
+    });
+  }
+
+  /** CONFIRM takes the draft (one atomic delete, so two CONFIRMs place one order) and places it. */
+  async function confirm(ctx: Ctx): Promise<string> {
+    const taken = await models.SmsDraft.findOneAndDelete({ phone: ctx.phone }).lean();
+    if (!taken) return t(ctx.lang, 'confirmNothing', {});
+    if (taken.expiresAt.getTime() < Date.now()) return t(ctx.lang, 'confirmExpired', {});
+    try {
+      const { order } = await orders.place(
+        {
+          channel: 'sms',
+          externalId: ctx.sid,
+          customer: { name: ctx.name ?? ctx.phone, phone: ctx.phone, language: ctx.lang },
+          items: taken.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
+        },
+        { by: ctx.phone, channel: 'sms' },
+      );
+      return t(ctx.lang, 'placed', {
+        number: order.number,
+        total: formatMoney(order.total, order.currency, locale(ctx.lang)),
+      });
+    } catch (err) {
+      if (isAppError(err) && err.code === 'insufficient_stock') {
+        const lines =
+          (err.details as { items?: { sku: string; available: number }[] } | undefined)?.items ?? [];
+        return t(ctx.lang, 'orderShort', {
+          lines: lines.map((l) => ({ sku: l.sku, available: l.available })),
+        });
+      }
+      if (isAppError(err) && err.code === 'validation_error') {
+        return t(ctx.lang, 'orderUnknownSkus', { skus: taken.items.map((i) => i.sku) });
+      }
+      throw err;
+    }
+  }
+
+  async function act(number: number, action: OrderAction, ctx: Ctx): Promise<string> {
+    const order = await owned(number, ctx.phone);
+    if (!order) return t(ctx.lang, 'notFound', {});
+    try {
+      await orders.applyAction(number, action, {}, { by: ctx.phone, channel: 'sms' });
+      return action === 'cancel'
+        ? t(ctx.lang, 'cancelled', { number })
+        : t(ctx.lang, 'returnRequested', { number });
+    } catch (err) {
+      if (!isAppError(err) || err.code !== 'invalid_transition') throw err;
+      const { status } = await orders.get(number);
+      return action === 'cancel'
+        ? t(ctx.lang, 'cancelRefused', { number, status })
+        : t(ctx.lang, 'returnRefused', { number, status });
+    }
+  }
+
+  return { reply };
+}
+
+export type SmsConversation = ReturnType<typeof createSmsConversation>;

@@ -1,0 +1,180 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import twilio from 'twilio';
+import { randomId } from './slack.js';
+
+/**
+ * The network edge for Twilio in tests: webhooks signed exactly as Twilio signs them
+ * (X-Twilio-Signature over PUBLIC_URL + path and the sorted form fields, by the twilio library),
+ * and a recording fake of Twilio's REST API that `TWILIO_API_URL` points at.
+ */
+
+export const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
+export const AUTH_TOKEN = 'test-twilio-auth-token-0123456789';
+export const OUR_NUMBER = '+15550001111';
+export const PUBLIC_URL = 'https://orders.example.test';
+
+export function twilioEnv(fake: FakeTwilio, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_PHONE_NUMBER: OUR_NUMBER,
+    TWILIO_API_URL: fake.url,
+    PUBLIC_URL,
+    ...extra,
+  };
+}
+
+export interface SentSms {
+  to: string;
+  from: string;
+  body: string;
+  statusCallback: string | undefined;
+  sid: string;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export class FakeTwilio {
+  readonly sent: SentSms[] = [];
+  /** Every attempt, including refused ones. */
+  attempts = 0;
+  url = '';
+  private server?: Server;
+  private failuresLeft = 0;
+
+  async start(): Promise<this> {
+    const server = createServer(async (req, res) => {
+      const fields = Object.fromEntries(new URLSearchParams(await readBody(req)));
+      res.setHeader('content-type', 'application/json');
+      const match = req.url?.match(/^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/);
+      const auth = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
+      if (!match || req.method !== 'POST' || auth !== `${ACCOUNT_SID}:${AUTH_TOKEN}`) {
+        res.statusCode = 404;
+        res.end(JSON.stringify({ code: 20404, message: 'not found', status: 404 }));
+        return;
+      }
+      this.attempts++;
+      if (this.failuresLeft > 0) {
+        this.failuresLeft--;
+        res.statusCode = 503;
+        res.end(JSON.stringify({ code: 20503, message: 'Service unavailable', status: 503 }));
+        return;
+      }
+      const sid = randomId('SM');
+      this.sent.push({
+        to: fields.To ?? '',
+        from: fields.From ?? '',
+        body: fields.Body ?? '',
+        statusCallback: fields.StatusCallback,
+        sid,
+      });
+      res.statusCode = 201;
+      res.end(
+        JSON.stringify({
+          sid,
+          status: 'queued',
+          to: fields.To,
+          from: fields.From,
+          body: fields.Body,
+          account_sid: match[1],
+        }),
+      );
+    });
+    this.server = server;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** The next `times` messages are refused with HTTP 503, as during a Twilio outage. */
+  failNext(times: number): void {
+    this.failuresLeft = times;
+  }
+
+  to(phone: string): SentSms[] {
+    return this.sent.filter((m) => m.to === phone);
+  }
+
+  async waitFor<T>(
+    pick: (sent: SentSms[]) => T | undefined | false,
+    what = 'an SMS',
+    ms = 10_000,
+  ): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = pick(this.sent);
+      if (found) return found;
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${what}; sent: ${JSON.stringify(this.sent.map((m) => [m.to, m.body]))}`,
+        );
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections();
+    await closed;
+  }
+}
+
+/** POSTs a webhook signed as Twilio signs it for `PUBLIC_URL + path`. */
+export async function postTwilio(
+  appUrl: string,
+  path: string,
+  fields: Record<string, string>,
+  opts: { token?: string; publicUrl?: string; unsigned?: boolean; signature?: string } = {},
+): Promise<{ status: number; body: string }> {
+  const url = `${opts.publicUrl ?? PUBLIC_URL}${path}`;
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (!opts.unsigned) {
+    headers['x-twilio-signature'] =
+      opts.signature ?? twilio.getExpectedTwilioSignature(opts.token ?? AUTH_TOKEN, url, fields);
+  }
+  const res = await fetch(`${appUrl}${path}`, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+/** A customer's text to our number, as Twilio delivers it; the reply's text is extracted from the TwiML. */
+export async function text(
+  appUrl: string,
+  from: string,
+  body: string,
+  opts: { sid?: string; token?: string; publicUrl?: string; unsigned?: boolean } = {},
+): Promise<{ status: number; reply: string; twiml: string; sid: string }> {
+  const sid = opts.sid ?? randomId('SM');
+  const res = await postTwilio(
+    appUrl,
+    '/twilio/sms',
+    {
+      MessageSid: sid,
+      SmsSid: sid,
+      AccountSid: ACCOUNT_SID,
+      From: from,
+      To: OUR_NUMBER,
+      Body: body,
+      NumMedia: '0',
+    },
+    opts,
+  );
+  const reply = res.body.match(/<Message>([\s\S]*?)<\/Message>/)?.[1] ?? '';
+  const decoded = reply
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+  return { status: res.status, reply: decoded, twiml: res.body, sid };
+}

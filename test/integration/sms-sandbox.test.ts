@@ -1,0 +1,50 @@
+import { SANDBOX_TWILIO_AUTH_TOKEN } from '../../src/config.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { createProduct, placeOrder, uniquePhone } from '../helpers/builders.js';
+import { text } from '../helpers/twilio.js';
+
+/** Without Twilio credentials, texts go to the outbox, and webhooks are signed with the sandbox token. */
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp('smssandbox', {}, { jobs: true });
+});
+afterAll(() => app.close());
+
+test('When a customer texts a sandbox server (signed with the sandbox token over PUBLIC_URL), then the reply comes back; the real-looking token is refused', async () => {
+  const publicUrl = app.deps.config.publicUrl;
+  const ok = await text(app.url, uniquePhone(), 'HELP', { token: SANDBOX_TWILIO_AUTH_TOKEN, publicUrl });
+  expect(ok.status).toBe(200);
+  expect(ok.reply).toContain('STATUS');
+  const wrong = await text(app.url, uniquePhone(), 'HELP', { token: 'some-other-token-0000', publicUrl });
+  expect(wrong.status).toBe(403);
+});
+
+test('When an order is placed in sandbox mode, then the customer update is kept in the outbox instead of sent', async () => {
+  const phone = uniquePhone();
+  const { sku } = await createProduct(app);
+  const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Sandy', phone } });
+  const deadline = Date.now() + 10_000;
+  let entry: any;
+  while (!entry && Date.now() < deadline) {
+    const items = (await app.api('GET', '/api/v1/outbox?door=sms')).body.items;
+    entry = items.find((e: any) => e.to === phone);
+    if (!entry) await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(entry).toMatchObject({ door: 'sms', method: 'sms', to: phone });
+  expect(entry.text).toContain(`#${order.number}`);
+  const record = await app.deps.models.SmsMessage.findOne({ to: phone }).lean();
+  expect(record?.status).toBe('outbox');
+});
+
+test('When Twilio has no credentials in production, then the SMS routes are closed', async () => {
+  const prod = await startTestApp('smsprod', { NODE_ENV: 'production' });
+  try {
+    const res = await text(prod.url, uniquePhone(), 'HELP', {
+      token: SANDBOX_TWILIO_AUTH_TOKEN,
+      publicUrl: prod.deps.config.publicUrl,
+    });
+    expect(res.status).toBe(503);
+  } finally {
+    await prod.close();
+  }
+});
