@@ -16,6 +16,9 @@ export async function purgeProcessedRequests(deps: Pick<Deps, 'models' | 'log'>,
     createdAt: { $lt: new Date(now.getTime() - KEEP_PROCESSED_MS) },
   });
   if (deletedCount) deps.log.info({ deleted: deletedCount }, 'old idempotency records purged');
+  // SMS drafts nobody confirmed within their 30 minutes (CONFIRM checks the time itself).
+  const drafts = await deps.models.SmsDraft.deleteMany({ expiresAt: { $lt: now } });
+  if (drafts.deletedCount) deps.log.info({ deleted: drafts.deletedCount }, 'expired SMS drafts purged');
   return deletedCount;
 }
 
