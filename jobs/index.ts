@@ -60,7 +60,9 @@ export function routeEventsToJobs(agenda: Agenda, deps: Deps): void {
   deps.events.on('order.status_changed', syncOrder);
   deps.events.on('invoice.issued', syncOrder);
   deps.events.on('order.placed', async ({ order }) => {
-    await agenda.now(SMS_CUSTOMER_UPDATE, { number: order.number, kind: 'placed' });
+    // An order placed by SMS was just confirmed in the reply to CONFIRM; no second text.
+    if (order.channel !== 'sms')
+      await agenda.now(SMS_CUSTOMER_UPDATE, { number: order.number, kind: 'placed' });
   });
   deps.events.on('order.status_changed', async ({ order, to }) => {
     const kind = UPDATE_ON[to];

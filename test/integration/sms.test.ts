@@ -153,6 +153,9 @@ describe('keywords', () => {
     const placed = await text(app.url, phone, 'אישור');
     expect(placed.reply).toMatch(hebrew);
     expect(placed.reply).toMatch(/#?\d{4,}/);
+    // The reply to CONFIRM is the confirmation: no second "placed" text.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(twilio.to(phone)).toEqual([]);
     expect((await customer(phone))?.language).toBe('he');
   });
 
@@ -334,7 +337,11 @@ describe('customer updates', () => {
   test('When an update is given up on, then it is kept on the order and staff are told in Slack', async () => {
     const phone = uniquePhone();
     const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Shir', phone } });
-    await app.deps.customerUpdates.giveUp(order.number, 'approved', 'Twilio said 503 sixteen times');
+    // What Agenda emits when the job's last retry has failed (see jobs/sms-customer-update.ts).
+    app.agenda.emit('retry exhausted:sms-customer-update', new Error('Twilio said 503 sixteen times'), {
+      attrs: { name: 'sms-customer-update', data: { number: order.number, kind: 'approved' } },
+    });
+    await waitUntil(async () => (await orderOf(order.number)).customerUpdateFailures.length > 0);
     expect((await orderOf(order.number)).customerUpdateFailures).toEqual([
       expect.objectContaining({ kind: 'approved', error: 'Twilio said 503 sixteen times' }),
     ]);
