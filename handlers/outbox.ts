@@ -4,7 +4,7 @@ import type { OutboxEntry } from '../models/outbox.js';
 import type { Deps } from '../src/services.js';
 import { validate } from './api/validate.js';
 
-const outboxQuery = z.strictObject({
+export const outboxQuery = z.strictObject({
   door: z.enum(['slack', 'sms']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

@@ -40,7 +40,13 @@ async function main(): Promise<void> {
     body: new URLSearchParams(fields).toString(),
   });
   const body = await res.text();
-  const reply = body.match(/<Message>([\s\S]*?)<\/Message>/)?.[1];
+  const reply = body
+    .match(/<Message>([\s\S]*?)<\/Message>/)?.[1]
+    ?.replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
   process.stdout.write(`HTTP ${res.status}\n${reply ?? body}\n`);
   process.stdout.write(`Texts Orderly sends later (order updates) are in the outbox: ${base}/outbox\n`);
 }

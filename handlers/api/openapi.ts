@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecycle.js';
+import { outboxQuery } from '../outbox.js';
 import {
   actionBody,
   createProductBody,
@@ -129,6 +130,19 @@ export function openApiDocument(currency: string) {
             },
             ...errors,
             404: error('not_found: no such order, or not packed yet'),
+          },
+        },
+      },
+      '/outbox': {
+        get: {
+          summary: 'Sandbox mode: the Slack calls and SMS that would have been sent, newest first',
+          parameters: queryParameters(outboxQuery),
+          responses: {
+            200: {
+              description: '{items: [{id, door, method, to, text, payload, createdAt}]}',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+            ...errors,
           },
         },
       },

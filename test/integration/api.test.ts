@@ -295,6 +295,7 @@ test('The OpenAPI description lists every route and the request schemas the serv
     '/orders/{number}',
     '/orders/{number}/actions',
     '/orders/{number}/invoice',
+    '/outbox',
     '/products',
     '/products/{sku}',
     '/products/{sku}/stock',
