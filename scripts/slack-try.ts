@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
+import { ACTIONS, INPUTS, VIEWS } from '../src/slack/blocks/ids.js';
 
 /**
  * Sends a request to a running Orderly exactly as Slack would (signed with the signing secret),
@@ -10,18 +11,21 @@ import { loadConfig } from '../src/config.js';
  *   npm run slack -- /order 1001
  *   npm run slack -- click approve 1001 [--user U123]
  *   npm run slack -- click start_picking 1001
+ *   npm run slack -- ship 1001 UPS 1Z999AA10123456784
  */
 const USAGE = `usage:
   npm run slack -- /order <text…>            a slash command (/order or /stock)
   npm run slack -- click <button> <number>    a button: approve, reject, start_picking, pack, ship
+  npm run slack -- ship <number> <carrier> <tracking>   submit the Shipped form
+  npm run slack -- reject <number> <reason…>            submit the Reject form
 options: --user <Slack user id> (default USANDBOX), --url <base url> (default http://localhost:$PORT)`;
 
 const BUTTONS: Record<string, string> = {
-  approve: 'order_approve',
-  reject: 'order_reject',
-  start_picking: 'order_start_picking',
-  pack: 'order_pack',
-  ship: 'order_ship',
+  approve: ACTIONS.approve,
+  reject: ACTIONS.reject,
+  start_picking: ACTIONS.startPicking,
+  pack: ACTIONS.pack,
+  ship: ACTIONS.ship,
 };
 
 function option(args: string[], name: string): string | undefined {
@@ -63,6 +67,27 @@ async function main(): Promise<void> {
       channel: { id: channel },
       container: { type: 'message', channel_id: channel, message_ts: '0' },
       actions: [{ type: 'button', action_id: BUTTONS[rest[0]], value: rest[1], block_id: 'sandbox' }],
+    };
+    body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  } else if ((first === 'ship' && rest.length === 3) || (first === 'reject' && rest.length >= 2)) {
+    // What Slack sends when the modal a button opened is submitted.
+    const [number, ...fields] = rest;
+    const values =
+      first === 'ship' ? { carrier: fields[0], tracking_number: fields[1] } : { reason: fields.join(' ') };
+    const state = Object.fromEntries(
+      Object.entries(values).map(([id, value]) => [id, { [id]: { type: 'plain_text_input', value } }]),
+    );
+    const payload = {
+      type: 'view_submission',
+      user: { id: user, username: user.toLowerCase() },
+      team: { id: 'TSANDBOX' },
+      view: {
+        id: `VSANDBOX${Date.now()}`,
+        type: 'modal',
+        callback_id: first === 'ship' ? VIEWS.ship : VIEWS.reject,
+        private_metadata: JSON.stringify({ number: Number(number), channel: null }),
+        state: { values: state },
+      },
     };
     body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   } else {

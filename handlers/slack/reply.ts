@@ -1,5 +1,6 @@
 import type { RespondArguments } from '@slack/bolt';
 import type { Config } from '../../src/config.js';
+import { withinDeadline } from '../../src/deadline.js';
 import { isAppError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
 import type { SlackMessage } from '../../src/slack/client.js';
@@ -20,17 +21,7 @@ export function failureMessage(err: unknown, log: Logger, what: string): SlackMe
 }
 
 /** The work's result, or `'late'` if it would miss Slack's acknowledgement deadline. */
-export async function withinBudget<T>(work: Promise<T>): Promise<T | 'late'> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((r) => {
-    timer = setTimeout(() => r('late'), ACK_BUDGET_MS);
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export const withinBudget = <T>(work: Promise<T>) => withinDeadline(work, ACK_BUDGET_MS);
 
 /**
  * Answers a slash command privately. Quick work is answered in the acknowledgement itself; work

@@ -1,12 +1,16 @@
 import express, { type RequestHandler, Router } from 'express';
 import twilio from 'twilio';
 import { toE164 } from '../../src/customers/phone.js';
+import { withinDeadline } from '../../src/deadline.js';
 import { AppError } from '../../src/errors.js';
 import type { Deps } from '../../src/services.js';
 import { answerOnce } from './once.js';
 
 export const SMS_PATH = '/twilio/sms';
 export const SMS_STATUS_PATH = '/twilio/sms/status';
+
+/** Twilio waits 15 s for the TwiML; keep a margin for the network. */
+const TWILIO_BUDGET_MS = 12_000;
 
 /** Twilio's status callbacks can arrive out of order; a status never moves back to an earlier one. */
 const EARLIER: Record<string, string[]> = {
@@ -52,12 +56,21 @@ export function twilioSmsRouter(deps: Deps): Router {
     const { From, Body, MessageSid } = req.body as Record<string, string | undefined>;
     if (!From || !MessageSid) throw new AppError('validation_error', 'From and MessageSid are required.');
     const from = toE164(From, deps.config.defaultCountry) ?? From;
-    const { reply, replay } = await answerOnce(deps.models, `sms:${MessageSid}`, () =>
+    const answering = answerOnce(deps.models, `sms:${MessageSid}`, () =>
       deps.smsConversation.reply({ from, body: Body ?? '', sid: MessageSid }),
     );
-    if (replay) req.log.info({ sid: MessageSid }, 'sms redelivered: answered once already');
+    const answered = await withinDeadline(answering, TWILIO_BUDGET_MS);
     const twiml = new twilio.twiml.MessagingResponse();
-    if (reply) twiml.message(reply);
+    if (answered === 'late') {
+      // Twilio gives up after 15 s: answer now with nothing, and text the reply when it is ready.
+      req.log.warn({ sid: MessageSid }, 'sms reply is slow: it will be sent as a separate text');
+      void answering
+        .then(({ reply, replay }) => (reply && !replay ? deps.sms.send(from, reply) : undefined))
+        .catch((err) => deps.log.error({ err, sid: MessageSid }, 'sms: the late reply could not be sent'));
+    } else {
+      if (answered.replay) req.log.info({ sid: MessageSid }, 'sms redelivered: answered once already');
+      if (answered.reply) twiml.message(answered.reply);
+    }
     res.type('text/xml').send(twiml.toString());
   });
 
