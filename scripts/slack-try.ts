@@ -73,7 +73,9 @@ async function main(): Promise<void> {
     // What Slack sends when the modal a button opened is submitted.
     const [number, ...fields] = rest;
     const values =
-      first === 'ship' ? { carrier: fields[0], tracking_number: fields[1] } : { reason: fields.join(' ') };
+      first === 'ship'
+        ? { [INPUTS.carrier]: fields[0], [INPUTS.trackingNumber]: fields[1] }
+        : { [INPUTS.reason]: fields.join(' ') };
     const state = Object.fromEntries(
       Object.entries(values).map(([id, value]) => [id, { [id]: { type: 'plain_text_input', value } }]),
     );
