@@ -48,6 +48,16 @@ describe('Slack signatures', () => {
   });
 });
 
+test('When Slack verifies the Request URL (url_verification, signed), then the challenge is echoed', async () => {
+  const { postToSlackRoute } = await import('../helpers/slack.js');
+  const body = JSON.stringify({ token: 'x', challenge: 'c-123', type: 'url_verification' });
+  const res = await postToSlackRoute(app.url, body, 'application/json');
+  expect(res.status).toBe(200);
+  expect(JSON.stringify(res.body)).toContain('c-123');
+  const unsigned = await postToSlackRoute(app.url, body, 'application/json', { unsigned: true });
+  expect(unsigned.status).toBe(401);
+});
+
 describe('/order', () => {
   test('When someone types /order help (or nothing), then every command is listed privately', async () => {
     for (const text of ['help', '']) {

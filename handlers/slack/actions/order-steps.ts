@@ -9,7 +9,13 @@ import { canApprove, failureMessage, NOT_APPROVER, note } from '../reply.js';
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 
 function clicked(body: BlockAction) {
-  return { user: body.user.id, channel: body.channel?.id, onHome: body.view?.type === 'home' };
+  // Message buttons carry the channel twice; take either, so a private answer can stay in it.
+  const container = body.container as { channel_id?: string } | undefined;
+  return {
+    user: body.user.id,
+    channel: body.channel?.id ?? container?.channel_id,
+    onHome: body.view?.type === 'home',
+  };
 }
 
 /**
