@@ -3,15 +3,14 @@ import type { Config } from '../../src/config.js';
 import { withinDeadline } from '../../src/deadline.js';
 import { isAppError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
+import { notice } from '../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../src/slack/client.js';
 
 /** Slack shows "operation_timeout" after 3 s without an answer; leave room for the network. */
 export const ACK_BUDGET_MS = 2_500;
 
 /** A short private message from text alone. */
-export function note(text: string): SlackMessage {
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
-}
+export const note = notice;
 
 /** What a failure looks like to the person who clicked: our message if it is theirs to fix. */
 export function failureMessage(err: unknown, log: Logger, what: string): SlackMessage {

@@ -6,6 +6,7 @@ import { t } from '../i18n/index.js';
 import { formatMoney } from '../money.js';
 import type { OrderStatus } from '../orders/lifecycle.js';
 import type { Deps } from '../services.js';
+import { escapeText, notice } from '../slack/blocks/index.js';
 import { slackChannels } from '../slack/sync.js';
 import { TWILIO_UNSUBSCRIBED } from '../sms/client.js';
 import { clampToSegments } from '../sms/segments.js';
@@ -132,12 +133,9 @@ export function createCustomerUpdates(deps: Deps) {
     );
     await Order.updateOne({ number }, { $push: { smsFailures: { kind, at: new Date(), error } } });
     log.error({ order: number, kind, error }, 'customer update could not be sent; gave up');
-    const text = `:warning: Could not text the customer about order #${number} (${kind}) after every retry: ${error}. Please contact them another way.`;
+    const text = `:warning: Could not text the customer about order #${number} (${kind}) after every retry: ${escapeText(error)}. Please contact them another way.`;
     await deps.slack.out
-      .postMessage(slackChannels(config).approvals, {
-        text,
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
-      })
+      .postMessage(slackChannels(config).approvals, notice(text))
       .catch((err) =>
         log.error({ err, order: number }, 'could not tell staff about the failed customer update'),
       );
