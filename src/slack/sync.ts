@@ -12,10 +12,21 @@ type Slot = 'approval' | 'task';
 interface Surface {
   slot: Slot;
   channel: string;
+  /** Whether a message not posted yet should be: the work is still ahead, or only just done. */
+  worthPosting(order: Order): boolean;
   /** What the message shows, in one word: no Slack call when it has not changed. */
   shown(order: Order): string;
   render(order: Order): SlackMessage;
 }
+
+/**
+ * An order that has no message yet and moved on long ago (Slack was configured after it was
+ * placed, or it sat out a long Slack outage) gets none: a "new order" post for last month's
+ * delivery would only confuse the channel.
+ */
+const LATE_POST_MS = 24 * 3600_000;
+const recent = (at: Date | undefined) => at !== undefined && Date.now() - at.getTime() < LATE_POST_MS;
+const TASK_OPEN: readonly string[] = ['approved', 'picking', 'packed'];
 
 /** A crashed poster's claim is taken over after this long, so a message is never lost for good. */
 const CLAIM_STALE_MS = 60_000;
@@ -53,12 +64,15 @@ export function createSlackSync(deps: {
   const approval: Surface = {
     slot: 'approval',
     channel: channels.approvals,
+    worthPosting: (o) => o.status === 'pending_approval' || recent(o.createdAt),
     shown: (o) => (o.status === 'pending_approval' ? 'pending' : `decided:${decisionOf(o) ?? o.status}`),
     render: (o) => approvalMessage(o, ctx),
   };
   const task: Surface = {
     slot: 'task',
     channel: channels.fulfillment,
+    worthPosting: (o) =>
+      TASK_OPEN.includes(o.status) || recent(o.history.find((h) => h.action === 'approve')?.at),
     shown: (o) => `${o.status}${o.invoice ? ':invoiced' : ''}`,
     render: (o) => fulfillmentTask(o, ctx, o.invoice ? { invoiceUrl: invoiceLinks.url(o.number) } : {}),
   };
@@ -73,6 +87,7 @@ export function createSlackSync(deps: {
   async function show(surface: Surface, order: Order): Promise<void> {
     const ref = order.slack?.[surface.slot];
     if (ref) return refresh(surface, ref, order);
+    if (!surface.worthPosting(order)) return;
     const claimField = `slack.${surface.slot}ClaimedAt`;
     const claimedAt = new Date();
     const claimed = await Order.findOneAndUpdate(

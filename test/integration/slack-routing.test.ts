@@ -293,6 +293,36 @@ test('When Slack is down as an order arrives, then the approval request is poste
   expect(refs?.approval?.channel).toBe(CHANNELS.approvals);
 });
 
+test('When an old order that never had Slack messages moves (Slack configured after it was placed), then no "new order" or task is posted for it', async () => {
+  const order = await placeOrder(app, [{ sku, quantity: 1 }]);
+  await walk(app, order.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver']);
+  await fake
+    .waitFor(
+      updatedWith((await stored(order.number))?.task?.ts as string, 'Delivered'),
+      'the task showing delivery',
+    )
+    .catch(() => undefined);
+  // As if it had been placed and approved two days ago, before Slack was set up.
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
+  const history = (await app.deps.models.Order.collection.findOne({ number: order.number }))?.history ?? [];
+  await app.deps.models.Order.collection.updateOne(
+    { number: order.number },
+    {
+      $unset: { slack: '' },
+      $set: { createdAt: twoDaysAgo, history: history.map((h: object) => ({ ...h, at: twoDaysAgo })) },
+    },
+  );
+  const before = fake.calls.length;
+  await walk(app, order.number, ['request_return']);
+  const other = await placeOrder(app, [{ sku, quantity: 1 }]);
+  await fake.waitFor(posted(CHANNELS.approvals, other.number), 'a later order posted as usual');
+  expect(
+    fake.calls
+      .slice(before)
+      .filter((c) => c.method === 'chat.postMessage' && text(c).includes(`#${order.number}`)),
+  ).toEqual([]);
+});
+
 test('When stock falls to its threshold, then one low-stock alert goes to the inventory channel', async () => {
   const low = await createProduct(app, { onHand: 5, lowStockThreshold: 2, name: 'Red kettle' });
   await placeOrder(app, [{ sku: low.sku, quantity: 3 }]);
