@@ -187,7 +187,23 @@ describe('keywords', () => {
     expect(stranger.reply).toBe((await text(app.url, uniquePhone(), 'STATUS 99999999')).reply);
     expect((await orderOf(a.number)).status).toBe('pending_approval');
 
+    await slack.waitFor(
+      (calls) =>
+        calls.find((c) => c.method === 'chat.postMessage' && JSON.stringify(c.body).includes(`#${a.number}`)),
+      'the approval request',
+    );
     expect((await text(app.url, phone, `cancel ${a.number}`)).reply).toContain(`#${a.number}`);
+    // Staff see it in Slack too: the approval message now says who cancelled (the customer's phone).
+    await slack.waitFor(
+      (calls) =>
+        calls.find(
+          (c) =>
+            c.method === 'chat.update' &&
+            JSON.stringify(c.body).includes(`#${a.number}`) &&
+            JSON.stringify(c.body).includes('Cancelled'),
+        ),
+      'the approval message showing the cancellation',
+    );
     const cancelled = await orderOf(a.number);
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.history.at(-1)).toMatchObject({ action: 'cancel', by: phone, channel: 'sms' });
