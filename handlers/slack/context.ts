@@ -17,8 +17,21 @@ export async function tellPrivately(
   message: SlackMessage,
 ): Promise<void> {
   try {
-    if (where.channel) await deps.slack.out.postEphemeral(where.channel, where.user, message);
-    else await deps.slack.out.postMessage(where.user, message);
+    if (where.channel) {
+      // Ephemeral needs the bot in that channel; a direct message reaches the user regardless.
+      const sent = await deps.slack.out.postEphemeral(where.channel, where.user, message).then(
+        () => true,
+        (err) => {
+          deps.log.warn(
+            { err, channel: where.channel },
+            'slack: ephemeral refused; sending a direct message',
+          );
+          return false;
+        },
+      );
+      if (sent) return;
+    }
+    await deps.slack.out.postMessage(where.user, message);
   } catch (err) {
     deps.log.error({ err, user: where.user }, 'slack: could not tell the user privately');
   }

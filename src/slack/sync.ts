@@ -122,7 +122,22 @@ export function createSlackSync(deps: {
   async function refresh(surface: Surface, ref: SlackMessageRef, order: Order): Promise<void> {
     const shown = surface.shown(order);
     if (ref.shown === shown) return;
-    await out.update(ref, surface.render(order));
+    try {
+      await out.update(ref, surface.render(order));
+    } catch (err) {
+      if (!isGone(err)) throw err;
+      // Someone deleted the message (or its channel): forget it, and post a fresh one if the
+      // order still needs people, so an order never drops out of sight.
+      log.warn(
+        { order: order.number, slot: surface.slot, ...ref },
+        'Slack message is gone; posting it again',
+      );
+      await Order.updateOne(
+        { _id: order._id, [`slack.${surface.slot}.ts`]: ref.ts },
+        { $unset: { [`slack.${surface.slot}`]: '', [`slack.${surface.slot}ClaimedAt`]: '' } },
+      );
+      return show(surface, await orders.get(order.number));
+    }
     await Order.updateOne(
       { _id: order._id, [`slack.${surface.slot}.ts`]: ref.ts },
       { $set: { [`slack.${surface.slot}.shown`]: shown } },
@@ -133,6 +148,12 @@ export function createSlackSync(deps: {
 }
 
 export type SlackSync = ReturnType<typeof createSlackSync>;
+
+/** Slack's answer when the message to update no longer exists. */
+function isGone(err: unknown): boolean {
+  const code = (err as { data?: { error?: string } }).data?.error;
+  return code === 'message_not_found' || code === 'channel_not_found' || code === 'is_archived';
+}
 
 /** The action that took the order out of `pending_approval`, if any. */
 function decisionOf(order: Order): string | undefined {

@@ -53,7 +53,7 @@ export class FakeSlack {
   readonly responses: Record<string, any>[] = [];
   url = '';
   private server?: Server;
-  private failures = new Map<string, number>();
+  private failures = new Map<string, { times: number; error: string }>();
   private ts = 0;
 
   async start(): Promise<this> {
@@ -69,10 +69,10 @@ export class FakeSlack {
       const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
       const body = parseFields(raw, req.headers['content-type']);
       this.calls.push({ method, body, token: req.headers.authorization?.replace(/^Bearer /, '') });
-      const left = this.failures.get(method) ?? 0;
-      if (left > 0) {
-        this.failures.set(method, left - 1);
-        res.end(JSON.stringify({ ok: false, error: 'fatal_error' }));
+      const failure = this.failures.get(method);
+      if (failure && failure.times > 0) {
+        failure.times--;
+        res.end(JSON.stringify({ ok: false, error: failure.error }));
         return;
       }
       res.end(JSON.stringify(this.answer(method, body)));
@@ -99,9 +99,9 @@ export class FakeSlack {
     }
   }
 
-  /** The next `times` calls of `method` answer `{ok: false}` as Slack does when it refuses. */
-  failNext(method: string, times: number): void {
-    this.failures.set(method, times);
+  /** The next `times` calls of `method` answer `{ok: false, error}` as Slack does when it refuses. */
+  failNext(method: string, times: number, error = 'fatal_error'): void {
+    this.failures.set(method, { times, error });
   }
 
   callsOf(method: string): SlackCall[] {

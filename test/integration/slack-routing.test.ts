@@ -323,6 +323,45 @@ test('When an old order that never had Slack messages moves (Slack configured af
   ).toEqual([]);
 });
 
+test('When someone deleted the fulfillment task, then the next step posts a fresh one instead of failing forever', async () => {
+  const order = await placeOrder(app, [{ sku, quantity: 1 }]);
+  await walk(app, order.number, ['approve']);
+  await fake.waitFor(posted(CHANNELS.fulfillment, order.number), 'the fulfillment task');
+  const first = (
+    await waitForValue(
+      () => stored(order.number),
+      (s) => s?.task?.ts,
+    )
+  )?.task?.ts;
+  fake.failNext('chat.update', 1, 'message_not_found');
+  await walk(app, order.number, ['start_picking']);
+  const fresh = await waitForValue(
+    () => stored(order.number),
+    (s) => s?.task?.ts && s.task.ts !== first,
+  );
+  expect(fresh?.task?.shown).toBe('picking');
+  const reposted = fake.calls.filter(
+    (c) =>
+      c.method === 'chat.postMessage' &&
+      c.body.channel === CHANNELS.fulfillment &&
+      text(c).includes(`#${order.number}`),
+  );
+  expect(reposted).toHaveLength(2);
+  expect(buttons(reposted[1] as SlackCall).map((b) => b.action_id)).toEqual([ACTIONS.pack]);
+});
+
+test('When the bot cannot post ephemerally in the channel, then the refused user gets a direct message instead', async () => {
+  const order = await placeOrder(app, [{ sku, quantity: 1 }]);
+  await fake.waitFor(posted(CHANNELS.approvals, order.number), 'the approval request');
+  fake.failNext('chat.postEphemeral', 1, 'channel_not_found');
+  await clickButton(app.url, ACTIONS.approve, String(order.number), { user: 'UOUTSIDER9' });
+  const dm = await fake.waitFor(
+    (calls) => calls.find((c) => c.method === 'chat.postMessage' && c.body.channel === 'UOUTSIDER9'),
+    'the direct message',
+  );
+  expect(text(dm)).toMatch(/approver/i);
+});
+
 test('When stock falls to its threshold, then one low-stock alert goes to the inventory channel', async () => {
   const low = await createProduct(app, { onHand: 5, lowStockThreshold: 2, name: 'Red kettle' });
   await placeOrder(app, [{ sku: low.sku, quantity: 3 }]);
