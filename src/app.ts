@@ -27,7 +27,7 @@ export interface StartOptions {
   jobs?: boolean;
 }
 
-/** config → db → services → jobs → HTTP → listen. Used by main.ts and by the tests alike. */
+/** config → db → services → jobs defined → HTTP → listen → jobs run. Used by main.ts and the tests alike. */
 export async function startApp(config: Config, opts: StartOptions): Promise<RunningApp> {
   const db = await connectDatabase(opts.uri, opts.log, opts.dbName);
   const deps = createServices(config, db, opts.log);
@@ -39,10 +39,6 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   // Agenda connects its backend (and creates its index) as soon as it is made; wait for that so
   // a start-up failure surfaces here and a quick stop never interrupts it.
   await agenda.ready;
-  if (opts.jobs !== false) {
-    await agenda.start();
-    await scheduleRecurring(agenda, opts.log);
-  }
 
   const app = createHttpApp(deps);
   const server = createServer(app);
@@ -57,6 +53,12 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     await db.close().catch(() => undefined);
     throw new Error(`cannot listen on port ${config.port}: ${(err as Error).message}`, { cause: err });
   });
+  // Jobs start only once the port is ours: a start-up that fails to listen has run no job, so it
+  // stops cleanly with one line saying why.
+  if (opts.jobs !== false) {
+    await agenda.start();
+    await scheduleRecurring(agenda, opts.log);
+  }
   // Slack retries after 3 s and Twilio gives up after 15 s; nothing of ours should hang longer.
   server.requestTimeout = 30_000;
   const port = (server.address() as AddressInfo).port;
