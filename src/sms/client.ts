@@ -43,7 +43,8 @@ export function createSmsOut(config: Config, log: Logger, outbox: Outbox): SmsOu
   }
   const client = twilio(tw.accountSid, tw.authToken, {
     httpClient: new RebasedRequestClient(tw.apiUrl),
-    // Only what we pass: the library would otherwise look for TWILIO_* in process.env itself.
+    // Configuration comes from src/config.ts alone: an empty env keeps the library from picking
+    // up TWILIO_* credentials from the environment by itself.
     env: {},
   });
   const from = tw.phoneNumber;
