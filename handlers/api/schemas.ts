@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isCountryCode as isCountry } from '../../src/geo.js';
+import { SKU_PATTERN } from '../../src/inventory/sku.js';
 import { CHANNELS, ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecycle.js';
 
 /**
@@ -9,7 +10,7 @@ import { CHANNELS, ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecy
 
 export const skuSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores');
+  .regex(SKU_PATTERN, 'must be 1-64 letters, digits, dots, dashes or underscores');
 const text = (max: number) => z.string().trim().min(1).max(max);
 const count = (max: number) => z.number().int().min(0).max(max);
 

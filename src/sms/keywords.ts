@@ -1,5 +1,6 @@
 /** The customer SMS grammar of SPEC.md "SMS (customers)": one text in, one intent out. Pure. */
 import type { Language } from '../../models/customer.js';
+import { SKU_PATTERN } from '../inventory/sku.js';
 
 export type SmsIntent =
   | { kind: 'status'; number?: number }
@@ -56,7 +57,6 @@ const COMMANDS: Record<string, Command> = {
   עזרה: 'help',
 };
 
-const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const ORDER_NUMBER = /^#?\s*(\d{1,9})$/;
 // Invisible direction marks that Hebrew keyboards insert; they must not make "הסר" unreadable.
 const BIDI_MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
@@ -123,10 +123,10 @@ function parseItem(item: string): { sku: string; quantity: number } | undefined 
     if (!m) continue;
     const sku = m[skuAt] ?? '';
     const quantity = Number(m[qtyAt]);
-    if (!SKU.test(sku) || quantity < 1 || quantity > MAX_ITEM_QUANTITY) return undefined;
+    if (!SKU_PATTERN.test(sku) || quantity < 1 || quantity > MAX_ITEM_QUANTITY) return undefined;
     return { sku: sku.toUpperCase(), quantity };
   }
-  return SKU.test(item) ? { sku: item.toUpperCase(), quantity: 1 } : undefined;
+  return SKU_PATTERN.test(item) ? { sku: item.toUpperCase(), quantity: 1 } : undefined;
 }
 
 function parseOrder(rest: string): SmsIntent {

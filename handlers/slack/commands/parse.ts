@@ -1,3 +1,4 @@
+import { SKU_PATTERN } from '../../../src/inventory/sku.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../../src/orders/lifecycle.js';
 
 /** `/order` and `/stock` text, parsed into what to do; anything else explains itself. */
@@ -18,7 +19,6 @@ export type StockCommand =
   | { kind: 'set' | 'add' | 'threshold'; sku: string; quantity: number }
   | { kind: 'invalid'; message: string };
 
-const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_QTY = 1_000_000;
 
 function orderNumber(token: string | undefined): number | undefined {
@@ -100,7 +100,8 @@ export function parseStockCommand(raw: string): StockCommand {
   if (verb === 'set' || verb === 'add' || verb === 'threshold') {
     const usage = `Usage: \`/stock ${verb} <sku> <${verb === 'threshold' ? 'n' : 'qty'}>\``;
     if (!sku || qty === undefined || extra.length) return { kind: 'invalid', message: usage };
-    if (!SKU.test(sku)) return { kind: 'invalid', message: `\`${sku.slice(0, 64)}\` is not a SKU. ${usage}` };
+    if (!SKU_PATTERN.test(sku))
+      return { kind: 'invalid', message: `\`${sku.slice(0, 64)}\` is not a SKU. ${usage}` };
     const signed = verb === 'add' ? /^[+-]?\d{1,7}$/ : /^\d{1,7}$/;
     const quantity = Number(qty);
     if (!signed.test(qty) || Math.abs(quantity) > MAX_QTY || (verb === 'add' && quantity === 0)) {
@@ -110,7 +111,7 @@ export function parseStockCommand(raw: string): StockCommand {
     }
     return { kind: verb, sku, quantity };
   }
-  if (tokens.length === 1 && SKU.test(word)) return { kind: 'show', sku: word };
+  if (tokens.length === 1 && SKU_PATTERN.test(word)) return { kind: 'show', sku: word };
   return {
     kind: 'invalid',
     message: `I don't know \`/stock ${raw.trim().slice(0, 40)}\`. Try \`/stock help\`.`,

@@ -1,6 +1,7 @@
 import type { Address } from '../../../models/order.js';
 import { toE164 } from '../../../src/customers/phone.js';
 import { isCountryCode } from '../../../src/geo.js';
+import { SKU_PATTERN } from '../../../src/inventory/sku.js';
 import type { PlaceOrderCommand } from '../../../src/orders/types.js';
 import type { Deps } from '../../../src/services.js';
 import { INPUTS, MODAL_CHANNELS, type ModalChannel } from '../../../src/slack/blocks/ids.js';
@@ -19,7 +20,6 @@ export function inputValue(values: ViewValues, id: string): string {
   return (state?.value ?? state?.selected_option?.value ?? '').trim();
 }
 
-const SKU = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_LINES = 50;
 
 /**
@@ -48,7 +48,7 @@ export function parseItems(text: string): { items: { sku: string; quantity: numb
       sku = m[1];
       qty = m[2] ? Number(m[2]) : 1;
     }
-    if (!sku || !SKU.test(sku) || qty === undefined) {
+    if (!sku || !SKU_PATTERN.test(sku) || qty === undefined) {
       problems.push(`Line ${i + 1} (“${line.slice(0, 40)}”): write a SKU and a quantity, e.g. \`MUG-01 2\`.`);
       return;
     }
