@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { AppError } from '../src/errors.js';
-import { renderInvoicePdf } from '../src/invoices/pdf.js';
+
 import type { Deps } from '../src/services.js';
+import { sendInvoicePdf } from './invoice-pdf.js';
 
 /**
  * `GET /invoices/<number>.pdf?sig=…`: the invoice link staff click in Slack, where there is no API
@@ -17,15 +18,7 @@ export function invoiceLinkRouter({ config, orders, invoiceLinks }: Deps): Route
     }
     const order = await orders.get(number);
     if (!order.invoice) throw new AppError('not_found', `Order #${number} has no invoice yet.`);
-    const pdf = await renderInvoicePdf(order, {
-      businessName: config.businessName,
-      timezone: config.timezone,
-    });
-    res
-      .type('application/pdf')
-      .set('Content-Disposition', `inline; filename="invoice-${order.invoice.number}.pdf"`)
-      .set('Cache-Control', 'private, no-store')
-      .send(pdf);
+    await sendInvoicePdf(res, order, config);
   });
   return router;
 }

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { toE164 } from '../../src/customers/phone.js';
 import { AppError } from '../../src/errors.js';
-import { renderInvoicePdf } from '../../src/invoices/pdf.js';
 import type { Deps } from '../../src/services.js';
+import { sendInvoicePdf } from '../invoice-pdf.js';
 import { orderDto } from './dto.js';
 import {
   actionBody,
@@ -65,14 +65,7 @@ export function ordersRouter({ orders, invoices, config }: Deps): Router {
     const invoice = order.invoice as NonNullable<typeof order.invoice>;
     const wantsPdf = format === 'pdf' || (format === undefined && req.accepts(['json', 'pdf']) === 'pdf');
     if (wantsPdf) {
-      const pdf = await renderInvoicePdf(order, {
-        businessName: config.businessName,
-        timezone: config.timezone,
-      });
-      res
-        .type('application/pdf')
-        .set('Content-Disposition', `inline; filename="invoice-${invoice.number}.pdf"`)
-        .send(pdf);
+      await sendInvoicePdf(res, order, config);
       return;
     }
     const dto = orderDto(order);

@@ -1,0 +1,15 @@
+import type { Response } from 'express';
+import type { Order } from '../models/order.js';
+import type { Config } from '../src/config.js';
+import { renderInvoicePdf } from '../src/invoices/pdf.js';
+
+/** The invoice PDF as a response, for the API route and for the signed links staff click in Slack. */
+export async function sendInvoicePdf(res: Response, order: Order, config: Config): Promise<void> {
+  const invoice = order.invoice as NonNullable<Order['invoice']>;
+  const pdf = await renderInvoicePdf(order, { businessName: config.businessName, timezone: config.timezone });
+  res
+    .type('application/pdf')
+    .set('Content-Disposition', `inline; filename="invoice-${invoice.number}.pdf"`)
+    .set('Cache-Control', 'private, no-store')
+    .send(pdf);
+}
