@@ -9,14 +9,11 @@ import type { SlackMessage } from '../../src/slack/client.js';
 /** Slack shows "operation_timeout" after 3 s without an answer; leave room for the network. */
 export const ACK_BUDGET_MS = 2_500;
 
-/** A short private message from text alone. */
-export const note = notice;
-
 /** What a failure looks like to the person who clicked: our message if it is theirs to fix. */
 export function failureMessage(err: unknown, log: Logger, what: string): SlackMessage {
-  if (isAppError(err) && err.expose && err.status < 500) return note(`:warning: ${err.message}`);
+  if (isAppError(err) && err.expose && err.status < 500) return notice(`:warning: ${err.message}`);
   log.error({ err }, `slack: ${what} failed`);
-  return note(':x: Something went wrong on our side; it has been logged. Please try again.');
+  return notice(':x: Something went wrong on our side; it has been logged. Please try again.');
 }
 
 /** The work's result, or `'late'` if it would miss Slack's acknowledgement deadline. */
@@ -53,6 +50,6 @@ export function canApprove(config: Config, userId: string): boolean {
   return ids === undefined || ids.length === 0 || ids.includes(userId);
 }
 
-export const NOT_APPROVER = note(
+export const NOT_APPROVER = notice(
   ':no_entry: Only approvers can approve, reject or cancel orders. Ask an approver, or an admin to add you to `SLACK_APPROVER_IDS`.',
 );

@@ -1,10 +1,10 @@
 import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { OrderAction } from '../../../src/orders/lifecycle.js';
 import type { Deps } from '../../../src/services.js';
-import { rejectModal, shipModal } from '../../../src/slack/blocks/index.js';
+import { notice, rejectModal, shipModal } from '../../../src/slack/blocks/index.js';
 import { orderNumberFrom, tellPrivately } from '../context.js';
 import { publishHome } from '../events/home.js';
-import { canApprove, failureMessage, NOT_APPROVER, note } from '../reply.js';
+import { canApprove, failureMessage, NOT_APPROVER } from '../reply.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 
@@ -29,7 +29,8 @@ export function orderStepAction(deps: Deps, action: OrderAction, approversOnly: 
     await ack();
     const who = clicked(body);
     const number = orderNumberFrom(button.value);
-    if (number === undefined) return tellPrivately(deps, who, note(':warning: This button is out of date.'));
+    if (number === undefined)
+      return tellPrivately(deps, who, notice(':warning: This button is out of date.'));
     if (approversOnly && !canApprove(deps.config, who.user)) {
       deps.log.warn({ order: number, user: who.user, action }, 'slack: refused a click by a non-approver');
       return tellPrivately(deps, who, NOT_APPROVER);
@@ -49,7 +50,8 @@ export function openOrderModal(deps: Deps, kind: 'reject' | 'ship') {
     await ack();
     const who = clicked(body);
     const number = orderNumberFrom(button.value);
-    if (number === undefined) return tellPrivately(deps, who, note(':warning: This button is out of date.'));
+    if (number === undefined)
+      return tellPrivately(deps, who, notice(':warning: This button is out of date.'));
     if (kind === 'reject' && !canApprove(deps.config, who.user)) {
       deps.log.warn(
         { order: number, user: who.user, action: 'reject' },
@@ -64,7 +66,7 @@ export function openOrderModal(deps: Deps, kind: 'reject' | 'ship') {
         return tellPrivately(
           deps,
           who,
-          note(`:information_source: Order #${number} is ${order.status.replace('_', ' ')} now.`),
+          notice(`:information_source: Order #${number} is ${order.status.replace('_', ' ')} now.`),
         );
       }
       // Where to answer privately once the modal is submitted (a modal has no channel of its own).

@@ -1,9 +1,9 @@
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { toE164 } from '../../../src/customers/phone.js';
 import type { Deps } from '../../../src/services.js';
-import { orderCard, orderHelp, orderList, phoneOrderModal } from '../../../src/slack/blocks/index.js';
+import { notice, orderCard, orderHelp, orderList, phoneOrderModal } from '../../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../../src/slack/client.js';
-import { answerCommand, canApprove, failureMessage, NOT_APPROVER, note } from '../reply.js';
+import { answerCommand, canApprove, failureMessage, NOT_APPROVER } from '../reply.js';
 import { type OrderCommand, parseOrderCommand } from './parse.js';
 
 const PAGE = 25;
@@ -33,7 +33,7 @@ async function runOrderCommand(deps: Deps, cmd: OrderCommand, userId: string): P
     case 'new':
       return orderHelp();
     case 'invalid':
-      return note(`:grey_question: ${cmd.message}`);
+      return notice(`:grey_question: ${cmd.message}`);
     case 'status':
       return orderCard(await deps.orders.get(cmd.number), ctx);
     case 'find': {
@@ -61,7 +61,7 @@ async function runOrderCommand(deps: Deps, cmd: OrderCommand, userId: string): P
         cmd.reason ? { note: cmd.reason } : {},
         { by: userId, channel: 'slack' },
       );
-      return note(
+      return notice(
         `:no_entry_sign: Order #${order.number} is cancelled${cmd.reason ? `: ${cmd.reason}` : '.'}`,
       );
     }

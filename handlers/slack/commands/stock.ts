@@ -1,9 +1,9 @@
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { Product } from '../../../models/product.js';
 import type { Deps } from '../../../src/services.js';
-import { stockDetail, stockHelp, stockList } from '../../../src/slack/blocks/index.js';
+import { notice, stockDetail, stockHelp, stockList } from '../../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../../src/slack/client.js';
-import { answerCommand, note } from '../reply.js';
+import { answerCommand } from '../reply.js';
 import { parseStockCommand, type StockCommand } from './parse.js';
 
 /** `/stock …`: levels, and the counts the warehouse corrects by hand. */
@@ -23,14 +23,14 @@ async function runStockCommand(deps: Deps, cmd: StockCommand, userId: string): P
     const detail = stockDetail(product, ctx);
     return {
       text: `${product.sku}: ${what}`,
-      blocks: [...note(`:white_check_mark: ${what}`).blocks, ...detail.blocks],
+      blocks: [...notice(`:white_check_mark: ${what}`).blocks, ...detail.blocks],
     };
   };
   switch (cmd.kind) {
     case 'help':
       return stockHelp();
     case 'invalid':
-      return note(`:grey_question: ${cmd.message}`);
+      return notice(`:grey_question: ${cmd.message}`);
     case 'list':
       return stockList(await deps.inventory.list());
     case 'show':

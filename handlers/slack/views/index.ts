@@ -1,10 +1,12 @@
 import type { App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { OrderAction } from '../../../src/orders/lifecycle.js';
+import type { ActionInput } from '../../../src/orders/service.js';
 import type { Deps } from '../../../src/services.js';
 import { INPUTS, VIEWS } from '../../../src/slack/blocks/ids.js';
-import { orderPlacedModal } from '../../../src/slack/blocks/index.js';
+import { notice, orderPlacedModal } from '../../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../../src/slack/client.js';
 import { orderNumberFrom, renderContext, tellPrivately } from '../context.js';
-import { canApprove, failureMessage, NOT_APPROVER, note, withinBudget } from '../reply.js';
+import { canApprove, failureMessage, NOT_APPROVER, withinBudget } from '../reply.js';
 import { inputValue, readPhoneOrderForm, type ViewValues } from './phone-order-form.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction>;
@@ -47,7 +49,7 @@ export function phoneOrderView(deps: Deps) {
         if ('errors' in form) {
           return {
             answer: { response_action: 'errors' as const, errors: form.errors },
-            later: note(':warning: The order was not placed: please open the form again.'),
+            later: notice(':warning: The order was not placed: please open the form again.'),
           };
         }
         // The modal's id makes a double-submitted form one order.
@@ -57,7 +59,7 @@ export function phoneOrderView(deps: Deps) {
         );
         return {
           answer: { response_action: 'update' as const, view: orderPlacedModal(order, renderContext(deps)) },
-          later: note(`:white_check_mark: Order #${order.number} placed; it is waiting for approval.`),
+          later: notice(`:white_check_mark: Order #${order.number} placed; it is waiting for approval.`),
         };
       } catch (err) {
         const message = failureMessage(err, deps.log, 'place phone order');
@@ -69,6 +71,32 @@ export function phoneOrderView(deps: Deps) {
     })();
     await answerView(ack, deps, { user }, work);
   };
+}
+
+/**
+ * The lifecycle action a Ship or Reject form asks for. A refusal (the order moved on meanwhile)
+ * shows on `field` in the still-open modal; success closes it.
+ */
+function applyFromView(
+  ack: ViewArgs['ack'],
+  deps: Deps,
+  who: { user: string; channel?: string | undefined },
+  number: number,
+  action: OrderAction,
+  input: ActionInput,
+  show: { field: string; done: string },
+): Promise<void> {
+  const work = deps.orders
+    .applyAction(number, action, input, { by: who.user, channel: 'slack' })
+    .then(() => ({ answer: undefined, later: notice(show.done) }))
+    .catch((err) => {
+      const message = failureMessage(err, deps.log, action);
+      return {
+        answer: { response_action: 'errors' as const, errors: { [show.field]: message.text } },
+        later: message,
+      };
+    });
+  return answerView(ack, deps, who, work);
 }
 
 function metadataOf(view: ViewSubmitAction['view']): { number?: number; channel?: string } {
@@ -96,17 +124,18 @@ export function shipOrderView(deps: Deps) {
       errors[INPUTS.trackingNumber] = 'Enter the tracking number (at most 100 characters).';
     if (number === undefined) errors[INPUTS.carrier] = 'This form is out of date; click Shipped again.';
     if (Object.keys(errors).length || number === undefined) return ack({ response_action: 'errors', errors });
-    const work = deps.orders
-      .applyAction(number, 'ship', { carrier, trackingNumber }, { by: body.user.id, channel: 'slack' })
-      .then(() => ({ answer: undefined, later: note(`:truck: Order #${number} is shipped.`) }))
-      .catch((err) => {
-        const message = failureMessage(err, deps.log, 'ship');
-        return {
-          answer: { response_action: 'errors' as const, errors: { [INPUTS.carrier]: message.text } },
-          later: message,
-        };
-      });
-    await answerView(ack, deps, { user: body.user.id, channel }, work);
+    await applyFromView(
+      ack,
+      deps,
+      { user: body.user.id, channel },
+      number,
+      'ship',
+      { carrier, trackingNumber },
+      {
+        field: INPUTS.carrier,
+        done: `:truck: Order #${number} is shipped.`,
+      },
+    );
   };
 }
 
@@ -126,16 +155,17 @@ export function rejectOrderView(deps: Deps) {
     if (!canApprove(deps.config, body.user.id)) {
       return ack({ response_action: 'errors', errors: { [INPUTS.reason]: NOT_APPROVER.text } });
     }
-    const work = deps.orders
-      .applyAction(number, 'reject', { note: reason }, { by: body.user.id, channel: 'slack' })
-      .then(() => ({ answer: undefined, later: note(`:x: Order #${number} is rejected.`) }))
-      .catch((err) => {
-        const message = failureMessage(err, deps.log, 'reject');
-        return {
-          answer: { response_action: 'errors' as const, errors: { [INPUTS.reason]: message.text } },
-          later: message,
-        };
-      });
-    await answerView(ack, deps, { user: body.user.id, channel }, work);
+    await applyFromView(
+      ack,
+      deps,
+      { user: body.user.id, channel },
+      number,
+      'reject',
+      { note: reason },
+      {
+        field: INPUTS.reason,
+        done: `:x: Order #${number} is rejected.`,
+      },
+    );
   };
 }
