@@ -12,25 +12,33 @@ export interface CustomerDetails {
 export function createCustomerService({ models }: { models: Models }) {
   const { Customer } = models;
 
+  /** One upsert by phone; two first contacts from one phone at once hit the unique index, so retry. */
+  async function upsert(
+    phone: string,
+    update: { $set?: Partial<Customer>; $unset?: Record<string, ''> },
+    onInsert: Partial<Customer> = { optedOut: false },
+  ): Promise<Customer> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const doc = await Customer.findOneAndUpdate(
+          { phone },
+          { ...update, $setOnInsert: { phone, ...onInsert } },
+          { upsert: true, returnDocument: 'after', lean: true },
+        );
+        return doc as Customer;
+      } catch (err) {
+        if (!isDuplicateKey(err) || attempt >= 2) throw err;
+      }
+    }
+  }
+
   /** Finds the customer by E.164 phone or creates them; details given now win over stored ones. */
   async function upsertByPhone(details: CustomerDetails): Promise<Customer> {
     const set: Partial<Customer> = {};
     if (details.name) set.name = details.name;
     if (details.email) set.email = details.email;
     if (details.language) set.language = details.language;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const doc = await Customer.findOneAndUpdate(
-          { phone: details.phone },
-          { $set: set, $setOnInsert: { phone: details.phone, optedOut: false } },
-          { upsert: true, returnDocument: 'after', lean: true },
-        );
-        return doc as Customer;
-      } catch (err) {
-        // Two first orders from one phone at once: the loser's upsert hits the unique index.
-        if (!isDuplicateKey(err) || attempt >= 2) throw err;
-      }
-    }
+    return upsert(details.phone, { $set: set });
   }
 
   const findByPhone = (phone: string) => Customer.findOne({ phone }).lean<Customer>();
@@ -41,12 +49,12 @@ export function createCustomerService({ models }: { models: Models }) {
    * not sent.
    */
   async function setOptedOut(phone: string, optedOut: boolean): Promise<void> {
-    await upsertByPhone({ phone });
-    await Customer.updateOne(
-      { phone },
+    await upsert(
+      phone,
       optedOut
         ? { $set: { optedOut: true, optedOutAt: new Date() } }
         : { $set: { optedOut: false }, $unset: { optedOutAt: '' } },
+      {},
     );
   }
 

@@ -33,8 +33,9 @@ export function createSmsConversation(deps: Deps) {
     const phone = input.from;
     const intent = parseSms(input.body);
     const customer = await customers.findByPhone(phone);
-    const lang = detectLanguage(input.body) ?? customer?.language ?? config.defaultLanguage;
-    if (customer && detectLanguage(input.body) && customer.language !== lang) {
+    const written = detectLanguage(input.body);
+    const lang = written ?? customer?.language ?? config.defaultLanguage;
+    if (customer && written && customer.language !== written) {
       await customers.upsertByPhone({ phone, language: lang });
     }
     const text = await answer(intent, { phone, lang, sid: input.sid, name: customer?.name });
