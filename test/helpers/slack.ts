@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { eventually } from './eventually.js';
+import { listen } from './fake-server.js';
 
 /**
  * The network edge for Slack in tests: requests signed exactly as Slack signs them (v0
@@ -31,12 +31,6 @@ export function slackEnv(fake: FakeSlack, extra: Record<string, string> = {}): R
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function parseFields(raw: string, type: string | undefined): Record<string, any> {
   const fields: Record<string, any> = type?.includes('json')
     ? JSON.parse(raw || '{}')
@@ -49,24 +43,20 @@ function parseFields(raw: string, type: string | undefined): Record<string, any>
 
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
-  /** Bodies posted to response_urls (late answers to slash commands). */
-  readonly responses: Record<string, any>[] = [];
   url = '';
-  private server?: Server;
+  private close?: () => Promise<void>;
   private failures = new Map<string, { times: number; error: string }>();
   private ts = 0;
 
   async start(): Promise<this> {
-    const server = createServer(async (req, res) => {
-      const raw = await readBody(req);
-      const path = req.url ?? '';
+    const server = await listen((req, raw, res) => {
       res.setHeader('content-type', 'application/json');
-      if (path.startsWith('/response/')) {
-        this.responses.push(JSON.parse(raw));
+      // A slash command's late answer goes to its response_url; the tests point those here.
+      if (req.url?.startsWith('/response/')) {
         res.end('{"ok":true}');
         return;
       }
-      const method = path.replace(/^\/api\//, '').split('?')[0] ?? '';
+      const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
       const body = parseFields(raw, req.headers['content-type']);
       this.calls.push({ method, body, token: req.headers.authorization?.replace(/^Bearer /, '') });
       const failure = this.failures.get(method);
@@ -77,9 +67,8 @@ export class FakeSlack {
       }
       res.end(JSON.stringify(this.answer(method, body)));
     });
-    this.server = server;
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.url = server.url;
+    this.close = server.close;
     return this;
   }
 
@@ -104,35 +93,21 @@ export class FakeSlack {
     this.failures.set(method, { times, error });
   }
 
-  callsOf(method: string): SlackCall[] {
-    return this.calls.filter((c) => c.method === method);
-  }
-
   /** Waits until `pick` finds something among the calls (Slack work runs after the ack). */
-  async waitFor<T>(
+  waitFor<T>(
     pick: (calls: SlackCall[]) => T | undefined | false,
     what = 'a Slack call',
     ms = 10_000,
   ): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found = pick(this.calls);
-      if (found) return found;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    return eventually(() => pick(this.calls), Boolean, {
+      what,
+      ms,
+      detail: () => `calls: ${this.calls.map((c) => c.method).join(', ')}`,
+    }) as Promise<T>;
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    const closed = new Promise<void>((r) => server.close(() => r()));
-    server.closeAllConnections();
-    await closed;
+    await this.close?.();
   }
 }
 

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
+import { eventually } from './eventually.js';
+import { listen } from './fake-server.js';
 import { randomId } from './slack.js';
 
 /**
@@ -33,23 +33,17 @@ export interface SentSms {
   sid: string;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export class FakeTwilio {
   readonly sent: SentSms[] = [];
   /** Every attempt, including refused ones. */
   attempts = 0;
   url = '';
-  private server?: Server;
+  private close?: () => Promise<void>;
   private failuresLeft = 0;
 
   async start(): Promise<this> {
-    const server = createServer(async (req, res) => {
-      const fields = Object.fromEntries(new URLSearchParams(await readBody(req)));
+    const server = await listen((req, raw, res) => {
+      const fields = Object.fromEntries(new URLSearchParams(raw));
       res.setHeader('content-type', 'application/json');
       const match = req.url?.match(/^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/);
       const auth = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
@@ -85,9 +79,8 @@ export class FakeTwilio {
         }),
       );
     });
-    this.server = server;
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.url = server.url;
+    this.close = server.close;
     return this;
   }
 
@@ -100,29 +93,16 @@ export class FakeTwilio {
     return this.sent.filter((m) => m.to === phone);
   }
 
-  async waitFor<T>(
-    pick: (sent: SentSms[]) => T | undefined | false,
-    what = 'an SMS',
-    ms = 10_000,
-  ): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found = pick(this.sent);
-      if (found) return found;
-      if (Date.now() > deadline)
-        throw new Error(
-          `timed out waiting for ${what}; sent: ${JSON.stringify(this.sent.map((m) => [m.to, m.body]))}`,
-        );
-      await new Promise((r) => setTimeout(r, 25));
-    }
+  waitFor<T>(pick: (sent: SentSms[]) => T | undefined | false, what = 'an SMS', ms = 10_000): Promise<T> {
+    return eventually(() => pick(this.sent), Boolean, {
+      what,
+      ms,
+      detail: () => `sent: ${JSON.stringify(this.sent.map((m) => [m.to, m.body]))}`,
+    }) as Promise<T>;
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    const closed = new Promise<void>((r) => server.close(() => r()));
-    server.closeAllConnections();
-    await closed;
+    await this.close?.();
   }
 }
 

@@ -1,6 +1,7 @@
 import { ACTIONS, INPUTS, VIEWS } from '../../src/slack/blocks/ids.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { act, createProduct, placeOrder, walk } from '../helpers/builders.js';
+import { eventually } from '../helpers/eventually.js';
 import {
   CHANNELS,
   clickButton,
@@ -53,7 +54,7 @@ test('When an order arrives through the REST API, then it is posted to the appro
     [ACTIONS.approve, String(order.number)],
     [ACTIONS.reject, String(order.number)],
   ]);
-  const refs = await waitForValue(
+  const refs = await eventually(
     () => stored(order.number),
     (s) => s?.approval?.ts,
   );
@@ -68,7 +69,7 @@ test('When an approver clicks Approve, then the order is approved, the same mess
   const order = await placeOrder(app, [{ sku, quantity: 1 }]);
   const approval = await fake.waitFor(posted(CHANNELS.approvals, order.number), 'the approval request');
   const ts = (
-    await waitForValue(
+    await eventually(
       () => stored(order.number),
       (s) => s?.approval?.ts,
     )
@@ -86,7 +87,7 @@ test('When an approver clicks Approve, then the order is approved, the same mess
   const task = await fake.waitFor(posted(CHANNELS.fulfillment, order.number), 'the fulfillment task');
   expect(buttons(task).map((b) => b.action_id)).toEqual([ACTIONS.startPicking]);
   const taskTs = (
-    await waitForValue(
+    await eventually(
       () => stored(order.number),
       (s) => s?.task?.ts,
     )
@@ -220,7 +221,7 @@ test('When a reject is submitted with a reason, then the order is rejected with 
   const order = await placeOrder(app, [{ sku, quantity: 3 }]);
   await fake.waitFor(posted(CHANNELS.approvals, order.number), 'the approval request');
   const ts = (
-    await waitForValue(
+    await eventually(
       () => stored(order.number),
       (s) => s?.approval?.ts,
     )
@@ -260,7 +261,7 @@ test('When an order moves through the API, then its Slack messages follow: task 
   await walk(app, order.number, ['approve']);
   await fake.waitFor(posted(CHANNELS.fulfillment, order.number), 'the fulfillment task');
   const taskTs = (
-    await waitForValue(
+    await eventually(
       () => stored(order.number),
       (s) => s?.task?.ts,
     )
@@ -286,7 +287,7 @@ test('When Slack is down as an order arrives, then the approval request is poste
     30_000,
   );
   expect(call).toBe(true);
-  const refs = await waitForValue(
+  const refs = await eventually(
     () => stored(order.number),
     (s) => s?.approval?.ts,
   );
@@ -328,14 +329,14 @@ test('When someone deleted the fulfillment task, then the next step posts a fres
   await walk(app, order.number, ['approve']);
   await fake.waitFor(posted(CHANNELS.fulfillment, order.number), 'the fulfillment task');
   const first = (
-    await waitForValue(
+    await eventually(
       () => stored(order.number),
       (s) => s?.task?.ts,
     )
   )?.task?.ts;
   fake.failNext('chat.update', 1, 'message_not_found');
   await walk(app, order.number, ['start_picking']);
-  const fresh = await waitForValue(
+  const fresh = await eventually(
     () => stored(order.number),
     (s) => s?.task?.ts && s.task.ts !== first,
   );
@@ -399,13 +400,3 @@ test('When someone opens App Home, then it is published with pending approvals, 
   expect(text(home)).toContain(`#${pending.number}`);
   expect(text(home)).toContain('Red kettle');
 });
-
-async function waitForValue<T>(read: () => Promise<T>, ok: (v: T) => unknown, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -2,6 +2,7 @@ import { SANDBOX_SLACK_SIGNING_SECRET } from '../../src/config.js';
 import { ACTIONS } from '../../src/slack/blocks/ids.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, placeOrder } from '../helpers/builders.js';
+import { eventually } from '../helpers/eventually.js';
 import { FakeSlack, postToSlackRoute } from '../helpers/slack.js';
 
 /** Without Slack credentials, what would go to Slack is kept in the outbox for a person to read. */
@@ -21,15 +22,8 @@ async function outbox(): Promise<any[]> {
   return (await app.api('GET', '/api/v1/outbox?door=slack')).body.items;
 }
 
-async function waitForOutbox(pick: (items: any[]) => any, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = pick(await outbox());
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`outbox: ${JSON.stringify(await outbox()).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitForOutbox = (pick: (items: any[]) => any): Promise<any> =>
+  eventually(async () => pick(await outbox()), Boolean, { what: 'an outbox entry' });
 
 test('When an order is placed in sandbox mode, then its approval request is kept in the outbox (not sent), readable as JSON and on the /outbox page', async () => {
   const { sku } = await createProduct(app, { onHand: 5 });

@@ -1,6 +1,7 @@
 import { SANDBOX_TWILIO_AUTH_TOKEN } from '../../src/config.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, placeOrder, uniquePhone } from '../helpers/builders.js';
+import { eventually } from '../helpers/eventually.js';
 import { text } from '../helpers/twilio.js';
 
 /** Without Twilio credentials, texts go to the outbox, and webhooks are signed with the sandbox token. */
@@ -23,13 +24,11 @@ test('When an order is placed in sandbox mode, then the customer update is kept 
   const phone = uniquePhone();
   const { sku } = await createProduct(app);
   const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Sandy', phone } });
-  const deadline = Date.now() + 10_000;
-  let entry: any;
-  while (!entry && Date.now() < deadline) {
-    const items = (await app.api('GET', '/api/v1/outbox?door=sms')).body.items;
-    entry = items.find((e: any) => e.to === phone);
-    if (!entry) await new Promise((r) => setTimeout(r, 50));
-  }
+  const entry: any = await eventually(
+    async () => (await app.api('GET', '/api/v1/outbox?door=sms')).body.items.find((e: any) => e.to === phone),
+    Boolean,
+    { what: 'the update in the outbox' },
+  );
   expect(entry).toMatchObject({ door: 'sms', method: 'sms', to: phone });
   expect(entry.text).toContain(`#${order.number}`);
   const record = await app.deps.models.SmsMessage.findOne({ to: phone }).lean();

@@ -1,6 +1,7 @@
 import { countSegments } from '../../src/sms/segments.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { act, createProduct, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
+import { eventually } from '../helpers/eventually.js';
 import { FakeSlack, slackEnv } from '../helpers/slack.js';
 import { FakeTwilio, OUR_NUMBER, PUBLIC_URL, postTwilio, text, twilioEnv } from '../helpers/twilio.js';
 
@@ -303,7 +304,7 @@ describe('customer updates', () => {
     await act(app, order.number, 'approve');
     const skipped = async () =>
       app.deps.models.SmsMessage.findOne({ key: `${order.number}:approved` }).lean();
-    await waitUntil(async () => (await skipped())?.status === 'skipped_opted_out');
+    await eventually(async () => (await skipped())?.status === 'skipped_opted_out');
     expect(twilio.to(phone)).toHaveLength(1);
     expect((await text(app.url, phone, `STATUS ${order.number}`)).reply).toContain(`#${order.number}`);
 
@@ -357,7 +358,7 @@ describe('customer updates', () => {
     app.agenda.emit('retry exhausted:sms-customer-update', new Error('Twilio said 503 sixteen times'), {
       attrs: { name: 'sms-customer-update', data: { number: order.number, kind: 'approved' } },
     });
-    await waitUntil(async () => (await orderOf(order.number)).customerUpdateFailures.length > 0);
+    await eventually(async () => (await orderOf(order.number)).customerUpdateFailures.length > 0);
     expect((await orderOf(order.number)).customerUpdateFailures).toEqual([
       expect.objectContaining({ kind: 'approved', error: 'Twilio said 503 sixteen times' }),
     ]);
@@ -370,11 +371,3 @@ describe('customer updates', () => {
     );
   });
 });
-
-async function waitUntil(ok: () => Promise<boolean>, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
