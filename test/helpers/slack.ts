@@ -180,7 +180,7 @@ export function clickButton(
   appUrl: string,
   actionId: string,
   value: string,
-  opts: { user?: string; channel?: string | null; messageTs?: string } = {},
+  opts: { user?: string; channel?: string | null; messageTs?: string; sign?: SignOptions } = {},
 ) {
   const channel = opts.channel === undefined ? CHANNELS.approvals : opts.channel;
   const payload = {
@@ -206,7 +206,7 @@ export function clickButton(
       { type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: `${Date.now() / 1000}` },
     ],
   };
-  return postToSlackRoute(appUrl, form({ payload: JSON.stringify(payload) }), FORM);
+  return postToSlackRoute(appUrl, form({ payload: JSON.stringify(payload) }), FORM, opts.sign);
 }
 
 /** A modal submitted with `values` (block_id → plain text, or `{select: value}` for a select). */

@@ -3,7 +3,7 @@ import { ACTIONS } from '../../src/slack/blocks/ids.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, placeOrder } from '../helpers/builders.js';
 import { eventually } from '../helpers/eventually.js';
-import { FakeSlack, postToSlackRoute } from '../helpers/slack.js';
+import { clickButton, FakeSlack, postToSlackRoute } from '../helpers/slack.js';
 
 /** Without Slack credentials, what would go to Slack is kept in the outbox for a person to read. */
 
@@ -63,6 +63,21 @@ test('When a command signed with the sandbox secret (as the README shows) is sen
     unsigned: true,
   });
   expect(unsigned.status).toBe(401);
+});
+
+test('When SLACK_APPROVER_IDS is unset, then anyone may approve', async () => {
+  const { sku } = await createProduct(app, { onHand: 5 });
+  const order = await placeOrder(app, [{ sku, quantity: 1 }]);
+  const res = await clickButton(app.url, ACTIONS.approve, String(order.number), {
+    user: 'UANYONE01',
+    sign: { secret: SANDBOX_SLACK_SIGNING_SECRET },
+  });
+  expect(res.status).toBe(200);
+  const approved = await eventually(
+    async () => (await app.api('GET', `/api/v1/orders/${order.number}`)).body,
+    (o) => o.status === 'approved',
+  );
+  expect(approved.history.at(-1)).toMatchObject({ action: 'approve', by: 'UANYONE01', channel: 'slack' });
 });
 
 test('When Slack has no credentials in production, then /slack/events is closed and there is no /outbox page', async () => {

@@ -35,6 +35,19 @@ test('When an order is placed in sandbox mode, then the customer update is kept 
   expect(record?.status).toBe('outbox');
 });
 
+test('When DEFAULT_LANGUAGE=he and a stranger texts only a number, then the reply is in Hebrew', async () => {
+  const he = await startTestApp('smshe', { DEFAULT_LANGUAGE: 'he' });
+  try {
+    const res = await text(he.url, uniquePhone(), '1042', {
+      token: SANDBOX_TWILIO_AUTH_TOKEN,
+      publicUrl: he.deps.config.publicUrl,
+    });
+    expect(res.reply).toMatch(/[\u0590-\u05FF]/);
+  } finally {
+    await he.close();
+  }
+});
+
 test('When Twilio has no credentials in production, then the SMS routes are closed', async () => {
   const prod = await startTestApp('smsprod', { NODE_ENV: 'production' });
   try {

@@ -147,6 +147,15 @@ describe('keywords', () => {
     expect(again.reply).toMatch(/nothing to confirm/i);
   });
 
+  test('When a message has no words (just a number), then the reply is in the customer’s saved language', async () => {
+    const phone = uniquePhone();
+    const order = await placeOrder(app, [{ sku, quantity: 1 }], {
+      customer: { name: 'Hila', phone, language: 'he' },
+    });
+    expect((await text(app.url, phone, `${order.number}`)).reply).toMatch(hebrew);
+    expect((await text(app.url, uniquePhone(), `${order.number}`)).reply).not.toMatch(hebrew);
+  });
+
   test('When a customer orders in Hebrew, then the summary and the confirmation are in Hebrew', async () => {
     const phone = uniquePhone();
     const summary = await text(app.url, phone, `הזמנה 1 ${sku}`);
@@ -223,6 +232,10 @@ describe('keywords', () => {
     expect((await text(app.url, phone, `RETURN ${order.number}`)).reply).toContain(`#${order.number}`);
     expect((await orderOf(order.number)).status).toBe('pending_approval');
     await walk(app, order.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver']);
+    // Shipped and delivered: the status now names the carrier and the tracking number.
+    const status = (await text(app.url, phone, `STATUS ${order.number}`)).reply;
+    expect(status).toContain('UPS');
+    expect(status).toContain('1Z999AA10123456784');
     await text(app.url, phone, `החזרה ${order.number}`);
     expect((await orderOf(order.number)).status).toBe('return_requested');
   });
