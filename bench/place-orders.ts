@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { startApp } from '../src/app.js';
 import { loadConfig, toolEnv } from '../src/config.js';
-import { startEmbeddedDb } from '../src/embedded-db.js';
+import { startDatabase } from '../src/db/start.js';
 import { createLogger } from '../src/logger.js';
 
 /**
@@ -22,11 +22,14 @@ const config = loadConfig({
   API_KEYS: 'bench:bench-key-0123456789',
 });
 const log = createLogger('warn');
-const embedded = config.mongodbUri
-  ? undefined
-  : await startEmbeddedDb({ prefer: tools.embeddedDb, env: tools.childEnv, log });
+const database = await startDatabase({
+  ...(config.mongodbUri ? { uri: config.mongodbUri } : {}),
+  ...(tools.embeddedDb ? { prefer: tools.embeddedDb } : {}),
+  env: tools.childEnv,
+  log,
+});
 const app = await startApp(config, {
-  uri: config.mongodbUri ?? (embedded?.uri as string),
+  uri: database.uri,
   dbName: `bench_${Date.now()}`,
   log,
   jobs: false,
@@ -65,10 +68,10 @@ try {
     reserved: number;
     available: number;
   };
-  const orders = await app.deps.models.Order.countDocuments({});
+  const orders = await app.repos.orders.count();
   const rssMb = Math.round(process.memoryUsage().rss / 1e6);
   const report = {
-    database: embedded ? `embedded ${embedded.kind}` : 'MONGODB_URI',
+    database: database.describe,
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
@@ -94,7 +97,7 @@ try {
     console.log(`bench: all targets met (${JSON.stringify(TARGETS)})`);
   }
 } finally {
-  await app.deps.db.connection.dropDatabase().catch(() => undefined);
+  await app.db.connection.dropDatabase().catch(() => undefined);
   await app.stop();
-  await embedded?.stop();
+  await database.stop();
 }

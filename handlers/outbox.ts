@@ -10,7 +10,7 @@ export const outboxQuery = z.strictObject({
 });
 
 const dto = (e: OutboxEntry) => ({
-  id: e._id.toHexString(),
+  id: String(e.seq),
   door: e.door,
   method: e.method,
   to: e.to,

@@ -1,9 +1,10 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import type { Db } from 'mongodb';
+import type { Logger } from '../src/logger.js';
 import { UPDATE_ON } from '../src/notifications/customer-updates.js';
 import type { Deps } from '../src/services.js';
-import { definePurgeProcessedRequests, PURGE_PROCESSED_REQUESTS } from './purge-processed-requests.js';
+import { defineHousekeeping, HOUSEKEEPING } from './housekeeping.js';
 import { defineReconcileReservations, RECONCILE_RESERVATIONS } from './reconcile-reservations.js';
 import { defineSlackLowStockAlert, SLACK_LOW_STOCK_ALERT } from './slack-low-stock-alert.js';
 import { defineSlackSyncOrder, SLACK_SYNC_ORDER } from './slack-sync-order.js';
@@ -11,22 +12,24 @@ import { defineSmsCustomerUpdate, SMS_CUSTOMER_UPDATE } from './sms-customer-upd
 
 /**
  * Agenda on the same database and the same driver client as mongoose (one connection per
- * process against FerretDB). Jobs are durable documents in `agendaJobs`.
+ * process against FerretDB). Jobs are durable documents in `agendaJobs`; one-off jobs remove
+ * themselves when done (`removeOnComplete`), so the collection Agenda polls stays small.
  */
-export function createAgenda(deps: Deps): Agenda {
-  const db = deps.db.connection.db as unknown as Db;
+export function createAgenda(db: Db, opts: { pollMs: number; log: Logger }): Agenda {
+  const { log } = opts;
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: db, collection: 'agendaJobs' }),
-    processEvery: deps.config.jobPollInterval.ms,
+    processEvery: opts.pollMs,
     name: `orderly-${process.pid}`,
     // A job created by this process (a Slack post after a click) runs now, not at the next poll;
     // jobs from other processes are still found by polling.
     notificationChannel: new InMemoryNotificationChannel(),
+    removeOnComplete: true,
   });
   // Without a listener an 'error' event (e.g. the database going away) would crash the process.
-  agenda.on('error', (err: Error) => deps.log.error({ err }, 'job scheduler error'));
+  agenda.on('error', (err: Error) => log.error({ err }, 'job scheduler error'));
   agenda.on('fail', (err: Error, job: { attrs: { name: string; failCount?: number } }) => {
-    deps.log.warn(
+    log.warn(
       { err, job: job.attrs.name, failCount: job.attrs.failCount },
       'job failed; will retry if it may',
     );
@@ -34,7 +37,7 @@ export function createAgenda(deps: Deps): Agenda {
   agenda.on(
     'retry exhausted',
     (err: Error, job: { attrs: { name: string; data: unknown; failCount?: number } }) => {
-      deps.log.error(
+      log.error(
         { err, job: job.attrs.name, data: job.attrs.data, failCount: job.attrs.failCount },
         'job gave up after its last retry',
       );
@@ -43,16 +46,17 @@ export function createAgenda(deps: Deps): Agenda {
   return agenda;
 }
 
+/** Each job receives the services it calls, nothing else. */
 export function defineJobs(agenda: Agenda, deps: Deps): void {
   defineReconcileReservations(agenda, deps);
-  definePurgeProcessedRequests(agenda, deps);
-  defineSlackSyncOrder(agenda, deps);
-  defineSlackLowStockAlert(agenda, deps);
+  defineHousekeeping(agenda, deps);
+  defineSlackSyncOrder(agenda, { slackSync: deps.slack.sync });
+  defineSlackLowStockAlert(agenda, { ...deps, slackOut: deps.slack.out });
   defineSmsCustomerUpdate(agenda, deps);
 }
 
 /** Domain events that become Slack posts and customer texts: durable jobs, so an outage loses nothing. */
-export function routeEventsToJobs(agenda: Agenda, deps: Deps): void {
+export function routeEventsToJobs(agenda: Agenda, deps: Pick<Deps, 'events'>): void {
   const syncOrder = async ({ order }: { order: { number: number } }) => {
     await agenda.now(SLACK_SYNC_ORDER, { number: order.number });
   };
@@ -77,10 +81,10 @@ export function routeEventsToJobs(agenda: Agenda, deps: Deps): void {
  * Recurring jobs. `every` upserts by name, so many processes starting at once schedule one; if
  * two upserts collide, the loser's job exists anyway, so that is logged, not fatal.
  */
-export async function scheduleRecurring(agenda: Agenda, log: Deps['log']): Promise<void> {
+export async function scheduleRecurring(agenda: Agenda, log: Logger): Promise<void> {
   for (const [interval, name] of [
     ['5 minutes', RECONCILE_RESERVATIONS],
-    ['1 day', PURGE_PROCESSED_REQUESTS],
+    ['1 day', HOUSEKEEPING],
   ] as const) {
     await agenda.every(interval, name).catch((err) => log.warn({ err, job: name }, 'could not schedule job'));
   }

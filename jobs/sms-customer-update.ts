@@ -1,6 +1,7 @@
 import { type Agenda, exponential, type Job } from 'agenda';
 import { z } from 'zod';
-import type { Deps } from '../src/services.js';
+import type { Logger } from '../src/logger.js';
+import type { CustomerUpdates } from '../src/notifications/customer-updates.js';
 
 export const SMS_CUSTOMER_UPDATE = 'sms-customer-update';
 export const smsCustomerUpdateData = z.object({
@@ -13,7 +14,10 @@ export const smsCustomerUpdateData = z.object({
  * with exponential backoff (about 1 s, 2 s, 4 s … up to 10 minutes apart, ~1.5 hours in all);
  * after the last retry the failure is kept on the order and shown to staff.
  */
-export function defineSmsCustomerUpdate(agenda: Agenda, deps: Deps) {
+export function defineSmsCustomerUpdate(
+  agenda: Agenda,
+  deps: { customerUpdates: CustomerUpdates; log: Logger },
+) {
   agenda.define(
     SMS_CUSTOMER_UPDATE,
     async (job: Job<unknown>) => {

@@ -1,33 +1,101 @@
-import { type Connection, Schema, type Types } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
+import { isDuplicateKey } from '../src/errors.js';
 
 export type Language = 'en' | 'he';
 
 export interface Customer {
-  _id: Types.ObjectId;
-  /** E.164, the customer's identity across SMS, voice and orders. */
+  /** E.164, the customer's identity across SMS, voice and orders (stored as `_id`). */
   phone: string;
   name?: string;
   email?: string;
   language?: Language;
   optedOut: boolean;
   optedOutAt?: Date;
+  /** The customer's order numbers, oldest first: how "my orders" is found by key at any size. */
+  orders: number[];
   createdAt: Date;
   updatedAt: Date;
 }
 
-export const customerSchema = new Schema<Customer>(
+type CustomerDoc = Omit<Customer, 'phone'> & { _id: string };
+
+const customerSchema = new Schema<CustomerDoc>(
   {
-    phone: { type: String, required: true, unique: true },
+    _id: { type: String, required: true },
     name: String,
     email: String,
     language: { type: String, enum: ['en', 'he'] },
     optedOut: { type: Boolean, required: true, default: false },
     optedOutAt: Date,
+    orders: { type: [Number], default: [] },
   },
   { timestamps: true, versionKey: false },
 );
-customerSchema.index({ name: 1 });
 
-export const customerModel = (conn: Connection) =>
-  conn.model<Customer>('Customer', customerSchema, 'customers');
-export type CustomerModel = ReturnType<typeof customerModel>;
+export interface CustomerDetails {
+  name?: string;
+  email?: string;
+  language?: Language;
+}
+
+function toCustomer(doc: CustomerDoc | null): Customer | null {
+  if (!doc) return null;
+  const { _id, ...rest } = doc;
+  return { phone: _id, ...rest, orders: rest.orders ?? [] };
+}
+
+const detailsSet = (d: CustomerDetails) => ({
+  ...(d.name ? { name: d.name } : {}),
+  ...(d.email ? { email: d.email } : {}),
+  ...(d.language ? { language: d.language } : {}),
+});
+
+/** The `customers` collection, keyed by E.164 phone. */
+export function createCustomerRepository(conn: Connection) {
+  const Customer = conn.model<CustomerDoc>('Customer', customerSchema, 'customers');
+
+  /** One upsert by phone; two first contacts from one phone at once meet on `_id`, so retry. */
+  async function upsert(phone: string, update: Record<string, unknown>, onInsert: Record<string, unknown>) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const doc = await Customer.findOneAndUpdate(
+          { _id: phone },
+          { ...update, $setOnInsert: onInsert },
+          { upsert: true, returnDocument: 'after', lean: true },
+        );
+        return toCustomer(doc as CustomerDoc) as Customer;
+      } catch (err) {
+        if (!isDuplicateKey(err) || attempt >= 2) throw err;
+      }
+    }
+  }
+
+  return {
+    get: async (phone: string) => toCustomer(await Customer.findById(phone).lean<CustomerDoc>()),
+    /** Finds or creates the customer; details given now win over stored ones. */
+    saveDetails: (phone: string, details: CustomerDetails) =>
+      upsert(phone, { $set: detailsSet(details) }, { optedOut: false, orders: [] }),
+    /** The same, and adds an order to the customer's list: placement's one customer write. */
+    addOrder: (phone: string, details: CustomerDetails, orderNumber: number) =>
+      upsert(phone, { $set: detailsSet(details), $push: { orders: orderNumber } }, { optedOut: false }),
+    /** STOP / START, recorded even for a phone that never ordered. */
+    setOptedOut: (phone: string, optedOut: boolean) =>
+      upsert(
+        phone,
+        optedOut
+          ? { $set: { optedOut: true, optedOutAt: new Date() } }
+          : { $set: { optedOut: false }, $unset: { optedOutAt: '' } },
+        { orders: [] },
+      ),
+    async insertMany(customers: Customer[]): Promise<void> {
+      await Customer.insertMany(
+        customers.map(({ phone, ...rest }) => ({ _id: phone, ...rest })),
+        { ordered: false, lean: true },
+      );
+    },
+    count: () => Customer.estimatedDocumentCount(),
+    ensureIndexes: () => Customer.createIndexes(),
+  };
+}
+
+export type CustomerRepository = ReturnType<typeof createCustomerRepository>;

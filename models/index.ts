@@ -1,28 +1,40 @@
 import type { Connection } from 'mongoose';
-import { counterModel } from './counter.js';
-import { customerModel } from './customer.js';
-import { orderModel } from './order.js';
-import { outboxModel } from './outbox.js';
-import { processedRequestModel } from './processed-request.js';
-import { productModel } from './product.js';
-import { smsDraftModel } from './sms-draft.js';
-import { smsMessageModel } from './sms-message.js';
+import { createCounterRepository } from './counter.js';
+import { createCustomerRepository } from './customer.js';
+import { createOrderRepository } from './order.js';
+import { createOrderBoardRepository } from './order-board.js';
+import { createOrderKeyRepository } from './order-key.js';
+import { createOutboxRepository } from './outbox.js';
+import { createProcessedRequestRepository } from './processed-request.js';
+import { createProductRepository } from './product.js';
+import { createSmsDraftRepository } from './sms-draft.js';
+import { createSmsMessageRepository } from './sms-message.js';
 
-export function createModels(conn: Connection) {
+/**
+ * The persistence layer: one repository per collection, the only code that reads or writes it.
+ * Every function is one database operation (or a short loop of them) and returns plain objects.
+ * Services receive the repositories they use; doors and jobs receive services.
+ */
+export function createRepositories(conn: Connection) {
+  const counters = createCounterRepository(conn);
   return {
-    Product: productModel(conn),
-    Customer: customerModel(conn),
-    Order: orderModel(conn),
-    Counter: counterModel(conn),
-    ProcessedRequest: processedRequestModel(conn),
-    Outbox: outboxModel(conn),
-    SmsDraft: smsDraftModel(conn),
-    SmsMessage: smsMessageModel(conn),
+    counters,
+    products: createProductRepository(conn),
+    customers: createCustomerRepository(conn),
+    orders: createOrderRepository(conn),
+    orderKeys: createOrderKeyRepository(conn),
+    orderBoard: createOrderBoardRepository(conn),
+    processedRequests: createProcessedRequestRepository(conn),
+    smsDrafts: createSmsDraftRepository(conn),
+    smsMessages: createSmsMessageRepository(conn),
+    outbox: createOutboxRepository(conn, counters),
   };
 }
-export type Models = ReturnType<typeof createModels>;
+export type Repositories = ReturnType<typeof createRepositories>;
 
-/** Creates every index the schemas declare; called once at start so a failure stops start-up. */
-export async function ensureIndexes(models: Models): Promise<void> {
-  for (const model of Object.values(models)) await model.createIndexes();
+/** Creates every index the schemas declare; called once at start so a refused index stops start-up. */
+export async function ensureIndexes(repos: Repositories): Promise<void> {
+  for (const repo of Object.values(repos)) {
+    if ('ensureIndexes' in repo) await repo.ensureIndexes();
+  }
 }

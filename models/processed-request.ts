@@ -1,32 +1,67 @@
 import { type Connection, Schema } from 'mongoose';
+import { isDuplicateKey } from '../src/errors.js';
 
 /**
- * Inbound ids already claimed (an order's channel+externalId, an SMS MessageSid, a Slack retry):
- * the first insert into the unique `key` wins, so a redelivery has its effect once.
+ * Inbound requests already claimed (an SMS MessageSid): the first insert of the key (`_id`) wins,
+ * so a redelivery has its effect once, and gets the first delivery's reply.
  */
 export interface ProcessedRequest {
   key: string;
-  /** What the first delivery produced (e.g. the order id), so a replay can answer the same. */
+  /** What the first delivery answered, once done. */
   ref?: string;
   state: 'claimed' | 'done';
-  /** When the current claimant took it; a stale claim can be taken over. */
   claimedAt: Date;
   createdAt: Date;
-  updatedAt: Date;
 }
 
-const processedRequestSchema = new Schema<ProcessedRequest>(
+type RequestDoc = Omit<ProcessedRequest, 'key'> & { _id: string };
+
+const requestSchema = new Schema<RequestDoc>(
   {
-    key: { type: String, required: true, unique: true },
+    _id: { type: String, required: true },
     ref: String,
     state: { type: String, required: true, default: 'claimed' },
     claimedAt: { type: Date, required: true, default: () => new Date() },
   },
-  { timestamps: true, versionKey: false },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
-// No TTL index: FerretDB v1 has none. The housekeeping job deletes old records instead.
-processedRequestSchema.index({ createdAt: 1 });
+// No TTL index (FerretDB v1 has none): the housekeeping job deletes old records with this one.
+requestSchema.index({ createdAt: 1 });
 
-export const processedRequestModel = (conn: Connection) =>
-  conn.model<ProcessedRequest>('ProcessedRequest', processedRequestSchema, 'processed_requests');
-export type ProcessedRequestModel = ReturnType<typeof processedRequestModel>;
+/** The `processed_requests` collection. */
+export function createProcessedRequestRepository(conn: Connection) {
+  const Request = conn.model<RequestDoc>('ProcessedRequest', requestSchema, 'processed_requests');
+  return {
+    /** Claims the key with an insert: true for the first delivery only. */
+    async claim(key: string): Promise<boolean> {
+      try {
+        await Request.create({ _id: key, state: 'claimed' });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    },
+    async get(key: string): Promise<ProcessedRequest | null> {
+      const doc = await Request.findById(key).lean<RequestDoc>();
+      if (!doc) return null;
+      const { _id, ...rest } = doc;
+      return { key: _id, ...rest };
+    },
+    async finish(key: string, ref: string): Promise<void> {
+      await Request.updateOne({ _id: key }, { $set: { state: 'done', ref } });
+    },
+    /** Drops a claim whose work failed, so a redelivery can try again. */
+    async drop(key: string): Promise<void> {
+      await Request.deleteOne({ _id: key, state: 'claimed' });
+    },
+    /** Deletes finished records older than `before` (daily; one pass over a week of requests). */
+    async purgeDone(before: Date): Promise<number> {
+      const res = await Request.deleteMany({ state: 'done', createdAt: { $lt: before } });
+      return res.deletedCount;
+    },
+    ensureIndexes: () => Request.createIndexes(),
+  };
+}
+
+export type ProcessedRequestRepository = ReturnType<typeof createProcessedRequestRepository>;

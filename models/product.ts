@@ -1,6 +1,6 @@
 import { type Connection, Schema } from 'mongoose';
 
-/** One line of the reservation ledger, keyed by order id on the product. */
+/** One line of the reservation ledger, keyed by order number on the product. */
 export interface Reservation {
   qty: number;
   at: Date;
@@ -20,17 +20,28 @@ export interface Product {
   lowStockThreshold: number;
   /** Set when the low-stock alert went out; cleared by a restock above the threshold. */
   lowStockAlerted: boolean;
-  /** Which orders hold how much: makes release and commit happen at most once per order. */
-  reservations: Record<string, Reservation>;
-  /** Returns already put back on hand, by order id, until the order records it: restock once. */
-  restocked?: Record<string, Reservation>;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export const productSchema = new Schema<Product>(
+/** What the reconcile job reads: which orders hold stock, and which returns were put back. */
+export interface ProductLedgers {
+  sku: string;
+  /** Order number → units it holds: makes release and commit happen at most once per order. */
+  reservations: Record<string, Reservation>;
+  /** Returns already put back on hand, by order number, until the order records it. */
+  restocked: Record<string, Reservation>;
+}
+
+type ProductDoc = Omit<Product, 'sku'> & {
+  _id: string;
+  reservations: Record<string, Reservation>;
+  restocked?: Record<string, Reservation>;
+};
+
+const productSchema = new Schema<ProductDoc>(
   {
-    sku: { type: String, required: true, unique: true },
+    _id: { type: String, required: true },
     name: { type: String, required: true },
     price: { type: Number, required: true, min: 0 },
     onHand: { type: Number, required: true, min: 0 },
@@ -43,6 +54,135 @@ export const productSchema = new Schema<Product>(
   },
   { timestamps: true, minimize: false, versionKey: false },
 );
+productSchema.index({ lowStockAlerted: 1 });
 
-export const productModel = (conn: Connection) => conn.model<Product>('Product', productSchema, 'products');
-export type ProductModel = ReturnType<typeof productModel>;
+const ledger = (orderNumber: number) => `reservations.${orderNumber}`;
+const mark = (orderNumber: number) => `restocked.${orderNumber}`;
+// FerretDB v1 refuses a projection on findAndModify, so updates return the ledgers; toProduct drops them.
+const AFTER = { returnDocument: 'after', lean: true } as const;
+/** Reads leave out the ledgers: they can be long and only the reconcile job needs them. */
+const NO_LEDGERS = { reservations: 0, restocked: 0 } as const;
+
+function toProduct(doc: ProductDoc | null): Product | null {
+  if (!doc) return null;
+  const { _id, reservations: _r, restocked: _s, ...rest } = doc;
+  return { sku: _id, ...rest };
+}
+
+/**
+ * The `products` collection, keyed by SKU. Each stock invariant is one conditional update of one
+ * product (see DEVELOPERS.md, "Invariants"); every function here is one such update or one read.
+ */
+export function createProductRepository(conn: Connection) {
+  const Product = conn.model<ProductDoc>('Product', productSchema, 'products');
+  const change = async (filter: Record<string, unknown>, update: Record<string, unknown>) =>
+    toProduct(await Product.findOneAndUpdate(filter, update, AFTER));
+
+  return {
+    /** A new product; a taken SKU throws E11000. */
+    async insert(p: Omit<Product, 'reserved' | 'available' | 'lowStockAlerted' | 'createdAt' | 'updatedAt'>) {
+      const { sku, ...rest } = p;
+      const doc = await Product.create({
+        _id: sku,
+        ...rest,
+        reserved: 0,
+        available: p.onHand,
+        lowStockAlerted: false,
+        reservations: {},
+      });
+      return toProduct(doc.toObject() as ProductDoc) as Product;
+    },
+    get: async (sku: string) => toProduct(await Product.findById(sku, NO_LEDGERS).lean<ProductDoc>()),
+    getMany: async (skus: readonly string[]) =>
+      skus.length === 0
+        ? []
+        : (await Product.find({ _id: { $in: [...skus] } }, NO_LEDGERS).lean<ProductDoc[]>()).map(
+            (d) => toProduct(d) as Product,
+          ),
+    /** The whole catalogue by SKU (a shop's few hundred products). */
+    list: async () =>
+      (await Product.find({}, NO_LEDGERS).sort({ _id: 1 }).lean<ProductDoc[]>()).map(
+        (d) => toProduct(d) as Product,
+      ),
+    /** Products whose low-stock alert is out, lowest first. */
+    listLowAlerted: async (limit: number) =>
+      (
+        await Product.find({ lowStockAlerted: true }, NO_LEDGERS)
+          .sort({ available: 1, _id: 1 })
+          .limit(limit)
+          .lean<ProductDoc[]>()
+      ).map((d) => toProduct(d) as Product),
+
+    /** Reserves `qty` for the order if that many are available and it holds none yet. */
+    reserveLine: (sku: string, orderNumber: number, qty: number) =>
+      change(
+        { _id: sku, available: { $gte: qty }, [ledger(orderNumber)]: { $exists: false } },
+        {
+          $inc: { reserved: qty, available: -qty },
+          $set: { [ledger(orderNumber)]: { qty, at: new Date() } },
+        },
+      ),
+    /** Gives the order's units back, once: the ledger entry goes with them. */
+    releaseLine: (sku: string, orderNumber: number, qty: number) =>
+      change(
+        { _id: sku, [ledger(orderNumber)]: { $exists: true } },
+        { $inc: { reserved: -qty, available: qty }, $unset: { [ledger(orderNumber)]: '' } },
+      ),
+    /** At ship: the reservation becomes a decrement of on-hand, once. */
+    commitLine: (sku: string, orderNumber: number, qty: number) =>
+      change(
+        { _id: sku, [ledger(orderNumber)]: { $exists: true } },
+        { $inc: { reserved: -qty, onHand: -qty }, $unset: { [ledger(orderNumber)]: '' } },
+      ),
+    /** A return's goods back on hand, once per order until `clearRestocked`. */
+    restockLine: (sku: string, orderNumber: number, qty: number) =>
+      change(
+        { _id: sku, [mark(orderNumber)]: { $exists: false } },
+        { $inc: { onHand: qty, available: qty }, $set: { [mark(orderNumber)]: { qty, at: new Date() } } },
+      ),
+    async clearRestocked(skus: readonly string[], orderNumber: number): Promise<void> {
+      await Product.updateMany({ _id: { $in: [...skus] } }, { $unset: { [mark(orderNumber)]: '' } });
+    },
+
+    /** Sets on-hand if `reserved` is still what the caller saw, keeping available = onHand - reserved. */
+    setOnHand: (sku: string, onHand: number, reserved: number) =>
+      change({ _id: sku, reserved }, { $set: { onHand, available: onHand - reserved } }),
+    /** Adds (or removes, if negative) units; never takes available below zero. */
+    addOnHand: (sku: string, delta: number) =>
+      change(delta < 0 ? { _id: sku, available: { $gte: -delta } } : { _id: sku }, {
+        $inc: { onHand: delta, available: delta },
+      }),
+    setThreshold: (sku: string, lowStockThreshold: number) =>
+      change({ _id: sku }, { $set: { lowStockThreshold } }),
+    /** The one low-stock alert: only the caller that flips the flag sends it. */
+    markLowAlerted: (sku: string) =>
+      change({ _id: sku, lowStockAlerted: false }, { $set: { lowStockAlerted: true } }),
+    /** Re-arms the alert once stock is back above the threshold. */
+    async rearmLowAlert(sku: string, threshold: number): Promise<void> {
+      await Product.updateOne(
+        { _id: sku, lowStockAlerted: true, available: { $gt: threshold } },
+        { $set: { lowStockAlerted: false } },
+      );
+    },
+
+    /** Every product's ledgers, for the reconcile job (one pass over the catalogue). */
+    async *ledgers(): AsyncGenerator<ProductLedgers> {
+      for await (const doc of Product.find({}, { reservations: 1, restocked: 1 })
+        .lean<ProductDoc[]>()
+        .cursor()) {
+        yield { sku: doc._id, reservations: doc.reservations ?? {}, restocked: doc.restocked ?? {} };
+      }
+    },
+
+    async insertMany(products: (Product & { reservations?: Record<string, Reservation> })[]): Promise<void> {
+      await Product.insertMany(
+        products.map(({ sku, ...rest }) => ({ _id: sku, reservations: {}, ...rest })),
+        { ordered: false, lean: true },
+      );
+    },
+    count: () => Product.estimatedDocumentCount(),
+    ensureIndexes: () => Product.createIndexes(),
+  };
+}
+
+export type ProductRepository = ReturnType<typeof createProductRepository>;

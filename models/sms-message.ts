@@ -1,13 +1,21 @@
-import { type Connection, Schema, type Types } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
+import { isDuplicateKey } from '../src/errors.js';
 
 export type SmsUpdateKind = 'placed' | 'approved' | 'shipped' | 'delivered' | 'rejected' | 'cancelled';
+export const SMS_UPDATE_KINDS: readonly SmsUpdateKind[] = [
+  'placed',
+  'approved',
+  'shipped',
+  'delivered',
+  'rejected',
+  'cancelled',
+];
 
 /**
- * One customer update by SMS and what became of it. `key` (`<order>:<kind>`) makes each update
- * one record however often its job runs; `sid` is Twilio's id, matched by status callbacks.
+ * One customer update by SMS and what became of it. `key` (`<order>:<kind>`, the `_id`) makes each
+ * update one record however often its job runs; `sid` is Twilio's id for the message.
  */
 export interface SmsMessage {
-  _id: Types.ObjectId;
   key: string;
   orderNumber: number;
   kind: SmsUpdateKind;
@@ -24,14 +32,17 @@ export interface SmsMessage {
   updatedAt: Date;
 }
 
-const smsMessageSchema = new Schema<SmsMessage>(
+type MessageDoc = Omit<SmsMessage, 'key'> & { _id: string };
+
+const messageSchema = new Schema<MessageDoc>(
   {
-    key: { type: String, required: true, unique: true },
-    orderNumber: { type: Number, required: true, index: true },
+    _id: { type: String, required: true },
+    orderNumber: { type: Number, required: true },
     kind: { type: String, required: true },
     to: { type: String, required: true },
     body: String,
-    sid: { type: String, unique: true, sparse: true },
+    // Only for status callbacks of messages sent before callbacks named their record.
+    sid: { type: String, index: true },
     status: { type: String, required: true, default: 'pending' },
     attempts: { type: Number, required: true, default: 0 },
     lastError: String,
@@ -40,5 +51,90 @@ const smsMessageSchema = new Schema<SmsMessage>(
   { timestamps: true, versionKey: false },
 );
 
-export const smsMessageModel = (conn: Connection) =>
-  conn.model<SmsMessage>('SmsMessage', smsMessageSchema, 'sms_messages');
+/** Twilio's status callbacks can arrive out of order; a status never moves back to an earlier one. */
+const EARLIER: Record<string, string[]> = {
+  sending: ['pending', 'outbox', 'accepted', 'queued'],
+  sent: ['pending', 'outbox', 'accepted', 'queued', 'sending'],
+  delivered: ['pending', 'outbox', 'accepted', 'queued', 'sending', 'sent'],
+  undelivered: ['pending', 'outbox', 'accepted', 'queued', 'sending', 'sent'],
+  failed: ['pending', 'outbox', 'accepted', 'queued', 'sending', 'sent'],
+  read: ['pending', 'outbox', 'accepted', 'queued', 'sending', 'sent', 'delivered'],
+};
+export const isTrackedSmsStatus = (status: string) => status in EARLIER;
+
+export const smsMessageKey = (orderNumber: number, kind: SmsUpdateKind) => `${orderNumber}:${kind}`;
+
+const toMessage = (doc: MessageDoc | null): SmsMessage | null => {
+  if (!doc) return null;
+  const { _id, ...rest } = doc;
+  return { key: _id, ...rest };
+};
+
+/** The `sms_messages` collection. */
+export function createSmsMessageRepository(conn: Connection) {
+  const Message = conn.model<MessageDoc>('SmsMessage', messageSchema, 'sms_messages');
+  const set = async (key: string, update: Record<string, unknown>) => {
+    await Message.updateOne({ _id: key }, update);
+  };
+  return {
+    /** The update's record, created `pending` the first time (one per order and kind). */
+    async ensure(orderNumber: number, kind: SmsUpdateKind, to: string): Promise<SmsMessage> {
+      const key = smsMessageKey(orderNumber, kind);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const doc = await Message.findOneAndUpdate(
+            { _id: key },
+            { $setOnInsert: { orderNumber, kind, to, status: 'pending', attempts: 0 } },
+            { upsert: true, returnDocument: 'after', lean: true },
+          );
+          return toMessage(doc as MessageDoc) as SmsMessage;
+        } catch (err) {
+          if (!isDuplicateKey(err) || attempt >= 2) throw err;
+        }
+      }
+    },
+    get: async (key: string) => toMessage(await Message.findById(key).lean<MessageDoc>()),
+    /** The records of one order's updates. */
+    async forOrder(orderNumber: number): Promise<SmsMessage[]> {
+      const keys = SMS_UPDATE_KINDS.map((k) => smsMessageKey(orderNumber, k));
+      return (await Message.find({ _id: { $in: keys } }).lean<MessageDoc[]>()).map(
+        (d) => toMessage(d) as SmsMessage,
+      );
+    },
+    startAttempt: (key: string, body: string) => set(key, { $set: { body }, $inc: { attempts: 1 } }),
+    markSent: (key: string, sid: string, status: string) =>
+      set(key, { $set: { sid, status }, $unset: { lastError: '' } }),
+    markSkipped: (key: string, errorCode?: string) =>
+      set(key, { $set: { status: 'skipped_opted_out', ...(errorCode ? { errorCode } : {}) } }),
+    markError: (key: string, error: string, errorCode?: string) =>
+      set(key, { $set: { lastError: error, ...(errorCode ? { errorCode } : {}) } }),
+    markFailed: (key: string, error: string) => set(key, { $set: { status: 'failed', lastError: error } }),
+    /**
+     * A delivery status from Twilio, only forward (a late `sent` never undoes `delivered`). By the
+     * record's key when the callback names it; by `sid` for messages sent by an older release.
+     */
+    async recordStatus(
+      ref: { key?: string; sid: string },
+      status: string,
+      errorCode?: string,
+    ): Promise<boolean> {
+      const earlier = EARLIER[status];
+      if (!earlier) return false;
+      const filter = ref.key ? { _id: ref.key, sid: ref.sid } : { sid: ref.sid };
+      const res = await Message.updateOne(
+        { ...filter, status: { $in: earlier } },
+        { $set: { status, ...(errorCode ? { errorCode } : {}) } },
+      );
+      return res.matchedCount === 1;
+    },
+    async insertMany(messages: SmsMessage[]): Promise<void> {
+      await Message.insertMany(
+        messages.map(({ key, ...rest }) => ({ _id: key, ...rest })),
+        { ordered: false, lean: true },
+      );
+    },
+    ensureIndexes: () => Message.createIndexes(),
+  };
+}
+
+export type SmsMessageRepository = ReturnType<typeof createSmsMessageRepository>;

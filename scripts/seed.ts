@@ -1,35 +1,31 @@
-import { join } from 'node:path';
-import { ensureIndexes } from '../models/index.js';
+import { startApp } from '../src/app.js';
 import { loadConfig, toolEnv } from '../src/config.js';
-import { connectDatabase } from '../src/db.js';
+import { DATA_DIR, startDatabase } from '../src/db/start.js';
 import { seedDemoCatalogue } from '../src/demo-catalogue.js';
-import { PROJECT_ROOT, startEmbeddedDb } from '../src/embedded-db.js';
 import { createLogger } from '../src/logger.js';
-import { createServices } from '../src/services.js';
 
 /** `npm run seed`: loads the demo catalogue into MONGODB_URI or the embedded database. */
 process.on('uncaughtException', (err) => {
   process.stderr.write(`orderly seed: ${err.message}\n`);
   process.exit(1);
 });
-const config = loadConfig();
+const config = loadConfig({ ...process.env, PORT: '0' });
 const log = createLogger(config.logLevel);
 const tools = toolEnv();
-const embedded = config.mongodbUri
-  ? undefined
-  : await startEmbeddedDb({
-      dataDir: join(PROJECT_ROOT, '.data'),
-      prefer: tools.embeddedDb,
-      env: tools.childEnv,
-      log,
-    });
-const db = await connectDatabase(config.mongodbUri ?? (embedded?.uri as string), log);
+const database = await startDatabase({
+  ...(config.mongodbUri ? { uri: config.mongodbUri } : {}),
+  dataDir: DATA_DIR,
+  ...(tools.embeddedDb ? { prefer: tools.embeddedDb } : {}),
+  env: tools.childEnv,
+  log,
+});
+// The app itself (without its job processor) so the database is migrated and indexed as on start.
+const app = await startApp(config, { uri: database.uri, log, jobs: false });
 try {
-  const deps = createServices(config, db, log);
-  await ensureIndexes(deps.models);
-  const added = await seedDemoCatalogue(deps.inventory);
+  const added = await seedDemoCatalogue(app.deps.inventory);
   log.info({ added }, added.length ? 'demo catalogue loaded' : 'demo catalogue already present');
 } finally {
-  await db.close();
-  await embedded?.stop();
+  await app.stop();
+  await database.stop();
 }
+process.exit(0);

@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Agenda } from 'agenda';
+import type { Db } from 'mongodb';
 import { createAgenda, defineJobs, routeEventsToJobs, scheduleRecurring } from '../jobs/index.js';
-import { ensureIndexes } from '../models/index.js';
+import { createRepositories, ensureIndexes, type Repositories } from '../models/index.js';
 import type { Config } from './config.js';
-import { connectDatabase } from './db.js';
+import { connectDatabase, type Database } from './db/connection.js';
+import { migrateDatabase } from './db/migrate.js';
 import { createHttpApp } from './http.js';
 import type { Logger } from './logger.js';
 import { createServices, type Deps } from './services.js';
@@ -12,6 +14,9 @@ import { createServices, type Deps } from './services.js';
 export interface RunningApp {
   url: string;
   deps: Deps;
+  /** For main (first-start demo data), the benchmark's bulk load and tests; never for doors or jobs. */
+  repos: Repositories;
+  db: Database;
   agenda: Agenda;
   server: Server;
   /** Stops accepting, finishes in-flight requests and jobs, closes the database. */
@@ -27,13 +32,26 @@ export interface StartOptions {
   jobs?: boolean;
 }
 
-/** config → db → services → jobs defined → HTTP → listen → jobs run. Used by main.ts and the tests alike. */
+/**
+ * config → db → migrate → repositories → services → jobs defined → HTTP → listen → jobs run.
+ * Used by main.ts, the benchmark and the tests alike.
+ */
 export async function startApp(config: Config, opts: StartOptions): Promise<RunningApp> {
   const db = await connectDatabase(opts.uri, opts.log, opts.dbName);
-  const deps = createServices(config, db, opts.log);
-  await ensureIndexes(deps.models);
+  try {
+    await migrateDatabase(db.connection, opts.log);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  const repos = createRepositories(db.connection);
+  await ensureIndexes(repos);
+  const deps = createServices(config, repos, opts.log, { ping: db.ping });
 
-  const agenda = createAgenda(deps);
+  const agenda = createAgenda(db.connection.db as unknown as Db, {
+    pollMs: config.jobPollInterval.ms,
+    log: opts.log,
+  });
   defineJobs(agenda, deps);
   routeEventsToJobs(agenda, deps);
   // Agenda connects its backend (and creates its index) as soon as it is made; wait for that so
@@ -83,5 +101,5 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     })();
     return stopping;
   };
-  return { url: `http://127.0.0.1:${port}`, deps, agenda, server, stop };
+  return { url: `http://127.0.0.1:${port}`, deps, repos, db, agenda, server, stop };
 }

@@ -12,9 +12,7 @@ export const DEMO_PRODUCTS: NewProduct[] = [
 
 /** Adds the demo products that are missing; existing products and their stock are left alone. */
 export async function seedDemoCatalogue(inventory: InventoryService): Promise<string[]> {
-  const existing = new Set(
-    (await inventory.list({ skus: DEMO_PRODUCTS.map((p) => p.sku) })).map((p) => p.sku),
-  );
+  const existing = new Set((await inventory.getMany(DEMO_PRODUCTS.map((p) => p.sku))).map((p) => p.sku));
   const added: string[] = [];
   for (const product of DEMO_PRODUCTS) {
     if (existing.has(product.sku)) continue;

@@ -46,7 +46,7 @@ export function createHttpApp(deps: Deps): Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const ok = await deps.db.ping();
+    const ok = await deps.health.ping();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unavailable' });
   });
 

@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { startApp } from './app.js';
 import { type Config, ConfigError, loadConfig, toolEnv } from './config.js';
+import { DATA_DIR, startDatabase } from './db/start.js';
 import { seedDemoCatalogue } from './demo-catalogue.js';
-import { type EmbeddedDb, PROJECT_ROOT, startEmbeddedDb } from './embedded-db.js';
 import { createLogger } from './logger.js';
 
 /** Composition root: config → database → services → HTTP and jobs → listen. */
@@ -21,27 +20,24 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const tools = toolEnv();
 
-  let embedded: EmbeddedDb | undefined;
-  let uri = config.mongodbUri;
-  if (!uri) {
-    embedded = await startEmbeddedDb({
-      dataDir: join(PROJECT_ROOT, '.data'),
-      prefer: tools.embeddedDb,
-      env: tools.childEnv,
-      log,
-    });
-    uri = embedded.uri;
-  }
+  const database = await startDatabase({
+    ...(config.mongodbUri ? { uri: config.mongodbUri } : {}),
+    dataDir: DATA_DIR,
+    ...(tools.embeddedDb ? { prefer: tools.embeddedDb } : {}),
+    env: tools.childEnv,
+    log,
+  });
+  const embedded = database.kind !== 'uri';
 
   let app: Awaited<ReturnType<typeof startApp>>;
   try {
-    app = await startApp(config, { uri, log });
+    app = await startApp(config, { uri: database.uri, log });
   } catch (err) {
     // Do not leave the embedded database running (and its data folder locked) behind us.
-    await embedded?.stop().catch(() => undefined);
+    await database.stop().catch(() => undefined);
     throw err;
   }
-  if (embedded && (await app.deps.models.Product.estimatedDocumentCount()) === 0) {
+  if (embedded && (await app.deps.inventory.count()) === 0) {
     const added = await seedDemoCatalogue(app.deps.inventory);
     log.info({ products: added }, 'empty embedded database: demo catalogue loaded');
   }
@@ -49,7 +45,7 @@ async function main(): Promise<void> {
   log.info(
     {
       url: app.url.replace('127.0.0.1', 'localhost'),
-      database: embedded ? `embedded ${embedded.kind} (data in .data/)` : 'MONGODB_URI',
+      database: embedded ? database.describe : 'MONGODB_URI',
       slack: config.slack.sandbox ? 'sandbox (no credentials)' : 'live',
       twilio: config.twilio.sandbox ? 'sandbox (no credentials)' : 'live',
     },
@@ -75,7 +71,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down: finishing in-flight requests and jobs');
     try {
       await app.stop();
-      await embedded?.stop();
+      await database.stop();
       log.info('stopped');
       process.exit(0);
     } catch (err) {

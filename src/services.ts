@@ -1,64 +1,68 @@
-import { createModels, type Models } from '../models/index.js';
+import type { Repositories } from '../models/index.js';
 import type { Config } from './config.js';
 import { createCustomerService } from './customers/service.js';
-import type { Database } from './db.js';
 import { createEventBus, type EventBus } from './events.js';
+import { createHousekeeping } from './housekeeping.js';
 import { createInventoryService } from './inventory/service.js';
 import { createInvoiceLinks } from './invoices/links.js';
 import { createInvoiceService } from './invoices/service.js';
 import type { Logger } from './logger.js';
 import { createCustomerUpdates } from './notifications/customer-updates.js';
+import { createReconciler } from './orders/reconcile.js';
 import { createOrderService } from './orders/service.js';
 import { createOutbox } from './outbox/service.js';
+import { createOnce } from './requests/once.js';
 import { createSlackOut } from './slack/client.js';
 import { createSlackSync } from './slack/sync.js';
 import { createSmsOut } from './sms/client.js';
 import { createSmsConversation } from './sms/inbound.js';
 
-/** Everything a door, a job or a subscriber may use; built once in the composition root. */
-export interface Deps {
-  config: Config;
-  log: Logger;
-  db: Database;
-  models: Models;
-  events: EventBus;
-  inventory: ReturnType<typeof createInventoryService>;
-  customers: ReturnType<typeof createCustomerService>;
-  invoices: ReturnType<typeof createInvoiceService>;
-  orders: ReturnType<typeof createOrderService>;
-  outbox: ReturnType<typeof createOutbox>;
-  invoiceLinks: ReturnType<typeof createInvoiceLinks>;
-  slack: { out: ReturnType<typeof createSlackOut>; sync: ReturnType<typeof createSlackSync> };
-  sms: ReturnType<typeof createSmsOut>;
-  smsConversation: ReturnType<typeof createSmsConversation>;
-  customerUpdates: ReturnType<typeof createCustomerUpdates>;
-}
-
-export function createServices(config: Config, db: Database, log: Logger): Deps {
-  const models = createModels(db.connection);
-  const events = createEventBus((err, event) => log.error({ err, event }, 'event subscriber failed'));
-  const inventory = createInventoryService({ models, events, log });
-  const customers = createCustomerService({ models });
-  const invoices = createInvoiceService({ models, events, log });
+/**
+ * Builds every service in dependency order, each with the narrow dependencies it uses. Doors and
+ * jobs get the result: services only, never the database or the repositories.
+ * `health` is the one view of the database a door needs (readiness).
+ */
+export function createServices(
+  config: Config,
+  repos: Repositories,
+  log: Logger,
+  health: { ping(): Promise<boolean> },
+) {
+  const events: EventBus = createEventBus((err, event) =>
+    log.error({ err, event }, 'event subscriber failed'),
+  );
+  const outbox = createOutbox({ outbox: repos.outbox, log });
+  const inventory = createInventoryService({ products: repos.products, events, log });
+  const customers = createCustomerService({ customers: repos.customers });
+  const invoices = createInvoiceService({ orders: repos.orders, counters: repos.counters, events, log });
   const orders = createOrderService({
-    models,
+    orders: repos.orders,
+    orderKeys: repos.orderKeys,
+    board: repos.orderBoard,
+    counters: repos.counters,
+    customers: repos.customers,
+    inventory,
+    invoices,
     events,
     log,
-    inventory,
-    customers,
-    invoices,
     currency: config.currency,
     defaultCountry: config.defaultCountry,
   });
-  const outbox = createOutbox({ models, log });
   const invoiceLinks = createInvoiceLinks(config.linkSecret, config.publicUrl);
-  const out = createSlackOut(config, log, outbox);
-  const sync = createSlackSync({ config, models, orders, out, invoiceLinks, log });
-  const deps = {
+  const slackOut = createSlackOut(config, log, outbox);
+  const sms = createSmsOut(config, log, outbox);
+  const slackSync = createSlackSync({
+    config,
+    orderRecords: repos.orders,
+    orders,
+    out: slackOut,
+    invoiceLinks,
+    log,
+  });
+  return {
     config,
     log,
-    db,
-    models,
+    health,
     events,
     inventory,
     customers,
@@ -66,11 +70,41 @@ export function createServices(config: Config, db: Database, log: Logger): Deps 
     orders,
     outbox,
     invoiceLinks,
-    slack: { out, sync },
-    sms: createSmsOut(config, log, outbox),
-  } as Deps;
-  // The conversation and the updates use the whole set of services; they are added last.
-  deps.smsConversation = createSmsConversation(deps);
-  deps.customerUpdates = createCustomerUpdates(deps);
-  return deps;
+    slack: { out: slackOut, sync: slackSync },
+    sms,
+    once: createOnce({ processedRequests: repos.processedRequests }),
+    smsConversation: createSmsConversation({
+      config,
+      customers,
+      orders,
+      inventory,
+      drafts: repos.smsDrafts,
+      log,
+    }),
+    customerUpdates: createCustomerUpdates({
+      orders,
+      orderRecords: repos.orders,
+      messages: repos.smsMessages,
+      customers,
+      sms,
+      slackOut,
+      config,
+      log,
+    }),
+    reconciler: createReconciler({
+      inventory,
+      orders: repos.orders,
+      board: repos.orderBoard,
+      orderService: orders,
+      log,
+    }),
+    housekeeping: createHousekeeping({
+      processedRequests: repos.processedRequests,
+      smsDrafts: repos.smsDrafts,
+      log,
+    }),
+  };
 }
+
+/** Everything a door, a job or a subscriber may use; built once in the composition root. */
+export type Deps = ReturnType<typeof createServices>;

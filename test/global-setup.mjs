@@ -1,6 +1,6 @@
 // Plain ESM because Jest loads global setup outside its module mapper; it uses the build that
 // `npm run test:jest` makes first (dist/).
-import { startEmbeddedDb } from '../dist/src/embedded-db.js';
+import { startDatabase } from '../dist/src/db/start.js';
 
 /**
  * One database server for the whole run: MONGODB_URI if set, else mongodb-memory-server, else
@@ -8,17 +8,14 @@ import { startEmbeddedDb } from '../dist/src/embedded-db.js';
  */
 export default async function globalSetup() {
   const given = process.env.MONGODB_URI?.trim();
-  if (given) {
-    process.env.ORDERLY_TEST_MONGODB_URI = given;
-    process.stderr.write('[test db] using MONGODB_URI\n');
-    return;
-  }
   const say = (obj, msg) => process.stderr.write(`[test db] ${msg} ${JSON.stringify(obj)}\n`);
-  const db = await startEmbeddedDb({
+  const db = await startDatabase({
+    uri: given || undefined,
     prefer: process.env.ORDERLY_EMBEDDED_DB,
     env: process.env,
     log: { info: say, warn: say },
   });
+  if (given) say({}, 'using MONGODB_URI');
   process.env.ORDERLY_TEST_MONGODB_URI = db.uri;
   globalThis.__ORDERLY_DB__ = db;
 }

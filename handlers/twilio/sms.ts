@@ -4,23 +4,12 @@ import { toE164 } from '../../src/customers/phone.js';
 import { withinDeadline } from '../../src/deadline.js';
 import { AppError } from '../../src/errors.js';
 import type { Deps } from '../../src/services.js';
-import { answerOnce } from './once.js';
 
 export const SMS_PATH = '/twilio/sms';
 export const SMS_STATUS_PATH = '/twilio/sms/status';
 
 /** Twilio waits 15 s for the TwiML; keep a margin for the network. */
 const TWILIO_BUDGET_MS = 12_000;
-
-/** Twilio's status callbacks can arrive out of order; a status never moves back to an earlier one. */
-const EARLIER: Record<string, string[]> = {
-  sending: ['pending', 'outbox', 'accepted', 'queued'],
-  sent: ['pending', 'outbox', 'accepted', 'queued', 'sending'],
-  delivered: ['pending', 'outbox', 'accepted', 'queued', 'sending', 'sent'],
-  undelivered: ['pending', 'outbox', 'accepted', 'queued', 'sending', 'sent'],
-  failed: ['pending', 'outbox', 'accepted', 'queued', 'sending', 'sent'],
-  read: ['pending', 'outbox', 'accepted', 'queued', 'sending', 'sent', 'delivered'],
-};
 
 /**
  * The SMS door. Form bodies are parsed here only (no global parser), and Twilio's signature is
@@ -43,7 +32,9 @@ export function twilioSmsRouter(deps: Deps): Router {
     (path: string): RequestHandler =>
     (req, res, next) => {
       const signature = req.get('x-twilio-signature');
-      const url = `${deps.config.publicUrl}${path}`;
+      // Twilio signs the URL it was given, query included (status callbacks name their record).
+      const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+      const url = `${deps.config.publicUrl}${path}${query}`;
       if (!signature || !twilio.validateRequest(token, signature, url, req.body ?? {})) {
         req.log.warn({ path, signed: Boolean(signature) }, 'twilio webhook refused: bad signature');
         res.status(403).type('text/plain').send('Twilio signature missing or wrong.');
@@ -56,7 +47,7 @@ export function twilioSmsRouter(deps: Deps): Router {
     const { From, Body, MessageSid } = req.body as Record<string, string | undefined>;
     if (!From || !MessageSid) throw new AppError('validation_error', 'From and MessageSid are required.');
     const from = toE164(From, deps.config.defaultCountry) ?? From;
-    const answering = answerOnce(deps.models, `sms:${MessageSid}`, () =>
+    const answering = deps.once.answerOnce(`sms:${MessageSid}`, () =>
       deps.smsConversation.reply({ from, body: Body ?? '', sid: MessageSid }),
     );
     const answered = await withinDeadline(answering, TWILIO_BUDGET_MS);
@@ -77,15 +68,18 @@ export function twilioSmsRouter(deps: Deps): Router {
   router.post(SMS_STATUS_PATH, form, signed(SMS_STATUS_PATH), async (req, res) => {
     const { MessageSid, MessageStatus, ErrorCode } = req.body as Record<string, string | undefined>;
     const status = MessageStatus?.toLowerCase();
-    if (MessageSid && status && EARLIER[status]) {
-      const updated = await deps.models.SmsMessage.updateOne(
-        { sid: MessageSid, status: { $in: EARLIER[status] } },
-        { $set: { status, ...(ErrorCode ? { errorCode: ErrorCode } : {}) } },
+    // `m` names our record (callbacks of messages sent by an older release do not have it).
+    const key = typeof req.query.m === 'string' ? req.query.m : undefined;
+    if (MessageSid && status) {
+      const matched = await deps.customerUpdates.recordStatus(
+        { sid: MessageSid, ...(key ? { key } : {}) },
+        status,
+        ErrorCode,
       );
       if (status === 'failed' || status === 'undelivered') {
         req.log.warn({ sid: MessageSid, status, errorCode: ErrorCode }, 'sms not delivered');
       }
-      req.log.debug({ sid: MessageSid, status, matched: updated.matchedCount }, 'sms status');
+      req.log.debug({ sid: MessageSid, status, matched }, 'sms status');
     }
     res.status(204).end();
   });

@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 export interface Database {
   connection: Connection;
@@ -48,6 +48,8 @@ export async function connectDatabase(uri: string, log: Logger, dbName?: string)
     ...selectionTimeout(uri),
     autoIndex: false,
     autoCreate: true,
+    // Command events let the tests check that every hot path finds its documents by key.
+    monitorCommands: true,
     ...(dbName ? { dbName } : {}),
   });
   await connection.asPromise();

@@ -3,26 +3,29 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { EmbeddedDb, EmbeddedOptions } from './embedded-db.js';
+import type { EmbeddedDb, EmbeddedOptions } from './embedded.js';
 import { PROJECT_ROOT } from './project.js';
 
 /** FerretDB v1 (MongoDB wire protocol on SQLite): the embedded database where mongod cannot be had. */
 
-export const FERRETDB_VERSION = 'v1.24.2';
-const CACHE_BIN = join(PROJECT_ROOT, '.cache', 'bin');
-
-/** Path of a usable FerretDB binary, building it (scripts/build-ferretdb.sh) if there is none yet. */
+/**
+ * Path of a usable FerretDB binary. `scripts/build-ferretdb.sh --cached` names it after the hash of
+ * our patches (scripts/ferretdb/*.patch) and of itself, builds it the first time (about a minute),
+ * and prints the path; a changed patch therefore rebuilds, and a second start is instant.
+ */
 export async function ensureFerretDbBinary(
   log: EmbeddedOptions['log'],
   env: NodeJS.ProcessEnv,
 ): Promise<string> {
-  const cached = join(CACHE_BIN, 'ferretdb');
-  if (existsSync(cached)) return cached;
-  log.info({ version: FERRETDB_VERSION, into: CACHE_BIN }, 'building FerretDB once (about a minute)');
-  mkdirSync(CACHE_BIN, { recursive: true });
-  await run('bash', [join(PROJECT_ROOT, 'scripts', 'build-ferretdb.sh'), cached, FERRETDB_VERSION], env);
-  if (!existsSync(cached)) throw new Error(`the FerretDB build finished but ${cached} is missing`);
-  return cached;
+  const script = join(PROJECT_ROOT, 'scripts', 'build-ferretdb.sh');
+  const building = setTimeout(() => log.info({}, 'building FerretDB once (about a minute)'), 1000);
+  try {
+    const path = (await run('bash', [script, '--cached'], env)).trim().split('\n').pop() ?? '';
+    if (!existsSync(path)) throw new Error(`the FerretDB build finished but ${path} is missing`);
+    return path;
+  } finally {
+    clearTimeout(building);
+  }
 }
 
 export async function startFerretDb(opts: EmbeddedOptions): Promise<EmbeddedDb> {
@@ -95,17 +98,22 @@ async function stopOrphan(pidFile: string, log: EmbeddedOptions['log']): Promise
   rmSync(pidFile, { force: true });
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+/** Runs a command and resolves with its standard output. */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let stderr = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
     child.stderr?.on('data', (c: Buffer) => {
       stderr = (stderr + c.toString()).slice(-2000);
     });
     child.on('error', (err) => reject(new Error(`cannot run ${cmd}: ${err.message}`)));
     child.on('exit', (code) =>
       code === 0
-        ? resolvePromise()
+        ? resolvePromise(stdout)
         : reject(new Error(`${cmd} ${args.join(' ')} failed (${code}): ${stderr.trim()}`)),
     );
   });

@@ -1,19 +1,13 @@
-import type { Models } from '../../models/index.js';
-import type { Product } from '../../models/product.js';
+import type { Product, ProductRepository } from '../../models/product.js';
 import { AppError, isDuplicateKey } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 
 /**
  * Stock levels and reservations (SPEC "Inventory rules"). Every invariant is one conditional
- * update on one product document — no transactions, so it holds on FerretDB and on any number of
- * servers sharing a real MongoDB:
- *   reserve:  {available: {$gte: n}}               $inc reserved +n, available -n, ledger[order] = n
- *   release:  {ledger[order] exists}               $inc reserved -n, available +n, unset ledger
- *   commit:   {ledger[order] exists}               $inc onHand -n, reserved -n,   unset ledger
- *   restock:  {restocked[order] absent}            $inc onHand +n, available +n,  restocked[order] = n
- * The ledgers (`reservations.<orderId>`, `restocked.<orderId>`) make release, commit and restock
- * happen at most once per order, so a retry after a crash is always safe.
+ * update on one product document (models/product.ts) — no transactions, so it holds on FerretDB
+ * and on any number of servers sharing a real MongoDB. The ledgers keyed by order number make
+ * release, commit and restock happen at most once per order, so a retry after a crash is safe.
  */
 
 export interface StockLine {
@@ -36,22 +30,16 @@ export interface NewProduct {
 }
 
 interface Deps {
-  models: Models;
+  products: ProductRepository;
   events: EventBus;
   log: Logger;
 }
 
-const ledgerKey = (orderId: string) => `reservations.${orderId}`;
-// FerretDB v1 refuses a projection on findAndModify, so updates return the ledgers too.
-const AFTER = { returnDocument: 'after', lean: true } as const;
-/** Reads leave out the ledgers: they can be long and nothing outside this file needs them. */
-const NO_LEDGERS = { reservations: 0, restocked: 0 } as const;
+const bySkuOrder = (x: StockLine, y: StockLine) => (x.sku < y.sku ? -1 : x.sku > y.sku ? 1 : 0);
 
-export function createInventoryService({ models, events, log }: Deps) {
-  const { Product } = models;
-
+export function createInventoryService({ products, events, log }: Deps) {
   async function mustGet(sku: string): Promise<Product> {
-    const product = await Product.findOne({ sku }, NO_LEDGERS).lean<Product>();
+    const product = await products.get(sku);
     if (!product) throw new AppError('not_found', `No product with SKU ${sku}.`, { details: { sku } });
     return product;
   }
@@ -64,38 +52,23 @@ export function createInventoryService({ models, events, log }: Deps) {
     if (!product) return product;
     const low = product.available <= product.lowStockThreshold;
     if (low && !product.lowStockAlerted) {
-      const flipped = await Product.findOneAndUpdate(
-        { sku: product.sku, lowStockAlerted: false },
-        { $set: { lowStockAlerted: true } },
-        AFTER,
-      );
+      const flipped = await products.markLowAlerted(product.sku);
       if (flipped) {
         log.warn(
           { sku: product.sku, available: flipped.available, threshold: flipped.lowStockThreshold },
           'stock low',
         );
-        events.emit('stock.low', { product: flipped as Product });
+        events.emit('stock.low', { product: flipped });
       }
     } else if (!low && product.lowStockAlerted) {
-      await Product.updateOne(
-        { sku: product.sku, lowStockAlerted: true, available: { $gt: product.lowStockThreshold } },
-        { $set: { lowStockAlerted: false } },
-      );
+      await products.rearmLowAlert(product.sku, product.lowStockThreshold);
     }
     return product;
   }
 
   async function create(input: NewProduct): Promise<Product> {
     try {
-      const doc = await Product.create({
-        ...input,
-        reserved: 0,
-        available: input.onHand,
-        lowStockThreshold: input.lowStockThreshold ?? 5,
-        lowStockAlerted: false,
-        reservations: {},
-      });
-      const product = doc.toObject() as Product;
+      const product = await products.insert({ ...input, lowStockThreshold: input.lowStockThreshold ?? 5 });
       await checkLowStock(product);
       return product;
     } catch (err) {
@@ -120,25 +93,16 @@ export function createInventoryService({ models, events, log }: Deps) {
         );
       }
       // Compare-and-set on `reserved` so `available` stays exactly onHand - reserved.
-      const updated = await Product.findOneAndUpdate(
-        { sku, reserved: current.reserved },
-        { $set: { onHand, available: onHand - current.reserved } },
-        AFTER,
-      );
-      if (updated) return checkLowStock(updated as Product);
+      const updated = await products.setOnHand(sku, onHand, current.reserved);
+      if (updated) return checkLowStock(updated);
     }
     throw new AppError('conflict', `${sku} is changing too fast to set its stock; try again.`);
   }
 
   /** Adds (or with a negative number removes) units; never takes available below zero. */
   async function addStock(sku: string, delta: number): Promise<Product> {
-    const filter = delta < 0 ? { sku, available: { $gte: -delta } } : { sku };
-    const updated = await Product.findOneAndUpdate(
-      filter,
-      { $inc: { onHand: delta, available: delta } },
-      AFTER,
-    );
-    if (updated) return checkLowStock(updated as Product);
+    const updated = await products.addOnHand(sku, delta);
+    if (updated) return checkLowStock(updated);
     const current = await mustGet(sku);
     throw new AppError('conflict', `${sku}: only ${current.available} available, cannot remove ${-delta}.`, {
       details: { sku, available: current.available, requested: delta },
@@ -146,54 +110,66 @@ export function createInventoryService({ models, events, log }: Deps) {
   }
 
   async function setThreshold(sku: string, lowStockThreshold: number): Promise<Product> {
-    const updated = await Product.findOneAndUpdate({ sku }, { $set: { lowStockThreshold } }, AFTER);
-    if (!updated) await mustGet(sku);
-    return checkLowStock(updated as Product);
+    const updated = await products.setThreshold(sku, lowStockThreshold);
+    if (!updated) return mustGet(sku);
+    return checkLowStock(updated);
   }
 
   /**
-   * Reserves every line for the order, or nothing: when a line is short, the lines already
-   * reserved are released again and the error names each short SKU with what is available.
+   * Reserves every line for the order, or nothing. Returns the products as reserved (their names
+   * and prices price the order). An unknown SKU is a validation error; when lines are short, the
+   * lines already reserved are released again and the error names each short SKU with what is
+   * available.
    */
-  async function reserve(orderId: string, lines: StockLine[]): Promise<void> {
-    const reserved: Product[] = [];
+  async function reserve(orderNumber: number, lines: StockLine[]): Promise<Map<string, Product>> {
+    const reserved = new Map<string, Product>();
     const short: ShortLine[] = [];
+    const unknown: string[] = [];
     // Always in SKU order, so concurrent multi-line orders contend for products in the same
     // sequence instead of each holding one line the other needs.
-    const sorted = [...lines].sort((x, y) => (x.sku < y.sku ? -1 : x.sku > y.sku ? 1 : 0));
-    for (const line of sorted) {
-      let available: number;
-      if (short.length === 0) {
-        const result = await reserveLine(orderId, line);
-        if ('product' in result) {
-          reserved.push(result.product);
-          continue;
-        }
-        available = result.available;
+    for (const line of [...lines].sort(bySkuOrder)) {
+      const failed = short.length > 0 || unknown.length > 0;
+      // Once the order fails, the rest is only read, so as not to hold stock needlessly.
+      const result = failed ? await peek(line) : await reserveLine(orderNumber, line);
+      if ('product' in result) {
+        if (!failed) reserved.set(line.sku, result.product);
+      } else if (result.available === undefined) {
+        unknown.push(line.sku);
       } else {
-        // The order fails anyway: only read the rest, so as not to hold stock needlessly.
-        const current = await Product.findOne({ sku: line.sku }, { available: 1 }).lean<Product>();
-        available = current?.available ?? 0;
-        if (available >= line.quantity) continue;
+        short.push({ sku: line.sku, requested: line.quantity, available: Math.max(0, result.available) });
       }
-      short.push({ sku: line.sku, requested: line.quantity, available: Math.max(0, available) });
     }
-    if (short.length > 0) {
-      // Report in the order the lines were given, not the SKU order they were reserved in.
-      const position = (sku: string) => lines.findIndex((l) => l.sku === sku);
-      short.sort((x, y) => position(x.sku) - position(y.sku));
+    if (short.length > 0 || unknown.length > 0) {
       await release(
-        orderId,
-        lines.filter((l) => reserved.some((p) => p.sku === l.sku)),
+        orderNumber,
+        lines.filter((l) => reserved.has(l.sku)),
       );
-      const list = short
-        .map((s) => `${s.sku} (requested ${s.requested}, available ${s.available})`)
-        .join(', ');
-      throw new AppError('insufficient_stock', `Not enough stock for ${list}.`, {
-        details: { items: short },
-      });
+      throw refusal(lines, short, unknown);
     }
-    for (const product of reserved) await checkLowStock(product);
+    for (const product of reserved.values()) await checkLowStock(product);
+    return reserved;
+  }
+
+  /**
+   * Refuses the lines as `reserve` would, by reading only: an unknown SKU or a short line is
+   * reported before an order number is spent on it. (A race can still make `reserve` refuse.)
+   */
+  async function check(lines: StockLine[]): Promise<void> {
+    const found = new Map((await products.getMany(lines.map((l) => l.sku))).map((p) => [p.sku, p]));
+    const unknown = lines.filter((l) => !found.has(l.sku)).map((l) => l.sku);
+    const short = lines.flatMap((l) => {
+      const available = found.get(l.sku)?.available;
+      return available !== undefined && available < l.quantity
+        ? [{ sku: l.sku, requested: l.quantity, available: Math.max(0, available) }]
+        : [];
+    });
+    if (unknown.length > 0 || short.length > 0) throw refusal(lines, short, unknown);
+  }
+
+  async function peek(line: StockLine): Promise<{ product: Product } | { available: number | undefined }> {
+    const current = await products.get(line.sku);
+    if (current && current.available >= line.quantity) return { product: current };
+    return { available: current?.available };
   }
 
   /**
@@ -201,91 +177,54 @@ export function createInventoryService({ models, events, log }: Deps) {
    * the miss may have been another order's reservation that has since been released.
    */
   async function reserveLine(
-    orderId: string,
+    orderNumber: number,
     line: StockLine,
-  ): Promise<{ product: Product } | { available: number }> {
-    let available = 0;
+  ): Promise<{ product: Product } | { available: number | undefined }> {
+    let available: number | undefined;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const doc = await Product.findOneAndUpdate(
-        { sku: line.sku, available: { $gte: line.quantity }, [ledgerKey(orderId)]: { $exists: false } },
-        {
-          $inc: { reserved: line.quantity, available: -line.quantity },
-          $set: { [ledgerKey(orderId)]: { qty: line.quantity, at: new Date() } },
-        },
-        AFTER,
-      );
-      if (doc) return { product: doc as Product };
-      const current = await Product.findOne({ sku: line.sku }, { available: 1 }).lean<Product>();
-      available = current?.available ?? 0;
-      if (available < line.quantity) break;
+      const product = await products.reserveLine(line.sku, orderNumber, line.quantity);
+      if (product) return { product };
+      const current = await products.get(line.sku);
+      available = current?.available;
+      if (available === undefined || available < line.quantity) break;
     }
     return { available };
   }
 
   /** Gives the order's reserved units back. Safe to repeat: the ledger entry goes with it. */
-  async function release(orderId: string, lines: StockLine[]): Promise<void> {
+  async function release(orderNumber: number, lines: StockLine[]): Promise<void> {
     for (const line of lines) {
-      const doc = await Product.findOneAndUpdate(
-        { sku: line.sku, [ledgerKey(orderId)]: { $exists: true } },
-        {
-          $inc: { reserved: -line.quantity, available: line.quantity },
-          $unset: { [ledgerKey(orderId)]: '' },
-        },
-        AFTER,
-      );
-      await checkLowStock(doc as Product | null);
+      await checkLowStock(await products.releaseLine(line.sku, orderNumber, line.quantity));
     }
   }
 
   /** At ship: the reservation becomes a decrement of on-hand. Safe to repeat. */
-  async function commit(orderId: string, lines: StockLine[]): Promise<void> {
+  async function commit(orderNumber: number, lines: StockLine[]): Promise<void> {
     for (const line of lines) {
-      const doc = await Product.findOneAndUpdate(
-        { sku: line.sku, [ledgerKey(orderId)]: { $exists: true } },
-        { $inc: { reserved: -line.quantity, onHand: -line.quantity }, $unset: { [ledgerKey(orderId)]: '' } },
-        AFTER,
-      );
-      await checkLowStock(doc as Product | null);
+      await checkLowStock(await products.commitLine(line.sku, orderNumber, line.quantity));
     }
   }
 
   /** At receive_return: the goods are back on hand. Safe to repeat until `clearRestocked`. */
-  async function restock(orderId: string, lines: StockLine[]): Promise<void> {
-    const mark = `restocked.${orderId}`;
+  async function restock(orderNumber: number, lines: StockLine[]): Promise<void> {
     for (const line of lines) {
-      const doc = await Product.findOneAndUpdate(
-        { sku: line.sku, [mark]: { $exists: false } },
-        {
-          $inc: { onHand: line.quantity, available: line.quantity },
-          $set: { [mark]: { qty: line.quantity, at: new Date() } },
-        },
-        AFTER,
-      );
-      if (!doc && !(await Product.exists({ sku: line.sku }))) {
+      const product = await products.restockLine(line.sku, orderNumber, line.quantity);
+      if (!product && !(await products.get(line.sku))) {
         log.error({ sku: line.sku, quantity: line.quantity }, 'returned goods for a deleted product');
       }
-      await checkLowStock(doc as Product | null);
+      await checkLowStock(product);
     }
-  }
-
-  /** Drops the restock marks once the order itself records that its goods are back. */
-  async function clearRestocked(orderId: string, skus: string[]): Promise<void> {
-    await Product.updateMany({ sku: { $in: skus } }, { $unset: { [`restocked.${orderId}`]: '' } });
   }
 
   return {
     get: mustGet,
-    list: (opts: { skus?: string[] } = {}) =>
-      Product.find(opts.skus ? { sku: { $in: opts.skus } } : {}, NO_LEDGERS)
-        .sort({ sku: 1 })
-        .lean<Product[]>(),
+    getMany: (skus: readonly string[]) => products.getMany(skus),
+    list: () => products.list(),
     /** Products at or below their threshold: those whose low-stock alert is out. */
-    listLow: () =>
-      Product.find({ lowStockAlerted: true }, NO_LEDGERS)
-        .sort({ available: 1, sku: 1 })
-        .limit(100)
-        .lean<Product[]>(),
+    listLow: () => products.listLowAlerted(100),
+    count: () => products.count(),
     create,
+    check,
     setStock,
     addStock,
     setThreshold,
@@ -293,8 +232,24 @@ export function createInventoryService({ models, events, log }: Deps) {
     release,
     commit,
     restock,
-    clearRestocked,
+    /** Drops the restock marks once the order itself records that its goods are back. */
+    clearRestocked: (orderNumber: number, skus: readonly string[]) =>
+      products.clearRestocked(skus, orderNumber),
+    ledgers: () => products.ledgers(),
   };
+}
+
+/** 400 for SKUs we do not sell, else 409 naming each short line in the order it was given. */
+function refusal(lines: StockLine[], short: ShortLine[], unknown: string[]): AppError {
+  if (unknown.length > 0) {
+    return new AppError('validation_error', `Unknown SKU: ${unknown.join(', ')}.`, {
+      details: unknown.map((sku) => ({ path: 'items', message: `unknown SKU ${sku}`, sku })),
+    });
+  }
+  const position = (sku: string) => lines.findIndex((l) => l.sku === sku);
+  short.sort((x, y) => position(x.sku) - position(y.sku));
+  const list = short.map((s) => `${s.sku} (requested ${s.requested}, available ${s.available})`).join(', ');
+  return new AppError('insufficient_stock', `Not enough stock for ${list}.`, { details: { items: short } });
 }
 
 export type InventoryService = ReturnType<typeof createInventoryService>;

@@ -1,6 +1,5 @@
-import { nextSequence } from '../../models/counter.js';
-import type { Models } from '../../models/index.js';
-import type { Order } from '../../models/order.js';
+import type { CounterRepository } from '../../models/counter.js';
+import type { Order, OrderRepository } from '../../models/order.js';
 import { AppError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
@@ -13,16 +12,13 @@ const INVOICED = new Set(['packed', 'shipped', 'delivered', 'return_requested', 
  * number is attached only if the order has none, so a retry never consumes a second number, and
  * an order packed by a process that died before numbering gets its invoice on the next request.
  */
-export function createInvoiceService({
-  models,
-  events,
-  log,
-}: {
-  models: Models;
+export function createInvoiceService(deps: {
+  orders: OrderRepository;
+  counters: CounterRepository;
   events: EventBus;
   log: Logger;
 }) {
-  const { Order, Counter } = models;
+  const { orders, counters, events, log } = deps;
 
   async function ensureIssued(order: Order): Promise<Order> {
     if (order.invoice?.number) return order;
@@ -30,24 +26,18 @@ export function createInvoiceService({
       throw new AppError(
         'not_found',
         `Order #${order.number} has no invoice yet; it is issued when the order is packed.`,
-        {
-          details: { number: order.number, status: order.status },
-        },
+        { details: { number: order.number, status: order.status } },
       );
     }
-    const number = await nextSequence(Counter, 'invoice', 0);
-    const updated = await Order.findOneAndUpdate(
-      { _id: order._id, 'invoice.number': { $exists: false } },
-      { $set: { invoice: { number, issuedAt: new Date() } } },
-      { returnDocument: 'after', lean: true },
-    );
+    const number = await counters.next('invoice', 0);
+    const updated = await orders.attachInvoice(order.number, { number, issuedAt: new Date() });
     if (!updated) {
       log.warn({ order: order.number, unused: number }, 'invoice number unused: issued concurrently');
-      return (await Order.findById(order._id).lean<Order>()) as Order;
+      return (await orders.get(order.number)) ?? order;
     }
     log.info({ order: order.number, invoice: number }, 'invoice issued');
-    events.emit('invoice.issued', { order: updated as Order });
-    return updated as Order;
+    events.emit('invoice.issued', { order: updated });
+    return updated;
   }
 
   return { ensureIssued };

@@ -1,14 +1,17 @@
 import type { Language } from '../../models/customer.js';
-import type { Order } from '../../models/order.js';
-import type { SmsUpdateKind } from '../../models/sms-message.js';
-import { isDuplicateKey } from '../errors.js';
+import type { Order, OrderRepository } from '../../models/order.js';
+import { type SmsMessageRepository, type SmsUpdateKind, smsMessageKey } from '../../models/sms-message.js';
+import type { Config } from '../config.js';
+import type { CustomerService } from '../customers/service.js';
 import { t } from '../i18n/index.js';
+import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
 import type { OrderStatus } from '../orders/lifecycle.js';
-import type { Deps } from '../services.js';
+import type { OrderService } from '../orders/service.js';
 import { escapeText, notice } from '../slack/blocks/index.js';
+import type { SlackOut } from '../slack/client.js';
 import { slackChannels } from '../slack/sync.js';
-import { TWILIO_UNSUBSCRIBED } from '../sms/client.js';
+import { type SmsOut, TWILIO_UNSUBSCRIBED } from '../sms/client.js';
 import { clampToSegments } from '../sms/segments.js';
 
 /** The statuses a customer hears about (SPEC: placed, approved, shipped, delivered, rejected, cancelled). */
@@ -57,89 +60,69 @@ export function renderUpdate(kind: SmsUpdateKind, order: Order, lang: Language, 
  * `<order>:<kind>` remembers a sent message. The opt-out is read now, at sending time, so an
  * update queued before the customer texted STOP is not sent.
  */
-export function createCustomerUpdates(deps: Deps) {
-  const { models, orders, customers, config, log } = deps;
-  const { SmsMessage, Order } = models;
-
-  async function record(order: Order, kind: SmsUpdateKind) {
-    const key = `${order.number}:${kind}`;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await SmsMessage.findOneAndUpdate(
-          { key },
-          {
-            $setOnInsert: {
-              key,
-              orderNumber: order.number,
-              kind,
-              to: order.customer.phone,
-              status: 'pending',
-              attempts: 0,
-            },
-          },
-          { upsert: true, returnDocument: 'after', lean: true },
-        );
-      } catch (err) {
-        if (!isDuplicateKey(err) || attempt >= 2) throw err;
-      }
-    }
-  }
+export function createCustomerUpdates(deps: {
+  orders: OrderService;
+  /** Where a give-up is kept for staff to see. */
+  orderRecords: OrderRepository;
+  messages: SmsMessageRepository;
+  customers: CustomerService;
+  sms: SmsOut;
+  slackOut: SlackOut;
+  config: Config;
+  log: Logger;
+}) {
+  const { orders, orderRecords, messages, customers, config, log } = deps;
 
   async function send(number: number, kind: SmsUpdateKind): Promise<void> {
     const order = await orders.get(number);
-    const message = await record(order, kind);
-    if (!message || message.sid || message.status !== 'pending') return;
     const phone = order.customer.phone;
+    const message = await messages.ensure(number, kind, phone);
+    if (message.sid || message.status !== 'pending') return;
     const customer = await customers.findByPhone(phone);
     if (customer?.optedOut) {
-      await SmsMessage.updateOne({ key: message.key }, { $set: { status: 'skipped_opted_out' } });
+      await messages.markSkipped(message.key);
       log.info({ order: number, kind, phone }, 'customer update not sent: the customer opted out');
       return;
     }
     const lang = customer?.language ?? order.customer.language ?? config.defaultLanguage;
     const body = clampToSegments(renderUpdate(kind, order, lang, config.businessName), 2);
-    await SmsMessage.updateOne({ key: message.key }, { $set: { body }, $inc: { attempts: 1 } });
+    await messages.startAttempt(message.key, body);
     try {
-      const sent = await deps.sms.send(phone, body);
-      await SmsMessage.updateOne(
-        { key: message.key },
-        { $set: { sid: sent.sid, status: sent.status }, $unset: { lastError: '' } },
-      );
+      const sent = await deps.sms.send(phone, body, { ref: message.key });
+      await messages.markSent(message.key, sent.sid, sent.status);
       log.info({ order: number, kind, sid: sent.sid }, 'customer update sent');
     } catch (err) {
       const code = (err as { code?: number }).code;
       if (code === TWILIO_UNSUBSCRIBED) {
         // The carrier says this phone replied STOP to our number: record it, never retry.
         await customers.setOptedOut(phone, true);
-        await SmsMessage.updateOne(
-          { key: message.key },
-          { $set: { status: 'skipped_opted_out', errorCode: String(code) } },
-        );
+        await messages.markSkipped(message.key, String(code));
         return;
       }
-      await SmsMessage.updateOne(
-        { key: message.key },
-        { $set: { lastError: (err as Error).message, ...(code ? { errorCode: String(code) } : {}) } },
-      );
+      await messages.markError(message.key, (err as Error).message, code ? String(code) : undefined);
       throw err;
     }
   }
 
   /** After the last retry: kept on the order and the message record, and told to staff in Slack. */
   async function giveUp(number: number, kind: SmsUpdateKind, error: string): Promise<void> {
-    await SmsMessage.updateOne(
-      { key: `${number}:${kind}` },
-      { $set: { status: 'failed', lastError: error } },
-    );
-    await Order.updateOne({ number }, { $push: { smsFailures: { kind, at: new Date(), error } } });
+    await messages.markFailed(smsMessageKey(number, kind), error);
+    await orderRecords.recordSmsFailure(number, { kind, at: new Date(), error });
     log.error({ order: number, kind, error }, 'customer update could not be sent; gave up');
     const text = `:warning: Could not text the customer about order #${number} (${kind}) after every retry: ${escapeText(error)}. Please contact them another way.`;
-    await deps.slack.out
+    await deps.slackOut
       .postMessage(slackChannels(config).approvals, notice(text))
       .catch((err) =>
         log.error({ err, order: number }, 'could not tell staff about the failed customer update'),
       );
   }
 
-  return { send, giveUp };
+  /** Twilio's delivery status for a message we sent (`ref` is the record key the callback names). */
+  async function recordStatus(ref: { key?: string; sid: string }, status: string, errorCode?: string) {
+    return messages.recordStatus(ref, status, errorCode);
+  }
+
+  return { send, giveUp, recordStatus };
 }
+
+export type CustomerUpdates = ReturnType<typeof createCustomerUpdates>;

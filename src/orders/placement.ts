@@ -1,14 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js';
-import { Types } from 'mongoose';
-import { nextSequence } from '../../models/counter.js';
-import type { Models } from '../../models/index.js';
-import type { Order, OrderItem } from '../../models/order.js';
+import type { CounterRepository } from '../../models/counter.js';
+import type { CustomerRepository } from '../../models/customer.js';
+import type { Order, OrderItem, OrderRepository } from '../../models/order.js';
+import type { OrderBoardRepository } from '../../models/order-board.js';
+import type { OrderKeyRepository } from '../../models/order-key.js';
 import type { Product } from '../../models/product.js';
 import { toE164 } from '../customers/phone.js';
-import type { CustomerService } from '../customers/service.js';
 import { AppError, isDuplicateKey } from '../errors.js';
 import type { EventBus } from '../events.js';
-import type { InventoryService } from '../inventory/service.js';
+import type { InventoryService, StockLine } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
 import type { Actor, PlaceOrderCommand } from './types.js';
 
@@ -18,11 +19,14 @@ const STALE_CLAIM_MS = 60_000;
 const REPLAY_WAIT_MS = 15_000;
 
 export interface PlacementDeps {
-  models: Models;
+  orders: OrderRepository;
+  orderKeys: OrderKeyRepository;
+  board: OrderBoardRepository;
+  counters: CounterRepository;
+  customers: CustomerRepository;
+  inventory: InventoryService;
   events: EventBus;
   log: Logger;
-  inventory: InventoryService;
-  customers: CustomerService;
   currency: string;
   defaultCountry: CountryCode;
 }
@@ -35,69 +39,55 @@ export interface PlaceResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+function mergeLines(items: PlaceOrderCommand['items']): StockLine[] {
+  const merged = new Map<string, number>();
+  for (const item of items) merged.set(item.sku, (merged.get(item.sku) ?? 0) + item.quantity);
+  return [...merged].map(([sku, quantity]) => ({ sku, quantity }));
+}
+
+const priced = (lines: StockLine[], products: Map<string, Product>): OrderItem[] =>
+  lines.map(({ sku, quantity }) => {
+    const product = products.get(sku) as Product;
+    return {
+      sku,
+      name: product.name,
+      quantity,
+      unitPrice: product.price,
+      lineTotal: product.price * quantity,
+    };
+  });
+
 /**
- * Places an order: reserve every line or nothing, number it, store it, announce it.
+ * Places an order: check, number, reserve every line or nothing, store, announce. Each step is
+ * one write by key, so placing costs the same however many orders exist.
  *
  * Idempotency on channel + externalId without a transaction: the first request claims the key by
- * inserting it into a unique index (`processed_requests`); a concurrent replay finds the claim and
- * waits for that order instead of reserving stock a second time. The order's own unique
- * `idempotencyKey` is the last guard.
+ * inserting it into `order_keys` (unique `_id`); a concurrent replay finds the claim and waits for
+ * that order instead of reserving stock a second time. The order's own unique `idempotencyKey`
+ * is the last guard.
  */
 export function createPlacement(deps: PlacementDeps) {
-  const { models, events, log, inventory, customers } = deps;
-  const { Order, ProcessedRequest, Product, Counter } = models;
+  const { orders, orderKeys, board, counters, customers, inventory, events, log } = deps;
 
-  async function priceLines(items: PlaceOrderCommand['items']): Promise<OrderItem[]> {
-    const merged = new Map<string, number>();
-    for (const item of items) merged.set(item.sku, (merged.get(item.sku) ?? 0) + item.quantity);
-    const products = await Product.find({ sku: { $in: [...merged.keys()] } }, { reservations: 0 }).lean<
-      Product[]
-    >();
-    const bySku = new Map(products.map((p) => [p.sku, p]));
-    const unknown = [...merged.keys()].filter((sku) => !bySku.has(sku));
-    if (unknown.length > 0) {
-      throw new AppError('validation_error', `Unknown SKU: ${unknown.join(', ')}.`, {
-        details: unknown.map((sku) => ({ path: 'items', message: `unknown SKU ${sku}`, sku })),
-      });
-    }
-    return [...merged].map(([sku, quantity]) => {
-      const product = bySku.get(sku) as Product;
-      return {
-        sku,
-        name: product.name,
-        quantity,
-        unitPrice: product.price,
-        lineTotal: product.price * quantity,
-      };
-    });
-  }
+  const existing = async (key: string): Promise<Order | null> => {
+    const claim = await orderKeys.get(key);
+    return claim?.state === 'done' && claim.number !== undefined ? orders.get(claim.number) : null;
+  };
 
   /** Claims the key, or returns the order of whoever claimed it first. */
-  async function claim(
-    key: string,
-    idempotencyKey: string,
-    orderId: Types.ObjectId,
-  ): Promise<Order | 'claimed'> {
+  async function claim(key: string, token: string): Promise<Order | 'claimed'> {
     const deadline = Date.now() + REPLAY_WAIT_MS;
     while (Date.now() < deadline) {
-      try {
-        await ProcessedRequest.create({ key, ref: orderId.toHexString(), state: 'claimed' });
-        return 'claimed';
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
+      if (await orderKeys.claim(key, token)) return 'claimed';
+      const other = await orderKeys.get(key);
+      if (other?.state === 'done' && other.number !== undefined) {
+        const order = await orders.get(other.number);
+        if (order) return order;
       }
-      const existing = await Order.findOne({ idempotencyKey }).lean<Order>();
-      if (existing) return existing;
-      const other = await ProcessedRequest.findOne({ key }).lean();
-      if (other && other.state === 'claimed' && Date.now() - other.claimedAt.getTime() > STALE_CLAIM_MS) {
-        // Its placement crashed before storing the order: take the claim over (compare-and-set).
-        const taken = await ProcessedRequest.findOneAndUpdate(
-          { key, ref: other.ref, state: 'claimed' },
-          { $set: { ref: orderId.toHexString(), claimedAt: new Date() } },
-        );
-        if (taken) return 'claimed';
-      }
-      await sleep(50);
+      // Its placement crashed before storing the order: take the claim over (compare-and-set).
+      const stale = other?.state === 'claimed' && Date.now() - other.claimedAt.getTime() > STALE_CLAIM_MS;
+      if (stale && (await orderKeys.takeOver(key, other.token, token))) return 'claimed';
+      if (other) await sleep(50);
     }
     throw new AppError('conflict', 'The same order is still being placed by another request; retry shortly.');
   }
@@ -109,60 +99,69 @@ export function createPlacement(deps: PlacementDeps) {
         details: [{ path: 'customer.phone', message: 'not a valid phone number' }],
       });
     }
-    const idempotencyKey = cmd.externalId ? `${cmd.channel}:${cmd.externalId}` : undefined;
-    if (idempotencyKey) {
-      const existing = await Order.findOne({ idempotencyKey }).lean<Order>();
-      if (existing) return { order: existing, created: false };
+    const key = cmd.externalId ? `${cmd.channel}:${cmd.externalId}` : undefined;
+    if (key) {
+      const found = await existing(key);
+      if (found) return { order: found, created: false };
     }
-    const items = await priceLines(cmd.items);
-    const orderId = new Types.ObjectId();
-    const claimKey = idempotencyKey && `order:${idempotencyKey}`;
-    if (claimKey) {
-      const claimed = await claim(claimKey, idempotencyKey as string, orderId);
+    const lines = mergeLines(cmd.items);
+    // Unknown SKUs and short lines are refused before a number is spent on the order.
+    await inventory.check(lines);
+    const token = randomUUID();
+    if (key) {
+      const claimed = await claim(key, token);
       if (claimed !== 'claimed') return { order: claimed, created: false };
     }
+    const giveBackClaim = async () => {
+      if (key) await orderKeys.drop(key, token);
+    };
 
-    const lines = items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
+    const number = await counters.next('order', FIRST_ORDER_NUMBER - 1);
+    let products: Map<string, Product>;
     try {
-      await inventory.reserve(orderId.toHexString(), lines);
+      products = await inventory.reserve(number, lines);
     } catch (err) {
-      if (claimKey) await ProcessedRequest.deleteOne({ key: claimKey, ref: orderId.toHexString() });
+      log.info(
+        { order: number, reason: (err as Error).message },
+        'order number unused: stock taken meanwhile',
+      );
+      await giveBackClaim();
       throw err;
     }
 
     let order: Order;
     try {
-      const customer = await customers.upsertByPhone({ ...cmd.customer, phone });
-      const number = await nextSequence(Counter, 'order', FIRST_ORDER_NUMBER - 1);
-      const now = new Date();
-      const doc = await Order.create({
-        _id: orderId,
+      const items = priced(lines, products);
+      // On the board before the order exists: every open order is always on it (see order-board.ts).
+      await board.put(number, 'pending_approval', 1);
+      const { phone: _, ...details } = { ...cmd.customer, phone };
+      await customers.addOrder(phone, details, number);
+      order = await orders.insert({
         number,
         channel: cmd.channel,
-        ...(cmd.externalId ? { externalId: cmd.externalId, idempotencyKey } : {}),
-        customerId: customer._id,
+        ...(cmd.externalId ? { externalId: cmd.externalId, idempotencyKey: key } : {}),
         customer: { ...cmd.customer, phone },
         items,
         total: items.reduce((sum, i) => sum + i.lineTotal, 0),
         currency: deps.currency,
         status: 'pending_approval',
-        shippingAddress: cmd.shippingAddress,
-        notes: cmd.notes,
+        ...(cmd.shippingAddress ? { shippingAddress: cmd.shippingAddress } : {}),
+        ...(cmd.notes ? { notes: cmd.notes } : {}),
         inventory: 'reserved',
-        history: [{ at: now, action: 'place', from: null, to: 'pending_approval', ...actor }],
+        history: [{ at: new Date(), action: 'place', from: null, to: 'pending_approval', ...actor }],
       });
-      order = doc.toObject() as Order;
     } catch (err) {
       // Nothing half-written: the stock goes back before the error is reported.
-      await inventory.release(orderId.toHexString(), lines);
-      if (claimKey) await ProcessedRequest.deleteOne({ key: claimKey, ref: orderId.toHexString() });
-      if (isDuplicateKey(err) && idempotencyKey) {
-        const existing = await Order.findOne({ idempotencyKey }).lean<Order>();
-        if (existing) return { order: existing, created: false };
+      await inventory.release(number, lines);
+      await board.remove(number, 1);
+      await giveBackClaim();
+      if (isDuplicateKey(err) && key) {
+        const found = (await existing(key)) ?? (await orders.findByIdempotencyKey(key));
+        if (found) return { order: found, created: false };
       }
       throw err;
     }
-    if (claimKey) await ProcessedRequest.updateOne({ key: claimKey }, { $set: { state: 'done' } });
+    if (key) await orderKeys.done(key, token, number);
     log.info(
       { order: order.number, channel: order.channel, total: order.total, by: actor.by },
       'order placed',

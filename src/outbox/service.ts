@@ -1,30 +1,19 @@
-import type { Models } from '../../models/index.js';
-import type { OutboxEntry } from '../../models/outbox.js';
+import type { OutboxEntry, OutboxRepository } from '../../models/outbox.js';
 import type { Logger } from '../logger.js';
 
-export type NewOutboxEntry = Omit<OutboxEntry, '_id' | 'createdAt'>;
+export type NewOutboxEntry = Omit<OutboxEntry, 'seq' | 'createdAt'>;
 
 /** Where sandbox mode sends what it cannot send: stored, and logged so a person sees it at once. */
-export function createOutbox({ models, log }: { models: Models; log: Logger }) {
-  const { Outbox } = models;
-
+export function createOutbox({ outbox, log }: { outbox: OutboxRepository; log: Logger }) {
   async function record(entry: NewOutboxEntry): Promise<OutboxEntry> {
-    const doc = await Outbox.create(entry);
+    const stored = await outbox.record(entry);
     log.info(
       { door: entry.door, method: entry.method, to: entry.to, text: entry.text },
       `sandbox: ${entry.door} ${entry.method} kept in the outbox (see /outbox)`,
     );
-    return doc.toObject() as OutboxEntry;
+    return stored;
   }
-
-  async function list(opts: { door?: OutboxEntry['door']; limit: number }): Promise<OutboxEntry[]> {
-    return Outbox.find(opts.door ? { door: opts.door } : {})
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(opts.limit)
-      .lean<OutboxEntry[]>();
-  }
-
-  return { record, list };
+  return { record, list: outbox.list };
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;

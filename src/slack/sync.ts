@@ -1,5 +1,4 @@
-import type { Models } from '../../models/index.js';
-import type { Order, SlackMessageRef } from '../../models/order.js';
+import type { Order, OrderRepository, SlackMessageRef, SlackSlot } from '../../models/order.js';
 import type { Config } from '../config.js';
 import type { InvoiceLinks } from '../invoices/links.js';
 import type { Logger } from '../logger.js';
@@ -7,7 +6,7 @@ import type { OrderService } from '../orders/service.js';
 import { approvalMessage, fulfillmentTask, type RenderContext } from './blocks/index.js';
 import type { SlackMessage, SlackOut } from './client.js';
 
-type Slot = 'approval' | 'task';
+type Slot = SlackSlot;
 
 interface Surface {
   slot: Slot;
@@ -50,14 +49,14 @@ export function slackChannels(config: Config) {
  */
 export function createSlackSync(deps: {
   config: Config;
-  models: Models;
+  /** The order's Slack slots are claimed and recorded on the order itself. */
+  orderRecords: OrderRepository;
   orders: OrderService;
   out: SlackOut;
   invoiceLinks: InvoiceLinks;
   log: Logger;
 }) {
-  const { models, orders, out, invoiceLinks, log } = deps;
-  const { Order } = models;
+  const { orderRecords, orders, out, invoiceLinks, log } = deps;
   const ctx: RenderContext = { currency: deps.config.currency, timezone: deps.config.timezone };
   const channels = slackChannels(deps.config);
 
@@ -88,32 +87,25 @@ export function createSlackSync(deps: {
     const ref = order.slack?.[surface.slot];
     if (ref) return refresh(surface, ref, order);
     if (!surface.worthPosting(order)) return;
-    const claimField = `slack.${surface.slot}ClaimedAt`;
     const claimedAt = new Date();
-    const claimed = await Order.findOneAndUpdate(
-      {
-        _id: order._id,
-        [`slack.${surface.slot}`]: { $exists: false },
-        $or: [
-          { [claimField]: { $exists: false } },
-          { [claimField]: { $lt: new Date(Date.now() - CLAIM_STALE_MS) } },
-        ],
-      },
-      { $set: { [claimField]: claimedAt } },
-      { returnDocument: 'after', lean: true },
+    const claimed = await orderRecords.claimSlackSlot(
+      order.number,
+      surface.slot,
+      claimedAt,
+      new Date(Date.now() - CLAIM_STALE_MS),
     );
     // Another sync is posting it and will bring it up to date after storing the reference.
     if (!claimed) return;
     let posted: { channel: string; ts: string };
     try {
-      posted = await out.postMessage(surface.channel, surface.render(claimed as Order));
+      posted = await out.postMessage(surface.channel, surface.render(claimed));
     } catch (err) {
       // Give the slot back so the job's retry (or another process) posts it.
-      await Order.updateOne({ _id: order._id, [claimField]: claimedAt }, { $unset: { [claimField]: '' } });
+      await orderRecords.releaseSlackSlot(order.number, surface.slot, claimedAt);
       throw err;
     }
-    const stored: SlackMessageRef = { ...posted, shown: surface.shown(claimed as Order) };
-    await Order.updateOne({ _id: order._id }, { $set: { [`slack.${surface.slot}`]: stored } });
+    const stored: SlackMessageRef = { ...posted, shown: surface.shown(claimed) };
+    await orderRecords.storeSlackRef(order.number, surface.slot, stored);
     log.info({ order: order.number, slot: surface.slot, ...posted }, 'order posted to Slack');
     // The order may have moved while we posted.
     await refresh(surface, stored, await orders.get(order.number));
@@ -132,16 +124,10 @@ export function createSlackSync(deps: {
         { order: order.number, slot: surface.slot, ...ref },
         'Slack message is gone; posting it again',
       );
-      await Order.updateOne(
-        { _id: order._id, [`slack.${surface.slot}.ts`]: ref.ts },
-        { $unset: { [`slack.${surface.slot}`]: '', [`slack.${surface.slot}ClaimedAt`]: '' } },
-      );
+      await orderRecords.forgetSlackRef(order.number, surface.slot, ref.ts);
       return show(surface, await orders.get(order.number));
     }
-    await Order.updateOne(
-      { _id: order._id, [`slack.${surface.slot}.ts`]: ref.ts },
-      { $set: { [`slack.${surface.slot}.shown`]: shown } },
-    );
+    await orderRecords.markSlackShown(order.number, surface.slot, ref.ts, shown);
   }
 
   return { syncOrder };

@@ -11,8 +11,13 @@ export interface SentSms {
 
 /** Everything Orderly texts goes through here: Twilio's REST API, or the outbox in sandbox mode. */
 export interface SmsOut {
-  send(to: string, body: string): Promise<SentSms>;
+  /** `ref` names our record of the message; Twilio's status callbacks come back with it. */
+  send(to: string, body: string, opts?: { ref?: string }): Promise<SentSms>;
 }
+
+/** The status callback for one message: the record's key in the query finds it by key. */
+export const statusCallbackUrl = (publicUrl: string, ref?: string) =>
+  `${publicUrl}/twilio/sms/status${ref ? `?m=${encodeURIComponent(ref)}` : ''}`;
 
 /** Twilio's error when the recipient has opted out at the carrier (replied STOP to our number). */
 export const TWILIO_UNSUBSCRIBED = 21610;
@@ -48,9 +53,9 @@ export function createSmsOut(config: Config, log: Logger, outbox: Outbox): SmsOu
     env: {},
   });
   const from = tw.phoneNumber;
-  const statusCallback = `${config.publicUrl}/twilio/sms/status`;
   return {
-    async send(to, body) {
+    async send(to, body, opts = {}) {
+      const statusCallback = statusCallbackUrl(config.publicUrl, opts.ref);
       const message = await client.messages.create({ to, from, body, statusCallback });
       log.info({ sid: message.sid, to, status: message.status }, 'sms sent');
       return { sid: message.sid, status: message.status };

@@ -1,10 +1,15 @@
 import type { Language } from '../../models/customer.js';
 import type { Order } from '../../models/order.js';
+import type { SmsDraftRepository } from '../../models/sms-draft.js';
+import type { Config } from '../config.js';
+import type { CustomerService } from '../customers/service.js';
 import { isAppError } from '../errors.js';
 import { statusName, t } from '../i18n/index.js';
+import type { InventoryService } from '../inventory/service.js';
+import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
 import type { OrderAction } from '../orders/lifecycle.js';
-import type { Deps } from '../services.js';
+import type { OrderService } from '../orders/service.js';
 import { detectLanguage, parseSms, type SmsIntent } from './keywords.js';
 import { clampToSegments } from './segments.js';
 
@@ -25,8 +30,15 @@ export function shortItems(items: { sku: string; quantity: number }[]): string {
  * One customer text in, one reply out. Every answer about an order is given only to the phone
  * the order belongs to: any other phone gets exactly the reply for an order that does not exist.
  */
-export function createSmsConversation(deps: Deps) {
-  const { config, customers, orders, inventory, models, log } = deps;
+export function createSmsConversation(deps: {
+  config: Config;
+  customers: CustomerService;
+  orders: OrderService;
+  inventory: InventoryService;
+  drafts: SmsDraftRepository;
+  log: Logger;
+}) {
+  const { config, customers, orders, inventory, drafts, log } = deps;
   const business = config.businessName;
 
   async function reply(input: { from: string; body: string; sid: string }): Promise<string> {
@@ -115,7 +127,7 @@ export function createSmsConversation(deps: Deps) {
   }
 
   async function recentOrders(ctx: Ctx): Promise<string> {
-    const { items } = await orders.list({ phone: ctx.phone, limit: RECENT_ORDERS });
+    const items = await orders.recentOf(ctx.phone, RECENT_ORDERS);
     if (items.length === 0) return t(ctx.lang, 'notFound', {});
     if (items.length === 1) return describe(items[0] as Order, ctx.lang);
     return t(ctx.lang, 'statusList', {
@@ -125,7 +137,7 @@ export function createSmsConversation(deps: Deps) {
 
   /** ORDER: a priced summary and a draft; nothing is reserved until CONFIRM. */
   async function draft(items: { sku: string; quantity: number }[], ctx: Ctx): Promise<string> {
-    const products = await inventory.list({ skus: items.map((i) => i.sku) });
+    const products = await inventory.getMany(items.map((i) => i.sku));
     const bySku = new Map(products.map((p) => [p.sku, p]));
     const unknown = items.filter((i) => !bySku.has(i.sku)).map((i) => i.sku);
     if (unknown.length) return t(ctx.lang, 'orderUnknownSkus', { skus: unknown });
@@ -136,11 +148,7 @@ export function createSmsConversation(deps: Deps) {
       });
     }
     const total = items.reduce((sum, i) => sum + (bySku.get(i.sku)?.price ?? 0) * i.quantity, 0);
-    await models.SmsDraft.findOneAndUpdate(
-      { phone: ctx.phone },
-      { $set: { items, expiresAt: new Date(Date.now() + DRAFT_TTL_MS) } },
-      { upsert: true },
-    );
+    await drafts.put({ phone: ctx.phone, items, expiresAt: new Date(Date.now() + DRAFT_TTL_MS) });
     return t(ctx.lang, 'orderSummary', {
       items: shortItems(items),
       total: formatMoney(total, config.currency, locale(ctx.lang)),
@@ -149,7 +157,7 @@ export function createSmsConversation(deps: Deps) {
 
   /** CONFIRM takes the draft (one atomic delete, so two CONFIRMs place one order) and places it. */
   async function confirm(ctx: Ctx): Promise<string> {
-    const taken = await models.SmsDraft.findOneAndDelete({ phone: ctx.phone }).lean();
+    const taken = await drafts.take(ctx.phone);
     if (!taken) return t(ctx.lang, 'confirmNothing', {});
     if (taken.expiresAt.getTime() < Date.now()) return t(ctx.lang, 'confirmExpired', {});
     try {

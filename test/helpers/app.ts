@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { Collection, Db } from 'mongodb';
 import type { DestinationStream } from 'pino';
 import { type RunningApp, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { detectBackend } from '../../src/db.js';
+import { detectBackend } from '../../src/db/connection.js';
 import { createLogger } from '../../src/logger.js';
 
 export const API_KEY = 'test-key-0123456789';
@@ -28,6 +29,11 @@ export interface TestApp extends RunningApp {
     body?: unknown,
     key?: string | null,
   ): Promise<{ status: number; body: T }>;
+  /**
+   * A collection of the test's database through the raw driver: for setting up the states a
+   * crash leaves behind and for checking what is stored, never for what the app does itself.
+   */
+  raw(name: string): Collection;
   close(): Promise<void>;
 }
 
@@ -70,8 +76,9 @@ export async function startTestApp(
       } catch {}
       return { status: res.status, body: parsed as never };
     },
+    raw: (name: string) => (app.db.connection.db as unknown as Db).collection(name),
     async close() {
-      await app.deps.db.connection.dropDatabase().catch(() => undefined);
+      await app.db.connection.dropDatabase().catch(() => undefined);
       await app.stop();
     },
   };

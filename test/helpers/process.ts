@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../src/embedded-db.js';
+import { PROJECT_ROOT } from '../../src/db/embedded.js';
 
 export const MAIN_JS = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
 

@@ -247,8 +247,8 @@ describe('Readiness', () => {
   test('When the database is gone, then readyz says 503 while healthz still says 200', async () => {
     const lonely = await startTestApp('readyz');
     try {
-      await lonely.deps.db.connection.dropDatabase();
-      await lonely.deps.db.close().catch(() => undefined);
+      await lonely.db.connection.dropDatabase();
+      await lonely.db.close().catch(() => undefined);
       expect((await fetch(`${lonely.url}/readyz`)).status).toBe(503);
       expect((await fetch(`${lonely.url}/healthz`)).status).toBe(200);
     } finally {

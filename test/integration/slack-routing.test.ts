@@ -39,9 +39,8 @@ const posted = (channel: string, number: number) => (calls: SlackCall[]) =>
   );
 const updatedWith = (ts: string, needle: string) => (calls: SlackCall[]) =>
   calls.filter((c) => c.method === 'chat.update' && c.body.ts === ts && text(c).includes(needle)).at(-1);
-const stored = async (number: number) => (await app.deps.models.Order.findOne({ number }).lean())?.slack;
-const history = async (number: number) =>
-  (await app.deps.models.Order.findOne({ number }).lean())?.history ?? [];
+const stored = async (number: number) => (await app.deps.orders.get(number)).slack;
+const history = async (number: number) => (await app.deps.orders.get(number)).history;
 
 test('When an order arrives through the REST API, then it is posted to the approvals channel with Approve and Reject, and the message is stored on the order', async () => {
   const order = await placeOrder(app, [{ sku, quantity: 2 }], {
@@ -305,9 +304,9 @@ test('When an old order that never had Slack messages moves (Slack configured af
     .catch(() => undefined);
   // As if it had been placed and approved two days ago, before Slack was set up.
   const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600_000);
-  const history = (await app.deps.models.Order.collection.findOne({ number: order.number }))?.history ?? [];
-  await app.deps.models.Order.collection.updateOne(
-    { number: order.number },
+  const history = (await app.raw('orders').findOne({ _id: order.number as never }))?.history ?? [];
+  await app.raw('orders').updateOne(
+    { _id: order.number as never },
     {
       $unset: { slack: '' },
       $set: { createdAt: twoDaysAgo, history: history.map((h: object) => ({ ...h, at: twoDaysAgo })) },

@@ -31,7 +31,7 @@ test('When an order is placed in sandbox mode, then the customer update is kept 
   );
   expect(entry).toMatchObject({ door: 'sms', method: 'sms', to: phone });
   expect(entry.text).toContain(`#${order.number}`);
-  const record = await app.deps.models.SmsMessage.findOne({ to: phone }).lean();
+  const record = await app.raw('sms_messages').findOne({ to: phone });
   expect(record?.status).toBe('outbox');
 });
 

@@ -1,9 +1,18 @@
+import twilioLib from 'twilio';
 import { countSegments } from '../../src/sms/segments.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { act, createProduct, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
 import { eventually } from '../helpers/eventually.js';
 import { FakeSlack, slackEnv } from '../helpers/slack.js';
-import { FakeTwilio, OUR_NUMBER, PUBLIC_URL, postTwilio, text, twilioEnv } from '../helpers/twilio.js';
+import {
+  AUTH_TOKEN,
+  FakeTwilio,
+  OUR_NUMBER,
+  PUBLIC_URL,
+  postTwilio,
+  text,
+  twilioEnv,
+} from '../helpers/twilio.js';
 
 let twilio: FakeTwilio;
 let slack: FakeSlack;
@@ -36,7 +45,7 @@ afterAll(async () => {
 const hebrew = /[\u0590-\u05FF]/;
 const product = async (s: string) => (await app.api('GET', `/api/v1/products/${s}`)).body;
 const orderOf = async (n: number) => (await app.api('GET', `/api/v1/orders/${n}`)).body;
-const customer = (phone: string) => app.deps.models.Customer.findOne({ phone }).lean();
+const customer = (phone: string) => app.deps.customers.findByPhone(phone);
 
 describe('webhook security', () => {
   test.each([
@@ -183,7 +192,9 @@ describe('keywords', () => {
   test('When a draft is older than 30 minutes, then CONFIRM says it expired and places nothing', async () => {
     const phone = uniquePhone();
     await text(app.url, phone, `ORDER 1 ${sku}`);
-    await app.deps.models.SmsDraft.updateOne({ phone }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+    await app
+      .raw('sms_drafts')
+      .updateOne({ _id: phone as never }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
     expect((await text(app.url, phone, 'CONFIRM')).reply).toMatch(/expired/i);
     expect(
       (await app.api('GET', `/api/v1/orders?phone=${encodeURIComponent(phone)}`)).body.items,
@@ -284,9 +295,10 @@ describe('customer updates', () => {
     const bodies = all.map((m) => m.body).join('\n');
     expect(bodies).toContain('1Z999AA10123456784');
     expect(bodies).toContain('UPS');
-    expect(all[0]?.statusCallback).toBe(`${PUBLIC_URL}/twilio/sms/status`);
+    // Each status callback names its record, so it is found by key.
+    expect(all[0]?.statusCallback).toBe(`${PUBLIC_URL}/twilio/sms/status?m=${order.number}%3Aplaced`);
     for (const m of all) expect(countSegments(m.body).segments).toBeLessThanOrEqual(2);
-    const records = await app.deps.models.SmsMessage.find({ orderNumber: order.number }).lean();
+    const records = await app.repos.smsMessages.forOrder(order.number);
     expect(records.map((r) => r.kind).sort()).toEqual(['approved', 'delivered', 'placed', 'shipped']);
   });
 
@@ -315,8 +327,7 @@ describe('customer updates', () => {
     expect((await customer(phone))?.optedOut).toBe(true);
 
     await act(app, order.number, 'approve');
-    const skipped = async () =>
-      app.deps.models.SmsMessage.findOne({ key: `${order.number}:approved` }).lean();
+    const skipped = async () => app.repos.smsMessages.get(`${order.number}:approved`);
     await eventually(async () => (await skipped())?.status === 'skipped_opted_out');
     expect(twilio.to(phone)).toHaveLength(1);
     expect((await text(app.url, phone, `STATUS ${order.number}`)).reply).toContain(`#${order.number}`);
@@ -348,20 +359,52 @@ describe('customer updates', () => {
     expect(twilio.attempts - before).toBeGreaterThanOrEqual(4);
     await new Promise((r) => setTimeout(r, 1500));
     expect(twilio.to(phone)).toHaveLength(1);
-    const record = await app.deps.models.SmsMessage.findOne({ to: phone }).lean();
+    const record = await app.raw('sms_messages').findOne({ to: phone });
     expect(record).toMatchObject({ status: 'queued', attempts: 4 });
     expect(record?.lastError).toBeUndefined();
   });
 
   test('When Twilio reports delivery, then the message record follows, and a late "sent" does not undo "delivered"', async () => {
     const phone = uniquePhone();
-    await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Lior', phone } });
+    const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Lior', phone } });
     const sent = await twilio.waitFor((s) => s.find((m) => m.to === phone), 'the placed text');
+    // Posted to the callback URL we gave Twilio, query included, signed over all of it as Twilio does.
+    const path = (sent.statusCallback as string).slice(PUBLIC_URL.length);
     const callback = (status: string) =>
-      postTwilio(app.url, '/twilio/sms/status', { MessageSid: sent.sid, MessageStatus: status, To: phone });
+      postTwilio(app.url, path, { MessageSid: sent.sid, MessageStatus: status, To: phone });
     expect((await callback('delivered')).status).toBe(204);
     expect((await callback('sent')).status).toBe(204);
-    expect((await app.deps.models.SmsMessage.findOne({ sid: sent.sid }).lean())?.status).toBe('delivered');
+    expect((await app.repos.smsMessages.get(`${order.number}:placed`))?.status).toBe('delivered');
+  });
+
+  test('When a status callback of a message sent by the previous release arrives (no record key), then it is found by its sid', async () => {
+    const phone = uniquePhone();
+    const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Noa', phone } });
+    const sent = await twilio.waitFor((s) => s.find((m) => m.to === phone), 'the placed text');
+    const res = await postTwilio(app.url, '/twilio/sms/status', {
+      MessageSid: sent.sid,
+      MessageStatus: 'delivered',
+      To: phone,
+    });
+    expect(res.status).toBe(204);
+    expect((await app.repos.smsMessages.get(`${order.number}:placed`))?.status).toBe('delivered');
+  });
+
+  test('When a status callback names a record but its signature covered another query, then it is refused', async () => {
+    const phone = uniquePhone();
+    const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Gal', phone } });
+    const sent = await twilio.waitFor((s) => s.find((m) => m.to === phone), 'the placed text');
+    const fields = { MessageSid: sent.sid, MessageStatus: 'delivered', To: phone };
+    const signature = twilioLib.getExpectedTwilioSignature(
+      AUTH_TOKEN,
+      `${PUBLIC_URL}/twilio/sms/status`,
+      fields,
+    );
+    const res = await postTwilio(app.url, `/twilio/sms/status?m=${order.number}%3Aplaced`, fields, {
+      signature,
+    });
+    expect(res.status).toBe(403);
+    expect((await app.repos.smsMessages.get(`${order.number}:placed`))?.status).not.toBe('delivered');
   });
 
   test('When an update is given up on, then it is kept on the order and staff are told in Slack', async () => {

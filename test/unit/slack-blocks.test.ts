@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import type { HistoryEntry, Order } from '../../models/order.js';
 import type { Product } from '../../models/product.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../src/orders/lifecycle.js';
@@ -32,10 +31,8 @@ const at = new Date('2026-11-25T19:03:00Z');
 
 function makeOrder(overrides: Partial<Order> = {}): Order {
   return {
-    _id: new Types.ObjectId(),
     number: 1001,
     channel: 'web',
-    customerId: new Types.ObjectId(),
     customer: { name: 'Dana Levi', phone: '+15551234567' },
     items: [{ sku: 'SKU-1', name: 'Mug', quantity: 2, unitPrice: 1000, lineTotal: 2000 }],
     total: 2000,
@@ -69,7 +66,6 @@ function makeProduct(overrides: Partial<Product> = {}): Product {
     available: 2,
     lowStockThreshold: 3,
     lowStockAlerted: false,
-    reservations: {},
     createdAt: at,
     updatedAt: at,
     ...overrides,

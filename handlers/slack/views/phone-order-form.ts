@@ -85,7 +85,7 @@ export async function readPhoneOrderForm(
 
   const { items, problems } = parseItems(inputValue(values, INPUTS.items));
   if (problems.length === 0) {
-    const products = await deps.inventory.list({ skus: items.map((i) => i.sku) });
+    const products = await deps.inventory.getMany(items.map((i) => i.sku));
     const found = new Map(products.map((p) => [p.sku, p]));
     for (const item of items) {
       const product = found.get(item.sku);

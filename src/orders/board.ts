@@ -1,0 +1,22 @@
+import type { Order } from '../../models/order.js';
+import type { OrderStatus } from './lifecycle.js';
+
+/**
+ * The statuses in which people still have work on an order: these orders are on the order board
+ * (models/order-board.ts), which the daily lists read instead of the whole order collection.
+ */
+export const BOARD_STATUSES: readonly OrderStatus[] = [
+  'pending_approval',
+  'approved',
+  'picking',
+  'packed',
+  'return_requested',
+];
+
+/** Whether the order belongs on the board: open, or a received return whose restock may be unfinished. */
+export const belongsOnBoard = (order: Pick<Order, 'status' | 'inventory'>) =>
+  BOARD_STATUSES.includes(order.status) || order.inventory === 'restocking';
+
+/** Whether every status asked for is a board status, so the board alone can answer. */
+export const boardCanList = (statuses: readonly OrderStatus[]) =>
+  statuses.length > 0 && statuses.every((s) => BOARD_STATUSES.includes(s));

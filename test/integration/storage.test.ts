@@ -1,0 +1,149 @@
+import type { CommandStartedEvent, MongoClient } from 'mongodb';
+import { SLACK_SYNC_ORDER } from '../../jobs/slack-sync-order.js';
+import { SMS_CUSTOMER_UPDATE } from '../../jobs/sms-customer-update.js';
+import { ACTIONS } from '../../src/slack/blocks/ids.js';
+import { startTestApp, type TestApp, testBackend } from '../helpers/app.js';
+import { act, createProduct, placeOrder, uniquePhone } from '../helpers/builders.js';
+import { eventually } from '../helpers/eventually.js';
+import { clickButton, FakeSlack, sendCommand, sendEvent, slackEnv } from '../helpers/slack.js';
+import { FakeTwilio, text, twilioEnv } from '../helpers/twilio.js';
+
+/**
+ * Cost that stays flat as orders pile up, checked without a clock: every command the app sends to
+ * a collection that grows with the business must find its documents by key (`_id`, or `_id: {$in}`),
+ * which the index serves on MongoDB and (with our patch) on FerretDB. Lists read the order board,
+ * which holds only open orders. The timings themselves are `npm run bench -- growth`.
+ */
+
+/** Collections that grow with orders and customers; the board, outbox ring and job queue stay small. */
+const GROWING = ['orders', 'customers', 'sms_messages', 'processed_requests', 'order_keys', 'sms_drafts'];
+
+let app: TestApp;
+let slack: FakeSlack;
+let twilio: FakeTwilio;
+let sku: string;
+let commands: CommandStartedEvent[] = [];
+
+beforeAll(async () => {
+  slack = await new FakeSlack().start();
+  twilio = await new FakeTwilio().start();
+  app = await startTestApp(
+    'storage',
+    { ...slackEnv(slack), ...twilioEnv(twilio), JOB_POLL_INTERVAL: '1 second' },
+    { jobs: true },
+  );
+  (app.db.connection.getClient() as unknown as MongoClient).on('commandStarted', (e) => commands.push(e));
+  sku = (await createProduct(app, { onHand: 1000 })).sku;
+});
+afterAll(async () => {
+  await app.close();
+  await slack.stop();
+  await twilio.stop();
+});
+
+/** The filters an update, delete, find, count or findAndModify command carries. */
+function filters(e: CommandStartedEvent): Record<string, unknown>[] {
+  const c = e.command;
+  if (c.updates) return (c.updates as { q: Record<string, unknown> }[]).map((u) => u.q);
+  if (c.deletes) return (c.deletes as { q: Record<string, unknown> }[]).map((d) => d.q);
+  if (c.findAndModify) return [c.query ?? {}];
+  if (c.find || c.count) return [c.filter ?? c.query ?? {}];
+  return [];
+}
+
+const collectionOf = (e: CommandStartedEvent) =>
+  String(e.command[e.commandName] ?? e.command.find ?? e.command.findAndModify);
+
+const byKey = (filter: Record<string, unknown>) => {
+  const id = filter._id as unknown;
+  if (id === undefined) return false;
+  if (typeof id !== 'object' || id === null) return true;
+  return Array.isArray((id as { $in?: unknown[] }).$in) || !Object.keys(id).some((k) => k.startsWith('$'));
+};
+
+/** One-off jobs remove themselves when done; the recurring ones stay. */
+const jobsDone = (what: string) =>
+  eventually(
+    () => app.raw('agendaJobs').countDocuments({ name: { $in: [SLACK_SYNC_ORDER, SMS_CUSTOMER_UPDATE] } }),
+    (n) => n === 0,
+    { what },
+  );
+
+/** Runs `work` (and waits for the jobs it starts), then returns each command that did not go by key. */
+async function scans(work: () => Promise<unknown>): Promise<string[]> {
+  await jobsDone('earlier jobs');
+  commands = [];
+  await work();
+  await jobsDone('the jobs it started');
+  // The check sees the app's own commands (it would pass vacuously if it saw none).
+  expect(commands.some((e) => GROWING.includes(collectionOf(e)))).toBe(true);
+  return commands
+    .filter((e) => GROWING.includes(collectionOf(e)))
+    .flatMap((e) =>
+      filters(e)
+        .filter((f) => !byKey(f))
+        .map((f) => `${e.commandName} ${collectionOf(e)} ${JSON.stringify(f)}`),
+    );
+}
+
+test('When an order is placed through the API (with its Slack post and text), then every read and write of a growing collection is by key', async () => {
+  expect(
+    await scans(() => placeOrder(app, [{ sku, quantity: 1 }], { externalId: `EXT-${Date.now()}` })),
+  ).toEqual([]);
+});
+
+test('When orders are approved through the API and by a Slack button, then every command is by key', async () => {
+  const one = await placeOrder(app, [{ sku, quantity: 1 }]);
+  const two = await placeOrder(app, [{ sku, quantity: 1 }]);
+  expect(await scans(() => act(app, one.number, 'approve'))).toEqual([]);
+  expect(await scans(() => clickButton(app.url, ACTIONS.approve, String(two.number)))).toEqual([]);
+});
+
+test('When a customer texts STATUS with and without a number, then every command is by key', async () => {
+  const phone = uniquePhone();
+  const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Dana', phone } });
+  expect(await scans(() => text(app.url, phone, `STATUS ${order.number}`))).toEqual([]);
+  expect(await scans(() => text(app.url, phone, 'STATUS'))).toEqual([]);
+});
+
+test('When staff ask /order <n>, /order find <phone> and the daily lists, then every command is by key', async () => {
+  const phone = uniquePhone();
+  const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Lior', phone } });
+  expect(await scans(() => sendCommand(app.url, slack, '/order', String(order.number)))).toEqual([]);
+  expect(await scans(() => sendCommand(app.url, slack, '/order', `find ${phone}`))).toEqual([]);
+  expect(await scans(() => sendCommand(app.url, slack, '/order', 'list pending'))).toEqual([]);
+  expect(await scans(() => app.api('GET', '/api/v1/orders?limit=20'))).toEqual([]);
+  expect(await scans(() => app.api('GET', `/api/v1/orders?phone=${encodeURIComponent(phone)}`))).toEqual([]);
+  expect(
+    await scans(async () => {
+      await sendEvent(app.url, { type: 'app_home_opened', user: 'UHOME01', tab: 'home' });
+      await slack.waitFor((calls) => calls.find((c) => c.method === 'views.publish'), 'App Home');
+    }),
+  ).toEqual([]);
+});
+
+test('When the database is FerretDB, then a lookup by _id with other conditions, or by a list of _id, uses the _id index (our patch)', async () => {
+  if ((await testBackend()) !== 'ferretdb') {
+    console.warn('SKIPPED FerretDB patch check: the test database is not FerretDB');
+    return;
+  }
+  const order = await placeOrder(app, [{ sku, quantity: 1 }]);
+  const explain = async (filter: object) =>
+    (await app.raw('orders').find(filter).explain()) as unknown as {
+      filterPushdown: boolean;
+      queryPlanner: { Plan: string[] };
+    };
+  for (const filter of [
+    { _id: order.number },
+    { _id: order.number, status: 'pending_approval' },
+    { _id: { $in: [order.number, order.number - 1] } },
+  ]) {
+    const plan = await explain(filter);
+    expect({ filter, pushdown: plan.filterPushdown, plan: plan.queryPlanner.Plan.join(' ') }).toEqual({
+      filter,
+      pushdown: true,
+      plan: expect.stringMatching(/SEARCH .* USING INDEX/),
+    });
+  }
+  expect((await explain({ status: 'pending_approval' })).queryPlanner.Plan.join(' ')).toMatch(/SCAN/);
+});
