@@ -1,5 +1,6 @@
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { toE164 } from '../../../src/customers/phone.js';
+import { type OrderPage, WALK_MAX_SCAN } from '../../../src/orders/lists.js';
 import type { Deps } from '../../../src/services.js';
 import { notice, orderCard, orderHelp, orderList, phoneOrderModal } from '../../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../../src/slack/client.js';
@@ -7,6 +8,13 @@ import { answerCommand, canApprove, failureMessage, NOT_APPROVER } from '../repl
 import { type OrderCommand, parseOrderCommand } from './parse.js';
 
 const PAGE = 25;
+
+/** Says when the list is not all there is: a full page, or a search that stopped looking. */
+function extent(page: OrderPage): string {
+  if (page.next === null) return '';
+  if (page.items.length >= PAGE) return ` (newest ${PAGE})`;
+  return ` (among the latest ${WALK_MAX_SCAN.toLocaleString('en-US')} orders)`;
+}
 
 /** `/order …`: the order desk's questions and the one change (cancel) staff make by command. */
 export function orderCommand(deps: Deps) {
@@ -42,16 +50,12 @@ async function runOrderCommand(deps: Deps, cmd: OrderCommand, userId: string): P
         ? toE164(cmd.query, deps.config.defaultCountry)
         : undefined;
       const page = await deps.orders.list(phone ? { phone, limit: PAGE } : { q: cmd.query, limit: PAGE });
-      return orderList(
-        page.items,
-        `Orders matching “${cmd.query}”${page.next ? ` (newest ${PAGE})` : ''}`,
-        ctx,
-      );
+      return orderList(page.items, `Orders matching “${cmd.query}”${extent(page)}`, ctx);
     }
     case 'list': {
       const page = await deps.orders.list({ ...(cmd.status ? { status: cmd.status } : {}), limit: PAGE });
       const title = cmd.status ? `Orders ${cmd.status.replace('_', ' ')}` : 'Latest orders';
-      return orderList(page.items, `${title}${page.next ? ` (newest ${PAGE})` : ''}`, ctx);
+      return orderList(page.items, `${title}${extent(page)}`, ctx);
     }
     case 'cancel': {
       if (!canApprove(deps.config, userId)) return NOT_APPROVER;
