@@ -51,6 +51,7 @@ export function createServices(
   const invoiceLinks = createInvoiceLinks(config.linkSecret, config.publicUrl);
   const slackOut = createSlackOut(config, log, outbox);
   const sms = createSmsOut(config, log, outbox);
+  const once = createOnce({ processedRequests: repos.processedRequests });
   const slackSync = createSlackSync({
     config,
     orderRecords: repos.orders,
@@ -72,13 +73,14 @@ export function createServices(
     invoiceLinks,
     slack: { out: slackOut, sync: slackSync },
     sms,
-    once: createOnce({ processedRequests: repos.processedRequests }),
+    once,
     smsConversation: createSmsConversation({
       config,
       customers,
       orders,
       inventory,
       drafts: repos.smsDrafts,
+      once,
       log,
     }),
     customerUpdates: createCustomerUpdates({

@@ -47,9 +47,7 @@ export function twilioSmsRouter(deps: Deps): Router {
     const { From, Body, MessageSid } = req.body as Record<string, string | undefined>;
     if (!From || !MessageSid) throw new AppError('validation_error', 'From and MessageSid are required.');
     const from = toE164(From, deps.config.defaultCountry) ?? From;
-    const answering = deps.once.answerOnce(`sms:${MessageSid}`, () =>
-      deps.smsConversation.reply({ from, body: Body ?? '', sid: MessageSid }),
-    );
+    const answering = deps.smsConversation.reply({ from, body: Body ?? '', sid: MessageSid });
     const answered = await withinDeadline(answering, TWILIO_BUDGET_MS);
     const twiml = new twilio.twiml.MessagingResponse();
     if (answered === 'late') {

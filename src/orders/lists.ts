@@ -96,8 +96,14 @@ export function createOrderLists(deps: {
     return repaired;
   }
 
-  async function ofCustomer(phone: string, query: OrderQuery, limit: number, before?: number) {
-    const customer = await customers.get(phone);
+  async function ofCustomer(
+    phone: string,
+    query: OrderQuery,
+    limit: number,
+    before?: number,
+    known?: { orders: number[] } | null,
+  ) {
+    const customer = known === undefined ? await customers.get(phone) : known;
     const numbers = (customer?.orders ?? [])
       .filter((n) => before === undefined || n < before)
       .sort((a, b) => b - a);
@@ -127,9 +133,13 @@ export function createOrderLists(deps: {
     });
   }
 
-  /** The phone's latest orders, newest first (SMS STATUS, the call screen). */
-  async function recentOf(phone: string, count: number): Promise<Order[]> {
-    return (await ofCustomer(phone, {}, count)).items;
+  /** The phone's latest orders, newest first (SMS STATUS, the call screen); `customer` if already read. */
+  async function recentOf(
+    phone: string,
+    count: number,
+    customer?: { orders: number[] } | null,
+  ): Promise<Order[]> {
+    return (await ofCustomer(phone, {}, count, undefined, customer)).items;
   }
 
   /** Every board entry checked against its order: the reconcile job's sweep. */

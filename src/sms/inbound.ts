@@ -1,4 +1,4 @@
-import type { Language } from '../../models/customer.js';
+import type { Customer, Language } from '../../models/customer.js';
 import type { Order } from '../../models/order.js';
 import type { SmsDraftRepository } from '../../models/sms-draft.js';
 import type { Config } from '../config.js';
@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
 import type { OrderAction } from '../orders/lifecycle.js';
 import type { OrderService } from '../orders/service.js';
+import type { Once } from '../requests/once.js';
 import { detectLanguage, parseSms, type SmsIntent } from './keywords.js';
 import { clampToSegments } from './segments.js';
 
@@ -18,6 +19,8 @@ export const DRAFT_TTL_MS = 30 * 60_000;
 /** A rating is taken within 3 days of the follow-up, which goes out FOLLOW_UP_DELAY after delivery. */
 const RATING_WINDOW_MS = 3 * 24 * 3600_000;
 const RECENT_ORDERS = 3;
+/** Texts that only ask: answering one twice changes nothing. */
+const READ_ONLY = new Set<SmsIntent['kind']>(['help', 'unknown', 'status', 'order_invalid']);
 
 const locale = (lang: Language) => (lang === 'he' ? 'he-IL' : 'en-US');
 
@@ -36,26 +39,48 @@ export function createSmsConversation(deps: {
   orders: OrderService;
   inventory: InventoryService;
   drafts: SmsDraftRepository;
+  once: Once;
   log: Logger;
 }) {
-  const { config, customers, orders, inventory, drafts, log } = deps;
+  const { config, customers, orders, inventory, drafts, once, log } = deps;
   const business = config.businessName;
 
-  async function reply(input: { from: string; body: string; sid: string }): Promise<string> {
-    const phone = input.from;
+  /**
+   * The reply to one delivery. A text that changes something (ORDER, CONFIRM, CANCEL, RETURN,
+   * STOP/START, a rating) has its effect once per MessageSid, and a redelivery gets the first
+   * reply; a question (STATUS, HELP, anything unknown) is simply answered again, which saves the
+   * claim's two writes on the most common text.
+   */
+  async function reply(input: {
+    from: string;
+    body: string;
+    sid: string;
+  }): Promise<{ reply: string | undefined; replay: boolean }> {
     const intent = parseSms(input.body);
+    if (READ_ONLY.has(intent.kind)) return { reply: await answerText(input, intent), replay: false };
+    return once.answerOnce(`sms:${input.sid}`, () => answerText(input, intent));
+  }
+
+  async function answerText(input: { from: string; body: string; sid: string }, intent: SmsIntent) {
+    const phone = input.from;
     const customer = await customers.findByPhone(phone);
     const written = detectLanguage(input.body);
     const lang = written ?? customer?.language ?? config.defaultLanguage;
     if (customer && written && customer.language !== written) {
       await customers.upsertByPhone({ phone, language: lang });
     }
-    const text = await answer(intent, { phone, lang, sid: input.sid, name: customer?.name });
+    const text = await answer(intent, { phone, lang, sid: input.sid, name: customer?.name, customer });
     log.info({ from: phone, intent: intent.kind, lang }, 'sms answered');
     return clampToSegments(text, 2);
   }
 
-  type Ctx = { phone: string; lang: Language; sid: string; name: string | undefined };
+  type Ctx = {
+    phone: string;
+    lang: Language;
+    sid: string;
+    name: string | undefined;
+    customer: Customer | null;
+  };
 
   async function answer(intent: SmsIntent, ctx: Ctx): Promise<string> {
     const { lang } = ctx;
@@ -127,7 +152,7 @@ export function createSmsConversation(deps: {
   }
 
   async function recentOrders(ctx: Ctx): Promise<string> {
-    const items = await orders.recentOf(ctx.phone, RECENT_ORDERS);
+    const items = await orders.recentOf(ctx.phone, RECENT_ORDERS, ctx.customer);
     if (items.length === 0) return t(ctx.lang, 'notFound', {});
     if (items.length === 1) return describe(items[0] as Order, ctx.lang);
     return t(ctx.lang, 'statusList', {

@@ -278,6 +278,20 @@ describe('redelivery', () => {
     expect(answered[0]).toContain(`#${orders[0].number}`);
     const later = await text(app.url, phone, 'CONFIRM', { sid });
     expect(later.reply).toBe(answered[0]);
+    expect(await app.raw('processed_requests').findOne({ _id: `sms:${sid}` as never })).toMatchObject({
+      state: 'done',
+    });
+  });
+
+  test('When a STATUS question is redelivered, then it is simply answered again and no claim is stored for it', async () => {
+    const phone = uniquePhone();
+    const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Ron', phone } });
+    const sid = 'SMstatusquestion00000000000000001';
+    const first = await text(app.url, phone, `STATUS ${order.number}`, { sid });
+    const again = await text(app.url, phone, `STATUS ${order.number}`, { sid });
+    expect(first.reply).toContain(`#${order.number}`);
+    expect(again.reply).toBe(first.reply);
+    expect(await app.raw('processed_requests').findOne({ _id: `sms:${sid}` as never })).toBeNull();
   });
 });
 
