@@ -1,6 +1,6 @@
 import type { Response } from 'express';
-import type { Order } from '../models/order.js';
 import type { Config } from '../src/config.js';
+import type { Order } from '../src/domain.js';
 import { renderInvoicePdf } from '../src/invoices/pdf.js';
 
 /** The invoice PDF as a response, for the API route and for the signed links staff click in Slack. */

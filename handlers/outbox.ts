@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { OutboxEntry } from '../models/outbox.js';
+import type { OutboxEntry } from '../src/domain.js';
 import type { Deps } from '../src/services.js';
 import { validate } from './api/validate.js';
 

@@ -1,5 +1,4 @@
-import type { Order } from '../../models/order.js';
-import type { Product } from '../../models/product.js';
+import type { Order, Product } from '../../src/domain.js';
 import { allowedActions } from '../../src/orders/lifecycle.js';
 
 /** What the API shows of a product: never the reservation ledger. */

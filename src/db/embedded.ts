@@ -1,9 +1,11 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
+import type { EmbeddedDb, EmbeddedOptions } from './embedded-types.js';
 import { isAlive, startFerretDb } from './ferretdb.js';
 import { PROJECT_ROOT } from './project.js';
 
+export type { EmbeddedDb, EmbeddedKind, EmbeddedOptions } from './embedded-types.js';
 export { PROJECT_ROOT };
 
 /**
@@ -16,24 +18,6 @@ export { PROJECT_ROOT };
 /** Remembers a failed mongod download for a day, so each start does not retry it (and log it). */
 const MONGOD_UNAVAILABLE = join(PROJECT_ROOT, '.cache', 'mongod-unavailable');
 const RETRY_MONGOD_AFTER_MS = 24 * 3600_000;
-
-export type EmbeddedKind = 'mongod' | 'ferretdb';
-
-export interface EmbeddedDb {
-  kind: EmbeddedKind;
-  uri: string;
-  stop(): Promise<void>;
-}
-
-export interface EmbeddedOptions {
-  /** Keep data here across restarts; unset: a temporary folder removed on stop. */
-  dataDir?: string;
-  /** `ferretdb`: skip mongod; `mongod`: try mongod even after a recent failed download. */
-  prefer?: string;
-  log: Pick<Logger, 'info' | 'warn'>;
-  /** Environment for child processes (go needs PATH, HOME); from config's toolEnv(). */
-  env: NodeJS.ProcessEnv;
-}
 
 export class EmbeddedDbError extends Error {
   override name = 'EmbeddedDbError';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { EmbeddedDb, EmbeddedOptions } from './embedded.js';
+import type { EmbeddedDb, EmbeddedOptions } from './embedded-types.js';
 import { PROJECT_ROOT } from './project.js';
 
 /** FerretDB v1 (MongoDB wire protocol on SQLite): the embedded database where mongod cannot be had. */

@@ -1,5 +1,5 @@
-import type { Address } from '../../../models/order.js';
 import { toE164 } from '../../../src/customers/phone.js';
+import type { Address } from '../../../src/domain.js';
 import { isCountryCode } from '../../../src/geo.js';
 import { SKU_PATTERN } from '../../../src/inventory/sku.js';
 import type { PlaceOrderCommand } from '../../../src/orders/types.js';

@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+
+/** What the embedded database launchers (mongod, FerretDB) take and give. */
+export type EmbeddedKind = 'mongod' | 'ferretdb';
+
+export interface EmbeddedDb {
+  kind: EmbeddedKind;
+  uri: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Keep data here across restarts; unset: a temporary folder removed on stop. */
+  dataDir?: string;
+  /** `ferretdb`: skip mongod; `mongod`: try mongod even after a recent failed download. */
+  prefer?: string;
+  log: Pick<Logger, 'info' | 'warn'>;
+  /** Environment for child processes (go needs PATH, HOME); from config's toolEnv(). */
+  env: NodeJS.ProcessEnv;
+}

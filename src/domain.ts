@@ -1,0 +1,9 @@
+/**
+ * The plain shapes the domain works with, as the repositories return them. Doors and jobs import
+ * them from here: they never import the persistence layer (models/) itself.
+ */
+export type { Customer, Language } from '../models/customer.js';
+export type { Address, HistoryEntry, Order, OrderItem, SlackMessageRef } from '../models/order.js';
+export type { OutboxEntry } from '../models/outbox.js';
+export type { Product } from '../models/product.js';
+export type { SmsUpdateKind } from '../models/sms-message.js';

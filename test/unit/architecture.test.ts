@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../../src/db/project.js';
+
+/** The layering of DEVELOPERS.md, "Conventions", checked on the sources themselves. */
+
+const FOLDERS = ['src', 'handlers', 'jobs', 'models'];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const files = FOLDERS.flatMap((f) => sources(join(PROJECT_ROOT, f)));
+const rel = (path: string) => relative(PROJECT_ROOT, path);
+
+/** Every import of a file: `from '…'` specifiers, relative ones resolved to .ts paths. */
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/from '([^']+)'/g)].map(([, spec]) =>
+    spec?.startsWith('.') ? resolve(dirname(file), spec.replace(/\.js$/, '.ts')) : (spec as string),
+  );
+}
+
+test('When a door or a job is read, then it imports neither the persistence layer nor a database library', () => {
+  const offending = files
+    .filter((f) => rel(f).startsWith('handlers/') || rel(f).startsWith('jobs/'))
+    .flatMap((f) =>
+      imports(f)
+        .filter((i) => rel(i).startsWith('models/') || i === 'mongoose' || rel(i).startsWith('src/db/'))
+        .map((i) => `${rel(f)} → ${i.startsWith('/') ? rel(i) : i}`),
+    );
+  expect(offending).toEqual([]);
+});
+
+test('When the persistence layer is read, then only models/ and the migration talk to mongoose', () => {
+  const offending = files
+    .filter((f) => !rel(f).startsWith('models/') && !rel(f).startsWith('src/db/'))
+    .filter((f) => imports(f).includes('mongoose'))
+    .map(rel);
+  expect(offending).toEqual([]);
+});
+
+test('When the modules are followed import by import, then none comes back to itself (no cycles)', () => {
+  const graph = new Map(files.map((f) => [f, imports(f).filter((i) => files.includes(i))]));
+  const cycles: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (file: string, path: string[]) => {
+    if (state.get(file) === 'done') return;
+    if (state.get(file) === 'visiting') {
+      cycles.push([...path.slice(path.indexOf(file)), file].map(rel).join(' → '));
+      return;
+    }
+    state.set(file, 'visiting');
+    for (const next of graph.get(file) ?? []) visit(next, [...path, file]);
+    state.set(file, 'done');
+  };
+  for (const file of files) visit(file, []);
+  expect(cycles).toEqual([]);
+});
