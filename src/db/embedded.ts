@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Logger } from 'pino';
 import type { EmbeddedDb, EmbeddedOptions } from './embedded-types.js';
 import { isAlive, startFerretDb } from './ferretdb.js';
 import { PROJECT_ROOT } from './project.js';
