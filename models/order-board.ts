@@ -13,7 +13,7 @@ import type { OrderStatus } from '../src/orders/lifecycle.js';
  */
 export interface BoardEntry {
   number: number;
-  status: OrderStatus | 'placing';
+  status: OrderStatus;
   /** History length of the order when the hint was written: a later hint never loses to an older. */
   v: number;
   at: Date;

@@ -305,9 +305,9 @@ export function createOrderRepository(conn: Connection) {
       );
     },
 
-    async storeSlackRef(number: number, slot: SlackSlot, ref: SlackMessageRef): Promise<void> {
-      await Order.updateOne({ _id: number }, { $set: { [`slack.${slot}`]: ref } });
-    },
+    /** Stores the posted message on the order; returns the order as it is now. */
+    storeSlackRef: (number: number, slot: SlackSlot, ref: SlackMessageRef) =>
+      update(number, {}, { $set: { [`slack.${slot}`]: ref } }),
 
     /** Records what the message shows now, if it is still the message with `ts`. */
     async markSlackShown(number: number, slot: SlackSlot, ts: string, shown: string): Promise<void> {

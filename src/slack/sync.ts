@@ -105,10 +105,10 @@ export function createSlackSync(deps: {
       throw err;
     }
     const stored: SlackMessageRef = { ...posted, shown: surface.shown(claimed) };
-    await orderRecords.storeSlackRef(order.number, surface.slot, stored);
+    const now = await orderRecords.storeSlackRef(order.number, surface.slot, stored);
     log.info({ order: order.number, slot: surface.slot, ...posted }, 'order posted to Slack');
     // The order may have moved while we posted.
-    await refresh(surface, stored, await orders.get(order.number));
+    if (now) await refresh(surface, stored, now);
   }
 
   async function refresh(surface: Surface, ref: SlackMessageRef, order: Order): Promise<void> {
