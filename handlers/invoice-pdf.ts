@@ -1,11 +1,12 @@
 import type { Response } from 'express';
 import type { Config } from '../src/config.js';
 import type { Order } from '../src/domain.js';
-import { renderInvoicePdf } from '../src/invoices/pdf.js';
 
 /** The invoice PDF as a response, for the API route and for the signed links staff click in Slack. */
 export async function sendInvoicePdf(res: Response, order: Order, config: Config): Promise<void> {
   const invoice = order.invoice as NonNullable<Order['invoice']>;
+  // Loaded on the first invoice: pdfkit and its fonts are 12 MB that most processes never need.
+  const { renderInvoicePdf } = await import('../src/invoices/pdf.js');
   const pdf = await renderInvoicePdf(order, { businessName: config.businessName, timezone: config.timezone });
   res
     .type('application/pdf')
