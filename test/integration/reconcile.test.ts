@@ -1,3 +1,4 @@
+import { pruneFailedJobs } from '../../jobs/housekeeping.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, placeOrder, walk } from '../helpers/builders.js';
 
@@ -125,4 +126,28 @@ test('When old idempotency records pile up, then the daily purge deletes them an
   const replay = await app.api('POST', '/api/v1/orders', body);
   expect(replay.status).toBe(200);
   expect(replay.body.number).toBe(first.body.number);
+});
+
+test('When one-off jobs gave up long ago, then housekeeping removes them and keeps recent failures and waiting jobs', async () => {
+  const days = (n: number) => new Date(Date.now() - n * 24 * 3600_000);
+  const job = (name: string, failedAt: Date | null, nextRunAt: Date | null) => ({
+    name,
+    data: { number: 1 },
+    type: 'normal',
+    priority: 0,
+    nextRunAt,
+    ...(failedAt ? { failedAt, failCount: 16, failReason: 'Twilio is down', lastRunAt: failedAt } : {}),
+  });
+  await app
+    .raw('agendaJobs')
+    .insertMany([
+      job('sms-customer-update', days(20), null),
+      job('sms-customer-update', days(2), null),
+      job('slack-sync-order', days(20), new Date(Date.now() + 60_000)),
+      job('slack-sync-order', null, new Date(Date.now() + 3600_000)),
+    ]);
+  expect(await pruneFailedJobs(app.agenda, app.deps.log)).toBe(1);
+  const left = await app.raw('agendaJobs').find({ 'data.number': 1 }).toArray();
+  expect(left).toHaveLength(3);
+  expect(left.some((j) => j.failedAt && j.failedAt < days(10) && !j.nextRunAt)).toBe(false);
 });
