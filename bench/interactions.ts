@@ -1,0 +1,255 @@
+import type { Client } from './client.js';
+import type { FakeSlack } from './fakes.js';
+import type { Attempt } from './measure.js';
+import type { AppProcess } from './processes.js';
+import type { Subjects } from './seed.js';
+import { CHANNEL_IDS, skuOf } from './seed-data.js';
+import { api, buttonClick, homeOpened, incomingSms, type Outgoing, slashCommand } from './signing.js';
+
+/**
+ * What the bench does to the app, as the people using it would: one builder per interaction, each
+ * a fresh signed request for the next subject in turn, timed from the moment it is sent until
+ * what the person waits for has happened.
+ */
+
+export const APPROVER = 'UAPPROVER1';
+export const homeUser = (worker: number) => `UHOME${String(worker).padStart(2, '0')}`;
+/** Slack waits 3 s, Twilio 15 s; an effect later than this counts as a failure. */
+const EFFECT_TIMEOUT_MS = 15_000;
+
+export interface World {
+  client: Client;
+  slack: FakeSlack;
+  host: AppProcess;
+  apiKey: string;
+  subjects: Subjects;
+  products: number;
+  run: string;
+  /** Pending orders the bench placed, oldest first: what the approvals take. */
+  pending: number[];
+  /** Every order the bench placed (to close them before growing the data). */
+  placed: number[];
+  /** Placements so far, for unique external ids across phases. */
+  serial: number;
+}
+
+export type InteractionId =
+  | 'place'
+  | 'approve_api'
+  | 'approve_click'
+  | 'sms_status_n'
+  | 'sms_status'
+  | 'order_n'
+  | 'order_find'
+  | 'list_pending'
+  | 'app_home'
+  | 'api_list'
+  | 'api_phone';
+
+export const LABELS: Record<InteractionId, string> = {
+  place: 'place order (API)',
+  approve_api: 'approve (API action)',
+  approve_click: 'Slack Approve click (to approved)',
+  sms_status_n: 'SMS STATUS <n>',
+  sms_status: 'SMS STATUS',
+  order_n: 'Slack /order <n>',
+  order_find: 'Slack /order find <phone>',
+  list_pending: 'Slack /order list pending',
+  app_home: 'App Home (to views.publish)',
+  api_list: 'API GET orders?limit=20',
+  api_phone: 'API GET orders?phone=',
+};
+
+function within<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not happen within ${EFFECT_TIMEOUT_MS} ms`)),
+      EFFECT_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+const turn = <T>(list: readonly T[]) => {
+  let i = 0;
+  return () => {
+    if (list.length === 0) throw new Error('no subjects to ask about');
+    return list[i++ % list.length] as T;
+  };
+};
+
+/** A web order of 1–3 lines for an existing customer, with the shop's own id (idempotent placement). */
+function placeBody(world: World, i: number, phone: string) {
+  const lines = 1 + (i % 3);
+  return {
+    channel: 'web',
+    externalId: `BENCH-${world.run}-${i}`,
+    customer: { name: 'Bench Customer', phone },
+    items: Array.from({ length: lines }, (_, k) => ({
+      sku: skuOf((i * 37 + k * 101) % world.products),
+      quantity: 1 + (k % 2),
+    })),
+  };
+}
+
+export function interactions(world: World): Record<InteractionId, Attempt> {
+  const { client, slack, host, apiKey, subjects } = world;
+  const nextOrder = turn(subjects.orders);
+  const nextRegular = turn(subjects.regulars);
+  const nextPlacer = turn(subjects.placers);
+
+  /** Sends `req` and checks the answer; the time is the HTTP round trip. */
+  async function http(req: Outgoing, check: (status: number, body: string) => string | undefined) {
+    const t0 = performance.now();
+    const res = await client.send(req);
+    const ms = performance.now() - t0;
+    const problem = check(res.status, res.body);
+    return problem ? { ms, ok: false, error: problem } : { ms, ok: true };
+  }
+  const status = (want: number) => (got: number, body: string) =>
+    got === want ? undefined : `HTTP ${got}: ${body.slice(0, 200)}`;
+
+  /** A slash command is answered in its acknowledgement, or (slow work) through response_url. */
+  async function command(text: string, expect?: string) {
+    const late = slack.responseUrl();
+    const req = slashCommand(text, APPROVER, late.url);
+    const t0 = performance.now();
+    const res = await client.send(req);
+    const ack = performance.now() - t0;
+    if (res.status !== 200)
+      return { ms: ack, ok: false, error: `HTTP ${res.status}: ${res.body.slice(0, 200)}` };
+    if (res.body.includes('Working on it')) {
+      const at = await within(late.answered, `the late answer to /order ${text}`);
+      return { ms: at - t0, ackMs: ack, ok: true };
+    }
+    late.forget();
+    if (res.body.includes('Something went wrong'))
+      return { ms: ack, ok: false, error: res.body.slice(0, 200) };
+    if (expect && !res.body.includes(expect))
+      return { ms: ack, ok: false, error: `no ${expect} in ${res.body.slice(0, 200)}` };
+    return { ms: ack, ackMs: ack, ok: true };
+  }
+
+  const EXHAUSTED = { ms: 0, ok: false, exhausted: true, error: 'no pending order left to approve' };
+
+  return {
+    async place() {
+      const req = api('POST', '/api/v1/orders', apiKey, placeBody(world, ++world.serial, nextPlacer()));
+      const t0 = performance.now();
+      const res = await client.send(req);
+      const ms = performance.now() - t0;
+      if (res.status !== 201)
+        return { ms, ok: false, error: `HTTP ${res.status}: ${res.body.slice(0, 200)}` };
+      const number = (JSON.parse(res.body) as { number: number }).number;
+      world.pending.push(number);
+      world.placed.push(number);
+      return { ms, ok: true };
+    },
+    async approve_api() {
+      const number = world.pending.shift();
+      if (number === undefined) return EXHAUSTED;
+      return http(
+        api('POST', `/api/v1/orders/${number}/actions`, apiKey, { action: 'approve' }),
+        status(200),
+      );
+    },
+    async approve_click() {
+      const number = world.pending.shift();
+      if (number === undefined) return EXHAUSTED;
+      const approved = host.moved(number, 'approved');
+      const req = buttonClick('order_approve', String(number), APPROVER, CHANNEL_IDS.approvals);
+      const t0 = performance.now();
+      const res = await client.send(req);
+      const ack = performance.now() - t0;
+      if (res.status !== 200)
+        return { ms: ack, ok: false, error: `HTTP ${res.status}: ${res.body.slice(0, 200)}` };
+      const at = await within(approved, `order #${number} approved`);
+      return { ms: at - t0, ackMs: ack, ok: true };
+    },
+    sms_status_n() {
+      const o = nextOrder();
+      return http(incomingSms(o.phone, `STATUS ${o.number}`), (got, body) =>
+        got !== 200
+          ? `HTTP ${got}`
+          : body.includes(String(o.number))
+            ? undefined
+            : `no #${o.number} in ${body.slice(0, 200)}`,
+      );
+    },
+    sms_status() {
+      const r = nextRegular();
+      return http(incomingSms(r.phone, 'STATUS'), (got, body) =>
+        got !== 200
+          ? `HTTP ${got}`
+          : body.includes('<Message>')
+            ? undefined
+            : `no reply in ${body.slice(0, 200)}`,
+      );
+    },
+    order_n() {
+      const o = nextOrder();
+      return command(String(o.number), String(o.number));
+    },
+    order_find: () => command(`find ${nextRegular().phone}`),
+    list_pending: () => command('list pending'),
+    async app_home(worker) {
+      const user = homeUser(worker);
+      const published = slack.nextPublish(user);
+      const req = homeOpened(user);
+      const t0 = performance.now();
+      const res = await client.send(req);
+      const ack = performance.now() - t0;
+      if (res.status !== 200)
+        return { ms: ack, ok: false, error: `HTTP ${res.status}: ${res.body.slice(0, 200)}` };
+      const at = await within(published, `views.publish for ${user}`);
+      return { ms: at - t0, ackMs: ack, ok: true };
+    },
+    api_list: () =>
+      http(api('GET', '/api/v1/orders?limit=20', apiKey), (got, body) =>
+        got !== 200
+          ? `HTTP ${got}`
+          : (JSON.parse(body) as { items: unknown[] }).items.length === 20
+            ? undefined
+            : 'not 20 items',
+      ),
+    api_phone: () =>
+      http(
+        api('GET', `/api/v1/orders?phone=${encodeURIComponent(nextRegular().phone)}`, apiKey),
+        (got, body) =>
+          got !== 200
+            ? `HTTP ${got}`
+            : (JSON.parse(body) as { items: unknown[] }).items.length > 0
+              ? undefined
+              : 'no orders',
+      ),
+  };
+}
+
+/**
+ * The floor's two requests (floor.ts), built exactly as the app's: the same SMS form (its
+ * signature header is sent and ignored) and the same order body, from the same subjects.
+ */
+export function floorInteractions(floor: Client, world: World): { sms_status: Attempt; place: Attempt } {
+  const nextRegular = turn(world.subjects.regulars);
+  const nextPlacer = turn(world.subjects.placers);
+  const timed = async (req: Outgoing, want: number) => {
+    const t0 = performance.now();
+    const res = await floor.send(req);
+    const ms = performance.now() - t0;
+    return res.status === want
+      ? { ms, ok: true }
+      : { ms, ok: false, error: `HTTP ${res.status}: ${res.body.slice(0, 200)}` };
+  };
+  return {
+    sms_status: () => timed({ ...incomingSms(nextRegular().phone, 'STATUS'), path: '/sms' }, 200),
+    place: () =>
+      timed(
+        {
+          ...api('POST', '/orders', world.apiKey, placeBody(world, ++world.serial, nextPlacer())),
+          path: '/orders',
+        },
+        201,
+      ),
+  };
+}

@@ -1,0 +1,137 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+
+/**
+ * The processes under test, each forked on its own: the app (app-host.ts) and the floor
+ * (floor.ts). Their output goes to a log file, so warnings the app writes are kept as evidence.
+ */
+
+export type HostRequest =
+  | { type: 'start'; env: Record<string, string>; uri: string; dbName: string }
+  | { type: 'stats'; id: number; gc?: boolean; resetPeak?: boolean }
+  | { type: 'stop' };
+
+export interface HostStats {
+  rss: number;
+  heapUsed: number;
+  /** Highest RSS since the last reset, and ever. */
+  peakRss: number;
+  maxRss: number;
+  runningJobs: number;
+  idleMs: number;
+}
+
+type HostMessage =
+  | { type: 'loaded' | 'stopped' }
+  | { type: 'ready'; url: string }
+  | { type: 'failed'; error: string }
+  | ({ type: 'stats'; id: number } & HostStats)
+  | { type: 'moved'; number: number; to: string };
+
+function spawnLogged(script: string, args: string[], logFile: string, execArgv: string[] = []): ChildProcess {
+  const child = fork(new URL(script, import.meta.url), args, {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    execArgv,
+  });
+  const out = createWriteStream(logFile, { flags: 'a' });
+  child.stdout?.pipe(out, { end: false });
+  child.stderr?.pipe(out, { end: false });
+  return child;
+}
+
+function once<T>(child: ChildProcess, pick: (msg: HostMessage) => T | undefined, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (msg: HostMessage) => {
+      if (msg.type === 'failed') return done(() => reject(new Error(`${what}: ${msg.error}`)));
+      const value = pick(msg);
+      if (value !== undefined) done(() => resolve(value));
+    };
+    const onExit = (code: number | null) =>
+      done(() => reject(new Error(`${what}: the process exited (${code})`)));
+    const done = (settle: () => void) => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      settle();
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+export interface AppProcess {
+  url: string;
+  pid: number;
+  /**
+   * Its memory and jobs. `resetPeak` starts a new peak after reporting this one; `gc` first forces
+   * a full collection (a diagnostic, never for the target).
+   */
+  stats(opts?: { gc?: boolean; resetPeak?: boolean }): Promise<HostStats>;
+  /** Resolves with the time (performance.now() here) the app reported order `number` moved to `to`. */
+  moved(number: number, to: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startAppProcess(
+  env: Record<string, string>,
+  uri: string,
+  dbName: string,
+  logFile: string,
+): Promise<AppProcess> {
+  // --expose-gc only serves the diagnostic `stats(true)`; nothing calls gc() otherwise.
+  const child = spawnLogged('./app-host.js', [], logFile, ['--expose-gc']);
+  const waiting = new Map<string, (at: number) => void>();
+  child.on('message', (msg: HostMessage) => {
+    if (msg.type !== 'moved') return;
+    const key = `${msg.number}:${msg.to}`;
+    waiting.get(key)?.(performance.now());
+    waiting.delete(key);
+  });
+  const loaded = once(child, (m) => (m.type === 'loaded' ? true : undefined), 'app host');
+  await loaded;
+  const ready = once(child, (m) => (m.type === 'ready' ? m.url : undefined), 'starting the app');
+  child.send({ type: 'start', env, uri, dbName } satisfies HostRequest);
+  const url = await ready;
+  let ids = 0;
+  return {
+    url,
+    pid: child.pid ?? 0,
+    stats(opts = {}) {
+      const id = ++ids;
+      const answer = once(
+        child,
+        (m) => (m.type === 'stats' && m.id === id ? (m as HostStats) : undefined),
+        'stats',
+      );
+      child.send({ type: 'stats', id, ...opts } satisfies HostRequest);
+      return answer;
+    },
+    moved: (number, to) => new Promise((resolve) => waiting.set(`${number}:${to}`, resolve)),
+    async stop() {
+      if (child.exitCode !== null) return;
+      const stopped = new Promise<void>((r) => child.once('exit', () => r()));
+      child.send({ type: 'stop' } satisfies HostRequest);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await stopped;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface FloorProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startFloorProcess(uri: string, dbName: string, logFile: string): Promise<FloorProcess> {
+  const child = spawnLogged('./floor.js', [JSON.stringify({ uri, dbName })], logFile);
+  const url = await once(child, (m) => (m.type === 'ready' ? m.url : undefined), 'starting the floor');
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const stopped = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      await stopped;
+    },
+  };
+}
