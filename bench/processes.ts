@@ -1,5 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../src/db/project.js';
 
 /**
  * The processes under test, each forked on its own: the app (app-host.ts) and the floor
@@ -27,6 +29,14 @@ type HostMessage =
   | { type: 'failed'; error: string }
   | ({ type: 'stats'; id: number } & HostStats)
   | { type: 'moved'; number: number; to: string };
+
+/** The node flags in package.json's `start` script. */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  return pkg.scripts.start.split(/\s+/).filter((w) => w.startsWith('--'));
+}
 
 function spawnLogged(script: string, args: string[], logFile: string, execArgv: string[] = []): ChildProcess {
   const child = fork(new URL(script, import.meta.url), args, {
@@ -77,8 +87,9 @@ export async function startAppProcess(
   dbName: string,
   logFile: string,
 ): Promise<AppProcess> {
+  // The V8 flags of `npm start` (package.json), so the memory measured is what a shop runs.
   // --expose-gc only serves the diagnostic `stats(true)`; nothing calls gc() otherwise.
-  const child = spawnLogged('./app-host.js', [], logFile, ['--expose-gc']);
+  const child = spawnLogged('./app-host.js', [], logFile, [...startFlags(), '--expose-gc']);
   const waiting = new Map<string, (at: number) => void>();
   child.on('message', (msg: HostMessage) => {
     if (msg.type !== 'moved') return;
