@@ -45,6 +45,8 @@ export interface ScaleResult {
 }
 
 export interface Target {
+  /** `growth`: issue 8's own (flat cost, lists); `standing`: the project's throughput and memory targets. */
+  group: 'growth' | 'standing';
   name: string;
   value: string;
   target: string;
@@ -86,6 +88,7 @@ export function evaluate(
     const b = large.sequential[id]?.p50;
     const ratio = a && b ? b / a : Number.NaN;
     targets.push({
+      group: 'growth',
       name: `${LABELS[id]}: p50 growth`,
       value: `${fmt(a)} → ${fmt(b)} ms (×${fmt(ratio, 2)})`,
       target: `≤ ×${TARGETS.maxGrowth}`,
@@ -95,6 +98,7 @@ export function evaluate(
   for (const id of LISTS) {
     const b = large.sequential[id]?.p50;
     targets.push({
+      group: 'growth',
       name: `${LABELS[id]}: p50 at ${large.label}`,
       value: `${fmt(b)} ms`,
       target: `≤ ${TARGETS.listP50Ms} ms`,
@@ -106,6 +110,7 @@ export function evaluate(
     const bare = floor[id]?.rps;
     const share = app && bare ? app / bare : Number.NaN;
     targets.push({
+      group: 'standing',
       name: `${LABELS[id]}: req/s vs floor at ${large.label}`,
       value: `${fmt(app, 0)} / ${fmt(bare, 0)} (${fmt(share, 2)})`,
       target: `≥ ${min} × floor`,
@@ -117,6 +122,7 @@ export function evaluate(
   for (const [id, r] of Object.entries(large.ack20) as [InteractionId, LoadResult][]) {
     const p99 = r.ackP99 ?? r.p99;
     targets.push({
+      group: 'standing',
       name: `${LABELS[id]}: Slack ack p99, 20 concurrent`,
       value: `${fmt(p99)} ms`,
       target: `< ${TARGETS.slackAckP99Ms} ms`,
@@ -124,6 +130,7 @@ export function evaluate(
     });
   }
   targets.push({
+    group: 'standing',
     name: 'app process RSS at the end',
     value: `${app.rssMb} MB (at start ${app.startRssMb}, peak ${app.peakRssMb}; heap ${app.heapUsedMb}, after a forced GC ${app.heapAfterGcMb})`,
     target: `< ${TARGETS.appRssMb} MB`,
@@ -137,6 +144,7 @@ export function evaluate(
   for (const [id, r] of Object.entries(floor))
     if (r.errors > 0) failures.push(`floor ${id}: ${r.errors} (${r.firstError})`);
   targets.push({
+    group: 'growth',
     name: 'failed requests',
     value: failures.length ? failures.join('; ') : '0',
     target: '0',
@@ -192,7 +200,20 @@ export function render(r: Results): string {
       ['target', 'value', 'limit', 'result'],
       r.targets.map((t) => [t.name, t.value, t.target, t.pass ? 'PASS' : 'FAIL']),
     ),
+    '',
+    verdict(
+      r.targets,
+      'growth',
+      'Growth targets (cost flat from 1,000 to 100,000 orders, lists, no failures)',
+    ),
+    verdict(r.targets, 'standing', 'Standing targets (throughput vs the floor, Slack ack, memory)'),
   ].join('\n');
+}
+
+function verdict(targets: Target[], group: Target['group'], title: string): string {
+  const mine = targets.filter((t) => t.group === group);
+  const failed = mine.filter((t) => !t.pass).map((t) => t.name);
+  return `${title}: ${mine.length - failed.length}/${mine.length} PASS${failed.length ? ` (FAIL: ${failed.join('; ')})` : ''}`;
 }
 
 export function writeResults(r: Results): string {
