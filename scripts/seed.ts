@@ -1,6 +1,6 @@
 import { startApp } from '../src/app.js';
 import { loadConfig, toolEnv } from '../src/config.js';
-import { DATA_DIR, startDatabase } from '../src/db/start.js';
+import { startConfiguredDatabase } from '../src/db/start.js';
 import { seedDemoCatalogue } from '../src/demo-catalogue.js';
 import { createLogger } from '../src/logger.js';
 
@@ -12,13 +12,7 @@ process.on('uncaughtException', (err) => {
 const config = loadConfig({ ...process.env, PORT: '0' });
 const log = createLogger(config.logLevel);
 const tools = toolEnv();
-const database = await startDatabase({
-  ...(config.mongodbUri ? { uri: config.mongodbUri } : {}),
-  dataDir: DATA_DIR,
-  ...(tools.embeddedDb ? { prefer: tools.embeddedDb } : {}),
-  env: tools.childEnv,
-  log,
-});
+const database = await startConfiguredDatabase(config.mongodbUri, tools, log);
 // The app itself (without its job processor) so the database is migrated and indexed as on start.
 const app = await startApp(config, { uri: database.uri, log, jobs: false });
 try {

@@ -1,6 +1,6 @@
 import { startApp } from './app.js';
 import { type Config, ConfigError, loadConfig, toolEnv } from './config.js';
-import { DATA_DIR, startDatabase } from './db/start.js';
+import { startConfiguredDatabase } from './db/start.js';
 import { seedDemoCatalogue } from './demo-catalogue.js';
 import { createLogger } from './logger.js';
 
@@ -20,13 +20,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const tools = toolEnv();
 
-  const database = await startDatabase({
-    ...(config.mongodbUri ? { uri: config.mongodbUri } : {}),
-    dataDir: DATA_DIR,
-    ...(tools.embeddedDb ? { prefer: tools.embeddedDb } : {}),
-    env: tools.childEnv,
-    log,
-  });
+  const database = await startConfiguredDatabase(config.mongodbUri, tools, log);
   const embedded = database.kind !== 'uri';
 
   let app: Awaited<ReturnType<typeof startApp>>;

@@ -29,6 +29,24 @@ export interface StartDatabaseOptions {
 }
 
 /**
+ * The app's database as configured: MONGODB_URI, else the embedded server keeping its data in
+ * `.data/` (`main` and `seed`).
+ */
+export function startConfiguredDatabase(
+  mongodbUri: string | undefined,
+  tools: { embeddedDb?: string | undefined; childEnv: NodeJS.ProcessEnv },
+  log: StartDatabaseOptions['log'],
+): Promise<StartedDatabase> {
+  return startDatabase({
+    ...(mongodbUri ? { uri: mongodbUri } : {}),
+    dataDir: DATA_DIR,
+    ...(tools.embeddedDb ? { prefer: tools.embeddedDb } : {}),
+    env: tools.childEnv,
+    log,
+  });
+}
+
+/**
  * The one way to get a database server, for `main`, `seed`, `bench` and the tests' global setup:
  * MONGODB_URI when given, else an embedded server (mongod through mongodb-memory-server, else our
  * patched FerretDB on SQLite).
