@@ -201,7 +201,11 @@ export function openApiDocument(currency: string) {
           type: 'object',
           properties: {
             items: { type: 'array', items: { $ref: '#/components/schemas/Order' } },
-            next: { type: ['string', 'null'], description: 'Pass as `cursor` for the next page' },
+            next: {
+              type: ['string', 'null'],
+              description:
+                'Pass as `cursor` for the next page; null on the last. With `channel`, `q` or a status nobody works on any more, one page looks through at most the next 2,000 orders, so it can hold fewer than `limit` while `next` is set: keep following it.',
+            },
           },
         },
       },
