@@ -1,198 +1,31 @@
-import { type Connection, type QueryFilter, Schema } from 'mongoose';
-import { CHANNELS, type Channel, ORDER_STATUSES, type OrderStatus } from '../src/orders/lifecycle.js';
-import type { Language } from './customer.js';
+import type { Connection, QueryFilter } from 'mongoose';
+import { type OrderQuery, queryFilter } from './order-query.js';
+import {
+  type HistoryEntry,
+  type InvoiceRecord,
+  type Order,
+  type OrderDoc,
+  orderSchema,
+  type SmsFailure,
+  toOrder,
+} from './order-shape.js';
+import { orderSlackSlots } from './order-slack.js';
 
-export interface OrderItem {
-  sku: string;
-  name: string;
-  quantity: number;
-  unitPrice: number;
-  lineTotal: number;
-}
+export type { OrderQuery } from './order-query.js';
+export type {
+  Address,
+  HistoryEntry,
+  InventoryState,
+  InvoiceRecord,
+  Order,
+  OrderItem,
+  OrderSlackRefs,
+  SlackMessageRef,
+  SlackSlot,
+  SmsFailure,
+} from './order-shape.js';
 
-export interface Address {
-  line1: string;
-  line2?: string;
-  city: string;
-  region?: string;
-  postalCode: string;
-  country: string;
-}
-
-export interface HistoryEntry {
-  at: Date;
-  action: string;
-  from: OrderStatus | null;
-  to: OrderStatus;
-  /** Slack user, agent, customer phone, API key name, or `system`. */
-  by: string;
-  channel: Channel | 'system';
-  note?: string;
-}
-
-export interface InvoiceRecord {
-  number: number;
-  issuedAt: Date;
-}
-
-/** A Slack message that shows this order, and what it last showed (to skip needless updates). */
-export interface SlackMessageRef {
-  channel: string;
-  ts: string;
-  shown?: string;
-}
-
-export type SlackSlot = 'approval' | 'task';
-
-/**
- * Slack messages that follow the order. A poster claims the slot first (`…ClaimedAt`, taken with a
- * conditional update) so two processes never post the same message twice.
- */
-export interface OrderSlackRefs {
-  approval?: SlackMessageRef;
-  task?: SlackMessageRef;
-  approvalClaimedAt?: Date;
-  taskClaimedAt?: Date;
-}
-
-/** Where the order's stock stands; lets a sweeper finish an effect a crash interrupted. */
-export type InventoryState = 'reserved' | 'released' | 'committed' | 'restocking' | 'restocked';
-
-export interface SmsFailure {
-  kind: string;
-  at: Date;
-  error: string;
-}
-
-/** An order as the domain sees it. Stored with its number as `_id`, so every lookup is by key. */
-export interface Order {
-  number: number;
-  channel: Channel;
-  externalId?: string;
-  /** `channel:externalId`; absent (not null) without externalId so the unique index ignores it. */
-  idempotencyKey?: string;
-  customer: { name: string; phone: string; email?: string; language?: Language };
-  items: OrderItem[];
-  total: number;
-  currency: string;
-  status: OrderStatus;
-  shippingAddress?: Address;
-  notes?: string;
-  shipment?: { carrier: string; trackingNumber: string; shippedAt: Date };
-  invoice?: InvoiceRecord;
-  rating?: { score: number; at: Date };
-  inventory: InventoryState;
-  history: HistoryEntry[];
-  slack?: OrderSlackRefs;
-  /** Customer updates that could not be sent after every retry (shown to staff as well). */
-  smsFailures?: SmsFailure[];
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-type OrderDoc = Omit<Order, 'number'> & { _id: number };
-
-const itemSchema = new Schema<OrderItem>(
-  {
-    sku: { type: String, required: true },
-    name: { type: String, required: true },
-    quantity: { type: Number, required: true, min: 1 },
-    unitPrice: { type: Number, required: true, min: 0 },
-    lineTotal: { type: Number, required: true, min: 0 },
-  },
-  { _id: false },
-);
-
-const addressSchema = new Schema<Address>(
-  { line1: String, line2: String, city: String, region: String, postalCode: String, country: String },
-  { _id: false },
-);
-
-const historySchema = new Schema<HistoryEntry>(
-  {
-    at: { type: Date, required: true },
-    action: { type: String, required: true },
-    from: { type: String, default: null },
-    to: { type: String, required: true },
-    by: { type: String, required: true },
-    channel: { type: String, required: true },
-    note: String,
-  },
-  { _id: false },
-);
-
-const orderSchema = new Schema<OrderDoc>(
-  {
-    _id: { type: Number, required: true },
-    channel: { type: String, enum: CHANNELS, required: true },
-    externalId: String,
-    // The last guard of idempotent placement (order_keys is the first); absent without externalId.
-    idempotencyKey: { type: String, unique: true, sparse: true },
-    customer: {
-      name: { type: String, required: true },
-      phone: { type: String, required: true },
-      email: String,
-      language: String,
-    },
-    items: { type: [itemSchema], required: true },
-    total: { type: Number, required: true },
-    currency: { type: String, required: true },
-    status: { type: String, enum: ORDER_STATUSES, required: true },
-    shippingAddress: addressSchema,
-    notes: String,
-    shipment: { carrier: String, trackingNumber: String, shippedAt: Date },
-    invoice: { number: Number, issuedAt: Date },
-    rating: { score: Number, at: Date },
-    inventory: { type: String, required: true, default: 'reserved' },
-    history: { type: [historySchema], default: [] },
-    slack: {
-      approval: { channel: String, ts: String, shown: String },
-      task: { channel: String, ts: String, shown: String },
-      approvalClaimedAt: Date,
-      taskClaimedAt: Date,
-    },
-    smsFailures: { type: [{ _id: false, kind: String, at: Date, error: String }], default: undefined },
-  },
-  { timestamps: true, versionKey: false },
-);
-// On a real MongoDB these serve the filtered walks of `page` (status, channel, phone).
-orderSchema.index({ status: 1, _id: -1 });
-orderSchema.index({ channel: 1, _id: -1 });
-orderSchema.index({ 'customer.phone': 1, _id: -1 });
-
-export interface OrderQuery {
-  statuses?: readonly OrderStatus[];
-  channel?: Channel;
-  phone?: string;
-  /** Case-insensitive text found in the customer's name, phone digits, order number or externalId. */
-  q?: string;
-}
-
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const AFTER = { returnDocument: 'after', lean: true } as const;
-
-function toOrder(doc: OrderDoc | null): Order | null {
-  if (!doc) return null;
-  const { _id, ...rest } = doc;
-  return { number: _id, ...rest };
-}
-
-function queryFilter(query: OrderQuery): QueryFilter<OrderDoc> {
-  const filter: QueryFilter<OrderDoc> = {};
-  if (query.statuses) filter.status = { $in: [...query.statuses] };
-  if (query.channel) filter.channel = query.channel;
-  if (query.phone) filter['customer.phone'] = query.phone;
-  if (query.q) {
-    const q = query.q.trim();
-    const or: QueryFilter<OrderDoc>[] = [{ 'customer.name': { $regex: escapeRegex(q), $options: 'i' } }];
-    const digits = q.replace(/[^\d]/g, '');
-    if (digits.length >= 3) or.push({ 'customer.phone': { $regex: escapeRegex(digits) } });
-    if (/^#?\d+$/.test(q)) or.push({ _id: Number(q.replace('#', '')) });
-    or.push({ externalId: q });
-    filter.$or = or;
-  }
-  return filter;
-}
 
 /**
  * The `orders` collection. Every read and write is by order number (`_id`), so its cost does not
@@ -280,50 +113,7 @@ export function createOrderRepository(conn: Connection) {
     rate: (number: number, score: number) =>
       update(number, { 'rating.score': { $exists: false } }, { $set: { rating: { score, at: new Date() } } }),
 
-    /**
-     * Claims the right to post the order's `slot` message: only if none is stored and nobody else
-     * claimed it since `staleBefore`. Null when someone else holds it.
-     */
-    claimSlackSlot: (number: number, slot: SlackSlot, at: Date, staleBefore: Date) =>
-      update(
-        number,
-        {
-          [`slack.${slot}`]: { $exists: false },
-          $or: [
-            { [`slack.${slot}ClaimedAt`]: { $exists: false } },
-            { [`slack.${slot}ClaimedAt`]: { $lt: staleBefore } },
-          ],
-        },
-        { $set: { [`slack.${slot}ClaimedAt`]: at } },
-      ),
-
-    /** Gives back a claim (the post failed) so a retry can post. */
-    async releaseSlackSlot(number: number, slot: SlackSlot, at: Date): Promise<void> {
-      await Order.updateOne(
-        { _id: number, [`slack.${slot}ClaimedAt`]: at },
-        { $unset: { [`slack.${slot}ClaimedAt`]: '' } },
-      );
-    },
-
-    /** Stores the posted message on the order; returns the order as it is now. */
-    storeSlackRef: (number: number, slot: SlackSlot, ref: SlackMessageRef) =>
-      update(number, {}, { $set: { [`slack.${slot}`]: ref } }),
-
-    /** Records what the message shows now, if it is still the message with `ts`. */
-    async markSlackShown(number: number, slot: SlackSlot, ts: string, shown: string): Promise<void> {
-      await Order.updateOne(
-        { _id: number, [`slack.${slot}.ts`]: ts },
-        { $set: { [`slack.${slot}.shown`]: shown } },
-      );
-    },
-
-    /** Forgets a message someone deleted, so the next sync posts a fresh one. */
-    async forgetSlackRef(number: number, slot: SlackSlot, ts: string): Promise<void> {
-      await Order.updateOne(
-        { _id: number, [`slack.${slot}.ts`]: ts },
-        { $unset: { [`slack.${slot}`]: '', [`slack.${slot}ClaimedAt`]: '' } },
-      );
-    },
+    ...orderSlackSlots(Order, update),
 
     async recordSmsFailure(number: number, failure: SmsFailure): Promise<void> {
       await Order.updateOne({ _id: number }, { $push: { smsFailures: failure } });
