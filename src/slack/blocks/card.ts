@@ -3,7 +3,6 @@ import { type BlockBuilder, Blocks } from 'slack-block-builder';
 import type { Order } from '../../../models/order.js';
 import {
   channelLabel,
-  escapeText,
   LIMITS,
   type RenderContext,
   type SlackMessage,
@@ -23,6 +22,7 @@ import {
   shipmentText,
   toMessage,
 } from './parts.js';
+import { escapeText, plainText } from './untrusted.js';
 
 const CARD_HISTORY = 15;
 const LIST_MAX = 25;
@@ -63,7 +63,7 @@ export function orderCard(order: Order, ctx: RenderContext): SlackMessage {
 
 export function orderList(orders: Order[], title: string, ctx: RenderContext): SlackMessage {
   const shown = orders.slice(0, LIST_MAX);
-  const blocks: BlockBuilder[] = [Blocks.Header({ text: truncate(title, LIMITS.headerText) })];
+  const blocks: BlockBuilder[] = [Blocks.Header({ text: truncate(plainText(title), LIMITS.headerText) })];
   if (shown.length === 0) blocks.push(Blocks.Section({ text: 'No orders found.' }));
   else {
     blocks.push(

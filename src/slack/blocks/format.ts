@@ -1,5 +1,6 @@
 import { type BlockBuilder, Blocks, type ContextBuilder } from 'slack-block-builder';
 import type { Channel, OrderStatus } from '../../orders/lifecycle.js';
+import { escapeText } from './untrusted.js';
 
 export interface RenderContext {
   currency: string;
@@ -37,18 +38,6 @@ export const LIMITS = {
   messageBlocks: 50,
   viewBlocks: 100,
 } as const;
-
-/** Customer names and notes are user text: a raw `<` could become a ping or a disguised link. */
-export function escapeText(s: string): string {
-  return (
-    s
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      // non-verbatim mrkdwn also parses bare special mentions; a word joiner keeps them inert
-      .replace(/@(channel|here|everyone)\b/gi, '@\u2060$1')
-  );
-}
 
 /**
  * Cuts to at most `max` characters with an ellipsis, never inside an `&amp;`-style entity, a

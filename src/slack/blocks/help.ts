@@ -1,8 +1,9 @@
 /** `/order help` and `/stock help`: the commands as SPEC.md's "Slack (staff)" lists them. */
 import { Blocks } from 'slack-block-builder';
 import { ORDER_STATUSES } from '../../orders/lifecycle.js';
-import { escapeText, type SlackMessage } from './format.js';
+import type { SlackMessage } from './format.js';
 import { toMessage } from './parts.js';
+import { escapeEntities } from './untrusted.js';
 
 type Command = readonly [usage: string, what: string];
 
@@ -26,7 +27,7 @@ export const STOCK_COMMANDS: readonly Command[] = [
 
 /** `<number>` is mrkdwn link syntax: unescaped, Slack would swallow it. */
 function help(title: string, commands: readonly Command[]): SlackMessage {
-  const lines = commands.map(([usage, what]) => `\`${escapeText(usage)}\` — ${escapeText(what)}`);
+  const lines = commands.map(([usage, what]) => `\`${escapeEntities(usage)}\` — ${escapeEntities(what)}`);
   return toMessage(`${title}\n${lines.join('\n')}`, [
     Blocks.Header({ text: title }),
     Blocks.Section({ text: lines.join('\n') }),

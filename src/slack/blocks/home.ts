@@ -2,11 +2,12 @@
 import { Blocks, Elements, HomeTab, type ViewBlockBuilder } from 'slack-block-builder';
 import type { Order } from '../../../models/order.js';
 import type { Product } from '../../../models/product.js';
-import { capBlocks, escapeText, LIMITS, type RenderContext, type SlackView, truncate } from './format.js';
+import { capBlocks, LIMITS, type RenderContext, type SlackView, truncate } from './format.js';
 import { ACTIONS } from './ids.js';
 import { decisionButtons } from './order.js';
 import { lineBlocks, orderLine, toView } from './parts.js';
 import { lowStockLine } from './stock.js';
+import { escapeText } from './untrusted.js';
 
 /** Two blocks per pending order (summary + buttons): this keeps the tab well under its 100 blocks. */
 const PENDING_MAX = 15;

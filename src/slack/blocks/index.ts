@@ -2,7 +2,6 @@ export { orderCard, orderList } from './card.js';
 export {
   capBlocks,
   channelLabel,
-  escapeText,
   LIMITS,
   type RenderContext,
   type SlackMessage,
@@ -20,3 +19,4 @@ export { orderPlacedModal, phoneOrderModal, rejectModal, shipModal } from './mod
 export { notice } from './notice.js';
 export { approvalMessage, decisionButtons, decisionLine, fulfillmentTask } from './order.js';
 export { lowStockAlert, lowStockLine, stockDetail, stockList } from './stock.js';
+export { codeText, escapeEntities, escapeText, plainText, UNTRUSTED_MAX } from './untrusted.js';

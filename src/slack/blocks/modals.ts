@@ -1,19 +1,26 @@
 /** The modals: logging a phone order, shipping (carrier + tracking), rejecting (reason). */
 import { Bits, Blocks, Elements, type InputBuilder, Modal, type ViewBlockBuilder } from 'slack-block-builder';
 import type { Order } from '../../../models/order.js';
-import {
-  capBlocks,
-  escapeText,
-  LIMITS,
-  type RenderContext,
-  type SlackView,
-  statusLabel,
-  truncate,
-} from './format.js';
+import { capBlocks, LIMITS, type RenderContext, type SlackView, statusLabel, truncate } from './format.js';
 import { INPUTS, MODAL_CHANNELS, type ModalChannel, VIEWS } from './ids.js';
 import { addressAndNotes, itemBlocks, money, toView } from './parts.js';
+import { escapeText, plainText } from './untrusted.js';
 
 type InputId = (typeof INPUTS)[keyof typeof INPUTS];
+
+/**
+ * A text input shows its value literally, so only line breaks and invisible characters go. Slack
+ * refuses the whole view when an initial value is longer than max_length; the cut is whole
+ * characters and has no ellipsis, because the value is submitted back as typed.
+ */
+function initialValue(text: string, maxLength: number): string | undefined {
+  let value = '';
+  for (const char of plainText(text, Number.POSITIVE_INFINITY)) {
+    if (value.length + char.length > maxLength) break;
+    value += char;
+  }
+  return value || undefined;
+}
 
 /** Slack matches a submission's values by block_id then action_id; we use the same string for both. */
 function textInput(
@@ -27,8 +34,7 @@ function textInput(
       actionId: id,
       maxLength,
       multiline: opts.multiline,
-      // Slack refuses the whole view when an initial value is longer than max_length
-      initialValue: opts.initial ? opts.initial.slice(0, maxLength) : undefined,
+      initialValue: opts.initial ? initialValue(opts.initial, maxLength) : undefined,
     }),
   );
   return opts.optional ? input.optional() : input;

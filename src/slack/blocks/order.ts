@@ -4,7 +4,6 @@ import type { Order } from '../../../models/order.js';
 import type { OrderStatus } from '../../orders/lifecycle.js';
 import {
   channelLabel,
-  escapeText,
   LIMITS,
   type RenderContext,
   type SlackMessage,
@@ -16,6 +15,7 @@ import {
 } from './format.js';
 import { ACTIONS } from './ids.js';
 import { addressAndNotes, customerText, itemBlocks, money, shipmentText, toMessage } from './parts.js';
+import { escapeText } from './untrusted.js';
 
 /** Approve/Reject for one order; the value is re-validated on click, so it only names the order. */
 export function decisionButtons(order: Pick<Order, 'number'>): ActionsBuilder {

@@ -11,7 +11,6 @@ import { formatMoney } from '../../money.js';
 import {
   capBlocks,
   channelLabel,
-  escapeText,
   LIMITS,
   type RenderContext,
   type SlackMessage,
@@ -22,6 +21,7 @@ import {
   when,
   who,
 } from './format.js';
+import { escapeText, withVerbatim } from './untrusted.js';
 
 /** One runaway line (a pasted essay as a product name) must not crowd out the rest. */
 const LINE_MAX = 500;
@@ -101,7 +101,7 @@ export function addressText(address: Address): string {
   const place = [address.city, address.region, address.postalCode].filter(Boolean).join(' ');
   return [address.line1, address.line2, place, address.country]
     .filter((line): line is string => Boolean(line))
-    .map(escapeText)
+    .map((line) => escapeText(line))
     .join('\n');
 }
 
@@ -158,10 +158,10 @@ export function toMessage(text: string, blocks: BlockBuilder[]): SlackMessage {
   const built = Message({ text: truncate(text, LIMITS.messageText) })
     .blocks(capBlocks(blocks, LIMITS.messageBlocks))
     .buildToObject();
-  return { text: built.text, blocks: [...(built.blocks ?? [])] };
+  return { text: built.text, blocks: withVerbatim([...(built.blocks ?? [])]) };
 }
 
 /** The builder's DTO is readonly and class-typed; Slack's client wants a plain view. */
 export function toView(type: 'modal' | 'home', built: { blocks: readonly object[] }): SlackView {
-  return { ...built, type, blocks: [...built.blocks] };
+  return withVerbatim({ ...built, type, blocks: [...built.blocks] });
 }

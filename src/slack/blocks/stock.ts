@@ -2,8 +2,9 @@
 import { type BlockBuilder, Blocks } from 'slack-block-builder';
 import type { Product } from '../../../models/product.js';
 import { formatMoney } from '../../money.js';
-import { escapeText, LIMITS, type RenderContext, type SlackMessage, truncate, when } from './format.js';
+import { LIMITS, type RenderContext, type SlackMessage, truncate, when } from './format.js';
 import { lineBlocks, toMessage } from './parts.js';
+import { codeText, escapeText } from './untrusted.js';
 
 /** ~80 characters a line, so 150 lines fill about four sections of a 50-block message. */
 const LIST_MAX = 150;
@@ -39,6 +40,7 @@ export function stockList(products: Product[]): SlackMessage {
 
 export function stockDetail(product: Product, ctx: RenderContext): SlackMessage {
   const sku = escapeText(product.sku);
+  const skuCode = codeText(product.sku);
   const blocks: BlockBuilder[] = [
     Blocks.Section({ text: truncate(`*${sku}* · ${escapeText(product.name)}`, LIMITS.sectionText) }),
     Blocks.Section().fields(
@@ -51,7 +53,7 @@ export function stockDetail(product: Product, ctx: RenderContext): SlackMessage 
     ),
     Blocks.Context().elements(
       truncate(
-        `\`/stock set ${sku} &lt;qty&gt;\` · \`/stock add ${sku} &lt;qty&gt;\` · \`/stock threshold ${sku} &lt;n&gt;\``,
+        `\`/stock set ${skuCode} &lt;qty&gt;\` · \`/stock add ${skuCode} &lt;qty&gt;\` · \`/stock threshold ${skuCode} &lt;n&gt;\``,
         LIMITS.contextText,
       ),
     ),
@@ -65,7 +67,7 @@ export function lowStockAlert(product: Product): SlackMessage {
     Blocks.Section({ text: truncate(text, LIMITS.sectionText) }),
     Blocks.Context().elements(
       truncate(
-        `on hand ${product.onHand} · reserved ${product.reserved} · restock with \`/stock add ${escapeText(product.sku)} &lt;qty&gt;\``,
+        `on hand ${product.onHand} · reserved ${product.reserved} · restock with \`/stock add ${codeText(product.sku)} &lt;qty&gt;\``,
         LIMITS.contextText,
       ),
     ),
