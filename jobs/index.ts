@@ -2,13 +2,9 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import type { Db } from 'mongodb';
 import type { Logger } from '../src/logger.js';
-import { UPDATE_ON } from '../src/notifications/customer-updates.js';
 import type { Deps } from '../src/services.js';
 import { defineHousekeeping, HOUSEKEEPING } from './housekeeping.js';
 import { defineReconcileReservations, RECONCILE_RESERVATIONS } from './reconcile-reservations.js';
-import { defineSlackLowStockAlert, SLACK_LOW_STOCK_ALERT } from './slack-low-stock-alert.js';
-import { defineSlackSyncOrder, SLACK_SYNC_ORDER } from './slack-sync-order.js';
-import { defineSmsCustomerUpdate, SMS_CUSTOMER_UPDATE } from './sms-customer-update.js';
 
 /**
  * Agenda on the same database and the same driver client as mongoose (one connection per
@@ -46,35 +42,14 @@ export function createAgenda(db: Db, opts: { pollMs: number; log: Logger }): Age
   return agenda;
 }
 
-/** Each job receives the services it calls, nothing else. */
+/**
+ * Each job receives the services it calls, nothing else. Slack posts and customer texts are not
+ * jobs: they are recorded on the order with the change that calls for them and delivered by
+ * src/delivery/ (a job queued after the change could be lost with the process in between).
+ */
 export function defineJobs(agenda: Agenda, deps: Deps): void {
   defineReconcileReservations(agenda, deps);
   defineHousekeeping(agenda, deps);
-  defineSlackSyncOrder(agenda, { slackSync: deps.slack.sync });
-  defineSlackLowStockAlert(agenda, { ...deps, slackOut: deps.slack.out });
-  defineSmsCustomerUpdate(agenda, deps);
-}
-
-/** Domain events that become Slack posts and customer texts: durable jobs, so an outage loses nothing. */
-export function routeEventsToJobs(agenda: Agenda, deps: Pick<Deps, 'events'>): void {
-  const syncOrder = async ({ order }: { order: { number: number } }) => {
-    await agenda.now(SLACK_SYNC_ORDER, { number: order.number });
-  };
-  deps.events.on('order.placed', syncOrder);
-  deps.events.on('order.status_changed', syncOrder);
-  deps.events.on('invoice.issued', syncOrder);
-  deps.events.on('order.placed', async ({ order }) => {
-    // An order placed by SMS was just confirmed in the reply to CONFIRM; no second text.
-    if (order.channel !== 'sms')
-      await agenda.now(SMS_CUSTOMER_UPDATE, { number: order.number, kind: 'placed' });
-  });
-  deps.events.on('order.status_changed', async ({ order, to }) => {
-    const kind = UPDATE_ON[to];
-    if (kind) await agenda.now(SMS_CUSTOMER_UPDATE, { number: order.number, kind });
-  });
-  deps.events.on('stock.low', async ({ product }) => {
-    await agenda.now(SLACK_LOW_STOCK_ALERT, { sku: product.sku });
-  });
 }
 
 /**

@@ -87,6 +87,11 @@ export interface Order {
   slack?: OrderSlackRefs;
   /** Customer updates that could not be sent after every retry (shown to staff as well). */
   smsFailures?: SmsFailure[];
+  /**
+   * What must still happen because of the order's changes (src/delivery/effects.ts): written in the
+   * same atomic update as the change itself, removed once delivered, so a crash loses none.
+   */
+  effects?: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -154,6 +159,7 @@ export const orderSchema = new Schema<OrderDoc>(
       taskClaimedAt: Date,
     },
     smsFailures: { type: [{ _id: false, kind: String, at: Date, error: String }], default: undefined },
+    effects: { type: [String], default: undefined },
   },
   { timestamps: true, versionKey: false },
 );

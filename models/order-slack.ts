@@ -32,11 +32,16 @@ export function orderSlackSlots(
         { $set: { [`slack.${slot}ClaimedAt`]: at } },
       ),
 
-    /** Gives back a claim (the post failed) so a retry can post. */
-    async releaseSlackSlot(number: number, slot: SlackSlot, at: Date): Promise<void> {
+    /**
+     * Gives back a claim (the post failed) so a retry can post: removed, or with `staleSince` left
+     * as a claim already stale, which tells the retry to look for a message posted since then.
+     */
+    async releaseSlackSlot(number: number, slot: SlackSlot, at: Date, staleSince?: Date): Promise<void> {
       await Order.updateOne(
         { _id: number, [`slack.${slot}ClaimedAt`]: at },
-        { $unset: { [`slack.${slot}ClaimedAt`]: '' } },
+        staleSince
+          ? { $set: { [`slack.${slot}ClaimedAt`]: staleSince } }
+          : { $unset: { [`slack.${slot}ClaimedAt`]: '' } },
       );
     },
 

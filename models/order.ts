@@ -93,21 +93,46 @@ export function createOrderRepository(conn: Connection) {
       return { items, next: top > opts.first ? top : null };
     },
 
-    /** The lifecycle's compare-and-set: moves the order only if its status is still `from`. */
+    /**
+     * The lifecycle's compare-and-set: moves the order only if its status is still `from`, and
+     * records the effects the move calls for in the same write (none lost if the process dies).
+     */
     transition: (
       number: number,
       from: Order['status'],
       set: Record<string, unknown>,
       entry: HistoryEntry,
-    ): Promise<Order | null> => update(number, { status: from }, { $set: set, $push: { history: entry } }),
+      effects: readonly string[] = [],
+    ): Promise<Order | null> =>
+      update(
+        number,
+        { status: from },
+        {
+          $set: set,
+          $push: { history: entry },
+          ...(effects.length ? { $addToSet: { effects: { $each: [...effects] } } } : {}),
+        },
+      ),
+
+    /** Drops delivered effects; one asked for again meanwhile has another name and stays. */
+    settleEffects: (number: number, names: readonly string[]) =>
+      update(number, {}, { $pullAll: { effects: [...names] } }),
+
+    /** Asks for an effect on its own (one the order's change did not record). */
+    addEffects: (number: number, names: readonly string[]) =>
+      update(number, {}, { $addToSet: { effects: { $each: [...names] } } }),
 
     /** A return's goods are back on hand: `restocking` → `restocked`, once. */
     markRestocked: (number: number) =>
       update(number, { inventory: 'restocking' }, { $set: { inventory: 'restocked' } }),
 
-    /** Attaches the invoice only if the order has none (one number per order). */
-    attachInvoice: (number: number, invoice: InvoiceRecord) =>
-      update(number, { 'invoice.number': { $exists: false } }, { $set: { invoice } }),
+    /** Attaches the invoice only if the order has none (one number per order), with its effects. */
+    attachInvoice: (number: number, invoice: InvoiceRecord, effects: readonly string[] = []) =>
+      update(
+        number,
+        { 'invoice.number': { $exists: false } },
+        { $set: { invoice }, ...(effects.length ? { $addToSet: { effects: { $each: [...effects] } } } : {}) },
+      ),
 
     /** Stores the customer's rating only if there is none yet. */
     rate: (number: number, score: number) =>

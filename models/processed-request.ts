@@ -48,6 +48,17 @@ export function createProcessedRequestRepository(conn: Connection) {
       const { _id, ...rest } = doc;
       return { key: _id, ...rest };
     },
+    /**
+     * Takes over a claim still held by the delivery that claimed it at `claimedAt` (which crashed):
+     * a compare-and-set on that moment, so of two redeliveries one takes it.
+     */
+    async takeOver(key: string, claimedAt: Date): Promise<boolean> {
+      const res = await Request.updateOne(
+        { _id: key, state: 'claimed', claimedAt },
+        { $set: { claimedAt: new Date() } },
+      );
+      return res.modifiedCount === 1;
+    },
     async finish(key: string, ref: string): Promise<void> {
       await Request.updateOne({ _id: key }, { $set: { state: 'done', ref } });
     },

@@ -20,6 +20,8 @@ export interface Product {
   lowStockThreshold: number;
   /** Set when the low-stock alert went out; cleared by a restock above the threshold. */
   lowStockAlerted: boolean;
+  /** The alert is due in Slack and not posted yet: set with `lowStockAlerted`, cleared once posted. */
+  alertPending?: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -49,6 +51,7 @@ const productSchema = new Schema<ProductDoc>(
     available: { type: Number, required: true },
     lowStockThreshold: { type: Number, required: true, default: 5, min: 0 },
     lowStockAlerted: { type: Boolean, required: true, default: false },
+    alertPending: Boolean,
     reservations: { type: Schema.Types.Mixed, default: () => ({}) },
     restocked: { type: Schema.Types.Mixed },
   },
@@ -154,16 +157,25 @@ export function createProductRepository(conn: Connection) {
       }),
     setThreshold: (sku: string, lowStockThreshold: number) =>
       change({ _id: sku }, { $set: { lowStockThreshold } }),
-    /** The one low-stock alert: only the caller that flips the flag sends it. */
+    /** The one low-stock alert: flipping the flag records the alert as due, in the same write. */
     markLowAlerted: (sku: string) =>
-      change({ _id: sku, lowStockAlerted: false }, { $set: { lowStockAlerted: true } }),
-    /** Re-arms the alert once stock is back above the threshold. */
+      change({ _id: sku, lowStockAlerted: false }, { $set: { lowStockAlerted: true, alertPending: true } }),
+    /** Re-arms the alert once stock is back above the threshold (an alert not posted yet is moot). */
     async rearmLowAlert(sku: string, threshold: number): Promise<void> {
       await Product.updateOne(
         { _id: sku, lowStockAlerted: true, available: { $gt: threshold } },
-        { $set: { lowStockAlerted: false } },
+        { $set: { lowStockAlerted: false }, $unset: { alertPending: '' } },
       );
     },
+    /** The alert was posted. */
+    async settleAlert(sku: string): Promise<void> {
+      await Product.updateOne({ _id: sku }, { $unset: { alertPending: '' } });
+    },
+    /** Products whose alert is due (a pass over the catalogue, for the delivery sweep). */
+    listAlertPending: async () =>
+      (await Product.find({ alertPending: true }, NO_LEDGERS).lean<ProductDoc[]>()).map(
+        (d) => toProduct(d) as Product,
+      ),
 
     /** Every product's ledgers, for the reconcile job (one pass over the catalogue). */
     async *ledgers(): AsyncGenerator<ProductLedgers> {

@@ -26,6 +26,8 @@ export interface SmsMessage {
   /** `pending` (not sent yet), `skipped_opted_out`, `failed` (given up), or Twilio's status. */
   status: string;
   attempts: number;
+  /** When the last send began; a sender that died leaves it behind (see `claimAttempt`). */
+  attemptAt?: Date;
   lastError?: string;
   errorCode?: string;
   createdAt: Date;
@@ -45,6 +47,7 @@ const messageSchema = new Schema<MessageDoc>(
     sid: { type: String, index: true },
     status: { type: String, required: true, default: 'pending' },
     attempts: { type: Number, required: true, default: 0 },
+    attemptAt: Date,
     lastError: String,
     errorCode: String,
   },
@@ -101,9 +104,36 @@ export function createSmsMessageRepository(conn: Connection) {
         (d) => toMessage(d) as SmsMessage,
       );
     },
-    startAttempt: (key: string, body: string) => set(key, { $set: { body }, $inc: { attempts: 1 } }),
+    /**
+     * Claims the right to send: only while the message is unsent and nobody else has tried since
+     * `staleBefore`. Returns the record as it was before (its `attemptAt` says whether a sender
+     * that died may have sent it already), or null when it is sent, given up, or being sent.
+     */
+    async claimAttempt(key: string, body: string, at: Date, staleBefore: Date): Promise<SmsMessage | null> {
+      const doc = await Message.findOneAndUpdate(
+        {
+          _id: key,
+          status: 'pending',
+          sid: { $exists: false },
+          $or: [{ attemptAt: { $exists: false } }, { attemptAt: { $lt: staleBefore } }],
+        },
+        { $set: { body, attemptAt: at }, $inc: { attempts: 1 } },
+        { returnDocument: 'before', lean: true },
+      );
+      return toMessage(doc as MessageDoc | null);
+    },
+    /**
+     * Ends a failed attempt: removed when Twilio plainly refused, else left as `staleSince`, an
+     * attempt already stale, which tells the retry to look for a message sent since then.
+     */
+    async releaseAttempt(key: string, at: Date, staleSince?: Date): Promise<void> {
+      await Message.updateOne(
+        { _id: key, attemptAt: at },
+        staleSince ? { $set: { attemptAt: staleSince } } : { $unset: { attemptAt: '' } },
+      );
+    },
     markSent: (key: string, sid: string, status: string) =>
-      set(key, { $set: { sid, status }, $unset: { lastError: '' } }),
+      set(key, { $set: { sid, status }, $unset: { lastError: '', attemptAt: '' } }),
     markSkipped: (key: string, errorCode?: string) =>
       set(key, { $set: { status: 'skipped_opted_out', ...(errorCode ? { errorCode } : {}) } }),
     markError: (key: string, error: string, errorCode?: string) =>
@@ -120,10 +150,18 @@ export function createSmsMessageRepository(conn: Connection) {
     ): Promise<boolean> {
       const earlier = EARLIER[status];
       if (!earlier) return false;
-      const filter = ref.key ? { _id: ref.key, sid: ref.sid } : { sid: ref.sid };
+      if (!ref.key) {
+        const res = await Message.updateOne(
+          { sid: ref.sid, status: { $in: earlier } },
+          { $set: { status, ...(errorCode ? { errorCode } : {}) } },
+        );
+        return res.matchedCount === 1;
+      }
+      // A callback for a record without a sid: its sender died after Twilio took the message and
+      // before the sid was stored. The callback names the record, so it is sent: keep its sid.
       const res = await Message.updateOne(
-        { ...filter, status: { $in: earlier } },
-        { $set: { status, ...(errorCode ? { errorCode } : {}) } },
+        { _id: ref.key, $or: [{ sid: ref.sid }, { sid: { $exists: false } }], status: { $in: earlier } },
+        { $set: { sid: ref.sid, status, ...(errorCode ? { errorCode } : {}) }, $unset: { attemptAt: '' } },
       );
       return res.matchedCount === 1;
     },

@@ -2,12 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
-import { createAgenda, defineJobs, routeEventsToJobs, scheduleRecurring } from '../jobs/index.js';
+import { createAgenda, defineJobs, scheduleRecurring } from '../jobs/index.js';
 import { createRepositories, ensureIndexes, type Repositories } from '../models/index.js';
 import type { Config } from './config.js';
 import { connectDatabase, type Database } from './db/connection.js';
 import { migrateDatabase } from './db/migrate.js';
+import { routeEventsToDelivery } from './delivery/subscribe.js';
 import { createHttpApp } from './http.js';
+import { resolveInvoiceLinkSecret } from './invoices/links.js';
 import type { Logger } from './logger.js';
 import { createServices, type Deps } from './services.js';
 
@@ -28,7 +30,7 @@ export interface StartOptions {
   log: Logger;
   /** Database name; default: the one in the URI. Tests give each file its own. */
   dbName?: string;
-  /** Run Agenda's job processor (default true). */
+  /** Run the background work: Agenda's job processor and the delivery of effects (default true). */
   jobs?: boolean;
 }
 
@@ -46,14 +48,14 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   }
   const repos = createRepositories(db.connection);
   await ensureIndexes(repos);
-  const deps = createServices(config, repos, opts.log, { ping: db.ping });
+  const invoiceLinks = await resolveInvoiceLinkSecret(config.invoiceLinks.secret, repos.settings);
+  const deps = createServices(config, repos, opts.log, { ping: db.ping }, { invoiceLinks });
 
   const agenda = createAgenda(db.connection.db as unknown as Db, {
     pollMs: config.jobPollInterval.ms,
     log: opts.log,
   });
   defineJobs(agenda, deps);
-  routeEventsToJobs(agenda, deps);
   // Agenda connects its backend (and creates its index) as soon as it is made; wait for that so
   // a start-up failure surfaces here and a quick stop never interrupts it.
   await agenda.ready;
@@ -74,6 +76,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   // Jobs start only once the port is ours: a start-up that fails to listen has run no job, so it
   // stops cleanly with one line saying why.
   if (opts.jobs !== false) {
+    routeEventsToDelivery(deps.events, deps.delivery);
+    deps.delivery.start(config.delivery.sweepEvery.ms);
     await agenda.start();
     await scheduleRecurring(agenda, opts.log);
   }
@@ -94,7 +98,9 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
       clearTimeout(timer);
       clearInterval(sweeper);
       server.closeAllConnections();
-      // Let running jobs finish, then stop polling, so closing the database interrupts nothing.
+      // Let running deliveries and jobs finish, then stop polling, so closing the database
+      // interrupts nothing; what is left undelivered stays due on its order for the next start.
+      await deps.delivery.stop(10_000);
       await agenda.drain({ timeout: 10_000, closeConnection: false });
       await agenda.stop(false);
       await db.close();

@@ -4,6 +4,7 @@ import type { Db } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { codeOf, type MigrationLog, type Step } from './migrations/step.js';
 import { toNaturalKeys } from './migrations/v2-natural-keys.js';
+import { toRecordedEffects } from './migrations/v3-effects.js';
 
 /**
  * Schema migrations, run at start-up before the indexes are made. This is the one place that
@@ -26,7 +27,10 @@ const NEW_DATABASE = 0;
 const FIRST_RELEASE = 1;
 
 /** Each step takes the database from `to - 1` to `to`; append the next one here. */
-const STEPS: readonly Step[] = [{ to: 2, name: 'natural keys as _id', run: toNaturalKeys }];
+const STEPS: readonly Step[] = [
+  { to: 2, name: 'natural keys as _id', run: toNaturalKeys },
+  { to: 3, name: 'effects recorded on the order', run: toRecordedEffects },
+];
 
 /** The schema version this release writes. */
 export const SCHEMA_VERSION = STEPS[STEPS.length - 1]?.to ?? FIRST_RELEASE;

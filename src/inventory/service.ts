@@ -236,6 +236,12 @@ export function createInventoryService({ products, events, log }: Deps) {
     clearRestocked: (orderNumber: number, skus: readonly string[]) =>
       products.clearRestocked(skus, orderNumber),
     ledgers: () => products.ledgers(),
+    /** Products whose low-stock alert is due in Slack and not posted yet. */
+    alertsDue: () => products.listAlertPending(),
+    /** The product's alert was posted. */
+    settleAlert: (sku: string) => products.settleAlert(sku),
+    /** Re-applies the low-stock rule (a crash may have come between a change and its flag). */
+    recheckLowStock: async (sku: string) => checkLowStock(await products.get(sku)),
   };
 }
 

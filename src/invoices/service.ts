@@ -1,8 +1,11 @@
 import type { CounterRepository } from '../../models/counter.js';
 import type { Order, OrderRepository } from '../../models/order.js';
+import type { OrderBoardRepository } from '../../models/order-board.js';
+import { slackEffect } from '../delivery/effects.js';
 import { AppError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
+import { belongsOnBoard } from '../orders/board.js';
 
 /** The order statuses at and after `pack`, i.e. those that have an invoice. */
 const INVOICED = new Set(['packed', 'shipped', 'delivered', 'return_requested', 'returned']);
@@ -15,6 +18,7 @@ const INVOICED = new Set(['packed', 'shipped', 'delivered', 'return_requested', 
 export function createInvoiceService(deps: {
   orders: OrderRepository;
   counters: CounterRepository;
+  board: OrderBoardRepository;
   events: EventBus;
   log: Logger;
 }) {
@@ -30,7 +34,11 @@ export function createInvoiceService(deps: {
       );
     }
     const number = await counters.next('invoice', 0);
-    const updated = await orders.attachInvoice(order.number, { number, issuedAt: new Date() });
+    // The invoice's Slack update is due with it: an order off the board goes back on until it is done.
+    if (!belongsOnBoard(order)) await deps.board.put(order.number, order.status, order.history.length);
+    const updated = await orders.attachInvoice(order.number, { number, issuedAt: new Date() }, [
+      slackEffect('invoice'),
+    ]);
     if (!updated) {
       log.warn({ order: order.number, unused: number }, 'invoice number unused: issued concurrently');
       return (await orders.get(order.number)) ?? order;

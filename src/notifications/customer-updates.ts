@@ -3,6 +3,7 @@ import type { Order, OrderRepository } from '../../models/order.js';
 import { type SmsMessageRepository, type SmsUpdateKind, smsMessageKey } from '../../models/sms-message.js';
 import type { Config } from '../config.js';
 import type { CustomerService } from '../customers/service.js';
+import { RetryLater } from '../delivery/retry.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
@@ -14,14 +15,7 @@ import { slackChannels } from '../slack/sync.js';
 import { type SmsOut, TWILIO_UNSUBSCRIBED } from '../sms/client.js';
 import { clampToSegments } from '../sms/segments.js';
 
-/** The statuses a customer hears about (SPEC: placed, approved, shipped, delivered, rejected, cancelled). */
-export const UPDATE_ON: Partial<Record<OrderStatus, SmsUpdateKind>> = {
-  approved: 'approved',
-  shipped: 'shipped',
-  delivered: 'delivered',
-  rejected: 'rejected',
-  cancelled: 'cancelled',
-};
+export { UPDATE_ON } from '../delivery/effects.js';
 
 /** The note given with a reject or cancel, if any: the customer is told why. */
 function reasonOf(order: Order, to: OrderStatus): string | undefined {
@@ -56,9 +50,24 @@ export function renderUpdate(kind: SmsUpdateKind, order: Order, lang: Language, 
 }
 
 /**
- * Sends one customer update, at most once however often its job runs: the record keyed
- * `<order>:<kind>` remembers a sent message. The opt-out is read now, at sending time, so an
- * update queued before the customer texted STOP is not sent.
+ * A sender's claim on a message outlasts one Twilio call (10 s at most), so a live sender is never
+ * taken over; a claim left by a sender that died is taken over after this long.
+ */
+export const SEND_CLAIM_MS = 30_000;
+
+/**
+ * Twilio refuses a message that can never go (an invalid number, a landline, a blocked region) with
+ * HTTP 400 and an error code; 401, 404 or 429 are about our account or pace, so they are retried.
+ */
+const permanent = (err: unknown) => (err as { status?: number }).status === 400;
+
+/**
+ * Sends one customer update, at most once however often it is asked for: the record keyed
+ * `<order>:<kind>` is claimed before sending and remembers the sent message. A claim left by a
+ * sender that died is taken over, and Twilio's log is searched for the message it may have sent
+ * before anything is sent again. The opt-out is read now, at sending time, so an update asked for
+ * before the customer texted STOP is not sent. Returns once the update needs nothing more (sent,
+ * skipped, or given up for good); throws while it should be tried again.
  */
 export function createCustomerUpdates(deps: {
   orders: OrderService;
@@ -86,7 +95,26 @@ export function createCustomerUpdates(deps: {
     }
     const lang = customer?.language ?? order.customer.language ?? config.defaultLanguage;
     const body = clampToSegments(renderUpdate(kind, order, lang, config.businessName), 2);
-    await messages.startAttempt(message.key, body);
+    const at = new Date();
+    const before = await messages.claimAttempt(message.key, body, at, new Date(at.getTime() - SEND_CLAIM_MS));
+    if (!before) {
+      const now = await messages.get(message.key);
+      if (now?.sid || now?.status !== 'pending') return;
+      const heldFor = now.attemptAt ? at.getTime() - now.attemptAt.getTime() : 0;
+      throw new RetryLater(`the ${kind} text of order #${number} is being sent`, SEND_CLAIM_MS - heldFor);
+    }
+    if (before.attemptAt) {
+      // A sender died mid-send, or its answer was lost: did Twilio take the message?
+      const earlier = await deps.sms.findSent(phone, before.body ?? body, before.attemptAt, message.key);
+      if (earlier) {
+        await messages.markSent(message.key, earlier.sid, earlier.status);
+        log.warn(
+          { order: number, kind, sid: earlier.sid },
+          'found the customer update a crashed sender sent',
+        );
+        return;
+      }
+    }
     try {
       const sent = await deps.sms.send(phone, body, { ref: message.key });
       await messages.markSent(message.key, sent.sid, sent.status);
@@ -99,17 +127,29 @@ export function createCustomerUpdates(deps: {
         await messages.markSkipped(message.key, String(code));
         return;
       }
+      if (permanent(err)) {
+        // Twilio refused this message for good (a number that cannot receive texts…).
+        await giveUp(number, kind, (err as Error).message);
+        return;
+      }
       await messages.markError(message.key, (err as Error).message, code ? String(code) : undefined);
+      // Twilio answered, so it did not take the message; otherwise it may have: look first.
+      const answered = typeof (err as { status?: number }).status === 'number';
+      await messages.releaseAttempt(
+        message.key,
+        at,
+        answered ? undefined : new Date(at.getTime() - SEND_CLAIM_MS),
+      );
       throw err;
     }
   }
 
-  /** After the last retry: kept on the order and the message record, and told to staff in Slack. */
+  /** A message that can never go: kept on the order and the message record, and told to staff in Slack. */
   async function giveUp(number: number, kind: SmsUpdateKind, error: string): Promise<void> {
     await messages.markFailed(smsMessageKey(number, kind), error);
     await orderRecords.recordSmsFailure(number, { kind, at: new Date(), error });
     log.error({ order: number, kind, error }, 'customer update could not be sent; gave up');
-    const text = `:warning: Could not text the customer about order #${number} (${kind}) after every retry: ${escapeText(error)}. Please contact them another way.`;
+    const text = `:warning: Could not text the customer about order #${number} (${kind}): ${escapeText(error)}. Please contact them another way.`;
     await deps.slackOut
       .postMessage(slackChannels(config).approvals, notice(text))
       .catch((err) =>

@@ -13,9 +13,17 @@ export const BOARD_STATUSES: readonly OrderStatus[] = [
   'return_requested',
 ];
 
-/** Whether the order belongs on the board: open, or a received return whose restock may be unfinished. */
-export const belongsOnBoard = (order: Pick<Order, 'status' | 'inventory'>) =>
-  BOARD_STATUSES.includes(order.status) || order.inventory === 'restocking';
+/**
+ * Whether the order belongs on the board: open, a received return whose restock may be unfinished,
+ * or a change whose effects (Slack, the customer's text) are not delivered yet — the delivery
+ * sweep finds those on the board (src/delivery/service.ts).
+ */
+export const belongsOnBoard = (
+  order: Pick<Order, 'status' | 'inventory'> & { effects?: readonly string[] },
+) =>
+  BOARD_STATUSES.includes(order.status) ||
+  order.inventory === 'restocking' ||
+  (order.effects?.length ?? 0) > 0;
 
 /** Whether every status asked for is a board status, so the board alone can answer. */
 export const boardCanList = (statuses: readonly OrderStatus[]) =>

@@ -7,6 +7,7 @@ import type { OrderBoardRepository } from '../../models/order-board.js';
 import type { OrderKeyRepository } from '../../models/order-key.js';
 import type { Product } from '../../models/product.js';
 import { toE164 } from '../customers/phone.js';
+import { placementEffects } from '../delivery/effects.js';
 import { AppError, isDuplicateKey } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { InventoryService, StockLine } from '../inventory/service.js';
@@ -149,6 +150,8 @@ export function createPlacement(deps: PlacementDeps) {
         ...(cmd.notes ? { notes: cmd.notes } : {}),
         inventory: 'reserved',
         history: [{ at: new Date(), action: 'place', from: null, to: 'pending_approval', ...actor }],
+        // Stored with the order itself: no window in which it exists and its messages are not due.
+        effects: placementEffects(cmd.channel),
       });
     } catch (err) {
       // Nothing half-written: the stock goes back before the error is reported.

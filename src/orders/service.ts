@@ -1,4 +1,5 @@
 import type { HistoryEntry, InventoryState, Order } from '../../models/order.js';
+import { transitionEffects } from '../delivery/effects.js';
 import { AppError } from '../errors.js';
 import type { InvoiceService } from '../invoices/service.js';
 import { belongsOnBoard } from './board.js';
@@ -94,10 +95,13 @@ export function createOrderService(deps: Deps) {
     if (effect) set.inventory = INVENTORY_AFTER[effect];
     if (shipped) set.shipment = shipped;
     const version = order.history.length + 1;
-    const joins = !belongsOnBoard(order) && belongsOnBoard({ status: to, inventory: order.inventory });
+    // What the move calls for (Slack, the customer's text), recorded in the move's own write.
+    const effects = transitionEffects(to, version);
+    const after = { status: to, inventory: order.inventory, effects: [...(order.effects ?? []), ...effects] };
+    const joins = !belongsOnBoard(order) && belongsOnBoard(after);
     if (joins) await board.put(number, to, version);
 
-    const updated = await orders.transition(number, order.status, set, entry);
+    const updated = await orders.transition(number, order.status, set, entry, effects);
     if (!updated) {
       // Someone else moved it first; judge the action against where it is now.
       const fresh = await get(number);

@@ -15,8 +15,21 @@ export interface MessageRef {
  * Everything Orderly says to Slack goes through here: live, a WebClient on `SLACK_API_URL`;
  * in sandbox mode, the outbox. Listeners, routing and jobs never hold a WebClient of their own.
  */
+/**
+ * Names the order message a post is (Slack message metadata), so that after a crash between
+ * posting and storing the reference the message can be found instead of posted twice.
+ */
+export interface PostTag {
+  order: number;
+  slot: string;
+}
+
+export const POST_TAG_EVENT = 'orderly_order_message';
+
 export interface SlackOut {
-  postMessage(channel: string, message: SlackMessage): Promise<MessageRef>;
+  postMessage(channel: string, message: SlackMessage, tag?: PostTag): Promise<MessageRef>;
+  /** The message tagged `tag` posted in `channel` since `since`, if there is one. */
+  findPosted(channel: string, since: Date, tag: PostTag): Promise<MessageRef | null>;
   update(ref: MessageRef, message: SlackMessage): Promise<void>;
   /** Visible to one user in one channel ("only visible to you"). */
   postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
@@ -29,15 +42,41 @@ export function createSlackOut(config: Config, log: Logger, outbox: Outbox): Sla
   if (config.slack.sandbox) return sandboxSlack(outbox);
   const client = new webApi.WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
-    // The WebClient's default retries last half an hour; a failed post is retried by its job.
-    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2_000 },
-    timeout: 10_000,
+    // One call is short and bounded (two tries of 5 s at most), so a poster's claim on a message
+    // (src/slack/sync.ts) always outlives its call; the delivery lanes retry beyond that, and a
+    // 429 comes back at once with its Retry-After instead of sleeping inside the call.
+    retryConfig: { retries: 1, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
+    timeout: 5_000,
+    rejectRateLimitedCalls: true,
     logger: boltLogger(log),
   });
   return {
-    async postMessage(channel, message) {
-      const res = await client.chat.postMessage({ channel, ...message, unfurl_links: false });
+    async postMessage(channel, message, tag) {
+      const res = await client.chat.postMessage({
+        channel,
+        ...message,
+        unfurl_links: false,
+        ...(tag ? { metadata: { event_type: POST_TAG_EVENT, event_payload: { ...tag } } } : {}),
+      });
       return { channel: String(res.channel ?? channel), ts: String(res.ts) };
+    },
+    async findPosted(channel, since, tag) {
+      // Needs the channels:history (groups:history for a private channel) scope.
+      let cursor: string | undefined;
+      for (let page = 0; page < 5; page++) {
+        const res = await client.conversations.history({
+          channel,
+          oldest: String(Math.floor(since.getTime() / 1000) - 5),
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+        const found = (res.messages ?? []).find((m) => isTagged(m.metadata, tag));
+        if (found?.ts) return { channel, ts: found.ts };
+        cursor = res.response_metadata?.next_cursor || undefined;
+        if (!cursor) return null;
+      }
+      return null;
     },
     async update(ref, message) {
       await client.chat.update({ channel: ref.channel, ts: ref.ts, ...message });
@@ -61,10 +100,22 @@ function sandboxSlack(outbox: Outbox): SlackOut {
   const keep = (method: string, to: string, text: string, payload: Record<string, unknown>) =>
     outbox.record({ door: 'slack', method, to, text, payload });
   return {
-    async postMessage(channel, message) {
+    async postMessage(channel, message, tag) {
       const ts = nextTs();
-      await keep('chat.postMessage', channel, message.text, { channel, ts, ...message });
+      const metadata = tag ? { event_type: POST_TAG_EVENT, event_payload: { ...tag } } : undefined;
+      await keep('chat.postMessage', channel, message.text, { channel, ts, ...message, metadata });
       return { channel, ts };
+    },
+    async findPosted(channel, since, tag) {
+      const kept = await outbox.list({ door: 'slack', limit: 1000 });
+      const found = kept.find(
+        (e) =>
+          e.method === 'chat.postMessage' &&
+          e.createdAt >= new Date(since.getTime() - 5_000) &&
+          (e.payload as { channel?: string }).channel === channel &&
+          isTagged((e.payload as { metadata?: unknown }).metadata, tag),
+      );
+      return found ? { channel, ts: String((found.payload as { ts: string }).ts) } : null;
     },
     async update(ref, message) {
       await keep('chat.update', ref.channel, message.text, { ...ref, ...message });
@@ -79,6 +130,15 @@ function sandboxSlack(outbox: Outbox): SlackOut {
       await keep('views.publish', userId, 'App Home', { user_id: userId, view });
     },
   };
+}
+
+function isTagged(metadata: unknown, tag: PostTag): boolean {
+  const m = metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
+  return (
+    m?.event_type === POST_TAG_EVENT &&
+    Number(m.event_payload?.order) === tag.order &&
+    m.event_payload?.slot === tag.slot
+  );
 }
 
 const viewTitle = (view: object) => String((view as { title?: { text?: string } }).title?.text ?? 'modal');

@@ -1,5 +1,6 @@
 import type { Order, OrderRepository, SlackMessageRef, SlackSlot } from '../../models/order.js';
 import type { Config } from '../config.js';
+import { RetryLater } from '../delivery/retry.js';
 import type { InvoiceLinks } from '../invoices/links.js';
 import type { Logger } from '../logger.js';
 import type { OrderService } from '../orders/service.js';
@@ -27,8 +28,12 @@ const LATE_POST_MS = 24 * 3600_000;
 const recent = (at: Date | undefined) => at !== undefined && Date.now() - at.getTime() < LATE_POST_MS;
 const TASK_OPEN: readonly string[] = ['approved', 'picking', 'packed'];
 
-/** A crashed poster's claim is taken over after this long, so a message is never lost for good. */
-const CLAIM_STALE_MS = 60_000;
+/**
+ * A crashed poster's claim is taken over after this long, so a message is never lost for good. It
+ * outlasts any one Slack call (src/slack/client.ts: two tries of 5 s at most) with room to spare,
+ * so a live poster is never taken over.
+ */
+export const CLAIM_STALE_MS = 30_000;
 
 /** Sandbox mode has no channel ids; the outbox shows these names instead. */
 export function slackChannels(config: Config) {
@@ -83,10 +88,24 @@ export function createSlackSync(deps: {
     if (order.history.some((h) => h.action === 'approve')) await show(task, await orders.get(number));
   }
 
+  /**
+   * Posts the surface's message once, or brings it up to date. Posting is claimed on the order
+   * first; a claim left by a poster that died is taken over after CLAIM_STALE_MS, and then the
+   * channel is searched for the message it may have posted (tagged with the order and slot in the
+   * message metadata) before anything is posted again: one message per order and slot, always.
+   */
   async function show(surface: Surface, order: Order): Promise<void> {
     const ref = order.slack?.[surface.slot];
     if (ref) return refresh(surface, ref, order);
     if (!surface.worthPosting(order)) return;
+    const heldSince = order.slack?.[`${surface.slot}ClaimedAt`];
+    const heldFor = heldSince ? Date.now() - heldSince.getTime() : Number.POSITIVE_INFINITY;
+    if (heldFor < CLAIM_STALE_MS) {
+      throw new RetryLater(
+        `order #${order.number} ${surface.slot} is being posted`,
+        CLAIM_STALE_MS - heldFor,
+      );
+    }
     const claimedAt = new Date();
     const claimed = await orderRecords.claimSlackSlot(
       order.number,
@@ -94,14 +113,34 @@ export function createSlackSync(deps: {
       claimedAt,
       new Date(Date.now() - CLAIM_STALE_MS),
     );
-    // Another sync is posting it and will bring it up to date after storing the reference.
-    if (!claimed) return;
+    // Another poster got in first; it stores the reference and brings the message up to date.
+    if (!claimed)
+      throw new RetryLater(`order #${order.number} ${surface.slot} is being posted`, CLAIM_STALE_MS);
+    const tag = { order: order.number, slot: surface.slot };
+    const earlier = heldSince ? await out.findPosted(surface.channel, heldSince, tag) : null;
+    if (earlier) {
+      log.warn(
+        { order: order.number, slot: surface.slot, ...earlier },
+        'found the Slack message a crashed poster sent; not posting it again',
+      );
+      const now = await orderRecords.storeSlackRef(order.number, surface.slot, { ...earlier, shown: '?' });
+      if (now) await refresh(surface, { ...earlier, shown: '?' }, now);
+      return;
+    }
     let posted: { channel: string; ts: string };
     try {
-      posted = await out.postMessage(surface.channel, surface.render(claimed));
+      posted = await out.postMessage(surface.channel, surface.render(claimed), tag);
     } catch (err) {
-      // Give the slot back so the job's retry (or another process) posts it.
-      await orderRecords.releaseSlackSlot(order.number, surface.slot, claimedAt);
+      // Give the slot back so the retry (here or in another process) posts it. Unless Slack
+      // plainly refused, the message may have been posted all the same (a timeout, a lost
+      // answer): the claim is then left stale, so the retry searches the channel first.
+      const refused = (err as { code?: string }).code === 'slack_webapi_platform_error';
+      await orderRecords.releaseSlackSlot(
+        order.number,
+        surface.slot,
+        claimedAt,
+        refused ? undefined : new Date(claimedAt.getTime() - CLAIM_STALE_MS),
+      );
       throw err;
     }
     const stored: SlackMessageRef = { ...posted, shown: surface.shown(claimed) };

@@ -13,6 +13,11 @@ export interface SentSms {
 export interface SmsOut {
   /** `ref` names our record of the message; Twilio's status callbacks come back with it. */
   send(to: string, body: string, opts?: { ref?: string }): Promise<SentSms>;
+  /**
+   * A message with this body sent to `to` since `since`, if any: after a sender died between
+   * Twilio taking a message and our storing its sid, this finds it instead of sending it twice.
+   */
+  findSent(to: string, body: string, since: Date, ref?: string): Promise<SentSms | null>;
 }
 
 /** The status callback for one message: the record's key in the query finds it by key. */
@@ -39,10 +44,23 @@ export function createSmsOut(config: Config, log: Logger, outbox: Outbox): SmsOu
   const { twilio: tw } = config;
   if (tw.sandbox || !tw.accountSid || !tw.authToken || !tw.phoneNumber) {
     return {
-      async send(to, body) {
+      async send(to, body, opts = {}) {
         const sid = `SM${randomBytes(16).toString('hex')}`;
-        await outbox.record({ door: 'sms', method: 'sms', to, text: body, payload: { to, body, sid } });
+        const payload = { to, body, sid, ...(opts.ref ? { ref: opts.ref } : {}) };
+        await outbox.record({ door: 'sms', method: 'sms', to, text: body, payload });
         return { sid, status: 'outbox' };
+      },
+      async findSent(to, body, since, ref) {
+        const kept = await outbox.list({ door: 'sms', limit: 1000 });
+        const found = kept.find((e) => {
+          const p = e.payload as { to?: string; body?: string; ref?: string; sid?: string };
+          return (
+            e.createdAt >= new Date(since.getTime() - 5_000) &&
+            p.to === to &&
+            (ref ? p.ref === ref : p.body === body)
+          );
+        });
+        return found ? { sid: String((found.payload as { sid: string }).sid), status: 'outbox' } : null;
       },
     };
   }
@@ -59,6 +77,14 @@ export function createSmsOut(config: Config, log: Logger, outbox: Outbox): SmsOu
       const message = await client.messages.create({ to, from, body, statusCallback });
       log.info({ sid: message.sid, to, status: message.status }, 'sms sent');
       return { sid: message.sid, status: message.status };
+    },
+    async findSent(to, body, since) {
+      const recent = await client.messages.list({ to, from, limit: 50 });
+      const after = since.getTime() - 5_000;
+      const found = recent.find(
+        (m) => m.body === body && (m.dateCreated?.getTime() ?? Number.POSITIVE_INFINITY) >= after,
+      );
+      return found ? { sid: found.sid, status: found.status } : null;
     },
   };
 }

@@ -66,3 +66,12 @@ export async function walk(app: TestApp, number: number, actions: string[]) {
   }
   return last;
 }
+
+/**
+ * Delivers every effect due (Slack posts, customer texts) and waits until none is left: what the
+ * background delivery does by itself in an app started with `{ jobs: true }`.
+ */
+export async function deliverAll(app: TestApp) {
+  await app.deps.delivery.sweep({ products: true });
+  await app.deps.delivery.idle();
+}

@@ -31,6 +31,7 @@ export interface SentSms {
   body: string;
   statusCallback: string | undefined;
   sid: string;
+  at: Date;
 }
 
 export class FakeTwilio {
@@ -40,23 +41,48 @@ export class FakeTwilio {
   url = '';
   private close?: () => Promise<void>;
   private failuresLeft = 0;
+  private failure = { status: 503, code: 20503, message: 'Service unavailable' };
+  /** Keeps the connection open without answering while true (a Twilio that hangs). */
+  hang = false;
 
   async start(): Promise<this> {
     const server = await listen((req, raw, res) => {
       const fields = Object.fromEntries(new URLSearchParams(raw));
       res.setHeader('content-type', 'application/json');
-      const match = req.url?.match(/^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/);
+      const [path, query] = (req.url ?? '').split('?');
+      const match = path?.match(/^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/);
       const auth = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
+      if (match && req.method === 'GET' && auth === `${ACCOUNT_SID}:${AUTH_TOKEN}`) {
+        // The message log, newest first, filtered by To and From as Twilio's list is.
+        const q = new URLSearchParams(query ?? '');
+        const items = this.sent
+          .filter(
+            (m) => (!q.get('To') || m.to === q.get('To')) && (!q.get('From') || m.from === q.get('From')),
+          )
+          .reverse()
+          .map((m) => ({
+            sid: m.sid,
+            to: m.to,
+            from: m.from,
+            body: m.body,
+            status: 'sent',
+            date_created: m.at.toUTCString(),
+            account_sid: match[1],
+          }));
+        res.end(JSON.stringify({ messages: items, next_page_uri: null, page: 0, page_size: 50 }));
+        return;
+      }
       if (!match || req.method !== 'POST' || auth !== `${ACCOUNT_SID}:${AUTH_TOKEN}`) {
         res.statusCode = 404;
         res.end(JSON.stringify({ code: 20404, message: 'not found', status: 404 }));
         return;
       }
       this.attempts++;
+      if (this.hang) return;
       if (this.failuresLeft > 0) {
         this.failuresLeft--;
-        res.statusCode = 503;
-        res.end(JSON.stringify({ code: 20503, message: 'Service unavailable', status: 503 }));
+        res.statusCode = this.failure.status;
+        res.end(JSON.stringify({ ...this.failure }));
         return;
       }
       const sid = randomId('SM');
@@ -66,6 +92,7 @@ export class FakeTwilio {
         body: fields.Body ?? '',
         statusCallback: fields.StatusCallback,
         sid,
+        at: new Date(),
       });
       res.statusCode = 201;
       res.end(
@@ -84,9 +111,13 @@ export class FakeTwilio {
     return this;
   }
 
-  /** The next `times` messages are refused with HTTP 503, as during a Twilio outage. */
-  failNext(times: number): void {
+  /**
+   * The next `times` messages are refused: HTTP 503 as during a Twilio outage, or the given
+   * refusal (e.g. 400 with code 21614 for a number that cannot receive texts).
+   */
+  failNext(times: number, failure = { status: 503, code: 20503, message: 'Service unavailable' }): void {
     this.failuresLeft = times;
+    this.failure = failure;
   }
 
   to(phone: string): SentSms[] {

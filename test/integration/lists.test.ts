@@ -1,5 +1,5 @@
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { act, createProduct, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
+import { act, createProduct, deliverAll, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
 
 /**
  * The lists come from small sets, never from the whole order history (DEVELOPERS.md, "Storage"):
@@ -51,6 +51,9 @@ test('When orders move through the lifecycle, then each open status lists exactl
   expect(pending).toEqual([...pending].sort((x, y) => y - x));
   expect(await all('status=approved&limit=100')).toContain(b.number);
   expect(await all('status=picking&limit=100')).toContain(c.number);
+  // A closed order stays on the board until its messages are delivered, then leaves it.
+  expect(await app.raw('order_board').findOne({ _id: d.number as never })).not.toBeNull();
+  await deliverAll(app);
   expect(await app.raw('order_board').findOne({ _id: d.number as never })).toBeNull();
   // A closed status is not on the board: found by walking the numbers.
   expect(await all('status=cancelled&limit=100')).toContain(d.number);
@@ -61,10 +64,12 @@ test('When a delivered order is returned, then it joins the board while the retu
   await walk(app, order.number, ['approve', 'start_picking', 'pack']);
   await act(app, order.number, 'ship', { carrier: 'UPS', trackingNumber: '1Z1' });
   await walk(app, order.number, ['deliver']);
+  await deliverAll(app);
   expect(await app.raw('order_board').findOne({ _id: order.number as never })).toBeNull();
   await walk(app, order.number, ['request_return']);
   expect(await all('status=return_requested&limit=100')).toContain(order.number);
   await walk(app, order.number, ['receive_return']);
+  await deliverAll(app);
   expect(await app.raw('order_board').findOne({ _id: order.number as never })).toBeNull();
   expect(await all('status=return_requested&limit=100')).not.toContain(order.number);
 });

@@ -1,6 +1,6 @@
 import { pruneFailedJobs } from '../../jobs/housekeeping.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { createProduct, placeOrder, walk } from '../helpers/builders.js';
+import { createProduct, deliverAll, placeOrder, walk } from '../helpers/builders.js';
 
 /** A process can die between two steps; the reconcile job finishes what it left. */
 
@@ -40,6 +40,8 @@ test('When a cancel died before releasing, then the stock is released, the order
   expect(result.released).toBe(1);
   expect(result.boardRepaired).toBeGreaterThanOrEqual(1);
   expect(await product(p.sku)).toMatchObject({ onHand: 5, reserved: 1, available: 4 });
+  // Off the board once its messages are out too.
+  await deliverAll(app);
   expect(await boardEntry(order.number)).toBeNull();
   expect(await boardEntry(open.number)).toMatchObject({ status: 'pending_approval' });
   expect((await app.api('GET', `/api/v1/orders/${open.number}`)).body.status).toBe('pending_approval');
@@ -107,6 +109,7 @@ test('When a receive_return died before all goods were back, then the rest are p
   expect(await product(b.sku)).toMatchObject({ onHand: 5, available: 5 });
   const raw = await app.raw('products').findOne({ _id: a.sku as never });
   expect(raw?.restocked ?? {}).toEqual({});
+  await deliverAll(app);
   expect(await boardEntry(order.number)).toBeNull();
 });
 

@@ -283,6 +283,35 @@ describe('redelivery', () => {
     });
   });
 
+  test('When the process died after claiming a MessageSid, then a redelivery a minute later takes the claim over and places the order once', async () => {
+    const phone = uniquePhone();
+    await text(app.url, phone, `ORDER 1 ${sku}`);
+    const sid = 'SMcrashedclaim0000000000000000001';
+    // What a kill -9 right after the claim leaves: a claim nobody will finish.
+    await app
+      .raw('processed_requests')
+      .insertOne({ _id: `sms:${sid}` as never, state: 'claimed', claimedAt: new Date(Date.now() - 61_000) });
+    const res = await text(app.url, phone, 'CONFIRM', { sid });
+    expect(res.reply).toMatch(/#\d+/);
+    const again = await text(app.url, phone, 'CONFIRM', { sid });
+    expect(again.reply).toBe(res.reply);
+    const orders = (await app.api('GET', `/api/v1/orders?phone=${encodeURIComponent(phone)}`)).body.items;
+    expect(orders).toHaveLength(1);
+  });
+
+  test('When a MessageSid was claimed moments ago, then a redelivery does not take it over', async () => {
+    const phone = uniquePhone();
+    await text(app.url, phone, `ORDER 1 ${sku}`);
+    const sid = 'SMfreshclaim000000000000000000001';
+    await app
+      .raw('processed_requests')
+      .insertOne({ _id: `sms:${sid}` as never, state: 'claimed', claimedAt: new Date() });
+    const res = await text(app.url, phone, 'CONFIRM', { sid });
+    expect(res.reply).toBeFalsy();
+    const orders = (await app.api('GET', `/api/v1/orders?phone=${encodeURIComponent(phone)}`)).body.items;
+    expect(orders).toHaveLength(0);
+  }, 30_000);
+
   test('When a STATUS question is redelivered, then it is simply answered again and no claim is stored for it', async () => {
     const phone = uniquePhone();
     const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Ron', phone } });
@@ -421,16 +450,16 @@ describe('customer updates', () => {
     expect((await app.repos.smsMessages.get(`${order.number}:placed`))?.status).not.toBe('delivered');
   });
 
-  test('When an update is given up on, then it is kept on the order and staff are told in Slack', async () => {
+  test('When Twilio refuses an update for good (not a mobile number), then it is given up at once, kept on the order, and staff are told in Slack', async () => {
     const phone = uniquePhone();
+    twilio.failNext(1, { status: 400, code: 21614, message: "'To' number is not a valid mobile number" });
     const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Shir', phone } });
-    // What Agenda emits when the job's last retry has failed (see jobs/sms-customer-update.ts).
-    app.agenda.emit('retry exhausted:sms-customer-update', new Error('Twilio said 503 sixteen times'), {
-      attrs: { name: 'sms-customer-update', data: { number: order.number, kind: 'approved' } },
-    });
-    await eventually(async () => (await orderOf(order.number)).customerUpdateFailures.length > 0);
+    await eventually(async () => (await orderOf(order.number)).customerUpdateFailures?.length > 0);
     expect((await orderOf(order.number)).customerUpdateFailures).toEqual([
-      expect.objectContaining({ kind: 'approved', error: 'Twilio said 503 sixteen times' }),
+      expect.objectContaining({
+        kind: 'placed',
+        error: expect.stringContaining('not a valid mobile number'),
+      }),
     ]);
     await slack.waitFor(
       (calls) =>
@@ -438,6 +467,10 @@ describe('customer updates', () => {
           JSON.stringify(c.body).includes(`Could not text the customer about order #${order.number}`),
         ),
       'the staff warning',
+    );
+    expect((await app.repos.smsMessages.get(`${order.number}:placed`))?.status).toBe('failed');
+    expect((await app.raw('orders').findOne({ _id: order.number as never }))?.effects ?? []).not.toContain(
+      'sms:placed',
     );
   });
 });

@@ -1,0 +1,51 @@
+import type { SmsUpdateKind } from '../../models/sms-message.js';
+import type { Channel, OrderStatus } from '../orders/lifecycle.js';
+
+/**
+ * The effects an order's change calls for, by name. They are written on the order in the same
+ * atomic update as the change (`orders.transition`, `orders.insert`, `orders.attachInvoice`), so
+ * no crash can store the change without them, and removed by name once delivered
+ * (src/delivery/service.ts). Each name says what to do, and a repeated delivery does no harm:
+ * - `slack:<v>` — the order's Slack messages must show it as of history length `v` (or later);
+ *   `slack:invoice` likewise once its invoice exists. Distinct names, so a change made while an
+ *   older one is being delivered is never settled by that older delivery.
+ * - `sms:<kind>` — the customer's text about the change, at most once (`sms_messages` keyed
+ *   `<order>:<kind>`).
+ */
+export type EffectName = `slack:${number | 'invoice'}` | `sms:${SmsUpdateKind}`;
+
+/** The statuses a customer hears about (SPEC: placed, approved, shipped, delivered, rejected, cancelled). */
+export const UPDATE_ON: Partial<Record<OrderStatus, SmsUpdateKind>> = {
+  approved: 'approved',
+  shipped: 'shipped',
+  delivered: 'delivered',
+  rejected: 'rejected',
+  cancelled: 'cancelled',
+};
+
+export const slackEffect = (version: number | 'invoice'): EffectName => `slack:${version}`;
+export const smsEffect = (kind: SmsUpdateKind): EffectName => `sms:${kind}`;
+
+/** A new order: its approval request, and (except by SMS, where the CONFIRM reply said it) a text. */
+export const placementEffects = (channel: Channel): EffectName[] =>
+  channel === 'sms' ? [slackEffect(1)] : [slackEffect(1), smsEffect('placed')];
+
+/** A lifecycle move to `to`, the order's history then `version` long. */
+export function transitionEffects(to: OrderStatus, version: number): EffectName[] {
+  const kind = UPDATE_ON[to];
+  return kind ? [slackEffect(version), smsEffect(kind)] : [slackEffect(version)];
+}
+
+export const isSlackEffect = (name: string) => name.startsWith('slack:');
+export const smsKindOf = (name: string): SmsUpdateKind | undefined =>
+  name.startsWith('sms:') ? (name.slice(4) as SmsUpdateKind) : undefined;
+
+/** Customer texts go out in the order the customer would expect them. */
+export const SMS_ORDER: readonly SmsUpdateKind[] = [
+  'placed',
+  'approved',
+  'shipped',
+  'delivered',
+  'rejected',
+  'cancelled',
+];
