@@ -65,6 +65,9 @@ const apiKeys = optionalString.transform((raw, ctx) => {
   return keys;
 });
 
+/** A count per phone or per API key (issue 9's abuse limits); `0` turns the limit off. */
+const abuseLimit = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -134,6 +137,11 @@ const EnvSchema = z.object({
   FOLLOW_UP_DELAY: interval('3 days'),
   APPROVAL_REMINDER_AFTER: interval('30 minutes'),
   JOB_POLL_INTERVAL: interval('5 seconds'),
+
+  // Abuse limits (issue 9): how much one phone or one API key may ask for; 0 turns a limit off.
+  SMS_RATE_LIMIT: abuseLimit(10),
+  SMS_MAX_OPEN_ORDERS: abuseLimit(3),
+  API_RATE_LIMIT: abuseLimit(600),
 });
 
 /** A demo key so a newcomer can call the API without configuring anything; never in production. */
@@ -244,6 +252,18 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     followUpDelay: e.FOLLOW_UP_DELAY,
     approvalReminderAfter: e.APPROVAL_REMINDER_AFTER,
     jobPollInterval: e.JOB_POLL_INTERVAL,
+    /**
+     * Abuse limits (issue 9), each 0 = off. Counted in this process's memory: the product runs one
+     * process per database, so that is the whole traffic (see README "Configuration").
+     */
+    limits: {
+      /** Texts per minute per phone; over it one short notice, then silence (no paid replies). */
+      smsPerMinute: e.SMS_RATE_LIMIT,
+      /** Orders placed by text and still open (not yet shipped) that one phone may have at once. */
+      smsMaxOpenOrders: e.SMS_MAX_OPEN_ORDERS,
+      /** REST requests per minute per API key name. */
+      apiPerMinute: e.API_RATE_LIMIT,
+    },
   };
 }
 

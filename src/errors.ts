@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'insufficient_stock'
   | 'conflict'
   | 'payload_too_large'
+  | 'rate_limited'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -19,6 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
   insufficient_stock: 409,
   conflict: 409,
   payload_too_large: 413,
+  rate_limited: 429,
   internal: 500,
 };
 

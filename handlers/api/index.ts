@@ -6,11 +6,14 @@ import { requireApiKey } from './auth.js';
 import { openApiDocument } from './openapi.js';
 import { ordersRouter } from './orders.js';
 import { productsRouter } from './products.js';
+import { limitPerApiKey } from './rate-limit.js';
 
-/** REST API v1: JSON bodies up to 1 MB, API keys, then the resource routers. */
+/** REST API v1: API keys, a rate limit per key, JSON bodies up to 1 MB, then the resource routers. */
 export function apiRouter(deps: Deps): Router {
   const router = Router();
   router.use(requireApiKey(deps.config.apiKeys));
+  // After the key (the limit is per key), before the body is parsed (a refusal costs nothing).
+  router.use(limitPerApiKey(deps.config.limits.apiPerMinute, deps.log));
   router.use(express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }));
   router.use((req, _res, next) => {
     // A body was sent but not as JSON: say so rather than report every field missing.

@@ -25,6 +25,7 @@ const error = (description: string) => ({ description, content: json('Error') })
 const errors = {
   400: error('validation_error'),
   401: error('unauthorized'),
+  429: error('rate_limited: over API_RATE_LIMIT requests a minute for this key; Retry-After says when'),
 };
 const numberParam = {
   name: 'number',

@@ -92,6 +92,12 @@ export const en = {
   confirmExpired: (_: Record<string, never>) => 'That order draft expired. Text ORDER again to start over.',
   placed: (p: { number: number; total: string }) =>
     `Order #${p.number} placed (${p.total}). We'll text you when it's approved.`,
+  // Abuse limits (src/sms/limits.ts): say what happened and when it works again, briefly.
+  textsTooFast: (p: { seconds: number }) =>
+    `Too many texts from this number. Please wait ${p.seconds} seconds, then try again.`,
+  tooManyOpenOrders: (p: { open: number; max: number }) =>
+    `You already have ${p.open} open orders by text (at most ${p.max} at a time). Text STATUS to see them; ` +
+    'you can order again once one ships or is cancelled.',
   cancelled: (p: { number: number }) => `Order #${p.number} is cancelled.`,
   cancelRefused: (p: { number: number; status: OrderStatus | (string & {}) }) => {
     const n = p.number;

@@ -50,6 +50,9 @@ export const he: Catalogue = {
   confirmNothing: () => 'אין מה לאשר. שלחו קודם הזמנה, לדוגמה: הזמנה 2 MUG-BLUE',
   confirmExpired: () => 'תוקף ההזמנה פג. שלחו הזמנה מחדש.',
   placed: (p) => `הזמנה #${p.number} נקלטה (${p.total}). נעדכן כשתאושר.`,
+  textsTooFast: (p) => `יותר מדי הודעות מהמספר הזה. נסו שוב בעוד ${p.seconds} שניות.`,
+  tooManyOpenOrders: (p) =>
+    `יש לך כבר ${p.open} הזמנות פתוחות בהודעות (עד ${p.max} בכל פעם). שלחו סטטוס לפרטים. אפשר להזמין שוב כשאחת תישלח או תבוטל.`,
   cancelled: (p) => `הזמנה #${p.number} בוטלה.`,
   cancelRefused: (p) => {
     const n = p.number;

@@ -12,6 +12,7 @@ import type { OrderAction } from '../orders/lifecycle.js';
 import type { OrderService } from '../orders/service.js';
 import type { Once } from '../requests/once.js';
 import { detectLanguage, parseSms, type SmsIntent } from './keywords.js';
+import { createSmsLimits, type TextVerdict } from './limits.js';
 import { clampToSegments } from './segments.js';
 
 /** An SMS draft waits this long for CONFIRM (SPEC: "expires after 30 minutes"). */
@@ -44,12 +45,14 @@ export function createSmsConversation(deps: {
 }) {
   const { config, customers, orders, inventory, drafts, once, log } = deps;
   const business = config.businessName;
+  const limits = createSmsLimits(config.limits, orders);
 
   /**
    * The reply to one delivery. A text that changes something (ORDER, CONFIRM, CANCEL, RETURN,
    * STOP/START, a rating) has its effect once per MessageSid, and a redelivery gets the first
    * reply; a question (STATUS, HELP, anything unknown) is simply answered again, which saves the
-   * claim's two writes on the most common text.
+   * claim's two writes on the most common text. A phone over its texts per minute is refused
+   * first, before anything is read or written (src/sms/limits.ts); `reply` undefined: answer nothing.
    */
   async function reply(input: {
     from: string;
@@ -57,8 +60,30 @@ export function createSmsConversation(deps: {
     sid: string;
   }): Promise<{ reply: string | undefined; replay: boolean }> {
     const intent = parseSms(input.body);
+    const verdict = await limits.admitText(input.from, intent);
+    if (verdict.kind !== 'answer') return { reply: await overLimit(input, verdict), replay: false };
     if (READ_ONLY.has(intent.kind)) return { reply: await answerText(input, intent), replay: false };
     return once.answerOnce(`sms:${input.sid}`, () => answerText(input, intent));
+  }
+
+  /** One notice in the customer's language per window (its only read), then silence. */
+  async function overLimit(
+    input: { from: string; body: string },
+    verdict: Exclude<TextVerdict, { kind: 'answer' }>,
+  ): Promise<string | undefined> {
+    if (verdict.kind === 'silence') {
+      log.debug({ from: input.from }, 'sms ignored: over the per-minute limit, already told');
+      return undefined;
+    }
+    log.warn(
+      { from: input.from, perMinute: config.limits.smsPerMinute },
+      'sms refused: over the per-minute limit',
+    );
+    const lang =
+      detectLanguage(input.body) ??
+      (await customers.findByPhone(input.from))?.language ??
+      config.defaultLanguage;
+    return t(lang, 'textsTooFast', { seconds: verdict.seconds });
   }
 
   async function answerText(input: { from: string; body: string; sid: string }, intent: SmsIntent) {
@@ -160,8 +185,18 @@ export function createSmsConversation(deps: {
     });
   }
 
+  /** The refusal when this phone already has the most open orders by text (SMS_MAX_OPEN_ORDERS). */
+  async function tooManyOpen(ctx: Ctx): Promise<string | undefined> {
+    const over = await limits.openOrdersOver(ctx.phone, ctx.customer);
+    if (!over) return undefined;
+    log.warn({ from: ctx.phone, ...over }, 'sms order refused: too many open orders by text');
+    return t(ctx.lang, 'tooManyOpenOrders', over);
+  }
+
   /** ORDER: a priced summary and a draft; nothing is reserved until CONFIRM. */
   async function draft(items: { sku: string; quantity: number }[], ctx: Ctx): Promise<string> {
+    const refused = await tooManyOpen(ctx);
+    if (refused) return refused;
     const products = await inventory.getMany(items.map((i) => i.sku));
     const bySku = new Map(products.map((p) => [p.sku, p]));
     const unknown = items.filter((i) => !bySku.has(i.sku)).map((i) => i.sku);
@@ -182,6 +217,9 @@ export function createSmsConversation(deps: {
 
   /** CONFIRM takes the draft (one atomic delete, so two CONFIRMs place one order) and places it. */
   async function confirm(ctx: Ctx): Promise<string> {
+    // Refused before the draft is taken: it stays, to CONFIRM once an order has moved on.
+    const refused = await tooManyOpen(ctx);
+    if (refused) return refused;
     const taken = await drafts.take(ctx.phone);
     if (!taken) return t(ctx.lang, 'confirmNothing', {});
     if (taken.expiresAt.getTime() < Date.now()) return t(ctx.lang, 'confirmExpired', {});

@@ -62,6 +62,8 @@ function samples(lang: Language, business: string, currency: string): [MessageKe
     ['confirmNothing', t(lang, 'confirmNothing', {})],
     ['confirmExpired', t(lang, 'confirmExpired', {})],
     ['placed', t(lang, 'placed', { number, total })],
+    ['textsTooFast', t(lang, 'textsTooFast', { seconds: 60 })],
+    ['tooManyOpenOrders', t(lang, 'tooManyOpenOrders', { open: 12, max: 10 })],
     ['cancelled', t(lang, 'cancelled', { number })],
     ['returnRequested', t(lang, 'returnRequested', { number })],
     ['optedOut', t(lang, 'optedOut', { business })],

@@ -1,0 +1,102 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Order } from '../../models/order.js';
+import { RESERVING_STATUSES } from '../orders/lifecycle.js';
+import type { SmsIntent } from './keywords.js';
+
+/**
+ * Per-phone limits on inbound texts (issue 9, "SMS abuse"): one phone could loop ORDER + CONFIRM
+ * and reserve all the stock, and every text we answer is a paid reply.
+ *
+ * - **Texts per minute** (SMS_RATE_LIMIT, default 10): a customer's real conversation (ORDER, ADD,
+ *   CONFIRM, STATUS) is a handful of texts over several minutes, so 10 leaves room for a fast
+ *   typist and a retry or two, while a loop costs at most 10 replies and one notice a minute.
+ *   Over it, the phone gets one short notice per window, then an empty TwiML answer (no paid
+ *   reply) and nothing is read or written. Counted in memory, before anything else: no database
+ *   round trip on the hot path.
+ * - **Open orders by text** (SMS_MAX_OPEN_ORDERS, default 3): orders this phone placed by SMS that
+ *   still hold stock (pending approval … packed). Few customers have more than one or two texted
+ *   orders on their way; three bounds what one phone can hold back from everyone else. Checked on
+ *   ORDER and CONFIRM only, with one lookup by key (the customer's latest order numbers).
+ *
+ * STOP and START are always honoured and answered, even over the limit: carriers require every
+ * opt-out and opt-in to take effect and be confirmed. They still count, so a loop that mixes them
+ * in reaches the limit sooner. HELP and STATUS are limited like any other text: they cost a reply
+ * too, and work again within the minute.
+ *
+ * The counters live in this process's memory. The product runs one process per database (FerretDB
+ * allows no more), so that is all of the traffic; a restart forgets at most a minute of counts.
+ */
+
+const WINDOW_S = 60;
+/** Carrier compliance: these always take effect and are confirmed. */
+const ALWAYS_HONOURED = new Set<SmsIntent['kind']>(['opt_out', 'opt_in']);
+/**
+ * How many of the phone's latest orders beyond the limit are read to count its open ones. An open
+ * order further back would need that many newer orders after it, which the limit itself prevents
+ * for texted orders; only orders staff or shops placed for the phone could push one that far.
+ */
+const LOOKBACK_MARGIN = 20;
+
+export type TextVerdict =
+  | { kind: 'answer' }
+  /** Over the limit, first time in this window: a short notice, `seconds` until it resets. */
+  | { kind: 'notice'; seconds: number }
+  /** Over the limit and already told: an empty answer. */
+  | { kind: 'silence' };
+
+const ANSWER: TextVerdict = { kind: 'answer' };
+
+/** The limiter's refusal; anything else it throws is a real error. */
+async function refusal(attempt: Promise<unknown>): Promise<RateLimiterRes | undefined> {
+  try {
+    await attempt;
+    return undefined;
+  } catch (err) {
+    if (err instanceof RateLimiterRes) return err;
+    throw err;
+  }
+}
+
+export function createSmsLimits(
+  limits: { smsPerMinute: number; smsMaxOpenOrders: number },
+  orders: {
+    recentOf(phone: string, count: number, customer?: { orders: number[] } | null): Promise<Order[]>;
+  },
+) {
+  const texts =
+    limits.smsPerMinute > 0
+      ? new RateLimiterMemory({ points: limits.smsPerMinute, duration: WINDOW_S })
+      : null;
+  /** One point per phone and window: whether the notice was already sent. */
+  const notices = new RateLimiterMemory({ points: 1, duration: WINDOW_S });
+
+  /** Counts the text and says whether to answer it. Memory only. */
+  async function admitText(phone: string, intent: SmsIntent): Promise<TextVerdict> {
+    if (!texts) return ANSWER;
+    const over = await refusal(texts.consume(phone));
+    if (!over || ALWAYS_HONOURED.has(intent.kind)) return ANSWER;
+    // The notice's mark expires with the phone's window, so the next window may get one again.
+    const msLeft = Math.max(over.msBeforeNext, 1);
+    const told = await refusal(notices.consume(phone, 1, { customDuration: msLeft / 1000 }));
+    return told ? { kind: 'silence' } : { kind: 'notice', seconds: Math.ceil(msLeft / 1000) };
+  }
+
+  /**
+   * Whether this phone already has the most open orders placed by text: `{open, max}` if so. One
+   * lookup of its latest orders by key (`customer` is the record already read, with its numbers).
+   */
+  async function openOrdersOver(
+    phone: string,
+    customer: { orders: number[] } | null,
+  ): Promise<{ open: number; max: number } | undefined> {
+    const max = limits.smsMaxOpenOrders;
+    if (max <= 0 || !customer || customer.orders.length < max) return undefined;
+    const recent = await orders.recentOf(phone, max + LOOKBACK_MARGIN, customer);
+    const open = recent.filter((o) => o.channel === 'sms' && RESERVING_STATUSES.includes(o.status)).length;
+    return open >= max ? { open, max } : undefined;
+  }
+
+  return { admitText, openOrdersOver };
+}
+
+export type SmsLimits = ReturnType<typeof createSmsLimits>;
