@@ -1,24 +1,55 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import { AppError } from '../src/errors.js';
 
 import type { Deps } from '../src/services.js';
 import { sendInvoicePdf } from './invoice-pdf.js';
 
 /**
- * `GET /invoices/<number>.pdf?sig=…`: the invoice link staff click in Slack, where there is no API
- * key to send. The signature (see src/invoices/links.ts) opens this one invoice only.
+ * `GET /invoices/<number>.pdf?exp=…&sig=…`: the invoice link staff click in Slack, where there is
+ * no API key to send. The signature (see src/invoices/links.ts) opens this one invoice only, until
+ * `exp`: a forged or edited link gets 403, a genuine one past its time 410.
  */
 export function invoiceLinkRouter({ config, orders, invoiceLinks }: Deps): Router {
   const router = Router();
   router.get('/invoices/:file', async (req, res) => {
     const m = /^(\d{1,9})\.pdf$/.exec(req.params.file);
-    const number = m ? Number(m[1]) : Number.NaN;
-    if (!m || !invoiceLinks.verify(number, req.query.sig)) {
-      throw new AppError('not_found', 'No such invoice link (it may have been mistyped).');
+    if (!m) throw new AppError('not_found', 'No such invoice link (it may have been mistyped).');
+    const number = Number(m[1]);
+    const verdict = invoiceLinks.verify(number, req.query.exp, req.query.sig);
+    if (verdict === 'forged') {
+      refuse(res, 403, 'forbidden', 'This invoice link is not valid: it may have been mistyped or changed.');
+      return;
+    }
+    if (verdict === 'expired') {
+      refuse(
+        res,
+        410,
+        'link_expired',
+        `This link to the invoice of order #${number} has expired. Ask someone who runs Orderly for the invoice.`,
+      );
+      return;
     }
     const order = await orders.get(number);
     if (!order.invoice) throw new AppError('not_found', `Order #${number} has no invoice yet.`);
     await sendInvoicePdf(res, order, config);
   });
   return router;
+}
+
+/**
+ * The API's error shape, or a short page for a browser (staff clicked the link in Slack). JSON
+ * comes first so that a client accepting anything (curl, fetch) gets JSON. The message holds no user input.
+ */
+function refuse(res: Response, status: number, code: string, message: string): void {
+  const json = () => {
+    res.json({ error: { code, message } });
+  };
+  res.status(status).format({
+    json,
+    html: () => {
+      res.send(`<!doctype html><html><head><meta charset="utf-8"><title>Invoice link</title></head>
+<body><p>${message}</p></body></html>`);
+    },
+    default: json,
+  });
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { OutboxEntry } from '../src/domain.js';
@@ -19,9 +20,13 @@ const dto = (e: OutboxEntry) => ({
   createdAt: e.createdAt,
 });
 
-/** `GET /api/v1/outbox`: sandbox messages as JSON, behind the API key like the rest of /api/v1. */
-export function outboxApiRouter({ outbox }: Deps): Router {
+/**
+ * `GET /api/v1/outbox`: sandbox messages as JSON, behind the API key like the rest of /api/v1.
+ * Once a door is live it is not there (404): the keys are the shops' and tills', not staff's.
+ */
+export function outboxApiRouter({ outbox, config }: Deps): Router {
   const router = Router();
+  if (!config.outbox.api) return router;
   router.get('/', async (req, res) => {
     const q = validate(outboxQuery, req.query, 'query');
     const entries = await outbox.list({ limit: q.limit, ...(q.door ? { door: q.door } : {}) });
@@ -36,13 +41,19 @@ const escapeHtml = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
 
+/** The page's only style, allowed by its hash in the Content-Security-Policy (src/http.ts). */
+const STYLE =
+  'body{font:14px system-ui;margin:2em}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px;vertical-align:top;text-align:left}pre{white-space:pre-wrap;margin:0}';
+export const OUTBOX_STYLE_SOURCE = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
+
 /**
  * `GET /outbox`: the page a person opens while trying Orderly without Slack or Twilio accounts.
- * Not served in production, where messages hold customer data: use the API route there.
+ * Messages hold customer data and the page asks for no key, so it exists only in pure sandbox
+ * mode (`config.outbox.page`): never in production, never once a door is live.
  */
 export function outboxPageRouter(deps: Deps): Router {
   const router = Router();
-  if (deps.config.env === 'production') return router;
+  if (!deps.config.outbox.page) return router;
   router.get('/outbox', async (_req, res) => {
     const entries = await deps.outbox.list({ limit: 200 });
     const rows = entries
@@ -59,7 +70,7 @@ export function outboxPageRouter(deps: Deps): Router {
     res
       .type('html')
       .send(`<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
-<title>Orderly outbox</title><style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px;vertical-align:top;text-align:left}pre{white-space:pre-wrap;margin:0}</style></head>
+<title>Orderly outbox</title><style>${STYLE}</style></head>
 <body><h1>Outbox</h1><p>Sandbox mode: what Orderly would have sent to Slack and by SMS, newest first (refreshes every 5 s). JSON: <code>GET /api/v1/outbox</code>.</p>
 <table><tr><th>when (UTC)</th><th>door</th><th>call</th><th>to</th><th>message</th></tr>${rows || '<tr><td colspan="5">Nothing yet.</td></tr>'}</table></body></html>`);
   });

@@ -7,6 +7,7 @@ import { createOrderKeyRepository } from './order-key.js';
 import { createOutboxRepository } from './outbox.js';
 import { createProcessedRequestRepository } from './processed-request.js';
 import { createProductRepository } from './product.js';
+import { createSettingRepository } from './setting.js';
 import { createSmsDraftRepository } from './sms-draft.js';
 import { createSmsMessageRepository } from './sms-message.js';
 
@@ -28,6 +29,7 @@ export function createRepositories(conn: Connection) {
     smsDrafts: createSmsDraftRepository(conn),
     smsMessages: createSmsMessageRepository(conn),
     outbox: createOutboxRepository(conn, counters),
+    settings: createSettingRepository(conn),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -42,7 +42,9 @@ async function main(): Promise<void> {
   const base = option(args, '--url') ?? `http://localhost:${config.port || 3000}`;
   const secret = config.slack.signingSecret;
   if (!secret)
-    throw new Error('no signing secret: set SLACK_SIGNING_SECRET (production has no sandbox secret)');
+    throw new Error(
+      'no signing secret: set SLACK_SIGNING_SECRET (the sandbox secret works only while nothing is live and PUBLIC_URL is unset, never in production; see ALLOW_SANDBOX_SECRETS)',
+    );
 
   let body: string;
   const [first, ...rest] = args;

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const token = config.twilio.webhookToken;
   if (!token)
-    throw new Error('no Twilio auth token: set TWILIO_AUTH_TOKEN (production has no sandbox token)');
+    throw new Error(
+      'no Twilio auth token: set TWILIO_AUTH_TOKEN (the sandbox token works only while nothing is live and PUBLIC_URL is unset, never in production; see ALLOW_SANDBOX_SECRETS)',
+    );
   const path = '/twilio/sms';
   const signedUrl = `${config.publicUrl}${path}`;
   const base = `http://localhost:${config.port || 3000}`;

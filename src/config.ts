@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import humanInterval from 'human-interval';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
@@ -30,6 +29,30 @@ const interval = (fallback: string) =>
     .transform((v) => ({ text: v, ms: humanInterval(v) as number }));
 
 const currencies = new Set(Intl.supportedValuesOf('currency'));
+
+/**
+ * `U…,W…`: empty entries (a doubled or trailing comma) are tolerated, but anything else that is
+ * not a user ID, or no ID at all, refuses to start: a typo must never mean "anyone may approve".
+ */
+const slackUserIds = optionalString.transform((raw, ctx) => {
+  if (raw === undefined) return undefined;
+  const ids = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = ids.find((id) => !/^[UW][A-Z0-9]{2,}$/.test(id));
+  if (bad !== undefined || ids.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        bad !== undefined
+          ? `"${bad.slice(0, 40)}" is not a Slack user ID (comma-separated IDs such as U0123456789)`
+          : 'has no Slack user ID (comma-separated IDs such as U0123456789; unset it to let anyone approve)',
+    });
+    return z.NEVER;
+  }
+  return ids;
+});
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -78,6 +101,13 @@ const EnvSchema = z.object({
   PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   BUSINESS_NAME: z.string().trim().min(1).max(100).default('Orderly'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: the sandbox secrets work only while nothing is live (see `sandboxSecretsAllowed`). */
+  ALLOW_SANDBOX_SECRETS: z.stringbool().optional(),
+  INVOICE_LINK_SECRET: optionalString.refine(
+    (v) => v === undefined || v.length >= 32,
+    'must be at least 32 characters (e.g. openssl rand -base64 32)',
+  ),
+  INVOICE_LINK_TTL: interval('30 days'),
 
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_BOT_TOKEN: optionalString.refine(
@@ -89,14 +119,7 @@ const EnvSchema = z.object({
   SLACK_CHANNEL_FULFILLMENT: slackChannelId,
   SLACK_CHANNEL_INVENTORY: slackChannelId,
   SLACK_CHANNEL_CALLS: slackChannelId,
-  SLACK_APPROVER_IDS: optionalString.transform((v) =>
-    v === undefined
-      ? undefined
-      : v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-  ),
+  SLACK_APPROVER_IDS: slackUserIds,
 
   TWILIO_ACCOUNT_SID: optionalString.refine(
     (v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v),
@@ -181,6 +204,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     ] as const) {
       if (!e[name]) throw new ConfigError(name, 'is required when Slack credentials are set');
     }
+    // Invoice links and callbacks posted in Slack must not point at localhost.
+    if (!e.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'is required when Slack credentials are set');
   }
   const twilioConfigured = e.TWILIO_ACCOUNT_SID !== undefined || e.TWILIO_AUTH_TOKEN !== undefined;
   if (twilioConfigured) {
@@ -196,6 +221,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
   if (e.NODE_ENV === 'production' && !e.API_KEYS) {
     throw new ConfigError('API_KEYS', 'is required in production (comma-separated name:key pairs)');
   }
+  const anyDoorLive = slackConfigured || twilioConfigured;
+  const sandboxSecrets = sandboxSecretsAllowed(e, anyDoorLive);
 
   return {
     env: e.NODE_ENV,
@@ -206,9 +233,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     businessName: e.BUSINESS_NAME,
     slack: {
       sandbox: !slackConfigured,
-      /** Undefined only in production without Slack credentials: then /slack/events is closed. */
-      signingSecret:
-        e.SLACK_SIGNING_SECRET ?? (e.NODE_ENV === 'production' ? undefined : SANDBOX_SLACK_SIGNING_SECRET),
+      /** Undefined without Slack credentials once sandbox secrets are off: /slack/events is closed. */
+      signingSecret: e.SLACK_SIGNING_SECRET ?? (sandboxSecrets ? SANDBOX_SLACK_SIGNING_SECRET : undefined),
       botToken: e.SLACK_BOT_TOKEN,
       apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
       channels: {
@@ -223,27 +249,27 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       sandbox: !twilioConfigured,
       accountSid: e.TWILIO_ACCOUNT_SID,
       authToken: e.TWILIO_AUTH_TOKEN,
-      /** Checks X-Twilio-Signature; undefined only in production without Twilio: routes closed. */
-      webhookToken:
-        e.TWILIO_AUTH_TOKEN ?? (e.NODE_ENV === 'production' ? undefined : SANDBOX_TWILIO_AUTH_TOKEN),
+      /** Checks X-Twilio-Signature; undefined without Twilio once sandbox secrets are off: closed. */
+      webhookToken: e.TWILIO_AUTH_TOKEN ?? (sandboxSecrets ? SANDBOX_TWILIO_AUTH_TOKEN : undefined),
       phoneNumber: e.TWILIO_PHONE_NUMBER,
       apiUrl: e.TWILIO_API_URL.replace(/\/+$/, ''),
       agentNumber: e.TWILIO_AGENT_NUMBER,
     },
-    /** Keys links we hand out (invoice links in Slack); a secret of this deployment, never sent. */
-    linkSecret: createHash('sha256')
-      .update(
-        [
-          e.SLACK_SIGNING_SECRET,
-          e.TWILIO_AUTH_TOKEN,
-          ...(e.API_KEYS ?? []).map((k) => k.key),
-          'orderly-links',
-        ]
-          .filter(Boolean)
-          .join('\n'),
-      )
-      .digest('hex'),
-    apiKeys: e.API_KEYS ?? [SANDBOX_API_KEY],
+    /**
+     * Signed invoice links (posted in Slack). Their own secret, so rotating an API key or the
+     * Slack secret breaks no link; unset, one is generated once and kept in the database.
+     */
+    invoiceLinks: { secret: e.INVOICE_LINK_SECRET, ttl: e.INVOICE_LINK_TTL },
+    /** Whether the published sandbox secrets (Slack, Twilio, API key) are accepted. */
+    sandboxSecrets,
+    /**
+     * The outbox holds customers' orders and texts. Once a door is live it is not shown at all
+     * (404): API keys belong to shops and tills, not to the staff who read messages. The page
+     * needs no key, so it also follows the sandbox secrets (never in production).
+     */
+    outbox: { api: !anyDoorLive, page: !anyDoorLive && sandboxSecrets },
+    /** Empty when API_KEYS is unset and sandbox secrets are off: the REST API is then closed (503). */
+    apiKeys: e.API_KEYS ?? (sandboxSecrets ? [SANDBOX_API_KEY] : []),
     apiKeysFromEnv: e.API_KEYS !== undefined,
     currency: e.CURRENCY,
     defaultCountry: e.DEFAULT_COUNTRY as import('libphonenumber-js').CountryCode,
@@ -265,6 +291,21 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       apiPerMinute: e.API_RATE_LIMIT,
     },
   };
+}
+
+/**
+ * The sandbox secrets are published in the README: they may open a door only on a machine where
+ * nothing is live (no Slack or Twilio credentials) and that says it is not public (no PUBLIC_URL),
+ * unless ALLOW_SANDBOX_SECRETS says otherwise. Never in production.
+ */
+function sandboxSecretsAllowed(e: z.infer<typeof EnvSchema>, anyDoorLive: boolean): boolean {
+  if (e.NODE_ENV === 'production') {
+    if (e.ALLOW_SANDBOX_SECRETS === true) {
+      throw new ConfigError('ALLOW_SANDBOX_SECRETS', 'cannot be true in production');
+    }
+    return false;
+  }
+  return e.ALLOW_SANDBOX_SECRETS ?? (!anyDoorLive && e.PUBLIC_URL === undefined);
 }
 
 /** Parses the environment. Throws ConfigError naming the first bad variable. */

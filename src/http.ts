@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { apiRouter } from '../handlers/api/index.js';
 import { invoiceLinkRouter } from '../handlers/invoice-links.js';
-import { outboxPageRouter } from '../handlers/outbox.js';
+import { OUTBOX_STYLE_SOURCE, outboxPageRouter } from '../handlers/outbox.js';
 import { createSlackRouter, SLACK_EVENTS_PATH } from '../handlers/slack/index.js';
 import { twilioSmsRouter } from '../handlers/twilio/sms.js';
 import { AppError, toAppError } from './errors.js';
@@ -17,6 +18,7 @@ import type { Deps } from './services.js';
 export function createHttpApp(deps: Deps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders(deps.config.publicUrl));
   app.use(
     pinoHttp({
       logger: deps.log,
@@ -67,6 +69,29 @@ export function createHttpApp(deps: Deps): Express {
   });
   app.use(errorHandler);
   return app;
+}
+
+/**
+ * Helmet on every response: nosniff, no framing (X-Frame-Options DENY and frame-ancestors
+ * 'none'), no referrer, and a CSP that allows nothing but the outbox page's one inline style (by
+ * its hash; we serve no script). HSTS only when PUBLIC_URL is https: over plain http it would
+ * lock a browser out of a local or tunnelled server.
+ */
+function securityHeaders(publicUrl: string) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: [OUTBOX_STYLE_SOURCE],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    xFrameOptions: { action: 'deny' },
+    strictTransportSecurity: publicUrl.startsWith('https://') ? { maxAge: 31_536_000 } : false,
+  });
 }
 
 const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {

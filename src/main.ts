@@ -51,7 +51,11 @@ async function main(): Promise<void> {
       'Slack has no credentials: messages for Slack go to the outbox, and /slack/events accepts requests signed with the sandbox secret',
     );
   }
-  if (!config.apiKeysFromEnv) {
+  if (!config.apiKeysFromEnv && config.apiKeys.length === 0) {
+    log.warn(
+      'API_KEYS is not set and the sandbox key is off (a door is live or PUBLIC_URL is set): the REST API answers 503',
+    );
+  } else if (!config.apiKeysFromEnv) {
     log.warn(
       { header: `Authorization: Bearer ${config.apiKeys[0]?.key}` },
       'API_KEYS is not set: the REST API accepts the sandbox key (never in production)',

@@ -27,6 +27,8 @@ export function createServices(
   repos: Repositories,
   log: Logger,
   health: { ping(): Promise<boolean> },
+  /** Resolved before (one may be read from the database): `resolveInvoiceLinkSecret`. */
+  secrets: { invoiceLinks: string },
 ) {
   const events: EventBus = createEventBus((err, event) =>
     log.error({ err, event }, 'event subscriber failed'),
@@ -48,7 +50,7 @@ export function createServices(
     currency: config.currency,
     defaultCountry: config.defaultCountry,
   });
-  const invoiceLinks = createInvoiceLinks(config.linkSecret, config.publicUrl);
+  const invoiceLinks = createInvoiceLinks(secrets.invoiceLinks, config.publicUrl, config.invoiceLinks.ttl.ms);
   const slackOut = createSlackOut(config, log, outbox);
   const sms = createSmsOut(config, log, outbox);
   const once = createOnce({ processedRequests: repos.processedRequests });

@@ -10,6 +10,14 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * The key's name is kept as `res.locals.apiKeyName`: it is the "who" of the order history.
  */
 export function requireApiKey(keys: readonly { name: string; key: string }[]): RequestHandler {
+  if (keys.length === 0) {
+    // No API_KEYS, and the sandbox key is off (a door is live or PUBLIC_URL is set): closed.
+    return (_req, res) => {
+      res.status(503).json({
+        error: { code: 'not_configured', message: 'The REST API is not configured: set API_KEYS.' },
+      });
+    };
+  }
   const known = keys.map((k) => ({ name: k.name, digest: digest(k.key) }));
   return (req, res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');

@@ -21,6 +21,8 @@ export interface SlackCall {
 
 export function slackEnv(fake: FakeSlack, extra: Record<string, string> = {}): Record<string, string> {
   return {
+    // Live Slack needs a public URL (invoice links); the same one as the Twilio helpers use.
+    PUBLIC_URL: 'https://orders.example.test',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_API_URL: `${fake.url}/api/`,

@@ -1,4 +1,10 @@
-import { ConfigError, loadConfig } from '../../src/config.js';
+import {
+  ConfigError,
+  loadConfig,
+  SANDBOX_API_KEY,
+  SANDBOX_SLACK_SIGNING_SECRET,
+  SANDBOX_TWILIO_AUTH_TOKEN,
+} from '../../src/config.js';
 
 const base = { NODE_ENV: 'test' };
 const fails = (env: Record<string, string>) => {
@@ -88,4 +94,112 @@ test('Complete Slack and Twilio credentials turn sandbox mode off', () => {
   expect(c.slack.apiUrl).toBe('http://127.0.0.1:9999/api/');
   expect(c.twilio.sandbox).toBe(false);
   expect(c.publicUrl).toBe('https://orders.example.com');
+});
+
+const slackLive = {
+  SLACK_SIGNING_SECRET: 's',
+  SLACK_BOT_TOKEN: 'xoxb-1',
+  SLACK_CHANNEL_APPROVALS: 'C0APPROVAL',
+  SLACK_CHANNEL_FULFILLMENT: 'C0FULFILL',
+  SLACK_CHANNEL_INVENTORY: 'C0INVENTORY',
+  PUBLIC_URL: 'https://orders.example.com',
+};
+const twilioLive = {
+  TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+  TWILIO_AUTH_TOKEN: 'tok',
+  TWILIO_PHONE_NUMBER: '+15551234567',
+  PUBLIC_URL: 'https://orders.example.com',
+};
+
+test.each([
+  ['a lone comma', ','],
+  ['commas and spaces', ' , , '],
+  ['a channel ID', 'C0123456789'],
+  ['a name', 'U0APPROVER1,@dana'],
+  ['a lower-case ID', 'u0approver1'],
+  ['a too short ID', 'U1'],
+])(
+  'When SLACK_APPROVER_IDS holds %s, then start-up stops naming it (never "anyone may approve")',
+  (_, value) => {
+    const err = fails({ SLACK_APPROVER_IDS: value });
+    expect(err.variable).toBe('SLACK_APPROVER_IDS');
+    expect(err.message).not.toContain('\n');
+  },
+);
+
+test('When SLACK_APPROVER_IDS lists user IDs with spaces or a doubled comma, then those IDs approve; one bad entry among them still stops start-up', () => {
+  expect(
+    loadConfig({ ...base, SLACK_APPROVER_IDS: ' U0APPROVER1,,W0ENTERPRISE2 , ' }).slack.approverIds,
+  ).toEqual(['U0APPROVER1', 'W0ENTERPRISE2']);
+  expect(loadConfig(base).slack.approverIds).toBeUndefined();
+  expect(fails({ SLACK_APPROVER_IDS: 'U0APPROVER1,,dana' }).message).toContain(
+    '"dana" is not a Slack user ID',
+  );
+});
+
+test('When Slack credentials are set without PUBLIC_URL, then start-up stops naming PUBLIC_URL', () => {
+  const { PUBLIC_URL: _, ...withoutUrl } = slackLive;
+  expect(fails(withoutUrl).variable).toBe('PUBLIC_URL');
+});
+
+test('With nothing live and no PUBLIC_URL, the sandbox secrets and the outbox are open (not in production)', () => {
+  const c = loadConfig({ ...base, NODE_ENV: 'development' });
+  expect(c.sandboxSecrets).toBe(true);
+  expect(c.slack.signingSecret).toBe(SANDBOX_SLACK_SIGNING_SECRET);
+  expect(c.twilio.webhookToken).toBe(SANDBOX_TWILIO_AUTH_TOKEN);
+  expect(c.apiKeys).toEqual([SANDBOX_API_KEY]);
+  expect(c.outbox).toEqual({ api: true, page: true });
+
+  const prod = loadConfig({ NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1' });
+  expect(prod.sandboxSecrets).toBe(false);
+  expect(prod.slack.signingSecret).toBeUndefined();
+  expect(prod.twilio.webhookToken).toBeUndefined();
+  expect(prod.outbox).toEqual({ api: true, page: false });
+});
+
+test.each([
+  ['Twilio is live', twilioLive],
+  ['Slack is live', slackLive],
+  ['PUBLIC_URL is set', { PUBLIC_URL: 'https://orders.example.com' }],
+])('When %s, then no sandbox secret opens a door and the API has no sandbox key', (_, env) => {
+  const c = loadConfig({ NODE_ENV: 'development', ...env });
+  expect(c.sandboxSecrets).toBe(false);
+  if (c.slack.sandbox) expect(c.slack.signingSecret).toBeUndefined();
+  if (c.twilio.sandbox) expect(c.twilio.webhookToken).toBeUndefined();
+  expect(c.apiKeys).toEqual([]);
+  expect(c.outbox.page).toBe(false);
+});
+
+test('When a door is live, then the outbox is closed even with ALLOW_SANDBOX_SECRETS=true, which only keeps the secrets', () => {
+  const c = loadConfig({ NODE_ENV: 'development', ...twilioLive, ALLOW_SANDBOX_SECRETS: 'true' });
+  expect(c.sandboxSecrets).toBe(true);
+  expect(c.slack.signingSecret).toBe(SANDBOX_SLACK_SIGNING_SECRET);
+  expect(c.twilio.webhookToken).toBe('tok');
+  expect(c.outbox).toEqual({ api: false, page: false });
+});
+
+test('ALLOW_SANDBOX_SECRETS=false turns them off even locally; =true is refused in production; other values are invalid', () => {
+  const off = loadConfig({ ...base, ALLOW_SANDBOX_SECRETS: 'false' });
+  expect(off.sandboxSecrets).toBe(false);
+  expect(off.slack.signingSecret).toBeUndefined();
+  expect(
+    fails({ NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ALLOW_SANDBOX_SECRETS: 'true' }).variable,
+  ).toBe('ALLOW_SANDBOX_SECRETS');
+  expect(fails({ ALLOW_SANDBOX_SECRETS: 'sure' }).variable).toBe('ALLOW_SANDBOX_SECRETS');
+});
+
+test('Invoice links: their own secret of 32+ characters (unset: generated later), a lifetime of 30 days by default', () => {
+  const c = loadConfig(base);
+  expect(c.invoiceLinks.secret).toBeUndefined();
+  expect(c.invoiceLinks.ttl.ms).toBe(30 * 24 * 3600 * 1000);
+  const set = loadConfig({ ...base, INVOICE_LINK_SECRET: 'x'.repeat(32), INVOICE_LINK_TTL: '2 hours' });
+  expect(set.invoiceLinks).toEqual({ secret: 'x'.repeat(32), ttl: { text: '2 hours', ms: 2 * 3600 * 1000 } });
+  expect(fails({ INVOICE_LINK_SECRET: 'short-secret' }).variable).toBe('INVOICE_LINK_SECRET');
+  expect(fails({ INVOICE_LINK_TTL: 'forever' }).variable).toBe('INVOICE_LINK_TTL');
+  // The link secret no longer comes from the API keys: rotating a key keeps every link working.
+  expect(
+    loadConfig({ ...base, API_KEYS: 'a:abcdefgh1', INVOICE_LINK_SECRET: 'x'.repeat(32) }).invoiceLinks,
+  ).toEqual(
+    loadConfig({ ...base, API_KEYS: 'b:ijklmnop2', INVOICE_LINK_SECRET: 'x'.repeat(32) }).invoiceLinks,
+  );
 });
