@@ -161,6 +161,12 @@ const EnvSchema = z.object({
   APPROVAL_REMINDER_AFTER: interval('30 minutes'),
   JOB_POLL_INTERVAL: interval('5 seconds'),
 
+  // Delivery of Slack posts and customer texts (src/delivery/): never given up, retried at a
+  // growing interval capped here; staff are shown what waits longer than DELIVERY_LATE_AFTER.
+  DELIVERY_RETRY_MAX: interval('1 minute'),
+  DELIVERY_LATE_AFTER: interval('10 minutes'),
+  DELIVERY_SWEEP_EVERY: interval('1 minute'),
+
   // Abuse limits (issue 9): how much one phone or one API key may ask for; 0 turns a limit off.
   SMS_RATE_LIMIT: abuseLimit(10),
   SMS_MAX_OPEN_ORDERS: abuseLimit(3),
@@ -278,6 +284,11 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     followUpDelay: e.FOLLOW_UP_DELAY,
     approvalReminderAfter: e.APPROVAL_REMINDER_AFTER,
     jobPollInterval: e.JOB_POLL_INTERVAL,
+    delivery: {
+      retryMax: e.DELIVERY_RETRY_MAX,
+      lateAfter: e.DELIVERY_LATE_AFTER,
+      sweepEvery: e.DELIVERY_SWEEP_EVERY,
+    },
     /**
      * Abuse limits (issue 9), each 0 = off. Counted in this process's memory: the product runs one
      * process per database, so that is the whole traffic (see README "Configuration").

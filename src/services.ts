@@ -1,6 +1,7 @@
 import type { Repositories } from '../models/index.js';
 import type { Config } from './config.js';
 import { createCustomerService } from './customers/service.js';
+import { createDelivery } from './delivery/service.js';
 import { createEventBus, type EventBus } from './events.js';
 import { createHousekeeping } from './housekeeping.js';
 import { createInventoryService } from './inventory/service.js';
@@ -36,7 +37,13 @@ export function createServices(
   const outbox = createOutbox({ outbox: repos.outbox, log });
   const inventory = createInventoryService({ products: repos.products, events, log });
   const customers = createCustomerService({ customers: repos.customers });
-  const invoices = createInvoiceService({ orders: repos.orders, counters: repos.counters, events, log });
+  const invoices = createInvoiceService({
+    orders: repos.orders,
+    counters: repos.counters,
+    board: repos.orderBoard,
+    events,
+    log,
+  });
   const orders = createOrderService({
     orders: repos.orders,
     orderKeys: repos.orderKeys,
@@ -62,6 +69,26 @@ export function createServices(
     invoiceLinks,
     log,
   });
+  const customerUpdates = createCustomerUpdates({
+    orders,
+    orderRecords: repos.orders,
+    messages: repos.smsMessages,
+    customers,
+    sms,
+    slackOut,
+    config,
+    log,
+  });
+  const delivery = createDelivery({
+    orders: repos.orders,
+    board: repos.orderBoard,
+    inventory,
+    slackSync,
+    slackOut,
+    customerUpdates,
+    config,
+    log,
+  });
   return {
     config,
     log,
@@ -85,16 +112,8 @@ export function createServices(
       once,
       log,
     }),
-    customerUpdates: createCustomerUpdates({
-      orders,
-      orderRecords: repos.orders,
-      messages: repos.smsMessages,
-      customers,
-      sms,
-      slackOut,
-      config,
-      log,
-    }),
+    customerUpdates,
+    delivery,
     reconciler: createReconciler({
       inventory,
       orders: repos.orders,

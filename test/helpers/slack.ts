@@ -37,7 +37,7 @@ function parseFields(raw: string, type: string | undefined): Record<string, any>
   const fields: Record<string, any> = type?.includes('json')
     ? JSON.parse(raw || '{}')
     : Object.fromEntries(new URLSearchParams(raw));
-  for (const key of ['blocks', 'view', 'attachments']) {
+  for (const key of ['blocks', 'view', 'attachments', 'metadata']) {
     if (typeof fields[key] === 'string') fields[key] = JSON.parse(fields[key]);
   }
   return fields;
@@ -49,6 +49,15 @@ export class FakeSlack {
   private close?: () => Promise<void>;
   private failures = new Map<string, { times: number; error: string }>();
   private ts = 0;
+  /** Messages as Slack keeps them, per channel (what conversations.history answers). */
+  private messages = new Map<string, { ts: string; text: string; metadata?: unknown }[]>();
+  /**
+   * While set, every Web API call fails as during an outage: HTTP 503, or HTTP 429 with a
+   * Retry-After of `retryAfter` seconds.
+   */
+  outage: { status: 503 } | { status: 429; retryAfter: number } | undefined;
+  /** Calls refused by the outage. */
+  refused = 0;
 
   async start(): Promise<this> {
     const server = await listen((req, raw, res) => {
@@ -59,6 +68,18 @@ export class FakeSlack {
         return;
       }
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+      if (this.outage) {
+        this.refused++;
+        res.statusCode = this.outage.status;
+        if (this.outage.status === 429) res.setHeader('retry-after', String(this.outage.retryAfter));
+        res.end(
+          JSON.stringify({
+            ok: false,
+            error: this.outage.status === 429 ? 'ratelimited' : 'service_unavailable',
+          }),
+        );
+        return;
+      }
       const body = parseFields(raw, req.headers['content-type']);
       this.calls.push({ method, body, token: req.headers.authorization?.replace(/^Bearer /, '') });
       const failure = this.failures.get(method);
@@ -76,8 +97,26 @@ export class FakeSlack {
 
   private answer(method: string, body: Record<string, any>): Record<string, unknown> {
     switch (method) {
-      case 'chat.postMessage':
-        return { ok: true, channel: body.channel, ts: `1700000000.${String(++this.ts).padStart(6, '0')}` };
+      case 'chat.postMessage': {
+        const ts = `${Math.floor(Date.now() / 1000)}.${String(++this.ts).padStart(6, '0')}`;
+        const kept = this.messages.get(body.channel) ?? [];
+        kept.push({ ts, text: body.text, ...(body.metadata ? { metadata: body.metadata } : {}) });
+        this.messages.set(body.channel, kept);
+        return { ok: true, channel: body.channel, ts };
+      }
+      case 'conversations.history': {
+        // Newest first, after `oldest`, with metadata when asked (as Slack's API does).
+        const oldest = Number(body.oldest ?? 0);
+        const found = (this.messages.get(body.channel) ?? [])
+          .filter((m) => Number(m.ts) > oldest)
+          .reverse()
+          .map(({ metadata, ...m }) =>
+            body.include_all_metadata === 'true' || body.include_all_metadata === true
+              ? { ...m, metadata }
+              : m,
+          );
+        return { ok: true, messages: found, has_more: false };
+      }
       case 'chat.update':
         return { ok: true, channel: body.channel, ts: body.ts };
       case 'chat.postEphemeral':
@@ -88,6 +127,16 @@ export class FakeSlack {
       default:
         return { ok: true };
     }
+  }
+
+  /** Messages posted (not refused) with metadata naming `order` and `slot` (our post tag). */
+  postsOf(order: number, slot: string): SlackCall[] {
+    return this.calls.filter(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.body.metadata?.event_payload?.order === order &&
+        c.body.metadata?.event_payload?.slot === slot,
+    );
   }
 
   /** The next `times` calls of `method` answer `{ok: false, error}` as Slack does when it refuses. */
