@@ -134,6 +134,19 @@ export function openApiDocument(currency: string) {
           },
         },
       },
+      '/late-messages': {
+        get: {
+          summary:
+            'Slack posts, customer texts and stock alerts due for longer than DELIVERY_LATE_AFTER, oldest first (still being retried)',
+          responses: {
+            200: {
+              description: '{items: [{order?, sku?, effect, since, attempts?, lastError?}]}',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+            ...errors,
+          },
+        },
+      },
       '/outbox': {
         get: {
           summary: 'Sandbox mode: the Slack calls and SMS that would have been sent, newest first',

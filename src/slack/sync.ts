@@ -117,29 +117,37 @@ export function createSlackSync(deps: {
     if (!claimed)
       throw new RetryLater(`order #${order.number} ${surface.slot} is being posted`, CLAIM_STALE_MS);
     const tag = { order: order.number, slot: surface.slot };
-    const earlier = heldSince ? await out.findPosted(surface.channel, heldSince, tag) : null;
-    if (earlier) {
-      log.warn(
-        { order: order.number, slot: surface.slot, ...earlier },
-        'found the Slack message a crashed poster sent; not posting it again',
-      );
-      const now = await orderRecords.storeSlackRef(order.number, surface.slot, { ...earlier, shown: '?' });
-      if (now) await refresh(surface, { ...earlier, shown: '?' }, now);
-      return;
-    }
     let posted: { channel: string; ts: string };
     try {
+      const earlier = heldSince ? await out.findPosted(surface.channel, heldSince, tag) : null;
+      if (earlier) {
+        log.warn(
+          { order: order.number, slot: surface.slot, ...earlier },
+          'found the Slack message a crashed poster sent; not posting it again',
+        );
+        const now = await orderRecords.storeSlackRef(order.number, surface.slot, { ...earlier, shown: '?' });
+        if (now) await refresh(surface, { ...earlier, shown: '?' }, now);
+        return;
+      }
       posted = await out.postMessage(surface.channel, surface.render(claimed), tag);
     } catch (err) {
       // Give the slot back so the retry (here or in another process) posts it. Unless Slack
       // plainly refused, the message may have been posted all the same (a timeout, a lost
       // answer): the claim is then left stale, so the retry searches the channel first.
-      const refused = (err as { code?: string }).code === 'slack_webapi_platform_error';
+      // A failed search leaves the earlier moment to search from again.
+      const refused = (err as { code?: string }).code === 'slack_webapi_platform_error' && !heldSince;
       await orderRecords.releaseSlackSlot(
         order.number,
         surface.slot,
         claimedAt,
-        refused ? undefined : new Date(claimedAt.getTime() - CLAIM_STALE_MS),
+        refused
+          ? undefined
+          : new Date(
+              Math.min(
+                heldSince?.getTime() ?? Number.POSITIVE_INFINITY,
+                claimedAt.getTime() - CLAIM_STALE_MS,
+              ),
+            ),
       );
       throw err;
     }

@@ -56,8 +56,9 @@ export class FakeSlack {
    * Retry-After of `retryAfter` seconds.
    */
   outage: { status: 503 } | { status: 429; retryAfter: number } | undefined;
-  /** Calls refused by the outage. */
+  /** Calls refused by the outage, and when. */
   refused = 0;
+  refusedAt: number[] = [];
 
   async start(): Promise<this> {
     const server = await listen((req, raw, res) => {
@@ -70,6 +71,7 @@ export class FakeSlack {
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
       if (this.outage) {
         this.refused++;
+        this.refusedAt.push(Date.now());
         res.statusCode = this.outage.status;
         if (this.outage.status === 429) res.setHeader('retry-after', String(this.outage.retryAfter));
         res.end(
