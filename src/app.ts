@@ -49,7 +49,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   const repos = createRepositories(db.connection);
   await ensureIndexes(repos);
   const invoiceLinks = await resolveInvoiceLinkSecret(config.invoiceLinks.secret, repos.settings);
-  const deps = createServices(config, repos, opts.log, { ping: db.ping }, { invoiceLinks });
+  const deps = createServices(config, repos, opts.log, { ping: db.ping, up: db.up }, { invoiceLinks });
 
   const agenda = createAgenda(db.connection.db as unknown as Db, {
     pollMs: config.jobPollInterval.ms,

@@ -342,5 +342,7 @@ export function toolEnv(env: Record<string, string | undefined> = process.env) {
     childEnv: { ...env },
     /** `ferretdb`: skip the mongod download attempt; `mongod`: retry it after a recent failure. */
     embeddedDb: env.ORDERLY_EMBEDDED_DB,
+    /** Where the embedded database keeps its data (default `.data/`); drills use a temporary one. */
+    dataDir: env.ORDERLY_DATA_DIR?.trim() || undefined,
   };
 }

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'rate_limited'
+  | 'database_unavailable'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -21,6 +22,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  database_unavailable: 503,
   internal: 500,
 };
 
@@ -64,8 +66,35 @@ export function toAppError(err: unknown): AppError {
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     return new AppError('validation_error', e.message ?? 'Bad request.', { cause: err, status: e.status });
   }
+  if (isDatabaseUnreachable(err)) {
+    return new AppError(
+      'database_unavailable',
+      'The database is unreachable; nothing was changed. Retry shortly.',
+      {
+        cause: err,
+      },
+    );
+  }
   return new AppError('internal', 'Something went wrong on our side; it has been logged.', {
     cause: err,
     expose: true,
   });
+}
+
+/** The driver's (and mongoose's) errors for a database it cannot reach. */
+const UNREACHABLE = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+export function isDatabaseUnreachable(err: unknown): boolean {
+  const e = err as { name?: string; message?: string };
+  if (UNREACHABLE.has(e?.name ?? '')) return true;
+  // mongoose queues commands while disconnected, then gives up with this message.
+  return e?.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '');
 }

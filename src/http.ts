@@ -51,6 +51,18 @@ export function createHttpApp(deps: Deps): Express {
     const ok = await deps.health.ping();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unavailable' });
   });
+  // While the database is unreachable every door answers 503 at once (and changes nothing),
+  // instead of holding the request until the driver gives up.
+  app.use((_req, res, next) => {
+    if (deps.health.up()) return next();
+    res.setHeader('Retry-After', '5');
+    next(
+      new AppError(
+        'database_unavailable',
+        'The database is unreachable; nothing was changed. Retry shortly.',
+      ),
+    );
+  });
 
   app.use('/api/v1', apiRouter(deps));
   const slack = createSlackRouter(deps);
@@ -96,7 +108,9 @@ function securityHeaders(publicUrl: string) {
 
 const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const appError = toAppError(err);
-  if (appError.status >= 500) req.log.error({ err }, 'request failed');
+  if (appError.code === 'database_unavailable')
+    req.log.warn({ code: appError.code }, 'request refused: database unreachable');
+  else if (appError.status >= 500) req.log.error({ err }, 'request failed');
   else req.log.debug({ code: appError.code, message: appError.message }, 'request refused');
   if (res.headersSent) return;
   res.status(appError.status).json({

@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const tools = toolEnv();
 
-  const database = await startConfiguredDatabase(config.mongodbUri, tools, log);
+  const database = await startConfiguredDatabase(config.mongodbUri, tools, log, (reason) => {
+    // Without its database the server can only answer 503: exit so a supervisor starts it afresh.
+    log.fatal({ reason }, 'embedded database lost; exiting');
+    process.exit(1);
+  });
   const embedded = database.kind !== 'uri';
 
   let app: Awaited<ReturnType<typeof startApp>>;

@@ -27,7 +27,7 @@ export function createServices(
   config: Config,
   repos: Repositories,
   log: Logger,
-  health: { ping(): Promise<boolean> },
+  health: { ping(): Promise<boolean>; up(): boolean },
   /** Resolved before (one may be read from the database): `resolveInvoiceLinkSecret`. */
   secrets: { invoiceLinks: string },
 ) {

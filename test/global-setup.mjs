@@ -13,7 +13,7 @@ export default async function globalSetup() {
     uri: given || undefined,
     prefer: process.env.ORDERLY_EMBEDDED_DB,
     env: process.env,
-    log: { info: say, warn: say },
+    log: { info: say, warn: say, error: say },
   });
   if (given) say({}, 'using MONGODB_URI');
   process.env.ORDERLY_TEST_MONGODB_URI = db.uri;

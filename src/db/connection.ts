@@ -8,6 +8,8 @@ export interface Database {
   backend: 'mongodb' | 'ferretdb';
   close(): Promise<void>;
   ping(): Promise<boolean>;
+  /** Whether the driver is connected now (no round trip): requests fail fast with 503 when not. */
+  up(): boolean;
 }
 
 /** 10 s to find the server, unless the URI says otherwise (an explicit option would override it). */
@@ -50,14 +52,25 @@ export async function connectDatabase(uri: string, log: Logger, dbName?: string)
     autoCreate: true,
     // Command events let the tests check that every hot path finds its documents by key.
     monitorCommands: true,
+    // A database that went away is noticed within seconds (readiness, fast 503s), not 10 s.
+    heartbeatFrequencyMS: 2000,
     ...(dbName ? { dbName } : {}),
   });
   await connection.asPromise();
   log.info({ backend, db: connection.name }, 'database connected');
+  let closing = false;
+  connection.on('disconnected', () => {
+    if (!closing) log.error({ backend }, 'database unreachable: answering 503 until it is back');
+  });
+  connection.on('reconnected', () => log.warn({ backend }, 'database reachable again'));
   return {
     connection,
     backend,
-    close: () => connection.close(),
+    close: () => {
+      closing = true;
+      return connection.close();
+    },
+    up: () => connection.readyState === 1,
     ping: async () => {
       if (connection.readyState !== 1 || !connection.db) return false;
       try {

@@ -14,7 +14,12 @@ export interface EmbeddedOptions {
   dataDir?: string;
   /** `ferretdb`: skip mongod; `mongod`: try mongod even after a recent failed download. */
   prefer?: string;
-  log: Pick<Logger, 'info' | 'warn'>;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Environment for child processes (go needs PATH, HOME); from config's toolEnv(). */
   env: NodeJS.ProcessEnv;
+  /**
+   * The embedded server died and could not be brought back (FerretDB is restarted up to a few
+   * times first): the process should exit non-zero so a supervisor restarts it whole.
+   */
+  onLost?: (reason: string) => void;
 }

@@ -115,10 +115,16 @@ async function startMongod(opts: EmbeddedOptions): Promise<EmbeddedDb> {
     instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {},
   });
   opts.log.info({ kind: 'mongod', dbPath }, 'embedded database started');
+  let stopping = false;
+  // mongodb-memory-server does not restart a mongod that dies: exit so a supervisor restarts us.
+  server.instanceInfo?.instance.mongodProcess?.once('exit', (code, signal) => {
+    if (!stopping) opts.onLost?.(`embedded mongod exited (code ${code}, signal ${signal})`);
+  });
   return {
     kind: 'mongod',
     uri: server.getUri('orderly'),
     stop: async () => {
+      stopping = true;
       await server.stop({ doCleanup: !dbPath });
     },
   };

@@ -38,36 +38,76 @@ export async function startFerretDb(opts: EmbeddedOptions): Promise<EmbeddedDb> 
   const pidFile = join(dir, 'ferretdb.pid');
   await stopOrphan(pidFile, opts.log);
   const port = await freePort();
-  const child = spawn(
-    binary,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=file:${resolve(dir)}/`,
-      `--listen-addr=127.0.0.1:${port}`,
-      `--state-dir=${resolve(dir)}`,
-      '--telemetry=disable',
-      '--debug-addr=-',
-      '--log-level=error',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  if (child.pid) writeFileSync(pidFile, String(child.pid));
-  try {
-    await waitForPort(port, child, () => stderr);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-  opts.log.info({ kind: 'ferretdb', port, dir }, 'embedded database started');
+  const launch = async () => {
+    const child = spawn(
+      binary,
+      [
+        '--handler=sqlite',
+        `--sqlite-url=file:${resolve(dir)}/`,
+        `--listen-addr=127.0.0.1:${port}`,
+        `--state-dir=${resolve(dir)}`,
+        '--telemetry=disable',
+        '--debug-addr=-',
+        '--log-level=error',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    if (child.pid) writeFileSync(pidFile, String(child.pid));
+    try {
+      await waitForPort(port, child, () => stderr);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
+    return { child, stderr: () => stderr };
+  };
+
+  let current = await launch();
+  let stopping = false;
+  opts.log.info({ kind: 'ferretdb', port, dir, pid: current.child.pid }, 'embedded database started');
+
+  /**
+   * If FerretDB dies under us (killed, crashed), start it again on the same port and files: the
+   * driver reconnects by itself and requests meanwhile get 503. After a few failed tries in a row
+   * the server gives up (`onLost`) so that a supervisor restarts it whole.
+   */
+  const supervise = (child: ChildProcess, stderr: () => string) => {
+    child.once('exit', async (code, signal) => {
+      if (stopping) return;
+      opts.log.error(
+        { kind: 'ferretdb', code, signal, stderr: stderr().trim().slice(-500) },
+        'embedded database exited; restarting it',
+      );
+      for (let attempt = 1; attempt <= 5 && !stopping; attempt++) {
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+        if (stopping) return;
+        try {
+          current = await launch();
+          opts.log.warn(
+            { kind: 'ferretdb', port, pid: current.child.pid, attempt },
+            'embedded database restarted',
+          );
+          supervise(current.child, current.stderr);
+          return;
+        } catch (err) {
+          opts.log.error({ kind: 'ferretdb', attempt, err }, 'embedded database did not restart');
+        }
+      }
+      if (!stopping) opts.onLost?.('the embedded database (FerretDB) exited and could not be restarted');
+    });
+  };
+  supervise(current.child, current.stderr);
+
   return {
     kind: 'ferretdb',
     uri: `mongodb://127.0.0.1:${port}/orderly`,
     stop: async () => {
-      await stopChild(child);
+      stopping = true;
+      await stopChild(current.child);
       rmSync(pidFile, { force: true });
       if (temporary) rmSync(dir, { recursive: true, force: true });
     },

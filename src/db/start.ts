@@ -25,7 +25,9 @@ export interface StartDatabaseOptions {
   /** ORDERLY_EMBEDDED_DB: `ferretdb` skips mongod, `mongod` retries it. */
   prefer?: string;
   env: NodeJS.ProcessEnv;
-  log: Pick<Logger, 'info' | 'warn'>;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** The embedded server died for good (see EmbeddedOptions.onLost). */
+  onLost?: (reason: string) => void;
 }
 
 /**
@@ -34,12 +36,14 @@ export interface StartDatabaseOptions {
  */
 export function startConfiguredDatabase(
   mongodbUri: string | undefined,
-  tools: { embeddedDb?: string | undefined; childEnv: NodeJS.ProcessEnv },
+  tools: { embeddedDb?: string | undefined; dataDir?: string | undefined; childEnv: NodeJS.ProcessEnv },
   log: StartDatabaseOptions['log'],
+  onLost?: (reason: string) => void,
 ): Promise<StartedDatabase> {
   return startDatabase({
     ...(mongodbUri ? { uri: mongodbUri } : {}),
-    dataDir: DATA_DIR,
+    ...(onLost ? { onLost } : {}),
+    dataDir: tools.dataDir ?? DATA_DIR,
     ...(tools.embeddedDb ? { prefer: tools.embeddedDb } : {}),
     env: tools.childEnv,
     log,
@@ -65,6 +69,7 @@ export async function startDatabase(opts: StartDatabaseOptions): Promise<Started
     ...(opts.prefer ? { prefer: opts.prefer } : {}),
     env: opts.env,
     log: opts.log,
+    ...(opts.onLost ? { onLost: opts.onLost } : {}),
   });
   return {
     uri: embedded.uri,

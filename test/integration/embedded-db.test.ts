@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT, startEmbeddedDb } from '../../src/db/embedded.js';
 
-const quiet = { info: () => undefined, warn: () => undefined };
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'orderly-lock-'));
