@@ -61,16 +61,28 @@ export function createSlackOut(config: Config, log: Logger, outbox: Outbox): Sla
       return { channel: String(res.channel ?? channel), ts: String(res.ts) };
     },
     async findPosted(channel, since, tag) {
-      // Needs the channels:history (groups:history for a private channel) scope.
+      // Needs the channels:history (groups:history for a private channel) scope, and the bot in
+      // the channel. Without them the message cannot be looked for: post it again (at least once).
       let cursor: string | undefined;
       for (let page = 0; page < 5; page++) {
-        const res = await client.conversations.history({
-          channel,
-          oldest: String(Math.floor(since.getTime() / 1000) - 5),
-          include_all_metadata: true,
-          limit: 200,
-          ...(cursor ? { cursor } : {}),
-        });
+        const res = await client.conversations
+          .history({
+            channel,
+            oldest: String(Math.floor(since.getTime() / 1000) - 5),
+            include_all_metadata: true,
+            limit: 200,
+            ...(cursor ? { cursor } : {}),
+          })
+          .catch((err) => {
+            const code = (err as { data?: { error?: string } }).data?.error ?? '';
+            if (!CANNOT_SEARCH.has(code)) throw err;
+            log.warn(
+              { channel, order: tag.order, slot: tag.slot, error: code },
+              'cannot search the channel for a message a crashed poster may have sent (invite the bot and grant channels:history); posting it again',
+            );
+            return null;
+          });
+        if (!res) return null;
         const found = (res.messages ?? []).find((m) => isTagged(m.metadata, tag));
         if (found?.ts) return { channel, ts: found.ts };
         cursor = res.response_metadata?.next_cursor || undefined;
@@ -131,6 +143,14 @@ function sandboxSlack(outbox: Outbox): SlackOut {
     },
   };
 }
+
+/** Slack's refusals that mean "you may not read this channel's history", not "try later". */
+const CANNOT_SEARCH = new Set([
+  'not_in_channel',
+  'missing_scope',
+  'channel_not_found',
+  'not_allowed_token_type',
+]);
 
 function isTagged(metadata: unknown, tag: PostTag): boolean {
   const m = metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
