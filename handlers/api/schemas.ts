@@ -11,7 +11,22 @@ import { CHANNELS, ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecy
 export const skuSchema = z
   .string()
   .regex(SKU_PATTERN, 'must be 1-64 letters, digits, dots, dashes or underscores');
-const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * What text may hold: exactly the characters XML 1.0 can carry. A control character or an unpaired
+ * surrogate has no place in a name or a tracking number, and the customer's STATUS reply, which
+ * quotes the carrier and tracking number, goes out as TwiML: one such character would fail it.
+ */
+function xmlSafe(s: string): boolean {
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    const control = c < 0x20 && c !== 0x9 && c !== 0xa && c !== 0xd;
+    if (control || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff) return false;
+  }
+  return true;
+}
+const NO_CONTROL = 'must not contain control characters';
+const safeString = () => z.string().refine(xmlSafe, NO_CONTROL);
+const text = (max: number) => safeString().trim().min(1).max(max);
 const count = (max: number) => z.number().int().min(0).max(max);
 
 export const createProductBody = z.strictObject({
@@ -49,7 +64,7 @@ export const placeOrderBody = z.strictObject({
   externalId: text(200).optional(),
   customer: z.strictObject({
     name: text(200),
-    phone: z.string().trim().min(3).max(32),
+    phone: safeString().trim().min(3).max(32),
     email: z.email().max(254).optional(),
     language: z.enum(['en', 'he']).optional(),
   }),
@@ -58,12 +73,12 @@ export const placeOrderBody = z.strictObject({
     .min(1)
     .max(100),
   shippingAddress: addressSchema.optional(),
-  notes: z.string().trim().max(2000).optional(),
+  notes: safeString().trim().max(2000).optional(),
 });
 
 export const actionBody = z.strictObject({
   action: z.enum(ORDER_ACTIONS),
-  note: z.string().trim().max(1000).optional(),
+  note: safeString().trim().max(1000).optional(),
   carrier: text(100).optional(),
   trackingNumber: text(100).optional(),
 });

@@ -58,6 +58,9 @@ const COMMANDS: Record<string, Command> = {
 };
 
 const ORDER_NUMBER = /^#?\s*(\d{1,9})$/;
+// Trailing "." or "!" ("Confirm.", "Stop!"). The lookbehind starts a match only at the first mark
+// of a run: a plain /[.!]+$/ retries from every mark of a long run and takes quadratic time.
+const TRAILING_PUNCTUATION = /(?<![.!])[.!]+$/;
 // Invisible direction marks that Hebrew keyboards insert; they must not make "הסר" unreadable.
 const BIDI_MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
@@ -74,7 +77,7 @@ export function parseSms(body: string): SmsIntent {
     .replace(/[^\S\n]+/g, ' ')
     .replace(/ *\n\s*/g, '\n')
     .trim()
-    .replace(/[.!]+$/, '')
+    .replace(TRAILING_PUNCTUATION, '')
     .trim();
   const flat = text.replace(/\s+/g, ' ').toUpperCase();
 
@@ -132,12 +135,7 @@ function parseItem(item: string): { sku: string; quantity: number } | undefined 
 function parseOrder(rest: string): SmsIntent {
   const lines = rest
     .split(/[,;\n]+/)
-    .map((l) =>
-      l
-        .trim()
-        .replace(/[.!]+$/, '')
-        .trim(),
-    )
+    .map((l) => l.trim().replace(TRAILING_PUNCTUATION, '').trim())
     .filter(Boolean);
   if (lines.length === 0) return { kind: 'order_invalid', problem: 'empty' };
   const totals = new Map<string, number>();
@@ -145,11 +143,33 @@ function parseOrder(rest: string): SmsIntent {
     const item = parseItem(line);
     const quantity = item ? (totals.get(item.sku) ?? 0) + item.quantity : 0;
     // The same SKU twice adds up, but the sum must still be a quantity we accept.
-    if (!item || quantity > MAX_ITEM_QUANTITY) return { kind: 'order_invalid', problem: 'unreadable', line };
+    if (!item || quantity > MAX_ITEM_QUANTITY)
+      return { kind: 'order_invalid', problem: 'unreadable', line: quotable(line) };
     totals.set(item.sku, quantity);
   }
   if (totals.size > MAX_ORDER_ITEMS) return { kind: 'order_invalid', problem: 'too_many' };
   return { kind: 'order', items: [...totals].map(([sku, quantity]) => ({ sku, quantity })) };
+}
+
+/**
+ * The unreadable line is quoted back in the reply, which goes out as TwiML (XML): a character XML
+ * cannot carry (a control character, an unpaired surrogate, U+FFFE) would make the whole reply
+ * fail. Keeps exactly the characters of XML 1.0's `Char` production.
+ */
+function quotable(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    const xml =
+      c === 0x9 ||
+      c === 0xa ||
+      c === 0xd ||
+      (c >= 0x20 && c <= 0xd7ff) ||
+      (c >= 0xe000 && c <= 0xfffd) ||
+      c > 0xffff;
+    if (xml) out += ch;
+  }
+  return out;
 }
 
 /** 'he' if the text has any Hebrew letter (mixed texts like "הזמנה 2 MUG" are Hebrew), else 'en' if Latin. */

@@ -15,12 +15,27 @@ export type ViewValues = Record<
 /** Field errors keyed by block_id, as `response_action: errors` wants them. */
 export type FieldErrors = Partial<Record<(typeof INPUTS)[keyof typeof INPUTS], string>>;
 
+/**
+ * One field's text, or '' when it is empty. The state comes from the request body, so anything
+ * that is not the shape Slack sends (a number, an array, null) reads as empty rather than throws.
+ */
 export function inputValue(values: ViewValues, id: string): string {
-  const state = values[id]?.[id];
-  return (state?.value ?? state?.selected_option?.value ?? '').trim();
+  const block: unknown = isObject(values) && Object.hasOwn(values, id) ? values[id] : undefined;
+  const state: unknown =
+    isObject(block) && Object.hasOwn(block, id) ? block[id as keyof typeof block] : undefined;
+  if (!isObject(state)) return '';
+  const { value, selected_option: option } = state as { value?: unknown; selected_option?: unknown };
+  if (typeof value === 'string') return value.trim();
+  const selected = isObject(option) ? (option as { value?: unknown }).value : undefined;
+  return typeof selected === 'string' ? selected.trim() : '';
 }
 
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+
 const MAX_LINES = 50;
+const MAX_QUANTITY = 10_000;
+/** A SKU (64), a quantity and some spaces fit easily; longer lines are refused before any regex. */
+const MAX_LINE_LENGTH = 200;
 
 /**
  * Items as agents type them while on the phone, one per line: `MUG-01 2`, `2 MUG-01`,
@@ -37,8 +52,10 @@ export function parseItems(text: string): { items: { sku: string; quantity: numb
   if (lines.length > MAX_LINES) problems.push(`At most ${MAX_LINES} lines per order.`);
   lines.slice(0, MAX_LINES).forEach((line, i) => {
     const m =
-      line.match(/^([A-Za-z0-9][\w.-]*)\s*(?:[x×*:]\s*)?(\d+)?$/i) ??
-      line.match(/^(\d+)\s*(?:[x×*]\s*)?\s+([A-Za-z0-9][\w.-]*)$/i);
+      line.length > MAX_LINE_LENGTH
+        ? null
+        : (line.match(/^([A-Za-z0-9][\w.-]*)\s*(?:[x×*:]\s*)?(\d+)?$/i) ??
+          line.match(/^(\d+)\s*(?:[x×*]\s*)?\s+([A-Za-z0-9][\w.-]*)$/i));
     let sku: string | undefined;
     let qty: number | undefined;
     if (m && /^\d+$/.test(m[1] ?? '') && m[2] && !/^\d+$/.test(m[2])) {
@@ -52,11 +69,17 @@ export function parseItems(text: string): { items: { sku: string; quantity: numb
       problems.push(`Line ${i + 1} (“${line.slice(0, 40)}”): write a SKU and a quantity, e.g. \`MUG-01 2\`.`);
       return;
     }
-    if (!Number.isInteger(qty) || qty < 1 || qty > 10_000) {
-      problems.push(`Line ${i + 1}: the quantity must be 1 to 10000.`);
+    if (!Number.isInteger(qty) || qty < 1 || qty > MAX_QUANTITY) {
+      problems.push(`Line ${i + 1}: the quantity must be 1 to ${MAX_QUANTITY}.`);
       return;
     }
-    bySku.set(sku, (bySku.get(sku) ?? 0) + qty);
+    // The same SKU on several lines adds up, but the sum is still one item's quantity (as in the API).
+    const total = (bySku.get(sku) ?? 0) + qty;
+    if (total > MAX_QUANTITY) {
+      problems.push(`Line ${i + 1}: ${sku} adds up to ${total}; at most ${MAX_QUANTITY} per item.`);
+      return;
+    }
+    bySku.set(sku, total);
   });
   return { items: [...bySku].map(([sku, quantity]) => ({ sku, quantity })), problems };
 }
