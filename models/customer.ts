@@ -78,6 +78,10 @@ export function createCustomerRepository(conn: Connection) {
     /** The same, and adds an order to the customer's list: placement's one customer write. */
     addOrder: (phone: string, details: CustomerDetails, orderNumber: number) =>
       upsert(phone, { $set: detailsSet(details), $push: { orders: orderNumber } }, { optedOut: false }),
+    /** Takes back an order number whose order was never stored (its placement failed). */
+    async removeOrder(phone: string, orderNumber: number): Promise<void> {
+      await Customer.updateOne({ _id: phone }, { $pull: { orders: orderNumber } });
+    },
     /** STOP / START, recorded even for a phone that never ordered. */
     setOptedOut: (phone: string, optedOut: boolean) =>
       upsert(

@@ -63,6 +63,10 @@ export function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.parse.failed') {
     return new AppError('validation_error', 'The body is not valid JSON.', { cause: err });
   }
+  // Express could not decode a percent-escape in the path (`/products/%`): the client's fault.
+  if (err instanceof URIError) {
+    return new AppError('validation_error', 'The path has a malformed percent-escape.', { cause: err });
+  }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     return new AppError('validation_error', e.message ?? 'Bad request.', { cause: err, status: e.status });
   }

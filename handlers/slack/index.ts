@@ -27,6 +27,23 @@ export function createSlackRouter(deps: Deps): Router | undefined {
     logger,
     // Acknowledge first, work after: listeners call ack() within Slack's 3 seconds themselves.
     processBeforeResponse: false,
+    // A signed payload missing what Slack always sends (an event without `event`, an action
+    // without `user`) makes Bolt's own routing throw a TypeError: that is a bad request, not ours.
+    processEventErrorHandler: async ({ error, response, logger: boltLog }) => {
+      if (response.headersSent) {
+        boltLog.error(`slack: error after the acknowledgement: ${error}`);
+        return false;
+      }
+      const malformed =
+        error instanceof TypeError || (error as { original?: unknown }).original instanceof TypeError;
+      deps.log[malformed ? 'warn' : 'error'](
+        { err: error },
+        malformed ? 'slack: malformed payload refused' : 'slack: request failed',
+      );
+      response.writeHead(malformed ? 400 : 500);
+      response.end();
+      return malformed;
+    },
   });
   const app = new App({
     receiver,

@@ -44,8 +44,13 @@ export function twilioSmsRouter(deps: Deps): Router {
     };
 
   router.post(SMS_PATH, form, signed(SMS_PATH), async (req, res) => {
-    const { From, Body, MessageSid } = req.body as Record<string, string | undefined>;
-    if (!From || !MessageSid) throw new AppError('validation_error', 'From and MessageSid are required.');
+    const { From, Body, MessageSid } = req.body as Record<string, unknown>;
+    // A field given twice arrives as an array: Twilio never does that, so it is refused.
+    if (typeof From !== 'string' || typeof MessageSid !== 'string' || !From || !MessageSid) {
+      throw new AppError('validation_error', 'From and MessageSid are required, once each.');
+    }
+    if (Body !== undefined && typeof Body !== 'string')
+      throw new AppError('validation_error', 'Body must be given once.');
     const from = toE164(From, deps.config.defaultCountry) ?? From;
     const answering = deps.smsConversation.reply({ from, body: Body ?? '', sid: MessageSid });
     const answered = await withinDeadline(answering, TWILIO_BUDGET_MS);
@@ -58,13 +63,21 @@ export function twilioSmsRouter(deps: Deps): Router {
         .catch((err) => deps.log.error({ err, sid: MessageSid }, 'sms: the late reply could not be sent'));
     } else {
       if (answered.replay) req.log.info({ sid: MessageSid }, 'sms redelivered: answered once already');
-      if (answered.reply) twiml.message(answered.reply);
+      // XML cannot carry control characters; a stored carrier or note typed with one must not
+      // turn the reply into a 500.
+      if (answered.reply) twiml.message(xmlSafe(answered.reply));
     }
     res.type('text/xml').send(twiml.toString());
   });
 
   router.post(SMS_STATUS_PATH, form, signed(SMS_STATUS_PATH), async (req, res) => {
-    const { MessageSid, MessageStatus, ErrorCode } = req.body as Record<string, string | undefined>;
+    const fields = req.body as Record<string, unknown>;
+    const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const [MessageSid, MessageStatus, ErrorCode] = [
+      one(fields.MessageSid),
+      one(fields.MessageStatus),
+      one(fields.ErrorCode),
+    ];
     const status = MessageStatus?.toLowerCase();
     // `m` names our record (callbacks of messages sent by an older release do not have it).
     const key = typeof req.query.m === 'string' ? req.query.m : undefined;
@@ -82,4 +95,13 @@ export function twilioSmsRouter(deps: Deps): Router {
     res.status(204).end();
   });
   return router;
+}
+
+/** Drops the characters XML 1.0 cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/F). */
+function xmlSafe(text: string): string {
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly the characters XML cannot carry
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '',
+  );
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import { type Logger, runWithLogContext } from '../logger.js';
 import { backoff, classify } from './retry.js';
 
 /** What a lane knows about one piece of work that has not gone through yet. */
@@ -85,7 +85,8 @@ export function createLane(opts: {
 
   async function runOne(key: string): Promise<void> {
     try {
-      await opts.run(key);
+      // Not in the log context of the request that asked for it (its reqId would mislead).
+      await runWithLogContext({}, () => opts.run(key));
       outageAttempts = 0;
       const was = trouble.get(key);
       if (was) {

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
 import type { OrderStatus } from '../orders/lifecycle.js';
 import type { OrderService } from '../orders/service.js';
+import { scrubSecrets } from '../redact.js';
 import { escapeText, notice } from '../slack/blocks/index.js';
 import type { SlackOut } from '../slack/client.js';
 import { slackChannels } from '../slack/sync.js';
@@ -129,10 +130,14 @@ export function createCustomerUpdates(deps: {
       }
       if (permanent(err)) {
         // Twilio refused this message for good (a number that cannot receive texts…).
-        await giveUp(number, kind, (err as Error).message);
+        await giveUp(number, kind, scrubSecrets((err as Error).message));
         return;
       }
-      await messages.markError(message.key, (err as Error).message, code ? String(code) : undefined);
+      await messages.markError(
+        message.key,
+        scrubSecrets((err as Error).message),
+        code ? String(code) : undefined,
+      );
       // Twilio answered, so it did not take the message; otherwise it may have: look first.
       const answered = typeof (err as { status?: number }).status === 'number';
       await messages.releaseAttempt(

@@ -156,6 +156,7 @@ export function createPlacement(deps: PlacementDeps) {
     } catch (err) {
       // Nothing half-written: the stock goes back before the error is reported.
       await inventory.release(number, lines);
+      await customers.removeOrder(phone, number);
       await board.remove(number, 1);
       await giveBackClaim();
       if (isDuplicateKey(err) && key) {

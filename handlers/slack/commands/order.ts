@@ -2,7 +2,14 @@ import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { toE164 } from '../../../src/customers/phone.js';
 import { type OrderPage, WALK_MAX_SCAN } from '../../../src/orders/lists.js';
 import type { Deps } from '../../../src/services.js';
-import { notice, orderCard, orderHelp, orderList, phoneOrderModal } from '../../../src/slack/blocks/index.js';
+import {
+  escapeText,
+  notice,
+  orderCard,
+  orderHelp,
+  orderList,
+  phoneOrderModal,
+} from '../../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../../src/slack/client.js';
 import { answerCommand, canApprove, failureMessage, NOT_APPROVER } from '../reply.js';
 import { type OrderCommand, parseOrderCommand } from './parse.js';
@@ -41,7 +48,7 @@ async function runOrderCommand(deps: Deps, cmd: OrderCommand, userId: string): P
     case 'new':
       return orderHelp();
     case 'invalid':
-      return notice(`:grey_question: ${cmd.message}`);
+      return notice(`:grey_question: ${escapeText(cmd.message)}`);
     case 'status':
       return orderCard(await deps.orders.get(cmd.number), ctx);
     case 'find': {
@@ -66,7 +73,7 @@ async function runOrderCommand(deps: Deps, cmd: OrderCommand, userId: string): P
         { by: userId, channel: 'slack' },
       );
       return notice(
-        `:no_entry_sign: Order #${order.number} is cancelled${cmd.reason ? `: ${cmd.reason}` : '.'}`,
+        `:no_entry_sign: Order #${order.number} is cancelled${cmd.reason ? `: ${escapeText(cmd.reason)}` : '.'}`,
       );
     }
   }
