@@ -439,7 +439,8 @@ describe('The migration', () => {
 
   test('When Slack posts and texts were still queued as jobs by the old release, then each becomes an effect on its order and is delivered from there', async () => {
     await loadV1Fixture(db);
-    const order = v1.orders.find((o) => o.status === 'delivered') ?? (v1.orders[0] as (typeof v1.orders)[number]);
+    const order =
+      v1.orders.find((o) => o.status === 'delivered') ?? (v1.orders[0] as (typeof v1.orders)[number]);
     const sku = v1.products[0]?.sku as string;
     const job = (name: string, data: object, nextRunAt: Date | null) => ({
       name,
@@ -463,11 +464,16 @@ describe('The migration', () => {
     expect(await db.collection('order_board').findOne({ _id: order.number as never })).toMatchObject({
       status: order.status,
     });
-    expect(await db.collection('products').findOne({ _id: sku as never })).toMatchObject({ alertPending: true });
+    expect(await db.collection('products').findOne({ _id: sku as never })).toMatchObject({
+      alertPending: true,
+    });
     // The one that had given up was told to staff by the old release; it stays for the record.
-    expect(await db.collection('agendaJobs').find({ name: /slack-|sms-/ }).toArray()).toEqual([
-      expect.objectContaining({ name: 'sms-customer-update', nextRunAt: null }),
-    ]);
+    expect(
+      await db
+        .collection('agendaJobs')
+        .find({ name: /slack-|sms-/ })
+        .toArray(),
+    ).toEqual([expect.objectContaining({ name: 'sms-customer-update', nextRunAt: null })]);
   });
 
   test('When a run dies at any write, then the next run finishes it with the same result as an uninterrupted one', async () => {
