@@ -3,7 +3,7 @@ import type { Config } from '../../src/config.js';
 import { withinDeadline } from '../../src/deadline.js';
 import { isAppError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
-import { escapeText, notice } from '../../src/slack/blocks/index.js';
+import { escapeEntities, notice } from '../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../src/slack/client.js';
 
 /** Slack shows "operation_timeout" after 3 s without an answer; leave room for the network. */
@@ -11,9 +11,9 @@ export const ACK_BUDGET_MS = 2_500;
 
 /** What a failure looks like to the person who clicked: our message if it is theirs to fix. */
 export function failureMessage(err: unknown, log: Logger, what: string): SlackMessage {
-  // Our messages quote what was typed (a SKU, a phone): shown as typed, never as formatting.
+  // Our messages may quote what was typed (a SKU, a phone): never a link or a mention.
   if (isAppError(err) && err.expose && err.status < 500)
-    return notice(`:warning: ${escapeText(err.message)}`);
+    return notice(`:warning: ${escapeEntities(err.message)}`);
   log.error({ err }, `slack: ${what} failed`);
   return notice(':x: Something went wrong on our side; it has been logged. Please try again.');
 }

@@ -296,6 +296,8 @@ async function snapshot(db: Db): Promise<string> {
   const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
   for (const name of names) {
     const docs = await db.collection<Document>(name).find().toArray();
+    // The app's repositories create their (empty) collections when first made.
+    if (docs.length === 0) continue;
     if (name === 'migrations') out.version = docs.find((d) => String(d._id) === 'schema')?.version;
     else out[name] = docs.sort((a, b) => String(a._id).localeCompare(String(b._id)));
   }

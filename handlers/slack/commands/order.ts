@@ -3,6 +3,7 @@ import { toE164 } from '../../../src/customers/phone.js';
 import { type OrderPage, WALK_MAX_SCAN } from '../../../src/orders/lists.js';
 import type { Deps } from '../../../src/services.js';
 import {
+  escapeEntities,
   escapeText,
   notice,
   orderCard,
@@ -48,7 +49,7 @@ async function runOrderCommand(deps: Deps, cmd: OrderCommand, userId: string): P
     case 'new':
       return orderHelp();
     case 'invalid':
-      return notice(`:grey_question: ${escapeText(cmd.message)}`);
+      return notice(`:grey_question: ${escapeEntities(cmd.message)}`);
     case 'status':
       return orderCard(await deps.orders.get(cmd.number), ctx);
     case 'find': {
