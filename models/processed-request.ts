@@ -9,6 +9,8 @@ export interface ProcessedRequest {
   key: string;
   /** What the first delivery answered, once done. */
   ref?: string;
+  /** The order whose "placed" message that answer is (a CONFIRM). */
+  order?: number;
   state: 'claimed' | 'done';
   claimedAt: Date;
   createdAt: Date;
@@ -20,6 +22,7 @@ const requestSchema = new Schema<RequestDoc>(
   {
     _id: { type: String, required: true },
     ref: String,
+    order: Number,
     state: { type: String, required: true, default: 'claimed' },
     claimedAt: { type: Date, required: true, default: () => new Date() },
   },
@@ -59,8 +62,8 @@ export function createProcessedRequestRepository(conn: Connection) {
       );
       return res.modifiedCount === 1;
     },
-    async finish(key: string, ref: string): Promise<void> {
-      await Request.updateOne({ _id: key }, { $set: { state: 'done', ref } });
+    async finish(key: string, ref: string, order?: number): Promise<void> {
+      await Request.updateOne({ _id: key }, { $set: { state: 'done', ref, ...(order ? { order } : {}) } });
     },
     /** Drops a claim whose work failed, so a redelivery can try again. */
     async drop(key: string): Promise<void> {

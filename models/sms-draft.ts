@@ -8,6 +8,12 @@ export interface SmsDraft {
   phone: string;
   items: { sku: string; quantity: number }[];
   expiresAt: Date;
+  /**
+   * The MessageSid of the ORDER text that made this draft: the order's externalId, so CONFIRM is
+   * idempotent per draft (two CONFIRMs, or one repeated after a crash, place one order). Absent on
+   * drafts saved before it existed.
+   */
+  id?: string;
 }
 
 type DraftDoc = Omit<SmsDraft, 'phone'> & { _id: string };
@@ -17,11 +23,19 @@ const draftSchema = new Schema<DraftDoc>(
     _id: { type: String, required: true },
     items: { type: [new Schema({ sku: String, quantity: Number }, { _id: false })], required: true },
     expiresAt: { type: Date, required: true },
+    id: String,
   },
   { timestamps: true, versionKey: false },
 );
 // No TTL index (FerretDB v1 has none): CONFIRM checks `expiresAt`, housekeeping deletes old ones.
 draftSchema.index({ expiresAt: 1 });
+
+const toDraft = (doc: DraftDoc): SmsDraft => ({
+  phone: doc._id,
+  items: doc.items,
+  expiresAt: doc.expiresAt,
+  ...(doc.id ? { id: doc.id } : {}),
+});
 
 /** The `sms_drafts` collection. */
 export function createSmsDraftRepository(conn: Connection) {
@@ -30,14 +44,21 @@ export function createSmsDraftRepository(conn: Connection) {
     async put(draft: SmsDraft): Promise<void> {
       await Draft.updateOne(
         { _id: draft.phone },
-        { $set: { items: draft.items, expiresAt: draft.expiresAt } },
+        { $set: { items: draft.items, expiresAt: draft.expiresAt, ...(draft.id ? { id: draft.id } : {}) } },
         { upsert: true },
       );
     },
-    /** Takes the phone's draft away (one atomic delete: two CONFIRMs place one order). */
-    async take(phone: string): Promise<SmsDraft | null> {
-      const doc = await Draft.findOneAndDelete({ _id: phone }).lean<DraftDoc>();
-      return doc ? { phone: doc._id, items: doc.items, expiresAt: doc.expiresAt } : null;
+    async get(phone: string): Promise<SmsDraft | null> {
+      const doc = await Draft.findById(phone).lean<DraftDoc>();
+      return doc ? toDraft(doc) : null;
+    },
+    /**
+     * Removes the phone's draft once it is placed or refused: only the draft with `id` (a newer
+     * ORDER made meanwhile stays); without an id (an old draft), whatever draft there is.
+     */
+    async take(phone: string, id?: string): Promise<SmsDraft | null> {
+      const doc = await Draft.findOneAndDelete(id ? { _id: phone, id } : { _id: phone }).lean<DraftDoc>();
+      return doc ? toDraft(doc) : null;
     },
     async purgeExpired(now: Date): Promise<number> {
       return (await Draft.deleteMany({ expiresAt: { $lt: now } })).deletedCount;

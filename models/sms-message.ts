@@ -23,7 +23,10 @@ export interface SmsMessage {
   body?: string;
   /** Absent until Twilio (or the outbox) accepted it. */
   sid?: string;
-  /** `pending` (not sent yet), `skipped_opted_out`, `failed` (given up), or Twilio's status. */
+  /**
+   * `pending` (not sent yet), `replied` (it was the reply to the customer's text), `skipped_opted_out`,
+   * `failed` (given up), or Twilio's status.
+   */
   status: string;
   attempts: number;
   /** When the last send began; a sender that died leaves it behind (see `claimAttempt`). */
@@ -131,6 +134,29 @@ export function createSmsMessageRepository(conn: Connection) {
         { _id: key, attemptAt: at },
         staleSince ? { $set: { attemptAt: staleSince } } : { $unset: { attemptAt: '' } },
       );
+    },
+    /**
+     * The update went out as the reply to the customer's own text (TwiML), not as a message of
+     * ours: only while nobody has started sending it.
+     */
+    async markReplied(orderNumber: number, kind: SmsUpdateKind, to: string, body: string): Promise<boolean> {
+      try {
+        const res = await Message.updateOne(
+          {
+            _id: smsMessageKey(orderNumber, kind),
+            status: 'pending',
+            sid: { $exists: false },
+            attemptAt: { $exists: false },
+          },
+          { $set: { status: 'replied', body }, $setOnInsert: { orderNumber, kind, to, attempts: 0 } },
+          { upsert: true },
+        );
+        return res.modifiedCount + res.upsertedCount === 1;
+      } catch (err) {
+        // The record exists and is past pending (sent or being sent): it stays as it is.
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
     },
     markSent: (key: string, sid: string, status: string) =>
       set(key, { $set: { sid, status }, $unset: { lastError: '', attemptAt: '' } }),

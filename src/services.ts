@@ -111,6 +111,7 @@ export function createServices(
       drafts: repos.smsDrafts,
       once,
       log,
+      placedMessageSent: (number: number) => customerUpdates.alreadySent(number, 'placed'),
     }),
     customerUpdates,
     delivery,

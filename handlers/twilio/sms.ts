@@ -59,13 +59,28 @@ export function twilioSmsRouter(deps: Deps): Router {
       // Twilio gives up after 15 s: answer now with nothing, and text the reply when it is ready.
       req.log.warn({ sid: MessageSid }, 'sms reply is slow: it will be sent as a separate text');
       void answering
-        .then(({ reply, replay }) => (reply && !replay ? deps.sms.send(from, reply) : undefined))
+        .then(async ({ reply, replay, order }) => {
+          // A late CONFIRM: its "placed" message is still due on the order and goes out as a
+          // durable text once the reply window has passed; anything else is sent now.
+          if (!reply || replay || order) return;
+          await deps.sms.send(from, reply);
+        })
         .catch((err) => deps.log.error({ err, sid: MessageSid }, 'sms: the late reply could not be sent'));
     } else {
       if (answered.replay) req.log.info({ sid: MessageSid }, 'sms redelivered: answered once already');
       // XML cannot carry control characters; a stored carrier or note typed with one must not
       // turn the reply into a 500.
       if (answered.reply) twiml.message(xmlSafe(answered.reply));
+      // The reply to CONFIRM is the order's "placed" message: recorded as sent just before the
+      // answer goes out (the last write, so the gap to the answer is as short as it gets). If the
+      // process dies before it, the message stays due and is texted instead; if it dies between
+      // the two, Twilio's redelivery of the same MessageSid gets this reply again.
+      const { order, reply } = answered;
+      if (order && reply) {
+        await deps.customerUpdates
+          .recordReply(order, 'placed', reply, from)
+          .catch((err) => req.log.warn({ err, order }, 'sms: could not record the CONFIRM reply as sent'));
+      }
     }
     res.type('text/xml').send(twiml.toString());
   });

@@ -26,9 +26,11 @@ export const UPDATE_ON: Partial<Record<OrderStatus, SmsUpdateKind>> = {
 export const slackEffect = (version: number | 'invoice'): EffectName => `slack:${version}`;
 export const smsEffect = (kind: SmsUpdateKind): EffectName => `sms:${kind}`;
 
-/** A new order: its approval request, and (except by SMS, where the CONFIRM reply said it) a text. */
-export const placementEffects = (channel: Channel): EffectName[] =>
-  channel === 'sms' ? [slackEffect(1)] : [slackEffect(1), smsEffect('placed')];
+/**
+ * A new order: its approval request, and the "placed" text. By SMS that text is the reply to
+ * CONFIRM, which settles it (customerUpdates.recordReply); it is texted only if the reply was lost.
+ */
+export const placementEffects = (_channel: Channel): EffectName[] => [slackEffect(1), smsEffect('placed')];
 
 /** A lifecycle move to `to`, the order's history then `version` long. */
 export function transitionEffects(to: OrderStatus, version: number): EffectName[] {

@@ -41,6 +41,7 @@ export function createLane(opts: {
   /** Asked for again while running: queued again when the run ends. */
   const again = new Set<string>();
   const timers = new Map<string, NodeJS.Timeout>();
+  const waitingLater = new Set<string>();
   const trouble = new Map<string, Trouble>();
   let outageAttempts = 0;
   let pausedUntil = 0;
@@ -54,7 +55,15 @@ export function createLane(opts: {
       again.add(key);
       return;
     }
-    if (queued.has(key) || timers.has(key)) return;
+    if (queued.has(key)) return;
+    // Waiting out a refusal's backoff: not before its time. Waiting for someone else's claim
+    // (`later`): asking again is cheap, so a sweep or a new change looks now.
+    if (timers.has(key)) {
+      if (!waitingLater.has(key)) return;
+      clearTimeout(timers.get(key));
+      timers.delete(key);
+      waitingLater.delete(key);
+    }
     queued.add(key);
     if (front) queue.unshift(key);
     else queue.push(key);
@@ -110,6 +119,7 @@ export function createLane(opts: {
     const message = (err as Error)?.message ?? String(err);
     if (failure.kind === 'later') {
       retryAlone(key, failure.afterMs ?? 5_000);
+      waitingLater.add(key);
       return;
     }
     const was = trouble.get(key);
@@ -146,6 +156,7 @@ export function createLane(opts: {
     if (stopped) return;
     const timer = setTimeout(() => {
       timers.delete(key);
+      waitingLater.delete(key);
       add(key);
     }, delayMs);
     timers.set(key, timer);
@@ -163,6 +174,7 @@ export function createLane(opts: {
       clearTimeout(pauseTimer);
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
+      waitingLater.clear();
       queue.length = 0;
       queued.clear();
       const deadline = Date.now() + timeoutMs;

@@ -3,6 +3,7 @@ import type { Order, OrderRepository } from '../../models/order.js';
 import { type SmsMessageRepository, type SmsUpdateKind, smsMessageKey } from '../../models/sms-message.js';
 import type { Config } from '../config.js';
 import type { CustomerService } from '../customers/service.js';
+import { smsEffect } from '../delivery/effects.js';
 import { RetryLater } from '../delivery/retry.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
@@ -56,6 +57,9 @@ export function renderUpdate(kind: SmsUpdateKind, order: Order, lang: Language, 
  */
 export const SEND_CLAIM_MS = 30_000;
 
+/** Twilio waits 15 s for the reply to a text; after this, a CONFIRM reply is known to be lost. */
+const REPLY_GRACE_MS = 30_000;
+
 /**
  * Twilio refuses a message that can never go (an invalid number, a landline, a blocked region) with
  * HTTP 400 and an error code; 401, 404 or 429 are about our account or pace, so they are retried.
@@ -88,6 +92,12 @@ export function createCustomerUpdates(deps: {
     const phone = order.customer.phone;
     const message = await messages.ensure(number, kind, phone);
     if (message.sid || message.status !== 'pending') return;
+    // An order placed by text is confirmed in the reply to CONFIRM; give that reply its chance
+    // first, and text it only if it never went out (the process died before answering).
+    const replyDue = order.createdAt.getTime() + REPLY_GRACE_MS - Date.now();
+    if (kind === 'placed' && order.channel === 'sms' && replyDue > 0) {
+      throw new RetryLater(`order #${number} is confirmed in the reply to CONFIRM`, replyDue);
+    }
     const customer = await customers.findByPhone(phone);
     if (customer?.optedOut) {
       await messages.markSkipped(message.key);
@@ -149,6 +159,20 @@ export function createCustomerUpdates(deps: {
     }
   }
 
+  /**
+   * The update goes out as the reply to the customer's own text: nothing more to send for it. The
+   * effect is settled first (that alone keeps it from being texted too), then the record says so.
+   */
+  async function recordReply(
+    number: number,
+    kind: SmsUpdateKind,
+    body: string,
+    phone: string,
+  ): Promise<void> {
+    await orderRecords.settleEffects(number, [smsEffect(kind)]);
+    await messages.markReplied(number, kind, phone, body);
+  }
+
   /** A message that can never go: kept on the order and the message record, and told to staff in Slack. */
   async function giveUp(number: number, kind: SmsUpdateKind, error: string): Promise<void> {
     await messages.markFailed(smsMessageKey(number, kind), error);
@@ -167,7 +191,13 @@ export function createCustomerUpdates(deps: {
     return messages.recordStatus(ref, status, errorCode);
   }
 
-  return { send, giveUp, recordStatus };
+  /** Whether the update went out already (texted, replied, or settled for good). */
+  async function alreadySent(number: number, kind: SmsUpdateKind): Promise<boolean> {
+    const message = await messages.get(smsMessageKey(number, kind));
+    return Boolean(message && (message.sid || message.status !== 'pending'));
+  }
+
+  return { send, recordReply, alreadySent, giveUp, recordStatus };
 }
 
 export type CustomerUpdates = ReturnType<typeof createCustomerUpdates>;

@@ -19,22 +19,28 @@ export const STALE_CLAIM_MS = 60_000;
 export function createOnce({ processedRequests }: { processedRequests: ProcessedRequestRepository }) {
   async function answerOnce(
     key: string,
-    work: () => Promise<string>,
-  ): Promise<{ reply: string | undefined; replay: boolean }> {
+    work: () => Promise<{ text: string; order?: number }>,
+  ): Promise<{ reply: string | undefined; replay: boolean; order?: number }> {
     if (!(await processedRequests.claim(key)) && !(await takeOverStale(key))) {
       const deadline = Date.now() + WAIT_FOR_FIRST_MS;
       while (Date.now() < deadline) {
         const first = await processedRequests.get(key);
-        if (first?.state === 'done') return { reply: first.ref || undefined, replay: true };
+        if (first?.state === 'done') {
+          return {
+            reply: first.ref || undefined,
+            replay: true,
+            ...(first.order ? { order: first.order } : {}),
+          };
+        }
         if (!first) break;
         await sleep(100);
       }
       return { reply: undefined, replay: true };
     }
     try {
-      const reply = await work();
-      await processedRequests.finish(key, reply);
-      return { reply, replay: false };
+      const { text, order } = await work();
+      await processedRequests.finish(key, text, order);
+      return { reply: text, replay: false, ...(order ? { order } : {}) };
     } catch (err) {
       await processedRequests.drop(key);
       throw err;

@@ -42,6 +42,8 @@ export function createSmsConversation(deps: {
   drafts: SmsDraftRepository;
   once: Once;
   log: Logger;
+  /** Whether the order's "placed" message already went out (a text, or an earlier reply). */
+  placedMessageSent(number: number): Promise<boolean>;
 }) {
   const { config, customers, orders, inventory, drafts, once, log } = deps;
   const business = config.businessName;
@@ -53,16 +55,17 @@ export function createSmsConversation(deps: {
    * reply; a question (STATUS, HELP, anything unknown) is simply answered again, which saves the
    * claim's two writes on the most common text. A phone over its texts per minute is refused
    * first, before anything is read or written (src/sms/limits.ts); `reply` undefined: answer nothing.
+   * `order`: the reply is that order's "placed" message (CONFIRM), first delivery or redelivery.
    */
   async function reply(input: {
     from: string;
     body: string;
     sid: string;
-  }): Promise<{ reply: string | undefined; replay: boolean }> {
+  }): Promise<{ reply: string | undefined; replay: boolean; order?: number }> {
     const intent = parseSms(input.body);
     const verdict = await limits.admitText(input.from, intent);
     if (verdict.kind !== 'answer') return { reply: await overLimit(input, verdict), replay: false };
-    if (READ_ONLY.has(intent.kind)) return { reply: await answerText(input, intent), replay: false };
+    if (READ_ONLY.has(intent.kind)) return { reply: (await answerText(input, intent)).text, replay: false };
     return once.answerOnce(`sms:${input.sid}`, () => answerText(input, intent));
   }
 
@@ -94,9 +97,10 @@ export function createSmsConversation(deps: {
     if (customer && written && customer.language !== written) {
       await customers.upsertByPhone({ phone, language: lang });
     }
-    const text = await answer(intent, { phone, lang, sid: input.sid, name: customer?.name, customer });
+    const ctx: Ctx = { phone, lang, sid: input.sid, name: customer?.name, customer };
+    const text = await answer(intent, ctx);
     log.info({ from: phone, intent: intent.kind, lang }, 'sms answered');
-    return clampToSegments(text, 2);
+    return { text: clampToSegments(text, 2), ...(ctx.placed ? { order: ctx.placed } : {}) };
   }
 
   type Ctx = {
@@ -105,6 +109,8 @@ export function createSmsConversation(deps: {
     sid: string;
     name: string | undefined;
     customer: Customer | null;
+    /** Set by CONFIRM: the order whose "placed" message this reply is. */
+    placed?: number;
   };
 
   async function answer(intent: SmsIntent, ctx: Ctx): Promise<string> {
@@ -208,37 +214,57 @@ export function createSmsConversation(deps: {
       });
     }
     const total = items.reduce((sum, i) => sum + (bySku.get(i.sku)?.price ?? 0) * i.quantity, 0);
-    await drafts.put({ phone: ctx.phone, items, expiresAt: new Date(Date.now() + DRAFT_TTL_MS) });
+    await drafts.put({
+      phone: ctx.phone,
+      items,
+      expiresAt: new Date(Date.now() + DRAFT_TTL_MS),
+      id: ctx.sid,
+    });
     return t(ctx.lang, 'orderSummary', {
       items: shortItems(items),
       total: formatMoney(total, config.currency, locale(ctx.lang)),
     });
   }
 
-  /** CONFIRM takes the draft (one atomic delete, so two CONFIRMs place one order) and places it. */
+  /**
+   * CONFIRM places the draft, keyed by the draft (the ORDER text's MessageSid) so that two CONFIRMs,
+   * or one repeated after a crash, place one order; the draft is removed only after. The reply is
+   * the "placed" message: recorded as delivered once the answer is out (handlers/twilio/sms.ts),
+   * and texted separately if it never made it out (see customerUpdates.send).
+   */
   async function confirm(ctx: Ctx): Promise<string> {
-    // Refused before the draft is taken: it stays, to CONFIRM once an order has moved on.
+    // Refused before the draft is touched: it stays, to CONFIRM once an order has moved on.
     const refused = await tooManyOpen(ctx);
     if (refused) return refused;
-    const taken = await drafts.take(ctx.phone);
-    if (!taken) return t(ctx.lang, 'confirmNothing', {});
-    if (taken.expiresAt.getTime() < Date.now()) return t(ctx.lang, 'confirmExpired', {});
+    const found = await drafts.get(ctx.phone);
+    if (!found) return t(ctx.lang, 'confirmNothing', {});
+    const done = () => drafts.take(ctx.phone, found.id);
+    if (found.expiresAt.getTime() < Date.now()) {
+      await done();
+      return t(ctx.lang, 'confirmExpired', {});
+    }
     try {
-      const { order } = await orders.place(
+      const { order, created } = await orders.place(
         {
           channel: 'sms',
-          externalId: ctx.sid,
+          externalId: found.id ?? ctx.sid,
           customer: { name: ctx.name ?? ctx.phone, phone: ctx.phone, language: ctx.lang },
-          items: taken.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
+          items: found.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
         },
         { by: ctx.phone, channel: 'sms' },
       );
+      await done();
+      // This draft was placed by an earlier CONFIRM whose answer was lost, and the customer has
+      // been texted "placed" since: say where the order stands rather than announce it twice.
+      if (!created && (await deps.placedMessageSent(order.number))) return describe(order, ctx.lang);
+      ctx.placed = order.number;
       return t(ctx.lang, 'placed', {
         number: order.number,
         total: formatMoney(order.total, order.currency, locale(ctx.lang)),
       });
     } catch (err) {
       if (isAppError(err) && err.code === 'insufficient_stock') {
+        await done();
         const lines =
           (err.details as { items?: { sku: string; available: number }[] } | undefined)?.items ?? [];
         return t(ctx.lang, 'orderShort', {
@@ -246,7 +272,8 @@ export function createSmsConversation(deps: {
         });
       }
       if (isAppError(err) && err.code === 'validation_error') {
-        return t(ctx.lang, 'orderUnknownSkus', { skus: taken.items.map((i) => i.sku) });
+        await done();
+        return t(ctx.lang, 'orderUnknownSkus', { skus: found.items.map((i) => i.sku) });
       }
       throw err;
     }

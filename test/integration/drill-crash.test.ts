@@ -3,15 +3,18 @@ import { API_KEY, testDatabaseUri, uniqueDbName } from '../helpers/app.js';
 import { uniquePhone, uniqueSku } from '../helpers/builders.js';
 import { eventually } from '../helpers/eventually.js';
 import { type ServerProcess, spawnServer, uriWithDb, waitListening } from '../helpers/process.js';
-import { FakeSlack, slackEnv } from '../helpers/slack.js';
-import { FakeTwilio, twilioEnv } from '../helpers/twilio.js';
+import { FakeSlack, randomId, slackEnv } from '../helpers/slack.js';
+import { FakeTwilio, text, twilioEnv } from '../helpers/twilio.js';
 
 /**
  * The crash drill: the built server as its own process, killed with SIGKILL at random moments
  * while 16 clients place 200 orders (and then approve, pick, pack and ship them), and started
- * again each time. Clients retry what failed, as a shop's systems would (same externalId). Then:
- * every order exists once, has exactly one approval message in Slack (and one fulfillment task),
- * each customer text went out exactly once, and stock matches the orders to the unit.
+ * again each time. A quarter of the orders come by SMS (ORDER, then CONFIRM). Clients retry what
+ * failed, as a shop's systems would (same externalId) and as Twilio would (same MessageSid); a
+ * customer whose text got no answer texts again. Then: every order exists once, has exactly one
+ * approval message in Slack (and one fulfillment task), the customer was told "placed" exactly once
+ * (SMS orders: the CONFIRM reply, or a text when that reply was lost), every other text went out
+ * exactly once, and stock matches the orders to the unit.
  */
 
 const ORDERS = 200;
@@ -29,8 +32,18 @@ let restarts = 0;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Every server's output, for the failure message of an order that went wrong. */
+const outputs: (() => string)[] = [];
+const logsOf = (number: number | undefined) =>
+  outputs
+    .flatMap((o) => o().split('\n'))
+    .filter((l) => l.includes(`"order":${number}`) || l.includes(`#${number}`))
+    .map((l) => l.slice(0, 300));
+
 async function start(): Promise<void> {
   server = spawnServer(env);
+  const started = server;
+  outputs.push(() => started.output());
   url = await waitListening(server);
 }
 
@@ -71,6 +84,49 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
     }
   }
   throw new Error(`${method} ${path}: no answer after many retries`);
+}
+
+/** A customer's text as Twilio delivers it: redelivered with the same MessageSid while the server is down. */
+async function sms(phone: string, body: string): Promise<string> {
+  const sid = randomId('SM');
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (!url) {
+      await sleep(100);
+      continue;
+    }
+    try {
+      const res = await text(url, phone, body, { sid });
+      if (res.status < 500) return res.reply;
+    } catch {}
+    await sleep(200);
+  }
+  throw new Error(`${phone} ${body}: no answer after many retries`);
+}
+
+/**
+ * ORDER then CONFIRM. A text that got no answer (its first delivery died holding the claim) is
+ * typed again, as a customer would. Returns whether a CONFIRM reply said the order was placed.
+ */
+async function orderBySms(p: Placed): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    if (/CONFIRM/.test(await sms(p.phone, `ORDER ${p.quantity} ${p.sku}`))) break;
+    await sleep(500);
+  }
+  for (let i = 0; i < 20; i++) {
+    const reply = await sms(p.phone, 'CONFIRM');
+    const number = reply.match(/#(\d+)/)?.[1];
+    if (number) {
+      // "Order #n placed", or where it stands when an earlier CONFIRM placed it and it was texted.
+      p.number = Number(number);
+      p.replied = /placed/.test(reply);
+      return;
+    }
+    if (reply) break; // "Nothing to confirm": an earlier CONFIRM placed it and its reply was lost.
+    await sleep(500);
+  }
+  const found = await call('GET', `/api/v1/orders?phone=${encodeURIComponent(p.phone)}`);
+  p.number = found.body.items[0]?.number;
+  if (!p.number) throw new Error(`${p.phone}: no order after CONFIRM`);
 }
 
 /** Runs `work` for each item, `CONCURRENCY` at a time, while the server is killed at random moments. */
@@ -123,6 +179,8 @@ beforeAll(async () => {
     API_KEYS: `drill:${API_KEY}`,
     API_RATE_LIMIT: '0',
     LOG_LEVEL: 'info',
+    SMS_RATE_LIMIT: '0',
+    SMS_MAX_OPEN_ORDERS: '0',
     JOB_POLL_INTERVAL: '1 second',
     DELIVERY_RETRY_MAX: '2 seconds',
     DELIVERY_SWEEP_EVERY: '5 seconds',
@@ -148,7 +206,10 @@ interface Placed {
   phone: string;
   sku: string;
   quantity: number;
+  bySms: boolean;
   number?: number;
+  /** By SMS: a CONFIRM reply told the customer it was placed. */
+  replied?: boolean;
 }
 
 const placed: Placed[] = [];
@@ -174,10 +235,12 @@ test(`When the server is killed ${KILLS} times while 200 orders are placed at 16
       phone: uniquePhone(),
       sku: skus[i % skus.length] as string,
       quantity: 1 + (i % 3),
+      bySms: i % 4 === 3,
     });
   }
 
   await underKills(placed, async (p) => {
+    if (p.bySms) return orderBySms(p);
     const res = await call('POST', '/api/v1/orders', {
       channel: 'web',
       externalId: p.externalId,
@@ -194,10 +257,14 @@ test(`When the server is killed ${KILLS} times while 200 orders are placed at 16
   // Each externalId is one order; no order without a client behind it.
   expect(orders).toHaveLength(ORDERS);
   expect(new Set(orders.map((o) => o.externalId)).size).toBe(ORDERS);
+  expect(new Set(placed.map((p) => p.number)).size).toBe(ORDERS);
   for (const p of placed) {
     expect(slack.postsOf(p.number as number, 'approval')).toHaveLength(1);
-    expect(twilio.to(p.phone)).toHaveLength(1);
+    // Told "placed" exactly once: by text, or (SMS orders) in the reply to CONFIRM.
+    const told = twilio.to(p.phone).length + (p.replied ? 1 : 0);
+    if (told !== 1) expect({ p, told, logs: logsOf(p.number) }).toEqual({ p, told: 1 });
   }
+  expect(placed.filter((p) => p.bySms && p.replied).length).toBeGreaterThan(0);
 
   // A placement cut between reserving and storing leaves a reservation for no order; the
   // reconcile job releases it once it is older than a placement can take (GRACE_MS).
@@ -241,7 +308,7 @@ test(`When the server is killed ${KILLS} times during a burst of approve, pick, 
     expect(slack.postsOf(p.number as number, 'approval')).toHaveLength(1);
     expect(slack.postsOf(p.number as number, 'task')).toHaveLength(1);
     const texts = twilio.to(p.phone).map((m) => m.body);
-    expect(texts).toHaveLength(3);
+    expect(texts).toHaveLength(p.replied ? 2 : 3);
     expect(texts.filter((b) => b.includes('is approved'))).toHaveLength(1);
     expect(texts.filter((b) => b.includes('1Z'))).toHaveLength(1);
   }

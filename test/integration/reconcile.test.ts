@@ -122,7 +122,7 @@ test('When old idempotency records pile up, then the daily purge deletes them an
     items: [{ sku: p.sku, quantity: 1 }],
   };
   const first = await app.api('POST', '/api/v1/orders', body);
-  await app.deps.once.answerOnce('sms:SM-OLD-1', async () => 'an old reply');
+  await app.deps.once.answerOnce('sms:SM-OLD-1', async () => ({ text: 'an old reply' }));
   const { requests } = await app.deps.housekeeping.purge(new Date(Date.now() + 8 * 24 * 3600_000));
   expect(requests).toBeGreaterThanOrEqual(1);
   expect(await app.raw('processed_requests').countDocuments({ _id: 'sms:SM-OLD-1' as never })).toBe(0);

@@ -3,7 +3,7 @@ import { countSegments } from '../../src/sms/segments.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { act, createProduct, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
 import { eventually } from '../helpers/eventually.js';
-import { FakeSlack, slackEnv } from '../helpers/slack.js';
+import { FakeSlack, randomId, slackEnv } from '../helpers/slack.js';
 import {
   AUTH_TOKEN,
   FakeTwilio,
@@ -176,6 +176,47 @@ describe('keywords', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(twilio.to(phone)).toEqual([]);
     expect((await customer(phone))?.language).toBe('he');
+  });
+
+  test('When the CONFIRM reply went out, then it counts as the "placed" message: recorded as replied, nothing left due', async () => {
+    const phone = uniquePhone();
+    await text(app.url, phone, `ORDER 1 ${sku}`);
+    const placed = await text(app.url, phone, 'CONFIRM');
+    const number = Number(placed.reply.match(/#(\d+)/)?.[1]);
+    await eventually(async () => (await app.repos.smsMessages.get(`${number}:placed`))?.status === 'replied');
+    await eventually(
+      async () => ((await app.raw('orders').findOne({ _id: number as never }))?.effects ?? []).length === 0,
+    );
+    expect(twilio.to(phone)).toEqual([]);
+  });
+
+  test('When the process died before the CONFIRM reply went out, then the "placed" text is sent once the reply window has passed', async () => {
+    const phone = uniquePhone();
+    // What a kill between storing the order and answering leaves: an SMS order whose "placed"
+    // message is still due (the reply was never recorded as sent).
+    const order = (
+      await app.deps.orders.place(
+        {
+          channel: 'sms',
+          externalId: randomId('SM'),
+          customer: { name: phone, phone },
+          items: [{ sku, quantity: 1 }],
+        },
+        { by: phone, channel: 'sms' },
+      )
+    ).order;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(twilio.to(phone)).toEqual([]);
+    // Once Twilio's 15 s for the reply are long over, the sweep texts it.
+    await app
+      .raw('orders')
+      .updateOne({ _id: order.number as never }, { $set: { createdAt: new Date(Date.now() - 60_000) } });
+    await app.deps.delivery.sweep();
+    const sent = await twilio.waitFor((s) => s.find((m) => m.to === phone), 'the placed text');
+    expect(sent.body).toContain(`#${order.number}`);
+    await app.deps.delivery.sweep();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(twilio.to(phone)).toHaveLength(1);
   });
 
   test('When an ORDER names an unknown SKU or more than is in stock, or cannot be read, then the reply says so and no draft is kept', async () => {
