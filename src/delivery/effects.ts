@@ -51,3 +51,15 @@ export const SMS_ORDER: readonly SmsUpdateKind[] = [
   'rejected',
   'cancelled',
 ];
+
+/** An effect asked for and not delivered yet, as staff see it (`/order late`, the API). */
+export interface LateEffect {
+  order?: number;
+  sku?: string;
+  effect: string;
+  /** When the change that asked for it happened. */
+  since: Date;
+  /** What this process last saw go wrong, if it tried. */
+  attempts?: number;
+  lastError?: string;
+}

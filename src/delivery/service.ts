@@ -8,20 +8,11 @@ import { belongsOnBoard } from '../orders/board.js';
 import { lowStockAlert } from '../slack/blocks/index.js';
 import type { SlackOut } from '../slack/client.js';
 import { type SlackSync, slackChannels } from '../slack/sync.js';
-import { isSlackEffect, SMS_ORDER, smsEffect, smsKindOf } from './effects.js';
-import { createLane, type Trouble } from './lane.js';
+import { isSlackEffect, type LateEffect, SMS_ORDER, smsEffect, smsKindOf } from './effects.js';
 
-/** An effect asked for and not delivered yet, as staff see it. */
-export interface LateEffect {
-  order?: number;
-  sku?: string;
-  effect: string;
-  /** When the change that asked for it happened. */
-  since: Date;
-  /** What this process last saw go wrong, if it tried. */
-  attempts?: number;
-  lastError?: string;
-}
+export type { LateEffect } from './effects.js';
+
+import { createLane, type Trouble } from './lane.js';
 
 const orderKey = (n: number) => `order:${n}`;
 const stockKey = (sku: string) => `stock:${sku}`;

@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
 import { eventually } from '../helpers/eventually.js';
-import { CHANNELS, FakeSlack, slackEnv } from '../helpers/slack.js';
+import { CHANNELS, FakeSlack, sendCommand, slackEnv } from '../helpers/slack.js';
 import { FakeTwilio, twilioEnv } from '../helpers/twilio.js';
 
 /**
@@ -74,6 +74,10 @@ test('When Slack answers 503 for far longer than the old retries lasted, then st
   }
   expect(late[0]).toMatchObject({ order: orders[0].number, lastError: expect.stringContaining('503') });
   expect(late).toContainEqual(expect.objectContaining({ sku: product.sku, effect: 'slack:low-stock' }));
+  // Staff can ask in Slack too (the command's answer goes out on the request, not through the lane).
+  const asked = await sendCommand(app.url, slack, '/order', 'late');
+  expect(JSON.stringify(asked.body)).toContain(`#${orders[0].number}: Slack card`);
+  expect(JSON.stringify(asked.body)).toContain('503');
   // Texts do not wait for Slack.
   for (const o of orders) expect(twilio.to(o.customer.phone).length).toBeGreaterThanOrEqual(1);
 
@@ -82,6 +86,9 @@ test('When Slack answers 503 for far longer than the old retries lasted, then st
     async () => (await app.api('GET', '/api/v1/late-messages')).body.items.length,
     (n) => n === 0,
     { what: 'every late message to go out', ms: 30_000 },
+  );
+  expect(JSON.stringify((await sendCommand(app.url, slack, '/order', 'late')).body)).toContain(
+    'Nothing is late',
   );
   const numbers = orders.map((o) => o.number);
   const posted = approvalPosts().filter((n) => numbers.includes(n));

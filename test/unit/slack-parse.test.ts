@@ -19,6 +19,8 @@ describe('/order grammar', () => {
     ['list pending', { kind: 'list', status: 'pending_approval' }],
     ['list Return Requested', { kind: 'list', status: 'return_requested' }],
     ['cancel 1001', { kind: 'cancel', number: 1001 }],
+    ['late', { kind: 'late' }],
+    ['LATE', { kind: 'late' }],
     [
       'cancel #1001  customer changed their mind',
       { kind: 'cancel', number: 1001, reason: 'customer changed their mind' },

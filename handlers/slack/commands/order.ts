@@ -5,6 +5,7 @@ import type { Deps } from '../../../src/services.js';
 import {
   escapeEntities,
   escapeText,
+  lateMessages,
   notice,
   orderCard,
   orderHelp,
@@ -50,6 +51,8 @@ async function runOrderCommand(deps: Deps, cmd: OrderCommand, userId: string): P
       return orderHelp();
     case 'invalid':
       return notice(`:grey_question: ${escapeEntities(cmd.message)}`);
+    case 'late':
+      return lateMessages(await deps.delivery.late());
     case 'status':
       return orderCard(await deps.orders.get(cmd.number), ctx);
     case 'find': {

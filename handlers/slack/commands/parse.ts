@@ -10,6 +10,7 @@ export type OrderCommand =
   | { kind: 'find'; query: string }
   | { kind: 'list'; status?: OrderStatus }
   | { kind: 'cancel'; number: number; reason?: string }
+  | { kind: 'late' }
   | { kind: 'invalid'; message: string };
 
 export type StockCommand =
@@ -43,6 +44,7 @@ export function parseOrderCommand(raw: string): OrderCommand {
   const tail = text.slice(word.length).trim();
   if (verb === '' || verb === 'help') return { kind: 'help' };
   if (verb === 'new') return { kind: 'new' };
+  if (verb === 'late' && rest.length === 0) return { kind: 'late' };
   const direct = orderNumber(word);
   if (direct !== undefined && rest.length === 0) return { kind: 'status', number: direct };
   switch (verb) {

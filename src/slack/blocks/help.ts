@@ -14,6 +14,7 @@ export const ORDER_COMMANDS: readonly Command[] = [
   ['/order find <phone or name>', "search by the customer's phone or name"],
   ['/order list [status]', `recent orders, optionally by status: ${ORDER_STATUSES.join(', ')}`],
   ['/order cancel <number> [reason]', 'cancel an order that has not been packed yet'],
+  ['/order late', 'Slack messages and customer texts not delivered yet (still being retried)'],
   ['/order help', 'this list'],
 ];
 

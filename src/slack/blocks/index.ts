@@ -15,6 +15,7 @@ export {
 export { ORDER_COMMANDS, orderHelp, STOCK_COMMANDS, stockHelp } from './help.js';
 export { homeView } from './home.js';
 export * from './ids.js';
+export { lateMessages } from './late.js';
 export { orderPlacedModal, phoneOrderModal, rejectModal, shipModal } from './modals.js';
 export { notice } from './notice.js';
 export { approvalMessage, decisionButtons, decisionLine, fulfillmentTask } from './order.js';

@@ -1,0 +1,43 @@
+import { Blocks } from 'slack-block-builder';
+import type { LateEffect } from '../../delivery/effects.js';
+import { LIMITS, type SlackMessage, truncate } from './format.js';
+import { toMessage } from './parts.js';
+import { escapeText } from './untrusted.js';
+
+const WHAT: Record<string, string> = {
+  'slack:low-stock': 'low-stock alert',
+  'slack:invoice': 'Slack card (invoice)',
+};
+
+const describeEffect = (effect: string) =>
+  WHAT[effect] ??
+  (effect.startsWith('slack:')
+    ? 'Slack card'
+    : `text to the customer (${effect.slice(4).replace('_', ' ')})`);
+
+const minutes = (since: Date, now: number) => Math.max(1, Math.round((now - since.getTime()) / 60_000));
+
+/**
+ * `/order late`: what is due and not delivered yet, oldest first. Still being retried (nothing is
+ * dropped); this says what staff may want to do meanwhile, e.g. call a customer.
+ */
+export function lateMessages(items: readonly LateEffect[], now = Date.now()): SlackMessage {
+  if (items.length === 0) {
+    return toMessage(':white_check_mark: Nothing is late: every Slack message and customer text is out.', [
+      Blocks.Section({
+        text: ':white_check_mark: Nothing is late: every Slack message and customer text is out.',
+      }),
+    ]);
+  }
+  const shown = items.slice(0, 20);
+  const lines = shown.map((item) => {
+    const what = item.order !== undefined ? `#${item.order}` : `\`${escapeText(item.sku ?? '', 64)}\``;
+    const why = item.lastError ? ` — ${escapeText(item.lastError, 120)}` : '';
+    const tries = item.attempts ? `, ${item.attempts} tries` : '';
+    return `• ${what}: ${describeEffect(item.effect)}, due ${minutes(item.since, now)} min${tries}${why}`;
+  });
+  const more = items.length > shown.length ? `\n…and ${items.length - shown.length} more.` : '';
+  const head = `:hourglass: *${items.length} late* (still being retried; oldest first):`;
+  const text = `${head}\n${lines.join('\n')}${more}`;
+  return toMessage(`${items.length} late`, [Blocks.Section({ text: truncate(text, LIMITS.sectionText) })]);
+}
