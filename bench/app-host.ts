@@ -63,7 +63,8 @@ process.on('message', (msg: HostRequest) => {
       heapUsed: mem.heapUsed,
       peakRss,
       maxRss,
-      runningJobs: running,
+      // Agenda's jobs and the deliveries (Slack posts, texts) still to go out.
+      runningJobs: running + (app?.deps.delivery.pending() ?? 0),
       idleMs: performance.now() - lastActivity,
     });
     if (msg.resetPeak) peakRss = mem.rss;

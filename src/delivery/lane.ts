@@ -14,6 +14,8 @@ export interface Lane {
   add(key: string): void;
   /** Failing work this process is still retrying. */
   troubles(): Trouble[];
+  /** How much work is queued, running, or waiting to be retried. */
+  pending(): number;
   /** Resolves once nothing is queued or running (tests, shutdown). */
   idle(): Promise<void>;
   /** Stops taking work; waits up to `timeoutMs` for what runs. */
@@ -165,6 +167,8 @@ export function createLane(opts: {
   return {
     add: (key) => add(key),
     troubles: () => [...trouble.values()],
+    // Waiting for another poster's claim is not work of ours.
+    pending: () => queue.length + running.size + timers.size - waitingLater.size,
     idle: () =>
       running.size === 0 && queue.length === 0 && timers.size === 0
         ? Promise.resolve()

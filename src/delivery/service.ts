@@ -191,6 +191,8 @@ export function createDelivery(deps: {
       timer = setInterval(() => void sweepQuietly(), sweepMs);
       timer.unref();
     },
+    /** Deliveries queued, running or waiting to be retried in this process (the benchmark waits for 0). */
+    pending: () => slack.pending() + sms.pending(),
     /** Resolves when both lanes have nothing queued, running or waiting to retry. */
     idle: async () => {
       await sweeping;
