@@ -1,4 +1,4 @@
-import type { SmsUpdateKind } from '../../models/sms-message.js';
+import { SMS_UPDATE_KINDS, type SmsUpdateKind } from '../../models/sms-message.js';
 import type { Channel, OrderStatus } from '../orders/lifecycle.js';
 
 /**
@@ -42,15 +42,8 @@ export const isSlackEffect = (name: string) => name.startsWith('slack:');
 export const smsKindOf = (name: string): SmsUpdateKind | undefined =>
   name.startsWith('sms:') ? (name.slice(4) as SmsUpdateKind) : undefined;
 
-/** Customer texts go out in the order the customer would expect them. */
-export const SMS_ORDER: readonly SmsUpdateKind[] = [
-  'placed',
-  'approved',
-  'shipped',
-  'delivered',
-  'rejected',
-  'cancelled',
-];
+/** Customer texts go out in the order the customer would expect them (the lifecycle's). */
+export const SMS_ORDER: readonly SmsUpdateKind[] = SMS_UPDATE_KINDS;
 
 /** An effect asked for and not delivered yet, as staff see it (`/order late`, the API). */
 export interface LateEffect {
