@@ -1,0 +1,140 @@
+import { createLane } from '../../src/delivery/lane.js';
+import { backoff, classify, RetryLater } from '../../src/delivery/retry.js';
+import { createLogger } from '../../src/logger.js';
+
+/** The delivery lanes' rules (src/delivery/lane.ts), with a service that fails on cue. */
+
+const log = createLogger('silent');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Errors shaped as the Slack and Twilio clients throw them. */
+const slackDown = () =>
+  Object.assign(new Error('An HTTP protocol error occurred: statusCode = 503'), {
+    code: 'slack_webapi_http_error',
+  });
+const slackRefuses = (error: string) =>
+  Object.assign(new Error(`An API error occurred: ${error}`), {
+    code: 'slack_webapi_platform_error',
+    data: { error },
+  });
+
+function lane(run: (key: string) => Promise<void>, concurrency = 1) {
+  return createLane({ name: 'test', concurrency, retryMaxMs: 50, log, run });
+}
+
+test('When work is added, then it runs first in, first out, once per key while it waits', async () => {
+  const done: string[] = [];
+  const l = lane(async (key) => {
+    await sleep(5);
+    done.push(key);
+  });
+  l.add('a');
+  // `a` runs now; these wait, and the second `b` is the same work as the first.
+  for (const key of ['b', 'c', 'b']) l.add(key);
+  await l.idle();
+  expect(done).toEqual(['a', 'b', 'c']);
+  expect(l.pending()).toBe(0);
+});
+
+test('When the service is down, then the head is retried and the rest wait behind it; once back, all go out in order', async () => {
+  const done: string[] = [];
+  let down = 4;
+  const l = lane(async (key) => {
+    if (down > 0) {
+      down--;
+      throw slackDown();
+    }
+    done.push(key);
+  });
+  for (const key of ['1', '2', '3']) l.add(key);
+  await l.idle();
+  expect(done).toEqual(['1', '2', '3']);
+  expect(l.troubles()).toEqual([]);
+});
+
+test('When one message is refused for its own reasons, then it is retried alone and the others go on', async () => {
+  const done: string[] = [];
+  let refusals = 2;
+  const l = lane(async (key) => {
+    if (key === 'bad' && refusals > 0) {
+      refusals--;
+      throw slackRefuses('invalid_blocks');
+    }
+    done.push(key);
+  });
+  for (const key of ['bad', 'x', 'y']) l.add(key);
+  await sleep(20);
+  expect(done.slice(0, 2)).toEqual(['x', 'y']);
+  expect(l.troubles()).toEqual([expect.objectContaining({ key: 'bad', attempts: expect.any(Number) })]);
+  await l.idle();
+  expect(done).toEqual(['x', 'y', 'bad']);
+});
+
+test('When someone else holds the claim (RetryLater), then it waits for the claim, but asking again looks at once', async () => {
+  let held = true;
+  const runs: number[] = [];
+  const l = lane(async () => {
+    runs.push(Date.now());
+    if (held) throw new RetryLater('claimed elsewhere', 60_000);
+  });
+  l.add('k');
+  await sleep(20);
+  expect(runs).toHaveLength(1);
+  // Not counted as our work, and not a failure.
+  expect(l.pending()).toBe(0);
+  expect(l.troubles()).toEqual([]);
+  held = false;
+  l.add('k');
+  await sleep(20);
+  expect(runs).toHaveLength(2);
+  await l.stop(100);
+});
+
+test('When work is asked for again while it runs, then it runs once more after', async () => {
+  let runs = 0;
+  const l = lane(async () => {
+    runs++;
+    await sleep(10);
+  });
+  l.add('k');
+  await sleep(2);
+  l.add('k');
+  await l.idle();
+  expect(runs).toBe(2);
+});
+
+test('Errors are sorted into outage, refusal and later as the clients throw them', () => {
+  expect(classify(slackDown())).toEqual({ kind: 'outage' });
+  expect(
+    classify(
+      Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: 7 }),
+    ),
+  ).toEqual({
+    kind: 'outage',
+    afterMs: 7000,
+  });
+  expect(classify(slackRefuses('internal_error'))).toEqual({ kind: 'outage' });
+  expect(classify(slackRefuses('channel_not_found'))).toEqual({ kind: 'item' });
+  // twilio-node's RestException carries the HTTP status.
+  expect(classify(Object.assign(new Error('Service unavailable'), { status: 503 }))).toEqual({
+    kind: 'outage',
+  });
+  expect(classify(Object.assign(new Error('Too many requests'), { status: 429 }))).toEqual({
+    kind: 'outage',
+  });
+  expect(classify(Object.assign(new Error('not a mobile number'), { status: 400, code: 21614 }))).toEqual({
+    kind: 'item',
+  });
+  expect(classify(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toEqual({
+    kind: 'outage',
+  });
+  expect(classify(new RetryLater('held', 1234))).toEqual({ kind: 'later', afterMs: 1234 });
+});
+
+test('The wait between tries grows and stops at the cap', () => {
+  const waits = Array.from({ length: 12 }, (_, i) => backoff(i, 60_000));
+  expect(waits[0]).toBeLessThanOrEqual(1200);
+  expect(waits[3]).toBeGreaterThan(waits[0] as number);
+  for (const w of waits) expect(w).toBeLessThanOrEqual(72_000);
+  expect(waits[11]).toBeGreaterThanOrEqual(48_000);
+});
