@@ -67,7 +67,7 @@ export function createDelivery(deps: {
       const order = await orders.get(number);
       const due = (order?.effects ?? []).filter(isSlackEffect);
       if (!order || due.length === 0) return;
-      await deps.slackSync.syncOrder(number);
+      await deps.slackSync.syncOrder(number, order);
       await settle(number, due);
     },
   });
@@ -82,8 +82,9 @@ export function createDelivery(deps: {
       const order = await orders.get(number);
       const due = SMS_ORDER.filter((k) => order?.effects?.includes(smsEffect(k)));
       // In the order the customer would expect them; a failure stops the rest until retried.
-      for (const kind of due) {
-        await deps.customerUpdates.send(number, kind);
+      for (const [i, kind] of due.entries()) {
+        // The first text uses the order just read; later ones read it again (it may have moved).
+        await deps.customerUpdates.send(number, kind, i === 0 ? (order ?? undefined) : undefined);
         await settle(number, [smsEffect(kind)]);
       }
     },

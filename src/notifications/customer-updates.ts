@@ -87,8 +87,9 @@ export function createCustomerUpdates(deps: {
 }) {
   const { orders, orderRecords, messages, customers, config, log } = deps;
 
-  async function send(number: number, kind: SmsUpdateKind): Promise<void> {
-    const order = await orders.get(number);
+  /** `current`: the order as the caller just read it, to save reading it again. */
+  async function send(number: number, kind: SmsUpdateKind, current?: Order): Promise<void> {
+    const order = current ?? (await orders.get(number));
     const phone = order.customer.phone;
     const message = await messages.ensure(number, kind, phone);
     if (message.sid || message.status !== 'pending') return;

@@ -81,8 +81,9 @@ export function createSlackSync(deps: {
     render: (o) => fulfillmentTask(o, ctx, o.invoice ? { invoiceUrl: invoiceLinks.url(o.number) } : {}),
   };
 
-  async function syncOrder(number: number): Promise<void> {
-    const order = await orders.get(number);
+  /** `current`: the order as the caller just read it, to save reading it again. */
+  async function syncOrder(number: number, current?: Order): Promise<void> {
+    const order = current ?? (await orders.get(number));
     await show(approval, order);
     // Fulfillment starts at approval; an order rejected or cancelled before it never gets a task.
     if (order.history.some((h) => h.action === 'approve')) await show(task, await orders.get(number));
