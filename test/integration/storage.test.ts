@@ -35,7 +35,7 @@ beforeAll(async () => {
   sku = (await createProduct(app, { onHand: 1000 })).sku;
   // The daily housekeeping runs once at start (its deletes by age are not a hot path): let it finish.
   await eventually(
-    () => app.raw('agendaJobs').findOne({ name: HOUSEKEEPING, lastFinishedAt: { $exists: true } }),
+    () => app.raw('agendaJobs').findOne({ name: HOUSEKEEPING, lastFinishedAt: { $ne: null } }),
     Boolean,
     { what: 'the first housekeeping run' },
   );
