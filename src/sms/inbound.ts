@@ -1,38 +1,27 @@
-import type { Customer, Language } from '../../models/customer.js';
-import type { Order } from '../../models/order.js';
 import type { SmsDraftRepository } from '../../models/sms-draft.js';
 import type { Config } from '../config.js';
 import type { CustomerService } from '../customers/service.js';
-import { isAppError } from '../errors.js';
-import { statusName, t } from '../i18n/index.js';
+import { t } from '../i18n/index.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
-import { formatMoney } from '../money.js';
-import type { OrderAction } from '../orders/lifecycle.js';
 import type { OrderService } from '../orders/service.js';
 import type { Once } from '../requests/once.js';
+import type { SmsContext } from './context.js';
 import { detectLanguage, parseSms, type SmsIntent } from './keywords.js';
 import { createSmsLimits, type TextVerdict } from './limits.js';
+import { createSmsOrderAnswers } from './order-answers.js';
+import { createSmsOrdering } from './ordering.js';
 import { clampToSegments } from './segments.js';
 
-/** An SMS draft waits this long for CONFIRM (SPEC: "expires after 30 minutes"). */
-export const DRAFT_TTL_MS = 30 * 60_000;
 /** A rating is taken within 3 days of the follow-up, which goes out FOLLOW_UP_DELAY after delivery. */
 const RATING_WINDOW_MS = 3 * 24 * 3600_000;
-const RECENT_ORDERS = 3;
 /** Texts that only ask: answering one twice changes nothing. */
 const READ_ONLY = new Set<SmsIntent['kind']>(['help', 'unknown', 'status', 'order_invalid']);
 
-const locale = (lang: Language) => (lang === 'he' ? 'he-IL' : 'en-US');
-
-export function shortItems(items: { sku: string; quantity: number }[]): string {
-  // `x`, not `×`: × is not GSM-7 and would halve what fits in a segment.
-  return items.map((i) => `${i.quantity}x ${i.sku}`).join(', ');
-}
-
 /**
- * One customer text in, one reply out. Every answer about an order is given only to the phone
- * the order belongs to: any other phone gets exactly the reply for an order that does not exist.
+ * One customer text in, one reply out: the limits first, then one answer per keyword (STATUS,
+ * CANCEL and RETURN in order-answers.ts, ORDER and CONFIRM in ordering.ts). Every answer about an
+ * order is given only to the phone the order belongs to.
  */
 export function createSmsConversation(deps: {
   config: Config;
@@ -45,9 +34,11 @@ export function createSmsConversation(deps: {
   /** Whether the order's "placed" message already went out (a text, or an earlier reply). */
   placedMessageSent(number: number): Promise<boolean>;
 }) {
-  const { config, customers, orders, inventory, drafts, once, log } = deps;
+  const { config, customers, orders, once, log } = deps;
   const business = config.businessName;
   const limits = createSmsLimits(config.limits, orders);
+  const { describe, oneOrder, recentOrders, act } = createSmsOrderAnswers({ orders });
+  const { draft, confirm } = createSmsOrdering({ ...deps, limits, describe });
 
   /**
    * The reply to one delivery. A text that changes something (ORDER, CONFIRM, CANCEL, RETURN,
@@ -97,23 +88,13 @@ export function createSmsConversation(deps: {
     if (customer && written && customer.language !== written) {
       await customers.upsertByPhone({ phone, language: lang });
     }
-    const ctx: Ctx = { phone, lang, sid: input.sid, name: customer?.name, customer };
+    const ctx: SmsContext = { phone, lang, sid: input.sid, name: customer?.name, customer };
     const text = await answer(intent, ctx);
     log.info({ from: phone, intent: intent.kind, lang }, 'sms answered');
     return { text: clampToSegments(text, 2), ...(ctx.placed ? { order: ctx.placed } : {}) };
   }
 
-  type Ctx = {
-    phone: string;
-    lang: Language;
-    sid: string;
-    name: string | undefined;
-    customer: Customer | null;
-    /** Set by CONFIRM: the order whose "placed" message this reply is. */
-    placed?: number;
-  };
-
-  async function answer(intent: SmsIntent, ctx: Ctx): Promise<string> {
+  async function answer(intent: SmsIntent, ctx: SmsContext): Promise<string> {
     const { lang } = ctx;
     switch (intent.kind) {
       case 'help':
@@ -152,147 +133,6 @@ export function createSmsConversation(deps: {
           ? t(lang, 'ratingThanks', { number: rated.number, score: intent.score })
           : t(lang, 'unknown', { business });
       }
-    }
-  }
-
-  /** The order if it is this phone's; otherwise undefined, exactly as for a number that does not exist. */
-  async function owned(number: number, phone: string): Promise<Order | undefined> {
-    try {
-      const order = await orders.get(number);
-      return order.customer.phone === phone ? order : undefined;
-    } catch (err) {
-      if (isAppError(err) && err.code === 'not_found') return undefined;
-      throw err;
-    }
-  }
-
-  function describe(order: Order, lang: Language): string {
-    return t(lang, 'statusOne', {
-      number: order.number,
-      status: statusName(lang, order.status),
-      items: shortItems(order.items),
-      ...(order.shipment?.trackingNumber
-        ? { tracking: { carrier: order.shipment.carrier, trackingNumber: order.shipment.trackingNumber } }
-        : {}),
-    });
-  }
-
-  async function oneOrder(number: number, ctx: Ctx): Promise<string> {
-    const order = await owned(number, ctx.phone);
-    return order ? describe(order, ctx.lang) : t(ctx.lang, 'notFound', {});
-  }
-
-  async function recentOrders(ctx: Ctx): Promise<string> {
-    const items = await orders.recentOf(ctx.phone, RECENT_ORDERS, ctx.customer);
-    if (items.length === 0) return t(ctx.lang, 'notFound', {});
-    if (items.length === 1) return describe(items[0] as Order, ctx.lang);
-    return t(ctx.lang, 'statusList', {
-      lines: items.map((o) => `#${o.number} ${statusName(ctx.lang, o.status)}`),
-    });
-  }
-
-  /** The refusal when this phone already has the most open orders by text (SMS_MAX_OPEN_ORDERS). */
-  async function tooManyOpen(ctx: Ctx): Promise<string | undefined> {
-    const over = await limits.openOrdersOver(ctx.phone, ctx.customer);
-    if (!over) return undefined;
-    log.warn({ from: ctx.phone, ...over }, 'sms order refused: too many open orders by text');
-    return t(ctx.lang, 'tooManyOpenOrders', over);
-  }
-
-  /** ORDER: a priced summary and a draft; nothing is reserved until CONFIRM. */
-  async function draft(items: { sku: string; quantity: number }[], ctx: Ctx): Promise<string> {
-    const refused = await tooManyOpen(ctx);
-    if (refused) return refused;
-    const products = await inventory.getMany(items.map((i) => i.sku));
-    const bySku = new Map(products.map((p) => [p.sku, p]));
-    const unknown = items.filter((i) => !bySku.has(i.sku)).map((i) => i.sku);
-    if (unknown.length) return t(ctx.lang, 'orderUnknownSkus', { skus: unknown });
-    const short = items.filter((i) => (bySku.get(i.sku)?.available ?? 0) < i.quantity);
-    if (short.length) {
-      return t(ctx.lang, 'orderShort', {
-        lines: short.map((i) => ({ sku: i.sku, available: bySku.get(i.sku)?.available ?? 0 })),
-      });
-    }
-    const total = items.reduce((sum, i) => sum + (bySku.get(i.sku)?.price ?? 0) * i.quantity, 0);
-    await drafts.put({
-      phone: ctx.phone,
-      items,
-      expiresAt: new Date(Date.now() + DRAFT_TTL_MS),
-      id: ctx.sid,
-    });
-    return t(ctx.lang, 'orderSummary', {
-      items: shortItems(items),
-      total: formatMoney(total, config.currency, locale(ctx.lang)),
-    });
-  }
-
-  /**
-   * CONFIRM places the draft, keyed by the draft (the ORDER text's MessageSid) so that two CONFIRMs,
-   * or one repeated after a crash, place one order; the draft is removed only after. The reply is
-   * the "placed" message: recorded as delivered once the answer is out (handlers/twilio/sms.ts),
-   * and texted separately if it never made it out (see customerUpdates.send).
-   */
-  async function confirm(ctx: Ctx): Promise<string> {
-    // Refused before the draft is touched: it stays, to CONFIRM once an order has moved on.
-    const refused = await tooManyOpen(ctx);
-    if (refused) return refused;
-    const found = await drafts.get(ctx.phone);
-    if (!found) return t(ctx.lang, 'confirmNothing', {});
-    const done = () => drafts.take(ctx.phone, found.id);
-    if (found.expiresAt.getTime() < Date.now()) {
-      await done();
-      return t(ctx.lang, 'confirmExpired', {});
-    }
-    try {
-      const { order, created } = await orders.place(
-        {
-          channel: 'sms',
-          externalId: found.id ?? ctx.sid,
-          customer: { name: ctx.name ?? ctx.phone, phone: ctx.phone, language: ctx.lang },
-          items: found.items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
-        },
-        { by: ctx.phone, channel: 'sms' },
-      );
-      await done();
-      // This draft was placed by an earlier CONFIRM whose answer was lost, and the customer has
-      // been texted "placed" since: say where the order stands rather than announce it twice.
-      if (!created && (await deps.placedMessageSent(order.number))) return describe(order, ctx.lang);
-      ctx.placed = order.number;
-      return t(ctx.lang, 'placed', {
-        number: order.number,
-        total: formatMoney(order.total, order.currency, locale(ctx.lang)),
-      });
-    } catch (err) {
-      if (isAppError(err) && err.code === 'insufficient_stock') {
-        await done();
-        const lines =
-          (err.details as { items?: { sku: string; available: number }[] } | undefined)?.items ?? [];
-        return t(ctx.lang, 'orderShort', {
-          lines: lines.map((l) => ({ sku: l.sku, available: l.available })),
-        });
-      }
-      if (isAppError(err) && err.code === 'validation_error') {
-        await done();
-        return t(ctx.lang, 'orderUnknownSkus', { skus: found.items.map((i) => i.sku) });
-      }
-      throw err;
-    }
-  }
-
-  async function act(number: number, action: OrderAction, ctx: Ctx): Promise<string> {
-    const order = await owned(number, ctx.phone);
-    if (!order) return t(ctx.lang, 'notFound', {});
-    try {
-      await orders.applyAction(number, action, {}, { by: ctx.phone, channel: 'sms' });
-      return action === 'cancel'
-        ? t(ctx.lang, 'cancelled', { number })
-        : t(ctx.lang, 'returnRequested', { number });
-    } catch (err) {
-      if (!isAppError(err) || err.code !== 'invalid_transition') throw err;
-      const { status } = await orders.get(number);
-      return action === 'cancel'
-        ? t(ctx.lang, 'cancelRefused', { number, status })
-        : t(ctx.lang, 'returnRefused', { number, status });
     }
   }
 

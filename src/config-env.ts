@@ -1,0 +1,175 @@
+import humanInterval from 'human-interval';
+import { isSupportedCountry } from 'libphonenumber-js';
+import { z } from 'zod';
+
+/**
+ * Every environment variable of SPEC.md and how each one alone is read and checked. The rules
+ * between variables (one credential needs the other, production needs keys) are in config.ts.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const slackChannelId = optionalString.refine((v) => v === undefined || /^[A-Z0-9]{6,}$/.test(v), {
+  message: 'must be a Slack channel ID such as C0123456789',
+});
+
+const interval = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((v) => {
+      const ms = humanInterval(v);
+      return typeof ms === 'number' && Number.isFinite(ms) && ms > 0;
+    }, 'must be an interval such as "5 seconds", "30 minutes" or "3 days"')
+    .transform((v) => ({ text: v, ms: humanInterval(v) as number }));
+
+const e164 = optionalString.refine(
+  (v) => v === undefined || /^\+[1-9]\d{6,14}$/.test(v),
+  'must be in E.164 format, e.g. +15551234567',
+);
+
+const currencies = new Set(Intl.supportedValuesOf('currency'));
+
+/**
+ * `U…,W…`: empty entries (a doubled or trailing comma) are tolerated, but anything else that is
+ * not a user ID, or no ID at all, refuses to start: a typo must never mean "anyone may approve".
+ */
+const slackUserIds = optionalString.transform((raw, ctx) => {
+  if (raw === undefined) return undefined;
+  const ids = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = ids.find((id) => !/^[UW][A-Z0-9]{2,}$/.test(id));
+  if (bad !== undefined || ids.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        bad !== undefined
+          ? `"${bad.slice(0, 40)}" is not a Slack user ID (comma-separated IDs such as U0123456789)`
+          : 'has no Slack user ID (comma-separated IDs such as U0123456789; unset it to let anyone approve)',
+    });
+    return z.NEVER;
+  }
+  return ids;
+});
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const apiKeys = optionalString.transform((raw, ctx) => {
+  if (raw === undefined) return undefined;
+  const keys: { name: string; key: string }[] = [];
+  for (const pair of raw.split(',')) {
+    const trimmed = pair.trim();
+    if (trimmed === '') continue;
+    const idx = trimmed.indexOf(':');
+    const name = trimmed.slice(0, idx).trim();
+    const key = trimmed.slice(idx + 1).trim();
+    if (idx <= 0 || !/^[\w.-]{1,64}$/.test(name) || key.length < 8) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be comma-separated name:key pairs (name of letters/digits, key of 8+ characters)',
+      });
+      return z.NEVER;
+    }
+    keys.push({ name, key });
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'has no name:key pair' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+/** A count per phone or per API key (issue 9's abuse limits); `0` turns the limit off. */
+const abuseLimit = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
+
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  MONGODB_URI: optionalString.refine(
+    (v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v),
+    'must start with mongodb:// or mongodb+srv://',
+  ),
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  BUSINESS_NAME: z.string().trim().min(1).max(100).default('Orderly'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: the sandbox secrets work only while nothing is live (see `sandboxSecretsAllowed`). */
+  ALLOW_SANDBOX_SECRETS: z.stringbool().optional(),
+  INVOICE_LINK_SECRET: optionalString.refine(
+    (v) => v === undefined || v.length >= 32,
+    'must be at least 32 characters (e.g. openssl rand -base64 32)',
+  ),
+  INVOICE_LINK_TTL: interval('30 days'),
+
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString.refine(
+    (v) => v === undefined || v.startsWith('xoxb-'),
+    'must be a bot token starting with xoxb-',
+  ),
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
+  SLACK_CHANNEL_APPROVALS: slackChannelId,
+  SLACK_CHANNEL_FULFILLMENT: slackChannelId,
+  SLACK_CHANNEL_INVENTORY: slackChannelId,
+  SLACK_CHANNEL_CALLS: slackChannelId,
+  SLACK_APPROVER_IDS: slackUserIds,
+
+  TWILIO_ACCOUNT_SID: optionalString.refine(
+    (v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v),
+    'must be an account SID: AC followed by 32 hex digits',
+  ),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_PHONE_NUMBER: e164,
+  TWILIO_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
+  TWILIO_AGENT_NUMBER: e164,
+
+  API_KEYS: apiKeys,
+
+  CURRENCY: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .default('USD')
+    .refine((v) => currencies.has(v), 'must be an ISO 4217 currency code such as USD or ILS'),
+  DEFAULT_COUNTRY: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .default('US')
+    .refine((v) => isSupportedCountry(v), 'must be an ISO 3166 alpha-2 country code such as US or IL'),
+  DEFAULT_LANGUAGE: z.enum(['en', 'he']).default('en'),
+  BUSINESS_TIMEZONE: z
+    .string()
+    .trim()
+    .default('UTC')
+    .refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
+
+  FOLLOW_UP_DELAY: interval('3 days'),
+  APPROVAL_REMINDER_AFTER: interval('30 minutes'),
+  JOB_POLL_INTERVAL: interval('5 seconds'),
+
+  // Delivery of Slack posts and customer texts (src/delivery/): never given up, retried at a
+  // growing interval capped here; staff are shown what waits longer than DELIVERY_LATE_AFTER.
+  DELIVERY_RETRY_MAX: interval('1 minute'),
+  DELIVERY_LATE_AFTER: interval('10 minutes'),
+  DELIVERY_SWEEP_EVERY: interval('1 minute'),
+
+  // Abuse limits (issue 9): how much one phone or one API key may ask for; 0 turns a limit off.
+  SMS_RATE_LIMIT: abuseLimit(10),
+  SMS_MAX_OPEN_ORDERS: abuseLimit(3),
+  API_RATE_LIMIT: abuseLimit(600),
+});
+
+export type Env = z.infer<typeof EnvSchema>;

@@ -1,0 +1,19 @@
+import type { Customer, Language } from '../../models/customer.js';
+
+/** What every answer to one text knows: who wrote, in which language, and which delivery. */
+export type SmsContext = {
+  phone: string;
+  lang: Language;
+  sid: string;
+  name: string | undefined;
+  customer: Customer | null;
+  /** Set by CONFIRM: the order whose "placed" message this reply is. */
+  placed?: number;
+};
+
+export const locale = (lang: Language) => (lang === 'he' ? 'he-IL' : 'en-US');
+
+export function shortItems(items: { sku: string; quantity: number }[]): string {
+  // `x`, not `×`: × is not GSM-7 and would halve what fits in a segment.
+  return items.map((i) => `${i.quantity}x ${i.sku}`).join(', ');
+}
