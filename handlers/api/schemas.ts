@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isCountryCode as isCountry } from '../../src/geo.js';
 import { SKU_PATTERN } from '../../src/inventory/sku.js';
 import { CHANNELS, ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecycle.js';
+import { isXmlText } from '../../src/xml-text.js';
 
 /**
  * Request shapes of the REST API. Every object is strict (unknown fields are refused) and every
@@ -16,16 +17,8 @@ export const skuSchema = z
  * surrogate has no place in a name or a tracking number, and the customer's STATUS reply, which
  * quotes the carrier and tracking number, goes out as TwiML: one such character would fail it.
  */
-function xmlSafe(s: string): boolean {
-  for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    const control = c < 0x20 && c !== 0x9 && c !== 0xa && c !== 0xd;
-    if (control || (c >= 0xd800 && c <= 0xdfff) || c === 0xfffe || c === 0xffff) return false;
-  }
-  return true;
-}
 const NO_CONTROL = 'must not contain control characters';
-const safeString = () => z.string().refine(xmlSafe, NO_CONTROL);
+const safeString = () => z.string().refine(isXmlText, NO_CONTROL);
 const text = (max: number) => safeString().trim().min(1).max(max);
 const count = (max: number) => z.number().int().min(0).max(max);
 

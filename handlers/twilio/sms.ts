@@ -4,6 +4,7 @@ import { toE164 } from '../../src/customers/phone.js';
 import { withinDeadline } from '../../src/deadline.js';
 import { AppError } from '../../src/errors.js';
 import type { Deps } from '../../src/services.js';
+import { xmlText } from '../../src/xml-text.js';
 
 export const SMS_PATH = '/twilio/sms';
 export const SMS_STATUS_PATH = '/twilio/sms/status';
@@ -70,7 +71,7 @@ export function twilioSmsRouter(deps: Deps): Router {
       if (answered.replay) req.log.info({ sid: MessageSid }, 'sms redelivered: answered once already');
       // XML cannot carry control characters; a stored carrier or note typed with one must not
       // turn the reply into a 500.
-      if (answered.reply) twiml.message(xmlSafe(answered.reply));
+      if (answered.reply) twiml.message(xmlText(answered.reply));
       // The reply to CONFIRM is the order's "placed" message: recorded as sent just before the
       // answer goes out (the last write, so the gap to the answer is as short as it gets). If the
       // process dies before it, the message stays due and is texted instead; if it dies between
@@ -110,13 +111,4 @@ export function twilioSmsRouter(deps: Deps): Router {
     res.status(204).end();
   });
   return router;
-}
-
-/** Drops the characters XML 1.0 cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/F). */
-function xmlSafe(text: string): string {
-  return text.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly the characters XML cannot carry
-    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-    '',
-  );
 }

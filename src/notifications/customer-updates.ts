@@ -91,14 +91,14 @@ export function createCustomerUpdates(deps: {
   async function send(number: number, kind: SmsUpdateKind, current?: Order): Promise<void> {
     const order = current ?? (await orders.get(number));
     const phone = order.customer.phone;
-    const message = await messages.ensure(number, kind, phone);
-    if (message.sid || message.status !== 'pending') return;
     // An order placed by text is confirmed in the reply to CONFIRM; give that reply its chance
-    // first, and text it only if it never went out (the process died before answering).
+    // first (before any write), and text it only if it never went out (the process died first).
     const replyDue = order.createdAt.getTime() + REPLY_GRACE_MS - Date.now();
     if (kind === 'placed' && order.channel === 'sms' && replyDue > 0) {
       throw new RetryLater(`order #${number} is confirmed in the reply to CONFIRM`, replyDue);
     }
+    const message = await messages.ensure(number, kind, phone);
+    if (message.sid || message.status !== 'pending') return;
     const customer = await customers.findByPhone(phone);
     if (customer?.optedOut) {
       await messages.markSkipped(message.key);

@@ -1,6 +1,7 @@
 /** The customer SMS grammar of SPEC.md "SMS (customers)": one text in, one intent out. Pure. */
 import type { Language } from '../../models/customer.js';
 import { SKU_PATTERN } from '../inventory/sku.js';
+import { xmlText } from '../xml-text.js';
 
 export type SmsIntent =
   | { kind: 'status'; number?: number }
@@ -144,32 +145,11 @@ function parseOrder(rest: string): SmsIntent {
     const quantity = item ? (totals.get(item.sku) ?? 0) + item.quantity : 0;
     // The same SKU twice adds up, but the sum must still be a quantity we accept.
     if (!item || quantity > MAX_ITEM_QUANTITY)
-      return { kind: 'order_invalid', problem: 'unreadable', line: quotable(line) };
+      return { kind: 'order_invalid', problem: 'unreadable', line: xmlText(line) };
     totals.set(item.sku, quantity);
   }
   if (totals.size > MAX_ORDER_ITEMS) return { kind: 'order_invalid', problem: 'too_many' };
   return { kind: 'order', items: [...totals].map(([sku, quantity]) => ({ sku, quantity })) };
-}
-
-/**
- * The unreadable line is quoted back in the reply, which goes out as TwiML (XML): a character XML
- * cannot carry (a control character, an unpaired surrogate, U+FFFE) would make the whole reply
- * fail. Keeps exactly the characters of XML 1.0's `Char` production.
- */
-function quotable(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const c = ch.codePointAt(0) ?? 0;
-    const xml =
-      c === 0x9 ||
-      c === 0xa ||
-      c === 0xd ||
-      (c >= 0x20 && c <= 0xd7ff) ||
-      (c >= 0xe000 && c <= 0xfffd) ||
-      c > 0xffff;
-    if (xml) out += ch;
-  }
-  return out;
 }
 
 /** 'he' if the text has any Hebrew letter (mixed texts like "הזמנה 2 MUG" are Hebrew), else 'en' if Latin. */

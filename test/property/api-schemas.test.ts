@@ -15,43 +15,13 @@ import { validate } from '../../handlers/api/validate.js';
 import { AppError } from '../../src/errors.js';
 import { SKU_PATTERN } from '../../src/inventory/sku.js';
 import { CHANNELS, ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecycle.js';
-import { HOSTILE_KEYS, jsonText, mutated, runs, weirdString } from './arbitraries.js';
+import { API_FIELDS, HOSTILE_KEYS, jsonText, mutated, runs, weirdString } from './arbitraries.js';
 
 /**
  * The REST API's request schemas under generated JSON. What they promise: `safeParse` answers for
  * any value, `parse` throws nothing but a ZodError, `validate` nothing but a 400 AppError; and what
  * passes has only known fields, scalar leaves (no `{"$gt": …}` reaches a query) and values in range.
  */
-
-const FIELDS = [
-  'sku',
-  'name',
-  'price',
-  'onHand',
-  'lowStockThreshold',
-  'set',
-  'add',
-  'channel',
-  'externalId',
-  'customer',
-  'phone',
-  'email',
-  'language',
-  'items',
-  'quantity',
-  'shippingAddress',
-  'line1',
-  'line2',
-  'city',
-  'region',
-  'postalCode',
-  'country',
-  'notes',
-  'action',
-  'note',
-  'carrier',
-  'trackingNumber',
-];
 
 const validOrder = fc.record(
   {
@@ -114,7 +84,7 @@ const validStock = fc.oneof(
 
 /** A JSON value as `express.json()` would hand it over: parsed from text, own `__proto__` keys and all. */
 const bodyFrom = (valid: fc.Arbitrary<Record<string, unknown>>) =>
-  fc.oneof(jsonText(FIELDS), mutated(valid, FIELDS)).map((text) => JSON.parse(text) as unknown);
+  fc.oneof(jsonText(API_FIELDS), mutated(valid, API_FIELDS)).map((text) => JSON.parse(text) as unknown);
 
 /** Every string of the output: they end up in Slack messages, PDFs and TwiML. */
 function stringsOf(value: unknown, out: string[] = []): string[] {
@@ -153,7 +123,7 @@ function parsesSafely<S extends z.ZodType>(schema: S, value: unknown): z.output<
     expect((err as AppError).message.length).toBeLessThan(2_000);
   }
   if (!result.success) return undefined;
-  for (const key of keysOf(result.data)) expect(FIELDS).toContain(key);
+  for (const key of keysOf(result.data)) expect(API_FIELDS).toContain(key);
   // Only characters XML 1.0 can carry: the customer's STATUS reply (TwiML) quotes some of them.
   for (const s of stringsOf(result.data))
     expect(s).toMatch(/^[\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u);

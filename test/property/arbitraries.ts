@@ -260,3 +260,34 @@ function serializeWith(
 }
 
 const encode = (v: unknown) => JSON.stringify(v) ?? 'null';
+
+/** Every field name the REST API's bodies know: generated JSON mostly uses these. */
+export const API_FIELDS = [
+  'sku',
+  'name',
+  'price',
+  'onHand',
+  'lowStockThreshold',
+  'set',
+  'add',
+  'channel',
+  'externalId',
+  'customer',
+  'phone',
+  'email',
+  'language',
+  'items',
+  'quantity',
+  'shippingAddress',
+  'line1',
+  'line2',
+  'city',
+  'region',
+  'postalCode',
+  'country',
+  'notes',
+  'action',
+  'note',
+  'carrier',
+  'trackingNumber',
+];

@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { CHANNELS, ORDER_ACTIONS } from '../../src/orders/lifecycle.js';
 import { API_KEY } from '../helpers/app.js';
 import { createProduct, placeOrder, uniqueSku } from '../helpers/builders.js';
-import { HOSTILE_KEYS, jsonText, mutated, NUMBER_WORDS, oddPiece, runs, weirdString } from './arbitraries.js';
+import {
+  API_FIELDS,
+  HOSTILE_KEYS,
+  jsonText,
+  mutated,
+  NUMBER_WORDS,
+  oddPiece,
+  runs,
+  weirdString,
+} from './arbitraries.js';
 import { errorsSince, type PropertyApp, snapshot, startPropertyApp } from './harness.js';
 
 /**
@@ -21,34 +30,6 @@ beforeAll(async () => {
   for (let i = 0; i < 4; i++) numbers.push(String((await placeOrder(p.app, [{ sku, quantity: 1 }])).number));
 });
 afterAll(() => p.close());
-
-const FIELDS = [
-  'sku',
-  'name',
-  'price',
-  'onHand',
-  'lowStockThreshold',
-  'set',
-  'add',
-  'channel',
-  'externalId',
-  'customer',
-  'phone',
-  'email',
-  'language',
-  'items',
-  'quantity',
-  'shippingAddress',
-  'line1',
-  'city',
-  'postalCode',
-  'country',
-  'notes',
-  'action',
-  'note',
-  'carrier',
-  'trackingNumber',
-];
 
 async function call(method: string, path: string, body?: string, type = 'application/json') {
   const headers: Record<string, string> = { authorization: `Bearer ${API_KEY}` };
@@ -146,8 +127,8 @@ const validOrder = () =>
 /** Garbage, near-misses of a valid body (one node replaced, a key added or repeated), and valid bodies. */
 const body = (valid: fc.Arbitrary<Record<string, unknown>>) =>
   fc.oneof(
-    { arbitrary: jsonText(FIELDS), weight: 2 },
-    { arbitrary: mutated(valid, FIELDS), weight: 4 },
+    { arbitrary: jsonText(API_FIELDS), weight: 2 },
+    { arbitrary: mutated(valid, API_FIELDS), weight: 4 },
     { arbitrary: valid.map((v) => JSON.stringify(v)), weight: 3 },
     { arbitrary: weirdString, weight: 1 },
   );
