@@ -60,10 +60,12 @@ export function twilioSmsRouter(deps: Deps): Router {
       // Twilio gives up after 15 s: answer now with nothing, and text the reply when it is ready.
       req.log.warn({ sid: MessageSid }, 'sms reply is slow: it will be sent as a separate text');
       void answering
-        .then(async ({ reply, replay, order }) => {
+        .then(async ({ reply, replay, order, repeat }) => {
           // A late CONFIRM: its "placed" message is still due on the order and goes out as a
-          // durable text once the reply window has passed; anything else is sent now.
-          if (!reply || replay || order) return;
+          // durable text once the reply window has passed. A retyped CONFIRM of an order announced
+          // meanwhile (by another CONFIRM's reply or a text) would only say it again. Anything else
+          // is sent now.
+          if (!reply || replay || order || repeat) return;
           await deps.sms.send(from, reply);
         })
         .catch((err) => deps.log.error({ err, sid: MessageSid }, 'sms: the late reply could not be sent'));

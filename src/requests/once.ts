@@ -19,8 +19,8 @@ export const STALE_CLAIM_MS = 60_000;
 export function createOnce({ processedRequests }: { processedRequests: ProcessedRequestRepository }) {
   async function answerOnce(
     key: string,
-    work: () => Promise<{ text: string; order?: number }>,
-  ): Promise<{ reply: string | undefined; replay: boolean; order?: number }> {
+    work: () => Promise<{ text: string; order?: number; repeat?: boolean }>,
+  ): Promise<{ reply: string | undefined; replay: boolean; order?: number; repeat?: boolean }> {
     if (!(await processedRequests.claim(key)) && !(await takeOverStale(key))) {
       const deadline = Date.now() + WAIT_FOR_FIRST_MS;
       while (Date.now() < deadline) {
@@ -38,9 +38,9 @@ export function createOnce({ processedRequests }: { processedRequests: Processed
       return { reply: undefined, replay: true };
     }
     try {
-      const { text, order } = await work();
+      const { text, order, repeat } = await work();
       await processedRequests.finish(key, text, order);
-      return { reply: text, replay: false, ...(order ? { order } : {}) };
+      return { reply: text, replay: false, ...(order ? { order } : {}), ...(repeat ? { repeat } : {}) };
     } catch (err) {
       await processedRequests.drop(key);
       throw err;

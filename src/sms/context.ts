@@ -9,6 +9,11 @@ export type SmsContext = {
   customer: Customer | null;
   /** Set by CONFIRM: the order whose "placed" message this reply is. */
   placed?: number;
+  /**
+   * Set when the reply only repeats what the customer was told already (a retyped CONFIRM of an
+   * order announced since): worth a TwiML answer, not a separate text when it comes too late.
+   */
+  repeat?: boolean;
 };
 
 export const locale = (lang: Language) => (lang === 'he' ? 'he-IL' : 'en-US');

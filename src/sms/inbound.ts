@@ -47,12 +47,13 @@ export function createSmsConversation(deps: {
    * claim's two writes on the most common text. A phone over its texts per minute is refused
    * first, before anything is read or written (src/sms/limits.ts); `reply` undefined: answer nothing.
    * `order`: the reply is that order's "placed" message (CONFIRM), first delivery or redelivery.
+   * `repeat`: the reply repeats what the customer was already told (not texted when too late).
    */
   async function reply(input: {
     from: string;
     body: string;
     sid: string;
-  }): Promise<{ reply: string | undefined; replay: boolean; order?: number }> {
+  }): Promise<{ reply: string | undefined; replay: boolean; order?: number; repeat?: boolean }> {
     const intent = parseSms(input.body);
     const verdict = await limits.admitText(input.from, intent);
     if (verdict.kind !== 'answer') return { reply: await overLimit(input, verdict), replay: false };
@@ -91,7 +92,11 @@ export function createSmsConversation(deps: {
     const ctx: SmsContext = { phone, lang, sid: input.sid, name: customer?.name, customer };
     const text = await answer(intent, ctx);
     log.info({ from: phone, intent: intent.kind, lang }, 'sms answered');
-    return { text: clampToSegments(text, 2), ...(ctx.placed ? { order: ctx.placed } : {}) };
+    return {
+      text: clampToSegments(text, 2),
+      ...(ctx.placed ? { order: ctx.placed } : {}),
+      ...(ctx.repeat ? { repeat: true } : {}),
+    };
   }
 
   async function answer(intent: SmsIntent, ctx: SmsContext): Promise<string> {

@@ -94,7 +94,10 @@ export function createSmsOrdering(deps: {
       await done();
       // This draft was placed by an earlier CONFIRM whose answer was lost, and the customer has
       // been texted "placed" since: say where the order stands rather than announce it twice.
-      if (!created && (await deps.placedMessageSent(order.number))) return describe(order, ctx.lang);
+      if (!created && (await deps.placedMessageSent(order.number))) {
+        ctx.repeat = true;
+        return describe(order, ctx.lang);
+      }
       ctx.placed = order.number;
       return t(ctx.lang, 'placed', {
         number: order.number,

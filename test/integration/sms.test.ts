@@ -353,6 +353,50 @@ describe('redelivery', () => {
     expect(orders).toHaveLength(0);
   }, 30_000);
 
+  test('When a CONFIRM is answered too late for Twilio, then an answer that only repeats what the customer was told is not texted, and one that says something new is', async () => {
+    // A placement held up by a claim a killed request left (it waits up to 15 s): the TwiML goes
+    // out empty after 12 s and the answer is ready only later.
+    const held = async (phone: string, product: string) => {
+      const sid = randomId('SM');
+      await text(app.url, phone, `ORDER 1 ${product}`, { sid });
+      await app
+        .raw('order_keys')
+        .insertOne({ _id: `sms:${sid}` as never, token: 'killed', state: 'claimed', claimedAt: new Date() });
+      const confirming = text(app.url, phone, 'CONFIRM');
+      return { key: `sms:${sid}`, confirming };
+    };
+    // Repeat: meanwhile the killed request's order turns out stored and already announced.
+    const repeatPhone = uniquePhone();
+    const { order: announced } = await app.deps.orders.place(
+      {
+        channel: 'sms',
+        externalId: randomId('SM'),
+        customer: { name: repeatPhone, phone: repeatPhone },
+        items: [{ sku, quantity: 1 }],
+      },
+      { by: repeatPhone, channel: 'sms' },
+    );
+    await app.deps.customerUpdates.recordReply(announced.number, 'placed', 'placed', repeatPhone);
+    const repeat = await held(repeatPhone, sku);
+    // Something new: meanwhile the last unit was sold, so CONFIRM finds it out of stock.
+    const newsPhone = uniquePhone();
+    const last = await createProduct(app, { onHand: 1 });
+    const news = await held(newsPhone, last.sku);
+
+    const [late1, late2] = await Promise.all([repeat.confirming, news.confirming]);
+    expect([late1.status, late1.reply, late2.status, late2.reply]).toEqual([200, '', 200, '']);
+    await placeOrder(app, [{ sku: last.sku, quantity: 1 }]);
+    await app
+      .raw('order_keys')
+      .updateOne({ _id: repeat.key as never }, { $set: { state: 'done', number: announced.number } });
+    await app.raw('order_keys').deleteOne({ _id: news.key as never });
+
+    const told = await twilio.waitFor((s) => s.find((m) => m.to === newsPhone), 'the late answer');
+    expect(told.body).toContain(last.sku);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(twilio.to(repeatPhone)).toEqual([]);
+  }, 40_000);
+
   test('When a STATUS question is redelivered, then it is simply answered again and no claim is stored for it', async () => {
     const phone = uniquePhone();
     const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Ron', phone } });
