@@ -16,13 +16,11 @@ export interface MessageRef {
  * in sandbox mode, the outbox. Listeners, routing and jobs never hold a WebClient of their own.
  */
 /**
- * Names the order message a post is (Slack message metadata), so that after a crash between
- * posting and storing the reference the message can be found instead of posted twice.
+ * Names the message a post is (Slack message metadata): an order's or a call's message in a slot,
+ * so that after a crash between posting and storing the reference the message can be found
+ * instead of posted twice.
  */
-export interface PostTag {
-  order: number;
-  slot: string;
-}
+export type PostTag = { order: number; slot: string } | { call: string; slot: string };
 
 export const POST_TAG_EVENT = 'orderly_order_message';
 
@@ -77,7 +75,7 @@ export function createSlackOut(config: Config, log: Logger, outbox: Outbox): Sla
             const code = (err as { data?: { error?: string } }).data?.error ?? '';
             if (!CANNOT_SEARCH.has(code)) throw err;
             log.warn(
-              { channel, order: tag.order, slot: tag.slot, error: code },
+              { channel, ...tag, error: code },
               'cannot search the channel for a message a crashed poster may have sent (invite the bot and grant channels:history); posting it again',
             );
             return null;
@@ -156,7 +154,7 @@ function isTagged(metadata: unknown, tag: PostTag): boolean {
   const m = metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
   return (
     m?.event_type === POST_TAG_EVENT &&
-    Number(m.event_payload?.order) === tag.order &&
+    ('order' in tag ? Number(m.event_payload?.order) === tag.order : m.event_payload?.call === tag.call) &&
     m.event_payload?.slot === tag.slot
   );
 }
