@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { createCallRepository } from './call.js';
 import { createCounterRepository } from './counter.js';
 import { createCustomerRepository } from './customer.js';
 import { createOrderRepository } from './order.js';
@@ -30,6 +31,7 @@ export function createRepositories(conn: Connection) {
     smsMessages: createSmsMessageRepository(conn),
     outbox: createOutboxRepository(conn, counters),
     settings: createSettingRepository(conn),
+    calls: createCallRepository(conn),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

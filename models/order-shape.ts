@@ -59,6 +59,13 @@ export interface OrderSlackRefs {
 /** Where the order's stock stands; lets a sweeper finish an effect a crash interrupted. */
 export type InventoryState = 'reserved' | 'released' | 'committed' | 'restocking' | 'restocked';
 
+/** A phone call that concerned the order (its status was read out, or it was logged during the call). */
+export interface OrderCallRef {
+  sid: string;
+  at: Date;
+  why: 'status' | 'logged';
+}
+
 export interface SmsFailure {
   kind: string;
   at: Date;
@@ -87,6 +94,8 @@ export interface Order {
   slack?: OrderSlackRefs;
   /** Customer updates that could not be sent after every retry (shown to staff as well). */
   smsFailures?: SmsFailure[];
+  /** Calls that concerned the order, oldest first (models/call.ts has the calls themselves). */
+  calls?: OrderCallRef[];
   /**
    * What must still happen because of the order's changes (src/delivery/effects.ts): written in the
    * same atomic update as the change itself, removed once delivered, so a crash loses none.
@@ -159,6 +168,7 @@ export const orderSchema = new Schema<OrderDoc>(
       taskClaimedAt: Date,
     },
     smsFailures: { type: [{ _id: false, kind: String, at: Date, error: String }], default: undefined },
+    calls: { type: [{ _id: false, sid: String, at: Date, why: String }], default: undefined },
     effects: { type: [String], default: undefined },
   },
   { timestamps: true, versionKey: false },

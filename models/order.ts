@@ -4,6 +4,7 @@ import {
   type HistoryEntry,
   type InvoiceRecord,
   type Order,
+  type OrderCallRef,
   type OrderDoc,
   orderSchema,
   type SmsFailure,
@@ -18,6 +19,7 @@ export type {
   InventoryState,
   InvoiceRecord,
   Order,
+  OrderCallRef,
   OrderItem,
   OrderSlackRefs,
   SlackMessageRef,
@@ -142,6 +144,11 @@ export function createOrderRepository(conn: Connection) {
 
     async recordSmsFailure(number: number, failure: SmsFailure): Promise<void> {
       await Order.updateOne({ _id: number }, { $push: { smsFailures: failure } });
+    },
+
+    /** Notes a call that concerned the order, once per call (a redelivered webhook adds nothing). */
+    async linkCall(number: number, call: OrderCallRef): Promise<void> {
+      await Order.updateOne({ _id: number, 'calls.sid': { $ne: call.sid } }, { $push: { calls: call } });
     },
 
     /** Bulk load for the benchmark and the demo data: plain inserts, no checks beyond the schema. */

@@ -1,6 +1,7 @@
 import humanInterval from 'human-interval';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
+import { DEFAULT_BUSINESS_HOURS, parseBusinessHours } from './voice/hours.js';
 
 /**
  * Every environment variable of SPEC.md and how each one alone is read and checked. The rules
@@ -155,6 +156,19 @@ export const EnvSchema = z.object({
     .trim()
     .default('UTC')
     .refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
+
+  BUSINESS_HOURS: z
+    .string()
+    .trim()
+    .default(DEFAULT_BUSINESS_HOURS)
+    .transform((raw, ctx) => {
+      try {
+        return parseBusinessHours(raw);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
 
   FOLLOW_UP_DELAY: interval('3 days'),
   APPROVAL_REMINDER_AFTER: interval('30 minutes'),

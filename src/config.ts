@@ -16,6 +16,8 @@ export const SANDBOX_SLACK_SIGNING_SECRET = 'orderly-sandbox-signing-secret';
 
 /** Likewise for Twilio webhooks without credentials (`npm run sms`); never accepted in production. */
 export const SANDBOX_TWILIO_AUTH_TOKEN = 'orderly-sandbox-auth-token';
+/** In sandbox mode a caller who asks for a person "rings" this made-up line (nobody answers: voicemail). */
+export const SANDBOX_AGENT_NUMBER = '+15550000002';
 
 export type Config = ReturnType<typeof buildConfig>;
 
@@ -91,7 +93,8 @@ function buildConfig(e: Env) {
       webhookToken: e.TWILIO_AUTH_TOKEN ?? (sandboxSecrets ? SANDBOX_TWILIO_AUTH_TOKEN : undefined),
       phoneNumber: e.TWILIO_PHONE_NUMBER,
       apiUrl: e.TWILIO_API_URL.replace(/\/+$/, ''),
-      agentNumber: e.TWILIO_AGENT_NUMBER,
+      /** Where option 2 rings; without one (live) callers leave a voicemail instead. */
+      agentNumber: e.TWILIO_AGENT_NUMBER ?? (twilioConfigured ? undefined : SANDBOX_AGENT_NUMBER),
     },
     /**
      * Signed invoice links (posted in Slack). Their own secret, so rotating an API key or the
@@ -113,6 +116,8 @@ function buildConfig(e: Env) {
     defaultCountry: e.DEFAULT_COUNTRY as import('libphonenumber-js').CountryCode,
     defaultLanguage: e.DEFAULT_LANGUAGE,
     timezone: e.BUSINESS_TIMEZONE,
+    /** When option 2 of the phone menu rings a person (BUSINESS_HOURS in BUSINESS_TIMEZONE). */
+    businessHours: e.BUSINESS_HOURS,
     followUpDelay: e.FOLLOW_UP_DELAY,
     approvalReminderAfter: e.APPROVAL_REMINDER_AFTER,
     jobPollInterval: e.JOB_POLL_INTERVAL,

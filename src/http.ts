@@ -7,6 +7,7 @@ import { invoiceLinkRouter } from '../handlers/invoice-links.js';
 import { OUTBOX_STYLE_SOURCE, outboxPageRouter } from '../handlers/outbox.js';
 import { createSlackRouter, SLACK_EVENTS_PATH } from '../handlers/slack/index.js';
 import { twilioSmsRouter } from '../handlers/twilio/sms.js';
+import { twilioVoiceRouter } from '../handlers/twilio/voice.js';
 import { AppError, toAppError } from './errors.js';
 import { runWithLogContext } from './logger.js';
 import type { Deps } from './services.js';
@@ -51,7 +52,10 @@ export function createHttpApp(deps: Deps): Express {
     const ok = await deps.health.ping();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unavailable' });
   });
-  // While the database is unreachable every door answers 503 at once (and changes nothing),
+  // A caller must hear something even while the database is away: the voice door answers
+  // without it (the menu, a person, voicemail) and says so where it needs it.
+  app.use(twilioVoiceRouter(deps));
+  // While the database is unreachable every other door answers 503 at once (and changes nothing),
   // instead of holding the request until the driver gives up.
   app.use((_req, res, next) => {
     if (deps.health.up()) return next();

@@ -1,4 +1,5 @@
 import type { Repositories } from '../models/index.js';
+import { createCallService } from './calls/service.js';
 import type { Config } from './config.js';
 import { createCustomerService } from './customers/service.js';
 import { createDelivery } from './delivery/service.js';
@@ -79,6 +80,16 @@ export function createServices(
     config,
     log,
   });
+  const calls = createCallService({
+    calls: repos.calls,
+    orderRecords: repos.orders,
+    orders,
+    customers,
+    slackOut,
+    config,
+    log,
+    kick: (sid) => delivery.kickCall(sid),
+  });
   const delivery = createDelivery({
     orders: repos.orders,
     board: repos.orderBoard,
@@ -86,6 +97,7 @@ export function createServices(
     slackSync,
     slackOut,
     customerUpdates,
+    calls,
     config,
     log,
   });
@@ -115,6 +127,7 @@ export function createServices(
     }),
     customerUpdates,
     delivery,
+    calls,
     reconciler: createReconciler({
       inventory,
       orders: repos.orders,

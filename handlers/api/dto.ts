@@ -1,3 +1,4 @@
+import { type Call, outcomeOf } from '../../models/call.js';
 import type { Order, Product } from '../../src/domain.js';
 import { allowedActions } from '../../src/orders/lifecycle.js';
 
@@ -52,6 +53,7 @@ export function orderDto(o: Order) {
       : null,
     rating: o.rating?.score ? { score: o.rating.score, at: o.rating.at } : null,
     customerUpdateFailures: (o.smsFailures ?? []).map((f) => ({ kind: f.kind, at: f.at, error: f.error })),
+    calls: (o.calls ?? []).map((c) => ({ sid: c.sid, at: c.at, why: c.why, url: `/api/v1/calls/${c.sid}` })),
     allowedActions: allowedActions(o.status),
     history: o.history.map((h) => ({
       at: h.at,
@@ -64,5 +66,33 @@ export function orderDto(o: Order) {
     })),
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
+  };
+}
+
+/** A call of the log: who called, what they did in the menu, how it ended, which orders it concerned. */
+export function callDto(c: Call) {
+  return {
+    sid: c.sid,
+    from: c.from,
+    customer: c.customer ? { phone: c.customer.phone, name: c.customer.name ?? null } : null,
+    language: c.language,
+    startedAt: c.startedAt,
+    endedAt: c.endedAt ?? null,
+    duration: c.duration ?? null,
+    status: c.status,
+    path: c.path,
+    outcome: outcomeOf(c),
+    orders: c.orders,
+    agent: c.agent
+      ? { number: c.agent.number, status: c.agent.status ?? null, duration: c.agent.duration ?? null }
+      : null,
+    voicemail: c.voicemail
+      ? {
+          recordingUrl: c.voicemail.url,
+          duration: c.voicemail.duration ?? null,
+          transcription: c.voicemail.transcription ?? null,
+          transcriptionStatus: c.voicemail.transcriptionStatus ?? null,
+        }
+      : null,
   };
 }

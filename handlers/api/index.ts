@@ -3,6 +3,7 @@ import { AppError } from '../../src/errors.js';
 import type { Deps } from '../../src/services.js';
 import { outboxApiRouter } from '../outbox.js';
 import { requireApiKey } from './auth.js';
+import { callsRouter } from './calls.js';
 import { lateMessagesRouter } from './late.js';
 import { openApiDocument } from './openapi.js';
 import { ordersRouter } from './orders.js';
@@ -37,6 +38,7 @@ export function apiRouter(deps: Deps): Router {
   router.use('/orders', ordersRouter(deps));
   router.use('/outbox', outboxApiRouter(deps));
   router.use('/late-messages', lateMessagesRouter(deps));
+  router.use('/calls', callsRouter(deps));
   router.use((req, _res, next) => {
     next(new AppError('not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`));
   });

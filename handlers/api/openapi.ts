@@ -5,6 +5,7 @@ import {
   actionBody,
   createProductBody,
   invoiceQuery,
+  listCallsQuery,
   listOrdersQuery,
   placeOrderBody,
   stockBody,
@@ -147,6 +148,21 @@ export function openApiDocument(currency: string) {
           },
         },
       },
+      '/calls': {
+        get: {
+          summary:
+            'The call log, newest first: caller, customer, started, duration, menu path, outcome, linked orders. With `phone`, that phone’s calls',
+          parameters: queryParameters(listCallsQuery),
+          responses: { 200: ok('CallPage'), ...errors },
+        },
+      },
+      '/calls/{sid}': {
+        get: {
+          summary: 'One call by its Twilio CallSid',
+          parameters: [{ name: 'sid', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: ok('Call'), 404: error('not_found'), ...errors },
+        },
+      },
       '/outbox': {
         get: {
           summary: 'Sandbox mode: the Slack calls and SMS that would have been sent, newest first',
@@ -208,7 +224,54 @@ export function openApiDocument(currency: string) {
             invoice: { type: ['object', 'null'] },
             rating: { type: ['object', 'null'] },
             customerUpdateFailures: { type: 'array', items: { type: 'object' } },
+            calls: {
+              type: 'array',
+              description:
+                'Calls that concerned the order: its status was read out (`status`) or it was logged during the call (`logged`)',
+              items: {
+                type: 'object',
+                properties: {
+                  sid: { type: 'string' },
+                  at: { type: 'string', format: 'date-time' },
+                  why: { enum: ['status', 'logged'] },
+                  url: { type: 'string' },
+                },
+              },
+            },
             history: { type: 'array', items: { type: 'object' } },
+          },
+        },
+        Call: {
+          type: 'object',
+          properties: {
+            sid: { type: 'string', description: 'Twilio CallSid' },
+            from: { type: 'string', description: 'The caller, E.164 (or "anonymous")' },
+            customer: { type: ['object', 'null'] },
+            language: { enum: ['en', 'he'] },
+            startedAt: { type: 'string', format: 'date-time' },
+            endedAt: { type: ['string', 'null'], format: 'date-time' },
+            duration: { type: ['integer', 'null'], description: 'Seconds, from Twilio' },
+            status: { type: 'string', description: 'Twilio CallStatus; only ever moves forward' },
+            path: {
+              type: 'array',
+              items: { type: 'string' },
+              description:
+                'Menu steps: status, heard:<order>, not-found:<number>, agent, voicemail, lang:<en|he>, gave-up',
+            },
+            outcome: { enum: ['in_progress', 'status_heard', 'connected', 'voicemail', 'hung_up'] },
+            orders: { type: 'array', items: { type: 'integer' } },
+            agent: { type: ['object', 'null'] },
+            voicemail: { type: ['object', 'null'] },
+          },
+        },
+        CallPage: {
+          type: 'object',
+          properties: {
+            items: { type: 'array', items: { $ref: '#/components/schemas/Call' } },
+            next: {
+              type: ['string', 'null'],
+              description: 'Pass as `cursor` for the next page; null on the last.',
+            },
           },
         },
         OrderPage: {

@@ -90,6 +90,24 @@ export const listOrdersQuery = z.strictObject({
   cursor: z.string().max(100).optional(),
 });
 
+export const listCallsQuery = z.strictObject({
+  phone: z.string().trim().min(3).max(32).optional(),
+  limit: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+/** Call log cursors: base64url of the last CallSid seen. */
+export const encodeCallCursor = (sid: string) => Buffer.from(`c:${sid}`).toString('base64url');
+export function decodeCallCursor(cursor: string): string | undefined {
+  const m = /^c:([\w-]{1,64})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  return m?.[1];
+}
+
 export const invoiceQuery = z.strictObject({ format: z.enum(['json', 'pdf']).optional() });
 
 export const orderNumberParam = z

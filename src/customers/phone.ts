@@ -14,3 +14,6 @@ export function toE164(input: string, defaultCountry: CountryCode): string | und
   if (!parsed?.isPossible()) return undefined;
   return parsed.number;
 }
+
+/** Whether the text is already an E.164 number (a caller ID can also be "anonymous" or a short code). */
+export const isE164 = (text: string): boolean => /^\+[1-9]\d{6,14}$/.test(text);

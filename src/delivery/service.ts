@@ -16,6 +16,7 @@ import { createLane, type Trouble } from './lane.js';
 
 const orderKey = (n: number) => `order:${n}`;
 const stockKey = (sku: string) => `stock:${sku}`;
+const callKey = (sid: string) => `call:${sid}`;
 
 /** When the change that asked for an effect was made, from the order itself. */
 function askedAt(order: Order, effect: string): Date {
@@ -42,6 +43,8 @@ export function createDelivery(deps: {
   slackSync: SlackSync;
   slackOut: SlackOut;
   customerUpdates: CustomerUpdates;
+  /** Calls' Slack messages (screen pops, voicemails): src/calls/service.ts. */
+  calls: { deliverSlack(sid: string): Promise<void>; due(): Promise<string[]> };
   config: Config;
   log: Logger;
 }) {
@@ -70,6 +73,15 @@ export function createDelivery(deps: {
       await deps.slackSync.syncOrder(number, order);
       await settle(number, due);
     },
+  });
+
+  // A screen pop is wanted while the phone rings: its own lane, never behind a burst of order posts.
+  const calls = createLane({
+    name: 'calls',
+    concurrency: 2,
+    retryMaxMs,
+    log,
+    run: (key) => deps.calls.deliverSlack(key.slice(5)),
   });
 
   const sms = createLane({
@@ -121,6 +133,8 @@ export function createDelivery(deps: {
     // Oldest first, so what waited longest goes out first.
     found.sort((a, b) => a.number - b.number);
     for (const order of found) kick(order);
+    const callsDue = await deps.calls.due();
+    for (const sid of callsDue) calls.add(callKey(sid));
     let alerts = 0;
     if (opts.products) {
       // The catalogue (a few hundred products): alerts due, and a flag a crash kept from flipping.
@@ -133,15 +147,15 @@ export function createDelivery(deps: {
         }
       }
     }
-    if (found.length > 0 || alerts > 0)
-      log.info({ orders: found.length, alerts }, 'delivery sweep found effects due');
+    if (found.length > 0 || alerts > 0 || callsDue.length > 0)
+      log.info({ orders: found.length, alerts, calls: callsDue.length }, 'delivery sweep found effects due');
     return { orders: found.length, alerts };
   }
 
   /** Effects due for longer than DELIVERY_LATE_AFTER, oldest first: what staff should know about. */
   async function late(now = Date.now()): Promise<LateEffect[]> {
     const troubles = new Map<string, Trouble>(
-      [...slack.troubles(), ...sms.troubles()].map((t) => [t.key, t] as const),
+      [...slack.troubles(), ...sms.troubles(), ...calls.troubles()].map((t) => [t.key, t] as const),
     );
     const items: LateEffect[] = [];
     for await (const order of withEffects()) {
@@ -184,6 +198,8 @@ export function createDelivery(deps: {
   return {
     kick,
     kickAlert: (sku: string) => slack.add(stockKey(sku)),
+    /** Posts or updates the call's Slack messages (a screen pop is wanted while the phone rings). */
+    kickCall: (sid: string) => calls.add(callKey(sid)),
     sweep,
     late,
     /** Sweeps now (products too) and then every `sweepMs`. */
@@ -193,15 +209,15 @@ export function createDelivery(deps: {
       timer.unref();
     },
     /** Deliveries queued, running or waiting to be retried in this process (the benchmark waits for 0). */
-    pending: () => slack.pending() + sms.pending(),
-    /** Resolves when both lanes have nothing queued, running or waiting to retry. */
+    pending: () => slack.pending() + sms.pending() + calls.pending(),
+    /** Resolves when every lane has nothing queued, running or waiting to retry. */
     idle: async () => {
       await sweeping;
-      await Promise.all([slack.idle(), sms.idle()]);
+      await Promise.all([slack.idle(), sms.idle(), calls.idle()]);
     },
     async stop(timeoutMs = 10_000): Promise<void> {
       clearInterval(timer);
-      await Promise.all([slack.stop(timeoutMs), sms.stop(timeoutMs)]);
+      await Promise.all([slack.stop(timeoutMs), sms.stop(timeoutMs), calls.stop(timeoutMs)]);
     },
   };
 }

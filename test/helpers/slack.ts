@@ -233,7 +233,14 @@ export function clickButton(
   appUrl: string,
   actionId: string,
   value: string,
-  opts: { user?: string; channel?: string | null; messageTs?: string; sign?: SignOptions } = {},
+  opts: {
+    user?: string;
+    channel?: string | null;
+    messageTs?: string;
+    sign?: SignOptions;
+    /** The block the button is in (Orderly names some, e.g. a call pop's `call:<CallSid>`). */
+    blockId?: string;
+  } = {},
 ) {
   const channel = opts.channel === undefined ? CHANNELS.approvals : opts.channel;
   const payload = {
@@ -256,7 +263,13 @@ export function clickButton(
         }
       : { container: { type: 'view', view_id: 'VHOME' }, view: { id: 'VHOME', type: 'home' } }),
     actions: [
-      { type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: `${Date.now() / 1000}` },
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: opts.blockId ?? 'b1',
+        value,
+        action_ts: `${Date.now() / 1000}`,
+      },
     ],
   };
   return postToSlackRoute(appUrl, form({ payload: JSON.stringify(payload) }), FORM, opts.sign);

@@ -1,5 +1,6 @@
 import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../../src/services.js';
+import { CALL_BLOCK_PREFIX } from '../../../src/slack/blocks/call.js';
 import { ACTIONS } from '../../../src/slack/blocks/ids.js';
 import { phoneOrderModal } from '../../../src/slack/blocks/index.js';
 import { tellPrivately } from '../context.js';
@@ -24,7 +25,17 @@ function newOrderAction(deps: Deps) {
     try {
       const customer = phone ? await deps.customers.findByPhone(phone) : null;
       const prefill = phone ? { phone, ...(customer?.name ? { name: customer.name } : {}) } : undefined;
-      await deps.slack.out.openView(body.trigger_id, phoneOrderModal(prefill ? { prefill } : {}));
+      // From a call's screen pop: the order is linked to the call once placed.
+      const call = action.block_id?.startsWith(CALL_BLOCK_PREFIX)
+        ? action.block_id.slice(CALL_BLOCK_PREFIX.length)
+        : undefined;
+      await deps.slack.out.openView(
+        body.trigger_id,
+        phoneOrderModal({
+          ...(prefill ? { prefill } : {}),
+          ...(call ? { privateMetadata: JSON.stringify({ call }) } : {}),
+        }),
+      );
     } catch (err) {
       await tellPrivately(
         deps,

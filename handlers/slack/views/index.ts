@@ -57,6 +57,8 @@ export function phoneOrderView(deps: Deps) {
           { ...form.command, externalId: `slack-view-${view.id}` },
           { by: user, channel: form.command.channel },
         );
+        const call = callOfView(view.private_metadata);
+        if (call) await deps.calls.orderLogged(call, order.number);
         return {
           answer: { response_action: 'update' as const, view: orderPlacedModal(order, renderContext(deps)) },
           later: notice(`:white_check_mark: Order #${order.number} placed; it is waiting for approval.`),
@@ -71,6 +73,17 @@ export function phoneOrderView(deps: Deps) {
     })();
     await answerView(ack, deps, { user }, work);
   };
+}
+
+/** The call a phone-order form was opened from (its screen pop's button), if any. */
+function callOfView(metadata: string | undefined): string | undefined {
+  if (!metadata) return undefined;
+  try {
+    const { call } = JSON.parse(metadata) as { call?: unknown };
+    return typeof call === 'string' && /^CA\w{1,64}$/.test(call) ? call : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

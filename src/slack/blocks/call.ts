@@ -151,6 +151,7 @@ const OUTCOME_WORDS: Record<string, string> = {
   connected: 'connected',
   voicemail: 'voicemail',
   hung_up: 'hung up',
+  order_logged: 'order logged',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -236,10 +237,13 @@ function callerBlocks(card: CallCard, caller: Caller, ctx: RenderContext): Block
   return blocks;
 }
 
-function logButton(caller: Caller): BlockBuilder[] {
+/** The block of the button names the call, so the order logged from it is linked to the call. */
+export const CALL_BLOCK_PREFIX = 'call:';
+
+function logButton(caller: Caller, sid: string): BlockBuilder[] {
   if (!caller.phone) return [];
   return [
-    Blocks.Actions().elements(
+    Blocks.Actions({ blockId: `${CALL_BLOCK_PREFIX}${sid}` }).elements(
       Elements.Button({
         text: 'Log phone order',
         actionId: ACTIONS.logPhoneOrder,
@@ -261,7 +265,7 @@ export function callPop(card: CallCard, ctx: RenderContext): SlackMessage {
       text: truncate(`:telephone_receiver: Call from ${caller.title}`, LIMITS.headerText),
     }),
     ...callerBlocks(card, caller, ctx),
-    ...logButton(caller),
+    ...logButton(caller, card.call.sid),
     Blocks.Context().elements(
       truncate(`${state.line} · called ${when(card.call.startedAt, ctx.timezone)}`, LIMITS.contextText),
     ),
@@ -336,7 +340,7 @@ export function voicemailMessage(card: CallCard, ctx: RenderContext): SlackMessa
     Blocks.Section({ text: truncate(recording, LIMITS.sectionText) }),
     Blocks.Section({ text: said }),
     ...callerBlocks(card, caller, ctx),
-    ...logButton(caller),
+    ...logButton(caller, card.call.sid),
     Blocks.Context().elements(`Called ${when(call.startedAt, ctx.timezone)}`),
   ];
   const gist = transcript.kind === 'text' ? `: ${escapeText(transcript.text, 150)}` : length;

@@ -1,6 +1,7 @@
 /** Answers to `/order <n>`, `/order find` and `/order list`. */
 import { type BlockBuilder, Blocks } from 'slack-block-builder';
 import type { Order } from '../../../models/order.js';
+import { callsLine } from './call.js';
 import {
   channelLabel,
   LIMITS,
@@ -42,6 +43,15 @@ export function orderCard(order: Order, ctx: RenderContext): SlackMessage {
     const score = Math.max(0, Math.min(5, Math.round(order.rating.score)));
     fields.push(`*Rating*\n${'★'.repeat(score)}${'☆'.repeat(5 - score)} ${score}/5`);
   }
+  const calls = callsLine(
+    (order.calls ?? []).map((c) => ({
+      sid: c.sid,
+      at: c.at,
+      outcome: c.why === 'status' ? 'status_heard' : 'order_logged',
+    })),
+    ctx,
+  );
+  if (calls) fields.push(truncate(`*Phone calls*\n${calls}`, LIMITS.fieldText));
   const history = order.history.slice(-CARD_HISTORY);
   const heading =
     order.history.length > history.length

@@ -1,0 +1,361 @@
+import { type Connection, Schema } from 'mongoose';
+import { isDuplicateKey } from '../src/errors.js';
+import {
+  type Call,
+  type CallSlackRef,
+  type CallSlot,
+  type CallStatus,
+  callStatusRank,
+} from './call-shape.js';
+import type { Language } from './customer.js';
+
+export type { Call, CallOutcome, CallSlackRef, CallSlot, CallStatus } from './call-shape.js';
+export { CALL_STATUSES, callStatusRank, outcomeOf } from './call-shape.js';
+
+type CallDoc = Omit<Call, 'sid'> & { _id: string; statusRank: number };
+
+const callSchema = new Schema<CallDoc>(
+  {
+    _id: { type: String, required: true },
+    from: { type: String, required: true },
+    to: { type: String, required: true },
+    customer: { type: Schema.Types.Mixed },
+    language: { type: String, required: true },
+    startedAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    status: { type: String, required: true },
+    statusRank: { type: Number, required: true },
+    endedAt: Date,
+    duration: Number,
+    path: { type: [String], default: [] },
+    orders: { type: [Number], default: [] },
+    agent: { type: Schema.Types.Mixed },
+    voicemail: { type: Schema.Types.Mixed },
+    slack: { type: Schema.Types.Mixed },
+    effects: { type: [String], default: [] },
+  },
+  { versionKey: false },
+);
+// The log without a phone, newest first (a MongoDB index; FerretDB reads the collection).
+callSchema.index({ startedAt: -1 });
+
+/** Per phone, the calls from it in the order they came: the log by phone is a read by key. */
+interface PhoneCallsDoc {
+  _id: string;
+  sids: string[];
+}
+const phoneCallsSchema = new Schema<PhoneCallsDoc>(
+  { _id: { type: String, required: true }, sids: { type: [String], default: [] } },
+  { versionKey: false },
+);
+
+/** Calls whose Slack messages are due (what the delivery sweep reads after a crash). */
+interface CallDueDoc {
+  _id: string;
+  at: Date;
+}
+const callDueSchema = new Schema<CallDueDoc>(
+  { _id: { type: String, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+const AFTER = { returnDocument: 'after', lean: true } as const;
+
+function toCall(doc: CallDoc | null): Call | null {
+  if (!doc) return null;
+  const { _id, statusRank: _rank, ...rest } = doc;
+  return { sid: _id, ...rest, path: rest.path ?? [], orders: rest.orders ?? [], effects: rest.effects ?? [] };
+}
+
+/** What the first webhook of a call knows. */
+export interface NewCall {
+  sid: string;
+  from: string;
+  to: string;
+  customer?: { phone: string; name?: string };
+  language: Language;
+  status: CallStatus;
+}
+
+/**
+ * The `calls` collection (one record per CallSid, every write by key), with `phone_calls` (the
+ * calls of each phone, for the log by phone and the screen pop's count) and `calls_due` (calls with
+ * Slack messages due). Webhooks of one call may be redelivered or come out of order: the record is
+ * created by whichever comes first, and the status only moves forward.
+ */
+export function createCallRepository(conn: Connection) {
+  const Call = conn.model<CallDoc>('Call', callSchema, 'calls');
+  const PhoneCalls = conn.model<PhoneCallsDoc>('PhoneCalls', phoneCallsSchema, 'phone_calls');
+  const Due = conn.model<CallDueDoc>('CallDue', callDueSchema, 'calls_due');
+
+  const get = async (sid: string) => toCall(await Call.findById(sid).lean<CallDoc>());
+  const change = async (sid: string, expect: Record<string, unknown>, update: Record<string, unknown>) =>
+    toCall(await Call.findOneAndUpdate({ _id: sid, ...expect }, update, AFTER));
+
+  /** Marks the call as having Slack messages due before they are written on it (the sweep's list). */
+  async function due(sid: string): Promise<void> {
+    await Due.updateOne({ _id: sid }, { $setOnInsert: { at: new Date() } }, { upsert: true }).catch((err) => {
+      if (!isDuplicateKey(err)) throw err;
+    });
+  }
+
+  /** A change that asks for Slack messages: listed as due first, then written with the change. */
+  async function changeWithEffects(
+    sid: string,
+    expect: Record<string, unknown>,
+    update: Record<string, unknown>,
+    effects: string[],
+  ): Promise<Call | null> {
+    if (effects.length > 0) await due(sid);
+    const $addToSet = effects.length > 0 ? { effects: { $each: effects } } : undefined;
+    return change(sid, expect, { ...update, ...($addToSet ? { $addToSet } : {}) });
+  }
+
+  return {
+    get,
+    async getMany(sids: readonly string[]): Promise<Call[]> {
+      if (sids.length === 0) return [];
+      const docs = await Call.find({ _id: { $in: [...sids] } }).lean<CallDoc[]>();
+      const bySid = new Map(docs.map((d) => [d._id, toCall(d) as Call]));
+      return sids.map((s) => bySid.get(s)).filter((c): c is Call => Boolean(c));
+    },
+
+    /**
+     * The call's record, created by its first webhook (a redelivery, or a status callback that came
+     * first, finds it). `created` is false when it existed.
+     */
+    async start(call: NewCall): Promise<{ call: Call; created: boolean }> {
+      const now = new Date();
+      const doc = {
+        from: call.from,
+        to: call.to,
+        ...(call.customer ? { customer: call.customer } : {}),
+        language: call.language,
+        startedAt: now,
+        updatedAt: now,
+        status: call.status,
+        statusRank: callStatusRank(call.status),
+        path: [],
+        orders: [],
+        effects: [],
+      };
+      try {
+        await Call.create({ _id: call.sid, ...doc });
+        await PhoneCalls.updateOne({ _id: call.from }, { $addToSet: { sids: call.sid } }, { upsert: true });
+        return { call: { sid: call.sid, ...doc }, created: true };
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const existing = await get(call.sid);
+        if (!existing) throw err;
+        return { call: existing, created: false };
+      }
+    },
+
+    /** A step the caller took in the menu (`status`, `heard:1042`, `agent`, `lang:he`…). */
+    step: (sid: string, step: string, set: Record<string, unknown> = {}) =>
+      change(sid, {}, { $push: { path: step }, $set: { updatedAt: new Date(), ...set } }),
+
+    /** An order was read out to the caller: the step, and the order linked to the call. */
+    heard: (sid: string, number: number) =>
+      change(
+        sid,
+        {},
+        {
+          $push: { path: `heard:${number}` },
+          $addToSet: { orders: number },
+          $set: { updatedAt: new Date() },
+        },
+      ),
+
+    /** Links an order to the call (logged from its screen pop). */
+    linkOrder: (sid: string, number: number) =>
+      change(sid, {}, { $addToSet: { orders: number }, $set: { updatedAt: new Date() } }),
+
+    /** The caller is being connected to a person: the screen pop is due. */
+    dialed: (sid: string, agentNumber: string) =>
+      changeWithEffects(
+        sid,
+        { agent: { $exists: false } },
+        { $set: { agent: { number: agentNumber, dialedAt: new Date() }, updatedAt: new Date() } },
+        ['slack:pop'],
+      ),
+
+    /** How the hand-off went (Twilio's DialCallStatus): the screen pop shows it. */
+    dialEnded: (sid: string, status: string, duration: number | undefined) =>
+      changeWithEffects(
+        sid,
+        { agent: { $exists: true } },
+        {
+          $set: {
+            'agent.status': status,
+            ...(duration !== undefined ? { 'agent.duration': duration } : {}),
+            updatedAt: new Date(),
+          },
+        },
+        ['slack:pop'],
+      ),
+
+    /** The caller left a voicemail (once per call: a redelivery changes nothing). */
+    async recorded(
+      sid: string,
+      voicemail: { recordingSid: string; url: string; duration?: number },
+    ): Promise<Call | null> {
+      const current = await get(sid);
+      if (!current || current.voicemail) return current;
+      const effects =
+        current.slack?.pop || current.agent ? ['slack:voicemail', 'slack:pop'] : ['slack:voicemail'];
+      return (
+        (await changeWithEffects(
+          sid,
+          { voicemail: { $exists: false } },
+          { $set: { voicemail, updatedAt: new Date() }, $push: { path: 'voicemail' } },
+          effects,
+        )) ?? get(sid)
+      );
+    },
+
+    /** Twilio's transcription of the voicemail (only onto the recording it belongs to). */
+    transcribed: (sid: string, recordingSid: string, text: string | undefined, status: string) =>
+      changeWithEffects(
+        sid,
+        { 'voicemail.recordingSid': recordingSid },
+        {
+          $set: {
+            'voicemail.transcriptionStatus': status,
+            ...(text !== undefined ? { 'voicemail.transcription': text } : {}),
+            updatedAt: new Date(),
+          },
+        },
+        ['slack:voicemail'],
+      ),
+
+    /**
+     * Twilio's call status, only ever forward (a callback redelivered or overtaken by a later one
+     * changes nothing). A final status ends the call and brings its Slack messages up to date.
+     * Returns the call when this status moved it, null when it was old news.
+     */
+    async status(
+      sid: string,
+      status: CallStatus,
+      fields: { duration?: number; from: string; to: string },
+    ): Promise<Call | null> {
+      const rank = callStatusRank(status);
+      const final = rank >= 4;
+      const now = new Date();
+      const current = await get(sid);
+      if (!current) {
+        // A status callback for a call whose first webhook never reached us (or is still coming).
+        try {
+          await Call.create({
+            _id: sid,
+            from: fields.from,
+            to: fields.to,
+            language: 'en',
+            startedAt: now,
+            updatedAt: now,
+            status,
+            statusRank: rank,
+            ...(final ? { endedAt: now } : {}),
+            ...(fields.duration !== undefined ? { duration: fields.duration } : {}),
+            path: [],
+            orders: [],
+            effects: [],
+          });
+          await PhoneCalls.updateOne({ _id: fields.from }, { $addToSet: { sids: sid } }, { upsert: true });
+          return get(sid);
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+        }
+      }
+      const effects = final && (current?.slack?.pop || current?.agent) ? ['slack:pop'] : [];
+      return changeWithEffects(
+        sid,
+        { statusRank: { $lt: rank } },
+        {
+          $set: {
+            status,
+            statusRank: rank,
+            updatedAt: now,
+            ...(final ? { endedAt: now } : {}),
+            ...(fields.duration !== undefined ? { duration: fields.duration } : {}),
+          },
+        },
+        effects,
+      );
+    },
+
+    /**
+     * Removes the effects delivered, only if the call is still as it was rendered (`updatedAt`):
+     * a change made meanwhile asks for the same effect names, so it must not be settled unseen.
+     * Null when it changed; a call with no effects left leaves the due list.
+     */
+    async settleEffects(sid: string, names: string[], renderedAt: Date): Promise<Call | null> {
+      const after = await change(sid, { updatedAt: renderedAt }, { $pullAll: { effects: names } });
+      if (after && after.effects.length === 0) await Due.deleteOne({ _id: sid });
+      return after;
+    },
+    /** Calls with Slack messages due, oldest first. */
+    async listDue(): Promise<string[]> {
+      const docs = await Due.find({}).sort({ at: 1 }).limit(5000).lean<CallDueDoc[]>();
+      return docs.map((d) => d._id);
+    },
+
+    /** The calls from this phone, newest first. */
+    async sidsOf(phone: string): Promise<string[]> {
+      const doc = await PhoneCalls.findById(phone).lean<PhoneCallsDoc>();
+      return [...(doc?.sids ?? [])].reverse();
+    },
+    /** The newest calls of the whole log (a MongoDB index serves it; FerretDB reads the collection). */
+    async recent(limit: number, before?: Date): Promise<Call[]> {
+      const docs = await Call.find(before ? { startedAt: { $lt: before } } : {})
+        .sort({ startedAt: -1 })
+        .limit(limit)
+        .lean<CallDoc[]>();
+      return docs.map((d) => toCall(d) as Call);
+    },
+
+    /** Claims the right to post the call's `slot` message (none stored, no live claim). */
+    claimSlackSlot: (sid: string, slot: CallSlot, at: Date, staleBefore: Date) =>
+      change(
+        sid,
+        {
+          [`slack.${slot}`]: { $exists: false },
+          $or: [
+            { [`slack.${slot}ClaimedAt`]: { $exists: false } },
+            { [`slack.${slot}ClaimedAt`]: { $lt: staleBefore } },
+          ],
+        },
+        { $set: { [`slack.${slot}ClaimedAt`]: at } },
+      ),
+    async releaseSlackSlot(sid: string, slot: CallSlot, at: Date, staleSince?: Date): Promise<void> {
+      await Call.updateOne(
+        { _id: sid, [`slack.${slot}ClaimedAt`]: at },
+        staleSince
+          ? { $set: { [`slack.${slot}ClaimedAt`]: staleSince } }
+          : { $unset: { [`slack.${slot}ClaimedAt`]: '' } },
+      );
+    },
+    storeSlackRef: (sid: string, slot: CallSlot, ref: CallSlackRef) =>
+      change(sid, {}, { $set: { [`slack.${slot}`]: ref } }),
+    async markSlackShown(sid: string, slot: CallSlot, ts: string, shown: string): Promise<void> {
+      await Call.updateOne(
+        { _id: sid, [`slack.${slot}.ts`]: ts },
+        { $set: { [`slack.${slot}.shown`]: shown } },
+      );
+    },
+    async forgetSlackRef(sid: string, slot: CallSlot, ts: string): Promise<void> {
+      await Call.updateOne(
+        { _id: sid, [`slack.${slot}.ts`]: ts },
+        { $unset: { [`slack.${slot}`]: '', [`slack.${slot}ClaimedAt`]: '' } },
+      );
+    },
+
+    async ensureIndexes(): Promise<void> {
+      await Call.createIndexes();
+      await PhoneCalls.createIndexes();
+      await Due.createIndexes();
+    },
+  };
+}
+
+export type CallRepository = ReturnType<typeof createCallRepository>;
