@@ -1,5 +1,4 @@
-import { type Call, outcomeOf } from '../../models/call.js';
-import type { Order, Product } from '../../src/domain.js';
+import { type Call, type Order, outcomeOf, type Product } from '../../src/domain.js';
 import { allowedActions } from '../../src/orders/lifecycle.js';
 
 /** What the API shows of a product: never the reservation ledger. */

@@ -1,10 +1,8 @@
 import express, { type Request, type RequestHandler, Router } from 'express';
 import twilio from 'twilio';
-import { CALL_STATUSES, type CallStatus } from '../../models/call.js';
-import type { Language } from '../../models/customer.js';
-import type { Order } from '../../models/order.js';
 import { isE164, toE164 } from '../../src/customers/phone.js';
 import { withinDeadline } from '../../src/deadline.js';
+import { CALL_STATUSES, type CallStatus, type Language, type Order } from '../../src/domain.js';
 import { AppError } from '../../src/errors.js';
 import { say, type VoiceKey, type VoiceParams } from '../../src/i18n/voice.js';
 import type { Deps } from '../../src/services.js';

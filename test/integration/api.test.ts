@@ -291,6 +291,8 @@ test('The OpenAPI description lists every route and the request schemas the serv
   const res = await app.api('GET', '/api/v1/openapi.json');
   expect(res.status).toBe(200);
   expect(Object.keys(res.body.paths).sort()).toEqual([
+    '/calls',
+    '/calls/{sid}',
     '/late-messages',
     '/orders',
     '/orders/{number}',
