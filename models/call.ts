@@ -294,10 +294,10 @@ export function createCallRepository(conn: Connection) {
       if (after && after.effects.length === 0) await Due.deleteOne({ _id: sid });
       return after;
     },
-    /** Calls with Slack messages due, oldest first. */
-    async listDue(): Promise<string[]> {
+    /** Calls with Slack messages due, oldest first, and since when. */
+    async listDue(): Promise<{ sid: string; at: Date }[]> {
       const docs = await Due.find({}).sort({ at: 1 }).limit(5000).lean<CallDueDoc[]>();
-      return docs.map((d) => d._id);
+      return docs.map((d) => ({ sid: d._id, at: d.at }));
     },
 
     /** The calls from this phone, newest first. */

@@ -49,6 +49,8 @@ export const SMS_ORDER: readonly SmsUpdateKind[] = SMS_UPDATE_KINDS;
 export interface LateEffect {
   order?: number;
   sku?: string;
+  /** A call's screen pop or voicemail post (its CallSid). */
+  call?: string;
   effect: string;
   /** When the change that asked for it happened. */
   since: Date;

@@ -44,7 +44,11 @@ export function createDelivery(deps: {
   slackOut: SlackOut;
   customerUpdates: CustomerUpdates;
   /** Calls' Slack messages (screen pops, voicemails): src/calls/service.ts. */
-  calls: { deliverSlack(sid: string): Promise<void>; due(): Promise<string[]> };
+  calls: {
+    deliverSlack(sid: string): Promise<void>;
+    due(): Promise<{ sid: string; at: Date }[]>;
+    get(sid: string): Promise<{ effects: string[] } | null>;
+  };
   config: Config;
   log: Logger;
 }) {
@@ -134,7 +138,7 @@ export function createDelivery(deps: {
     found.sort((a, b) => a.number - b.number);
     for (const order of found) kick(order);
     const callsDue = await deps.calls.due();
-    for (const sid of callsDue) calls.add(callKey(sid));
+    for (const { sid } of callsDue) calls.add(callKey(sid));
     let alerts = 0;
     if (opts.products) {
       // The catalogue (a few hundred products): alerts due, and a flag a crash kept from flipping.
@@ -167,6 +171,18 @@ export function createDelivery(deps: {
           order: order.number,
           effect,
           since,
+          ...(trouble ? { attempts: trouble.attempts, lastError: trouble.lastError } : {}),
+        });
+      }
+    }
+    for (const { sid, at } of await deps.calls.due()) {
+      if (now - at.getTime() < lateAfterMs) continue;
+      const trouble = troubles.get(callKey(sid));
+      for (const effect of (await deps.calls.get(sid))?.effects ?? []) {
+        items.push({
+          call: sid,
+          effect,
+          since: at,
           ...(trouble ? { attempts: trouble.attempts, lastError: trouble.lastError } : {}),
         });
       }

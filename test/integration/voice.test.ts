@@ -334,6 +334,34 @@ describe('2 — a person', () => {
     expect(log.endedAt).not.toBeNull();
   });
 
+  test('When Slack is down as a caller asks for a person, then the pop is listed as late for staff and posted once Slack is back', async () => {
+    const call = caller(open, uniquePhone());
+    const menu = await call.ring();
+    const refusedBefore = slack.refused;
+    slack.outage = { status: 503 };
+    try {
+      const res = await call.answer(menu.verbs, { Digits: '2' });
+      expect(res.verbs.some((v) => v.verb === 'dial')).toBe(true);
+      await eventually(
+        async () => slack.refused,
+        (n) => n > refusedBefore,
+        { what: 'the pop to be refused by the outage' },
+      );
+      const late = await open.deps.delivery.late(Date.now() + 11 * 60_000);
+      expect(late).toContainEqual(expect.objectContaining({ call: call.sid, effect: 'slack:pop' }));
+    } finally {
+      slack.outage = undefined;
+    }
+    await slack.waitFor(
+      (calls) =>
+        calls.find(
+          (c) => c.method === 'chat.postMessage' && c.body.metadata?.event_payload?.call === call.sid,
+        ),
+      'the pop after the outage',
+      30_000,
+    );
+  });
+
   test('When the agent clicks Log phone order on the pop, then the order modal opens for that caller and the order placed from it is linked to the call', async () => {
     const phone = uniquePhone();
     await customerOrder(open, phone);
@@ -433,6 +461,88 @@ describe('2 — a person', () => {
       outcome: 'voicemail',
       voicemail: { transcription: 'Please call me back about my mug.', duration: 12 },
     });
+  });
+});
+
+describe('in Hebrew', () => {
+  /** A Hebrew customer with one order awaiting approval. */
+  async function hebrewCaller(app: TestApp) {
+    const phone = uniquePhone();
+    const order = await customerOrder(app, phone, { customer: { name: 'דנה לוי', phone, language: 'he' } });
+    return { phone, order, call: caller(app, phone) };
+  }
+
+  test('When a Hebrew customer says "סטטוס" or presses 1, then their order is read in Hebrew; a number said in Hebrew words reads it again', async () => {
+    for (const input of [{ SpeechResult: 'סטטוס' }, { Digits: '1' }]) {
+      const { order, call } = await hebrewCaller(open);
+      const menu = await call.ring();
+      const heard = await call.answer(menu.verbs, input);
+      expect(said(heard.verbs)[0]).toEqual({
+        text: `הזמנה ${digitsSpoken(order.number)} ממתינה לאישור. היא כוללת 2 פריטים.`,
+        language: 'he-IL',
+      });
+      const hebrewDigits = ['אפס', 'אחת', 'שתיים', 'שלוש', 'ארבע', 'חמש', 'שש', 'שבע', 'שמונה', 'תשע'];
+      const spoken = String(order.number)
+        .split('')
+        .map((d) => hebrewDigits[Number(d)])
+        .join(' ');
+      const again = await call.answer(heard.verbs, { SpeechResult: spoken });
+      expect(words(again.verbs)).toContain(`הזמנה ${digitsSpoken(order.number)} ממתינה לאישור`);
+    }
+  });
+
+  test('When a Hebrew caller says "נציג" in business hours, then they hear Hebrew while the agent line rings; out of hours the hours are read in Hebrew before the voicemail', async () => {
+    const inHours = await hebrewCaller(open);
+    const menu = await inHours.call.ring();
+    const dialing = await inHours.call.answer(menu.verbs, { SpeechResult: 'נציג בבקשה' });
+    expect(said(dialing.verbs)).toEqual([{ text: 'רק רגע, מעבירים אתכם לנציג.', language: 'he-IL' }]);
+    expect(dialing.verbs.find((v) => v.verb === 'dial')).toMatchObject({ numbers: [AGENT] });
+
+    const outOfHours = await hebrewCaller(closed);
+    const closedMenu = await outOfHours.call.ring();
+    const voicemail = await outOfHours.call.answer(closedMenu.verbs, { Digits: '2' });
+    expect(words(voicemail.verbs)).toMatch(/^אנחנו סגורים כרגע\. שעות הפעילות שלנו: /);
+    expect(voicemail.verbs.find((v) => v.verb === 'record')).toMatchObject({
+      action: '/twilio/voice/recorded?lang=he',
+    });
+  });
+
+  test('When a Hebrew caller keys a number that is not theirs, then they hear the Hebrew "not found", as for a number that does not exist', async () => {
+    const { call } = await hebrewCaller(open);
+    const other = await customerOrder(open, uniquePhone());
+    await call.ring();
+    const res = await call.post('/twilio/voice/order?lang=he&try=0', { Digits: `${other.number}#` });
+    expect(said(res.verbs)[0]).toEqual({
+      text: `לא מצאנו את הזמנה ${digitsSpoken(other.number)} למספר הטלפון הזה.`,
+      language: 'he-IL',
+    });
+  });
+});
+
+describe('database unreachable', () => {
+  test('When the database is gone, then a caller still gets the menu at once and can reach a person; an order lookup apologises', async () => {
+    const down = await startTestApp('voicedown', {
+      ...slackEnv(slack, { SLACK_CHANNEL_CALLS: CALLS_CHANNEL }),
+      ...twilioEnv(twilio, { TWILIO_AGENT_NUMBER: AGENT }),
+      BUSINESS_HOURS: 'Sun-Sat 00:00-24:00',
+    });
+    try {
+      await down.db.connection.close(true);
+      const call = caller(down, uniquePhone());
+      const started = Date.now();
+      const menu = await call.ring();
+      expect(menu.status).toBe(200);
+      expect(words(menu.verbs)).toContain('press 1');
+      const status = await call.answer(menu.verbs, { Digits: '1' });
+      expect(words(status.verbs)).toMatch(/^Sorry, we cannot look that up right now\./);
+      const person = await call.answer(menu.verbs, { Digits: '2' });
+      expect(person.verbs.find((v) => v.verb === 'dial')).toMatchObject({ numbers: [AGENT] });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // The rest of the server says 503 at once.
+      expect((await down.api('GET', '/api/v1/products')).status).toBe(503);
+    } finally {
+      await down.close().catch(() => undefined);
+    }
   });
 });
 

@@ -6,6 +6,8 @@ import { escapeText } from './untrusted.js';
 
 const WHAT: Record<string, string> = {
   'slack:low-stock': 'low-stock alert',
+  'slack:pop': 'call screen pop',
+  'slack:voicemail': 'voicemail post',
   'slack:invoice': 'Slack card (invoice)',
 };
 
@@ -31,7 +33,12 @@ export function lateMessages(items: readonly LateEffect[], now = Date.now()): Sl
   }
   const shown = items.slice(0, 20);
   const lines = shown.map((item) => {
-    const what = item.order !== undefined ? `#${item.order}` : `\`${escapeText(item.sku ?? '', 64)}\``;
+    const what =
+      item.order !== undefined
+        ? `#${item.order}`
+        : item.call !== undefined
+          ? `call \`${escapeText(item.call, 64)}\``
+          : `\`${escapeText(item.sku ?? '', 64)}\``;
     const why = item.lastError ? ` — ${escapeText(item.lastError, 120)}` : '';
     const tries = item.attempts ? `, ${item.attempts} tries` : '';
     return `• ${what}: ${describeEffect(item.effect)}, due ${minutes(item.since, now)} min${tries}${why}`;
