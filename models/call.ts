@@ -92,6 +92,15 @@ export function createCallRepository(conn: Connection) {
   const change = async (sid: string, expect: Record<string, unknown>, update: Record<string, unknown>) =>
     toCall(await Call.findOneAndUpdate({ _id: sid, ...expect }, update, AFTER));
 
+  /**
+   * Files the call under its caller's phone. A hidden number ("anonymous", a short code) is not
+   * filed: it would put every hidden caller's calls in one ever-growing document.
+   */
+  async function indexByPhone(phone: string, sid: string): Promise<void> {
+    if (!/^\+[1-9]\d{6,14}$/.test(phone)) return;
+    await PhoneCalls.updateOne({ _id: phone }, { $addToSet: { sids: sid } }, { upsert: true });
+  }
+
   /** Marks the call as having Slack messages due before they are written on it (the sweep's list). */
   async function due(sid: string): Promise<void> {
     await Due.updateOne({ _id: sid }, { $setOnInsert: { at: new Date() } }, { upsert: true }).catch((err) => {
@@ -141,7 +150,7 @@ export function createCallRepository(conn: Connection) {
       };
       try {
         await Call.create({ _id: call.sid, ...doc });
-        await PhoneCalls.updateOne({ _id: call.from }, { $addToSet: { sids: call.sid } }, { upsert: true });
+        await indexByPhone(call.from, call.sid);
         return { call: { sid: call.sid, ...doc }, created: true };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -261,7 +270,7 @@ export function createCallRepository(conn: Connection) {
             orders: [],
             effects: [],
           });
-          await PhoneCalls.updateOne({ _id: fields.from }, { $addToSet: { sids: sid } }, { upsert: true });
+          await indexByPhone(fields.from, sid);
           return get(sid);
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;

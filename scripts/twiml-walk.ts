@@ -1,3 +1,4 @@
+import { isXmlChar } from '../src/xml-text.js';
 /**
  * The pure half of `npm run call`: reads one TwiML document as Twilio would (`parseTwiml`) and
  * says what the caller hears and which request Twilio makes next (`nextStep`). No network, no
@@ -118,14 +119,6 @@ interface XmlElement {
 }
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-const isXmlChar = (c: number) =>
-  c === 0x9 ||
-  c === 0xa ||
-  c === 0xd ||
-  (c >= 0x20 && c <= 0xd7ff) ||
-  (c >= 0xe000 && c <= 0xfffd) ||
-  (c >= 0x10000 && c <= 0x10ffff);
 
 /** Replaces entity and character references; a bare `&` or an unknown entity is an error. */
 function decodeEntities(raw: string): string {

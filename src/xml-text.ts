@@ -3,7 +3,7 @@
  * nothing else, or building the reply fails. One definition for the SMS grammar, the API schemas
  * and the Twilio door.
  */
-const isXmlChar = (c: number) =>
+export const isXmlChar = (c: number) =>
   c === 0x9 ||
   c === 0xa ||
   c === 0xd ||

@@ -76,28 +76,26 @@ export const actionBody = z.strictObject({
   trackingNumber: text(100).optional(),
 });
 
+/** `limit` of a page: 1 to 100. */
+const pageLimit = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number')
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(100))
+  .optional();
+
 export const listOrdersQuery = z.strictObject({
   status: z.enum(ORDER_STATUSES).optional(),
   channel: z.enum(CHANNELS).optional(),
   phone: z.string().trim().min(3).max(32).optional(),
   q: z.string().trim().min(1).max(100).optional(),
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .optional(),
+  limit: pageLimit,
   cursor: z.string().max(100).optional(),
 });
 
 export const listCallsQuery = z.strictObject({
   phone: z.string().trim().min(3).max(32).optional(),
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .optional(),
+  limit: pageLimit,
   cursor: z.string().max(200).optional(),
 });
 

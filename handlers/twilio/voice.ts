@@ -355,8 +355,15 @@ export function twilioVoiceRouter(deps: Deps): Router {
     send(res, twiml);
   });
 
+  /** Callbacks nobody listens to: refused at once while the database is away (Twilio's log shows it). */
+  const needsDatabase = () => {
+    if (!deps.health.up())
+      throw new AppError('database_unavailable', 'The database is unreachable; nothing was changed.');
+  };
+
   // Twilio's transcription of the voicemail (sent once, a while after the call).
   router.post(TRANSCRIPTION, async (req, res) => {
+    needsDatabase();
     const call = callOf(req);
     const recordingSid = field(req, 'RecordingSid');
     const status = field(req, 'TranscriptionStatus') ?? 'completed';
@@ -369,6 +376,7 @@ export function twilioVoiceRouter(deps: Deps): Router {
 
   // Call status callbacks: only ever forward; the final one ends the call and updates its pop.
   router.post(VOICE_STATUS_PATH, async (req, res) => {
+    needsDatabase();
     const call = callOf(req);
     const status = field(req, 'CallStatus')?.toLowerCase();
     if (!status || !CALL_STATUSES.includes(status as CallStatus)) {

@@ -11,7 +11,6 @@ import type { Config } from '../config.js';
 import { isE164 } from '../customers/phone.js';
 import type { CustomerService } from '../customers/service.js';
 import { RetryLater } from '../delivery/retry.js';
-import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { OrderService } from '../orders/service.js';
 import { type CallCard, callPop, popShown, voicemailMessage, voicemailShown } from '../slack/blocks/call.js';
@@ -36,7 +35,7 @@ export const isOpenOrder = (o: Pick<Order, 'status'>) => OPEN.has(o.status);
 export function createCallService(deps: {
   calls: CallRepository;
   orderRecords: Pick<OrderRepository, 'linkCall'>;
-  orders: Pick<OrderService, 'get' | 'recentOf'>;
+  orders: Pick<OrderService, 'ownedBy' | 'recentOf'>;
   customers: Pick<CustomerService, 'findByPhone'>;
   slackOut: SlackOut;
   config: Config;
@@ -89,15 +88,7 @@ export function createCallService(deps: {
   }
 
   /** The order if it is the caller's; undefined otherwise, exactly as for a number that does not exist. */
-  async function owned(number: number, phone: string): Promise<Order | undefined> {
-    try {
-      const order = await orders.get(number);
-      return order.customer.phone === phone ? order : undefined;
-    } catch (err) {
-      if (isAppError(err) && err.code === 'not_found') return undefined;
-      throw err;
-    }
-  }
+  const owned = (number: number, phone: string) => orders.ownedBy(number, phone);
 
   /** Orders were read out: on the call's path and log, and the call on each order. */
   async function heard(sid: string, read: Order[]): Promise<void> {

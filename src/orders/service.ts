@@ -67,6 +67,15 @@ export function createOrderService(deps: Deps) {
   }
 
   /**
+   * The order if it belongs to this phone; undefined otherwise, exactly as for a number that does
+   * not exist, so a caller or texter learns nothing about other people's orders.
+   */
+  async function ownedBy(number: number, phone: string): Promise<Order | undefined> {
+    const order = await orders.get(number);
+    return order?.customer.phone === phone ? order : undefined;
+  }
+
+  /**
    * Applies one lifecycle action as a compare-and-set on the current status: of two concurrent
    * clicks, one wins and the other is refused as an invalid transition. Stock follows the order,
    * then the board: an order joins the board before the change and leaves it after its effects.
@@ -164,6 +173,7 @@ export function createOrderService(deps: Deps) {
   return {
     place: placement.place,
     get,
+    ownedBy,
     applyAction,
     list: lists.list,
     recentOf: lists.recentOf,

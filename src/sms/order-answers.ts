@@ -13,20 +13,12 @@ const RECENT_ORDERS = 3;
  * order belongs to; any other phone gets exactly the reply for an order that does not exist.
  */
 export function createSmsOrderAnswers(deps: {
-  orders: Pick<OrderService, 'get' | 'recentOf' | 'applyAction'>;
+  orders: Pick<OrderService, 'get' | 'ownedBy' | 'recentOf' | 'applyAction'>;
 }) {
   const { orders } = deps;
 
   /** The order if it is this phone's; otherwise undefined, exactly as for a number that does not exist. */
-  async function owned(number: number, phone: string): Promise<Order | undefined> {
-    try {
-      const order = await orders.get(number);
-      return order.customer.phone === phone ? order : undefined;
-    } catch (err) {
-      if (isAppError(err) && err.code === 'not_found') return undefined;
-      throw err;
-    }
-  }
+  const owned = (number: number, phone: string) => orders.ownedBy(number, phone);
 
   function describe(order: Order, lang: Language): string {
     return t(lang, 'statusOne', {
