@@ -25,6 +25,7 @@ import {
   when,
   who,
 } from '../../src/slack/blocks/index.js';
+import { buttons, walk } from '../helpers/blocks.js';
 
 const ctx: RenderContext = { currency: 'USD', timezone: 'America/New_York' };
 const at = new Date('2026-11-25T19:03:00Z');
@@ -70,21 +71,6 @@ function makeProduct(overrides: Partial<Product> = {}): Product {
     updatedAt: at,
     ...overrides,
   };
-}
-
-/** Every object anywhere in the output, so checks do not depend on where a block sits. */
-function walk(node: unknown, visit: (o: Record<string, any>) => void): void {
-  if (Array.isArray(node)) for (const n of node) walk(n, visit);
-  else if (node && typeof node === 'object') {
-    visit(node as Record<string, any>);
-    for (const v of Object.values(node)) walk(v, visit);
-  }
-}
-
-function buttons(out: unknown): Record<string, any>[] {
-  const found: Record<string, any>[] = [];
-  walk(out, (o) => o.type === 'button' && found.push(o));
-  return found;
 }
 
 function expectWithinLimits(out: { blocks: object[] }, maxBlocks: number): void {

@@ -9,6 +9,7 @@ import {
 } from '../../src/slack/blocks/call.js';
 import { LIMITS, type RenderContext, type SlackMessage, when } from '../../src/slack/blocks/format.js';
 import { ACTIONS } from '../../src/slack/blocks/ids.js';
+import { buttons, walk } from '../helpers/blocks.js';
 
 const ctx: RenderContext = { currency: 'USD', timezone: 'America/New_York' };
 const at = new Date('2026-11-25T19:03:00Z');
@@ -43,21 +44,6 @@ function makeCard(call: Call = makeCall(), overrides: Partial<CallCard> = {}): C
     callsCount: 3,
     ...overrides,
   };
-}
-
-/** Every object anywhere in the output. */
-function walk(node: unknown, visit: (o: Record<string, any>) => void): void {
-  if (Array.isArray(node)) for (const n of node) walk(n, visit);
-  else if (node && typeof node === 'object') {
-    visit(node as Record<string, any>);
-    for (const v of Object.values(node)) walk(v, visit);
-  }
-}
-
-function buttons(out: unknown): Record<string, any>[] {
-  const found: Record<string, any>[] = [];
-  walk(out, (o) => o.type === 'button' && found.push(o));
-  return found;
 }
 
 /** All visible text, mrkdwn and plain, one string per text object. */
