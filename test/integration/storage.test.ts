@@ -5,7 +5,7 @@ import { startTestApp, type TestApp, testBackend } from '../helpers/app.js';
 import { act, createProduct, placeOrder, uniquePhone } from '../helpers/builders.js';
 import { eventually } from '../helpers/eventually.js';
 import { clickButton, FakeSlack, sendCommand, sendEvent, slackEnv } from '../helpers/slack.js';
-import { FakeTwilio, text, twilioEnv } from '../helpers/twilio.js';
+import { FakeTwilio, OUR_NUMBER, postTwilio, text, twilioEnv } from '../helpers/twilio.js';
 
 /**
  * Cost that stays flat as orders pile up, checked without a clock: every command the app sends to
@@ -15,7 +15,16 @@ import { FakeTwilio, text, twilioEnv } from '../helpers/twilio.js';
  */
 
 /** Collections that grow with orders and customers; the board, outbox ring and job queue stay small. */
-const GROWING = ['orders', 'customers', 'sms_messages', 'processed_requests', 'order_keys', 'sms_drafts'];
+const GROWING = [
+  'orders',
+  'customers',
+  'sms_messages',
+  'processed_requests',
+  'order_keys',
+  'sms_drafts',
+  'calls',
+  'phone_calls',
+];
 
 let app: TestApp;
 let slack: FakeSlack;
@@ -28,7 +37,12 @@ beforeAll(async () => {
   twilio = await new FakeTwilio().start();
   app = await startTestApp(
     'storage',
-    { ...slackEnv(slack), ...twilioEnv(twilio), JOB_POLL_INTERVAL: '1 second' },
+    {
+      ...slackEnv(slack, { SLACK_CHANNEL_CALLS: 'CCALLS0001' }),
+      ...twilioEnv(twilio, { TWILIO_AGENT_NUMBER: '+15557654321' }),
+      BUSINESS_HOURS: 'Sun-Sat 00:00-24:00',
+      JOB_POLL_INTERVAL: '1 second',
+    },
     { jobs: true },
   );
   (app.db.connection.getClient() as unknown as MongoClient).on('commandStarted', (e) => commands.push(e));
@@ -122,6 +136,26 @@ test('When staff ask /order <n>, /order find <phone> and the daily lists, then e
       await slack.waitFor((calls) => calls.find((c) => c.method === 'views.publish'), 'App Home');
     }),
   ).toEqual([]);
+});
+
+test('When a customer calls, hears their order, asks for a person (with the screen pop) and hangs up, and the log is read by phone, then every command is by key', async () => {
+  const phone = uniquePhone();
+  await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Noa', phone } });
+  const CallSid = `CA${Date.now()}${'0'.repeat(19)}`;
+  const step = (path: string, fields: Record<string, string> = {}) =>
+    postTwilio(app.url, path, { CallSid, From: phone, To: OUR_NUMBER, CallStatus: 'in-progress', ...fields });
+  expect(await scans(() => step('/twilio/voice', { CallStatus: 'ringing' }))).toEqual([]);
+  expect(await scans(() => step('/twilio/voice/menu?lang=en&try=0', { Digits: '1' }))).toEqual([]);
+  expect(await scans(() => step('/twilio/voice/menu?lang=en&try=0', { Digits: '2' }))).toEqual([]);
+  expect(
+    await scans(() =>
+      step('/twilio/voice/dialed?lang=en', { DialCallStatus: 'completed', DialCallDuration: '30' }),
+    ),
+  ).toEqual([]);
+  expect(
+    await scans(() => step('/twilio/voice/status', { CallStatus: 'completed', CallDuration: '40' })),
+  ).toEqual([]);
+  expect(await scans(() => app.api('GET', `/api/v1/calls?phone=${encodeURIComponent(phone)}`))).toEqual([]);
 });
 
 test('When the database is FerretDB, then a lookup by _id with other conditions, or by a list of _id, uses the _id index (our patch)', async () => {
