@@ -125,6 +125,7 @@ export const EnvSchema = z.object({
   SLACK_CHANNEL_FULFILLMENT: slackChannelId,
   SLACK_CHANNEL_INVENTORY: slackChannelId,
   SLACK_CHANNEL_CALLS: slackChannelId,
+  SLACK_CHANNEL_DIGEST: slackChannelId,
   SLACK_APPROVER_IDS: slackUserIds,
 
   TWILIO_ACCOUNT_SID: optionalString.refine(
@@ -172,6 +173,23 @@ export const EnvSchema = z.object({
 
   FOLLOW_UP_DELAY: interval('3 days'),
   APPROVAL_REMINDER_AFTER: interval('30 minutes'),
+  // `0` turns expiry off; otherwise an interval such as "3 days".
+  PENDING_ORDER_EXPIRY: z
+    .string()
+    .trim()
+    .default('3 days')
+    .refine((v) => {
+      if (v === '0') return true;
+      const ms = humanInterval(v);
+      return typeof ms === 'number' && Number.isFinite(ms) && ms > 0;
+    }, 'must be 0 (off) or an interval such as "3 days"')
+    .transform((v) => (v === '0' ? null : { text: v, ms: humanInterval(v) as number })),
+  DIGEST_AT: z
+    .string()
+    .trim()
+    .default('08:00')
+    .refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be a time of day HH:MM such as 08:00')
+    .transform((v) => ({ text: v, hour: Number(v.slice(0, 2)), minute: Number(v.slice(3, 5)) })),
   JOB_POLL_INTERVAL: interval('5 seconds'),
 
   // Delivery of Slack posts and customer texts (src/delivery/): never given up, retried at a

@@ -82,6 +82,8 @@ function buildConfig(e: Env) {
         fulfillment: e.SLACK_CHANNEL_FULFILLMENT,
         inventory: e.SLACK_CHANNEL_INVENTORY,
         calls: e.SLACK_CHANNEL_CALLS,
+        /** The daily digest; unset: the approvals channel. */
+        digest: e.SLACK_CHANNEL_DIGEST,
       },
       approverIds: e.SLACK_APPROVER_IDS,
     },
@@ -120,6 +122,10 @@ function buildConfig(e: Env) {
     businessHours: e.BUSINESS_HOURS,
     followUpDelay: e.FOLLOW_UP_DELAY,
     approvalReminderAfter: e.APPROVAL_REMINDER_AFTER,
+    /** A still-pending order is cancelled this long after placement; null: never. */
+    pendingOrderExpiry: e.PENDING_ORDER_EXPIRY,
+    /** Local time (BUSINESS_TIMEZONE) of the daily digest. */
+    digestAt: e.DIGEST_AT,
     jobPollInterval: e.JOB_POLL_INTERVAL,
     delivery: {
       retryMax: e.DELIVERY_RETRY_MAX,

@@ -3,6 +3,7 @@ import { transitionEffects } from '../delivery/effects.js';
 import { AppError } from '../errors.js';
 import type { InvoiceService } from '../invoices/service.js';
 import { belongsOnBoard } from './board.js';
+import { createOrderHistory } from './history.js';
 import { allowedActions, nextStatus, type OrderAction, STOCK_EFFECTS } from './lifecycle.js';
 import { createOrderLists } from './lists.js';
 import { createPlacement, type PlacementDeps } from './placement.js';
@@ -59,6 +60,7 @@ export function createOrderService(deps: Deps) {
   const { orders, board, events, log, inventory, invoices } = deps;
   const placement = createPlacement(deps);
   const lists = createOrderLists(deps);
+  const history = createOrderHistory(deps);
 
   async function get(number: number): Promise<Order> {
     const order = await orders.get(number);
@@ -173,6 +175,8 @@ export function createOrderService(deps: Deps) {
   return {
     place: placement.place,
     get,
+    /** Orders placed in [from, to), oldest first (the digest, cross-sell). */
+    between: history.between,
     ownedBy,
     applyAction,
     list: lists.list,

@@ -28,6 +28,7 @@ export function slackChannels(config: Config) {
     fulfillment: c.fulfillment ?? 'fulfillment',
     inventory: c.inventory ?? 'inventory',
     calls: c.calls ?? 'calls',
+    digest: c.digest ?? c.approvals ?? 'approvals',
   };
 }
 
