@@ -3,6 +3,7 @@ import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import type { Db } from 'mongodb';
 import type { Logger } from '../src/logger.js';
 import type { Deps } from '../src/services.js';
+import { defineCrossSell, scheduleCrossSell } from './cross-sell.js';
 import { defineHousekeeping, HOUSEKEEPING } from './housekeeping.js';
 import { defineReconcileReservations, RECONCILE_RESERVATIONS } from './reconcile-reservations.js';
 
@@ -50,17 +51,28 @@ export function createAgenda(db: Db, opts: { pollMs: number; log: Logger }): Age
 export function defineJobs(agenda: Agenda, deps: Deps): void {
   defineReconcileReservations(agenda, deps);
   defineHousekeeping(agenda, deps);
+  defineCrossSell(agenda, deps);
 }
 
 /**
  * Recurring jobs. `every` upserts by name, so many processes starting at once schedule one; if
  * two upserts collide, the loser's job exists anyway, so that is logged, not fatal.
  */
-export async function scheduleRecurring(agenda: Agenda, log: Logger): Promise<void> {
+export async function scheduleRecurring(
+  agenda: Agenda,
+  log: Logger,
+  deps?: Pick<Deps, 'crossSell' | 'config' | 'log'>,
+): Promise<void> {
   for (const [interval, name] of [
     ['5 minutes', RECONCILE_RESERVATIONS],
     ['1 day', HOUSEKEEPING],
   ] as const) {
     await agenda.every(interval, name).catch((err) => log.warn({ err, job: name }, 'could not schedule job'));
+  }
+  // Nightly at 03:00 in BUSINESS_TIMEZONE, and once now if it never ran.
+  if (deps) {
+    await scheduleCrossSell(agenda, deps).catch((err) =>
+      log.warn({ err, job: 'cross-sell' }, 'could not schedule job'),
+    );
   }
 }

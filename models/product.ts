@@ -22,6 +22,10 @@ export interface Product {
   lowStockAlerted: boolean;
   /** The alert is due in Slack and not posted yet: set with `lowStockAlerted`, cleared once posted. */
   alertPending?: boolean;
+  /** Bought most often with this product, best first (the nightly cross-sell, src/crosssell/). */
+  suggestions?: string[];
+  /** When `suggestions` last changed. */
+  suggestionsAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -52,6 +56,8 @@ const productSchema = new Schema<ProductDoc>(
     lowStockThreshold: { type: Number, required: true, default: 5, min: 0 },
     lowStockAlerted: { type: Boolean, required: true, default: false },
     alertPending: Boolean,
+    suggestions: { type: [String], default: undefined },
+    suggestionsAt: Date,
     reservations: { type: Schema.Types.Mixed, default: () => ({}) },
     restocked: { type: Schema.Types.Mixed },
   },
@@ -170,6 +176,17 @@ export function createProductRepository(conn: Connection) {
     /** The alert was posted. */
     async settleAlert(sku: string): Promise<void> {
       await Product.updateOne({ _id: sku }, { $unset: { alertPending: '' } });
+    },
+    /**
+     * The nightly cross-sell's list for one product, by key. Not a change of the product itself,
+     * so `updatedAt` stays as it was.
+     */
+    async setSuggestions(sku: string, suggestions: readonly string[], at: Date): Promise<void> {
+      await Product.updateOne(
+        { _id: sku },
+        { $set: { suggestions: [...suggestions], suggestionsAt: at } },
+        { timestamps: false },
+      );
     },
     /** Products whose alert is due (a pass over the catalogue, for the delivery sweep). */
     listAlertPending: async () =>

@@ -39,6 +39,23 @@ export function createSettingRepository(conn: Connection) {
       if (!doc) throw new Error(`setting ${name} was not stored`);
       return doc.value;
     },
+    /** The stored value of `name`, or null. */
+    async get(name: string): Promise<string | null> {
+      return (await Setting.findById(name).lean<SettingDoc>())?.value ?? null;
+    },
+    /** Stores `value` under `name`, replacing what was there (a concurrent first upsert is retried). */
+    async put(name: string, value: string): Promise<void> {
+      const write = () =>
+        Setting.updateOne(
+          { _id: name },
+          { $set: { value }, $setOnInsert: { createdAt: new Date() } },
+          { upsert: true },
+        );
+      await write().catch((err) => {
+        if (!isDuplicateKey(err)) throw err;
+        return write();
+      });
+    },
   };
 }
 

@@ -14,6 +14,8 @@ export interface SmsDraft {
    * drafts saved before it existed.
    */
   id?: string;
+  /** How many times ADD changed the lines: what `revise` compares, so two ADDs never lose one. */
+  rev?: number;
 }
 
 type DraftDoc = Omit<SmsDraft, 'phone'> & { _id: string };
@@ -24,6 +26,7 @@ const draftSchema = new Schema<DraftDoc>(
     items: { type: [new Schema({ sku: String, quantity: Number }, { _id: false })], required: true },
     expiresAt: { type: Date, required: true },
     id: String,
+    rev: Number,
   },
   { timestamps: true, versionKey: false },
 );
@@ -35,6 +38,7 @@ const toDraft = (doc: DraftDoc): SmsDraft => ({
   items: doc.items,
   expiresAt: doc.expiresAt,
   ...(doc.id ? { id: doc.id } : {}),
+  ...(doc.rev !== undefined && doc.rev !== null ? { rev: doc.rev } : {}),
 });
 
 /** The `sms_drafts` collection. */
@@ -47,6 +51,22 @@ export function createSmsDraftRepository(conn: Connection) {
         { $set: { items: draft.items, expiresAt: draft.expiresAt, ...(draft.id ? { id: draft.id } : {}) } },
         { upsert: true },
       );
+    },
+    /**
+     * ADD: new lines for the draft `seen`, only if it is still that draft as it was read
+     * (compare-and-set on its id and revision; a new ORDER or another ADD meanwhile makes it
+     * false). The id stays, so CONFIRM still places it once; the expiry moves to `expiresAt`.
+     */
+    async revise(seen: SmsDraft, items: SmsDraft['items'], expiresAt: Date): Promise<boolean> {
+      const res = await Draft.updateOne(
+        {
+          _id: seen.phone,
+          id: seen.id ?? { $exists: false },
+          rev: seen.rev ?? { $exists: false },
+        },
+        { $set: { items, expiresAt }, $inc: { rev: 1 } },
+      );
+      return res.matchedCount === 1;
     },
     async get(phone: string): Promise<SmsDraft | null> {
       const doc = await Draft.findById(phone).lean<DraftDoc>();

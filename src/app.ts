@@ -79,7 +79,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     routeEventsToDelivery(deps.events, deps.delivery);
     deps.delivery.start(config.delivery.sweepEvery.ms);
     await agenda.start();
-    await scheduleRecurring(agenda, opts.log);
+    await scheduleRecurring(agenda, opts.log, deps);
   }
   // Slack retries after 3 s and Twilio gives up after 15 s; nothing of ours should hang longer.
   server.requestTimeout = 30_000;

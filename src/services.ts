@@ -1,6 +1,7 @@
 import type { Repositories } from '../models/index.js';
 import { createCallService } from './calls/service.js';
 import type { Config } from './config.js';
+import { createCrossSell } from './crosssell/service.js';
 import { createCustomerService } from './customers/service.js';
 import { createDelivery } from './delivery/service.js';
 import { createEventBus, type EventBus } from './events.js';
@@ -57,6 +58,13 @@ export function createServices(
     log,
     currency: config.currency,
     defaultCountry: config.defaultCountry,
+  });
+  const crossSell = createCrossSell({
+    orders,
+    inventory,
+    products: repos.products,
+    settings: repos.settings,
+    log,
   });
   const invoiceLinks = createInvoiceLinks(secrets.invoiceLinks, config.publicUrl, config.invoiceLinks.ttl.ms);
   const slackOut = createSlackOut(config, log, outbox);
@@ -121,11 +129,13 @@ export function createServices(
       orders,
       inventory,
       drafts: repos.smsDrafts,
+      crossSell,
       once,
       log,
       placedMessageSent: (number: number) => customerUpdates.alreadySent(number, 'placed'),
     }),
     customerUpdates,
+    crossSell,
     delivery,
     calls,
     reconciler: createReconciler({

@@ -90,6 +90,18 @@ export const en = {
     )}. Text ORDER again with less.`,
   confirmNothing: (_: Record<string, never>) => 'Nothing to confirm. Text ORDER first, e.g. ORDER 2 MUG-BLUE',
   confirmExpired: (_: Record<string, never>) => 'That order draft expired. Text ORDER again to start over.',
+  // Cross-sell (src/crosssell/): one line under an ORDER or ADD summary, and ADD's answers.
+  orderSuggestion: (p: { sku: string; price: string }) =>
+    `Often bought with it: ${p.sku} ${p.price} - reply ADD ${p.sku}`,
+  addHow: (_: Record<string, never>) =>
+    'To add an item to your order, text ADD and its code, e.g. ADD TOTE or ADD TOTE 2',
+  addNoDraft: (_: Record<string, never>) => 'No order to add to. Text ORDER first, e.g. ORDER 2 MUG-BLUE',
+  addUnknownSku: (p: { sku: string }) =>
+    `We don't sell ${cut(p.sku, 20)}. Check the code and text ADD again. Your order is unchanged.`,
+  addShort: (p: StockLine) =>
+    `Not enough stock: ${cut(p.sku, 20)} (${p.available > 0 ? `${p.available} left` : 'sold out'}). Your order is unchanged.`,
+  addTooMuch: (p: { sku: string; max: number }) =>
+    `At most ${p.max} of ${cut(p.sku, 20)} per order. Your order is unchanged.`,
   placed: (p: { number: number; total: string }) =>
     `Order #${p.number} placed (${p.total}). We'll text you when it's approved.`,
   // Abuse limits (src/sms/limits.ts): say what happened and when it works again, briefly.

@@ -49,6 +49,14 @@ export const he: Catalogue = {
     )}. שלחו הזמנה עם פחות.`,
   confirmNothing: () => 'אין מה לאשר. שלחו קודם הזמנה, לדוגמה: הזמנה 2 MUG-BLUE',
   confirmExpired: () => 'תוקף ההזמנה פג. שלחו הזמנה מחדש.',
+  // Terse: with the summary it must fit 134 UCS-2 units, or it is left out.
+  orderSuggestion: (p) => `נקנה איתו: ${p.sku} ${p.price}. שלחו הוסף ${p.sku}`,
+  addHow: () => 'כדי להוסיף פריט להזמנה שלחו הוסף ומק״ט, לדוגמה: הוסף TOTE או הוסף TOTE 2',
+  addNoDraft: () => 'אין הזמנה פתוחה להוסיף אליה. שלחו קודם הזמנה, לדוגמה: הזמנה 2 MUG-BLUE',
+  addUnknownSku: (p) => `מק״ט לא מוכר: ${cut(p.sku, 20)}. בדקו ושלחו הוסף שוב. ההזמנה לא השתנתה.`,
+  addShort: (p) =>
+    `אין מספיק במלאי: ${cut(p.sku, 20)} (${p.available > 0 ? `נותרו ${p.available}` : 'אזל'}). ההזמנה לא השתנתה.`,
+  addTooMuch: (p) => `אפשר עד ${p.max} יחידות של ${cut(p.sku, 20)} בהזמנה. ההזמנה לא השתנתה.`,
   placed: (p) => `הזמנה #${p.number} נקלטה (${p.total}). נעדכן כשתאושר.`,
   textsTooFast: (p) => `יותר מדי הודעות מהמספר הזה. נסו שוב בעוד ${p.seconds} שניות.`,
   tooManyOpenOrders: (p) =>

@@ -32,6 +32,8 @@ export interface SlackOut {
   /** Visible to one user in one channel ("only visible to you"). */
   postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
   openView(triggerId: string, view: object): Promise<void>;
+  /** Replaces an open modal; with `hash`, only if nobody changed it since (else `hash_conflict`). */
+  updateView(viewId: string, view: object, hash?: string): Promise<void>;
   publishHome(userId: string, view: object): Promise<void>;
 }
 
@@ -97,6 +99,9 @@ export function createSlackOut(config: Config, log: Logger, outbox: Outbox): Sla
     async openView(triggerId, view) {
       await client.views.open({ trigger_id: triggerId, view: view as never });
     },
+    async updateView(viewId, view, hash) {
+      await client.views.update({ view_id: viewId, view: view as never, ...(hash ? { hash } : {}) });
+    },
     async publishHome(userId, view) {
       await client.views.publish({ user_id: userId, view: view as never });
     },
@@ -135,6 +140,9 @@ function sandboxSlack(outbox: Outbox): SlackOut {
     },
     async openView(triggerId, view) {
       await keep('views.open', triggerId, viewTitle(view), { trigger_id: triggerId, view });
+    },
+    async updateView(viewId, view, hash) {
+      await keep('views.update', viewId, viewTitle(view), { view_id: viewId, hash, view });
     },
     async publishHome(userId, view) {
       await keep('views.publish', userId, 'App Home', { user_id: userId, view });

@@ -1,5 +1,6 @@
 import type { SmsDraftRepository } from '../../models/sms-draft.js';
 import type { Config } from '../config.js';
+import type { CrossSell } from '../crosssell/service.js';
 import type { CustomerService } from '../customers/service.js';
 import { t } from '../i18n/index.js';
 import type { InventoryService } from '../inventory/service.js';
@@ -16,11 +17,11 @@ import { clampToSegments } from './segments.js';
 /** A rating is taken within 3 days of the follow-up, which goes out FOLLOW_UP_DELAY after delivery. */
 const RATING_WINDOW_MS = 3 * 24 * 3600_000;
 /** Texts that only ask: answering one twice changes nothing. */
-const READ_ONLY = new Set<SmsIntent['kind']>(['help', 'unknown', 'status', 'order_invalid']);
+const READ_ONLY = new Set<SmsIntent['kind']>(['help', 'unknown', 'status', 'order_invalid', 'add_invalid']);
 
 /**
  * One customer text in, one reply out: the limits first, then one answer per keyword (STATUS,
- * CANCEL and RETURN in order-answers.ts, ORDER and CONFIRM in ordering.ts). Every answer about an
+ * CANCEL and RETURN in order-answers.ts, ORDER, ADD and CONFIRM in ordering.ts). Every answer about an
  * order is given only to the phone the order belongs to.
  */
 export function createSmsConversation(deps: {
@@ -29,6 +30,8 @@ export function createSmsConversation(deps: {
   orders: OrderService;
   inventory: InventoryService;
   drafts: SmsDraftRepository;
+  /** The "often bought with it" line of ORDER and ADD summaries. */
+  crossSell?: Pick<CrossSell, 'suggestFor'>;
   once: Once;
   log: Logger;
   /** Whether the order's "placed" message already went out (a text, or an earlier reply). */
@@ -38,10 +41,10 @@ export function createSmsConversation(deps: {
   const business = config.businessName;
   const limits = createSmsLimits(config.limits, orders);
   const { describe, oneOrder, recentOrders, act } = createSmsOrderAnswers({ orders });
-  const { draft, confirm } = createSmsOrdering({ ...deps, limits, describe });
+  const { draft, add, confirm } = createSmsOrdering({ ...deps, limits, describe });
 
   /**
-   * The reply to one delivery. A text that changes something (ORDER, CONFIRM, CANCEL, RETURN,
+   * The reply to one delivery. A text that changes something (ORDER, ADD, CONFIRM, CANCEL, RETURN,
    * STOP/START, a rating) has its effect once per MessageSid, and a redelivery gets the first
    * reply; a question (STATUS, HELP, anything unknown) is simply answered again, which saves the
    * claim's two writes on the most common text. A phone over its texts per minute is refused
@@ -124,6 +127,10 @@ export function createSmsConversation(deps: {
         return t(lang, 'orderUnreadable', { line: intent.line ?? '' });
       case 'confirm':
         return confirm(ctx);
+      case 'add':
+        return add({ sku: intent.sku, quantity: intent.quantity }, ctx);
+      case 'add_invalid':
+        return t(lang, 'addHow', {});
       case 'cancel':
         return act(intent.number, 'cancel', ctx);
       case 'return':

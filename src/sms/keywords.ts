@@ -8,6 +8,8 @@ export type SmsIntent =
   | { kind: 'order'; items: { sku: string; quantity: number }[] }
   | { kind: 'order_invalid'; problem: 'empty' | 'unreadable' | 'too_many'; line?: string }
   | { kind: 'confirm' }
+  | { kind: 'add'; sku: string; quantity: number }
+  | { kind: 'add_invalid' }
   | { kind: 'cancel'; number: number }
   | { kind: 'return'; number: number }
   | { kind: 'help' }
@@ -41,7 +43,7 @@ const OPT_OUT = new Set([
 /** YES is deliberately absent: carriers treat it as opt-in, so it can never mean CONFIRM either. */
 const OPT_IN = new Set(['START', 'UNSTOP']);
 
-type Command = 'status' | 'order' | 'confirm' | 'cancel' | 'return' | 'help';
+type Command = 'status' | 'order' | 'confirm' | 'add' | 'cancel' | 'return' | 'help';
 const COMMANDS: Record<string, Command> = {
   STATUS: 'status',
   סטטוס: 'status',
@@ -49,6 +51,9 @@ const COMMANDS: Record<string, Command> = {
   הזמנה: 'order',
   CONFIRM: 'confirm',
   אישור: 'confirm',
+  ADD: 'add',
+  הוסף: 'add',
+  הוסיפו: 'add',
   CANCEL: 'cancel',
   ביטול: 'cancel',
   RETURN: 'return',
@@ -100,6 +105,8 @@ export function parseSms(body: string): SmsIntent {
       return parseOrder(rest);
     case 'confirm':
       return rest ? { kind: 'unknown' } : { kind: 'confirm' };
+    case 'add':
+      return parseAdd(rest);
     case 'cancel':
       // A lone English CANCEL was caught above as an opt-out; a lone ביטול is ambiguous
       // (unsubscribe or cancel an order?), so it gets the help reply, which names both.
@@ -150,6 +157,17 @@ function parseOrder(rest: string): SmsIntent {
   }
   if (totals.size > MAX_ORDER_ITEMS) return { kind: 'order_invalid', problem: 'too_many' };
   return { kind: 'order', items: [...totals].map(([sku, quantity]) => ({ sku, quantity })) };
+}
+
+/**
+ * `ADD <SKU> [qty]`: one item, in any form ORDER takes (`TOTE`, `TOTE 2`, `2 TOTE`, `TOTE x2`),
+ * to go into the pending draft. Anything else (nothing, two items, a quantity out of range) is
+ * `add_invalid`, answered with how to write it.
+ */
+function parseAdd(rest: string): SmsIntent {
+  const line = rest.replace(/\s+/g, ' ').replace(TRAILING_PUNCTUATION, '').trim();
+  const item = line ? parseItem(line) : undefined;
+  return item ? { kind: 'add', sku: item.sku, quantity: item.quantity } : { kind: 'add_invalid' };
 }
 
 /** 'he' if the text has any Hebrew letter (mixed texts like "הזמנה 2 MUG" are Hebrew), else 'en' if Latin. */

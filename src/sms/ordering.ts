@@ -2,24 +2,34 @@ import type { Language } from '../../models/customer.js';
 import type { Order } from '../../models/order.js';
 import type { SmsDraftRepository } from '../../models/sms-draft.js';
 import type { Config } from '../config.js';
-import { isAppError } from '../errors.js';
+import type { CrossSell } from '../crosssell/service.js';
+import { AppError, isAppError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
 import type { OrderService } from '../orders/service.js';
 import { locale, type SmsContext, shortItems } from './context.js';
+import { MAX_ITEM_QUANTITY, MAX_ORDER_ITEMS } from './keywords.js';
 import type { SmsLimits } from './limits.js';
+import { countSegments } from './segments.js';
 
 /** An SMS draft waits this long for CONFIRM (SPEC: "expires after 30 minutes"). */
 export const DRAFT_TTL_MS = 30 * 60_000;
 
-/** ORDER and CONFIRM by text: a priced draft first, then the order, once per draft. */
+/** How many times ADD re-reads a draft that changed under it before giving up. */
+const ADD_TRIES = 5;
+
+type Line = { sku: string; quantity: number };
+
+/** ORDER, ADD and CONFIRM by text: a priced draft first, then the order, once per draft. */
 export function createSmsOrdering(deps: {
   config: Config;
   orders: Pick<OrderService, 'place'>;
   inventory: Pick<InventoryService, 'getMany'>;
   drafts: SmsDraftRepository;
+  /** "Often bought with it" under the summary; absent: no such line. */
+  crossSell?: Pick<CrossSell, 'suggestFor'>;
   limits: Pick<SmsLimits, 'openOrdersOver'>;
   log: Logger;
   /** How an order already placed is described (STATUS's words). */
@@ -51,17 +61,75 @@ export function createSmsOrdering(deps: {
         lines: short.map((i) => ({ sku: i.sku, available: bySku.get(i.sku)?.available ?? 0 })),
       });
     }
-    const total = items.reduce((sum, i) => sum + (bySku.get(i.sku)?.price ?? 0) * i.quantity, 0);
     await drafts.put({
       phone: ctx.phone,
       items,
       expiresAt: new Date(Date.now() + DRAFT_TTL_MS),
       id: ctx.sid,
     });
-    return t(ctx.lang, 'orderSummary', {
+    return summary(items, bySku, ctx);
+  }
+
+  /**
+   * The draft's priced summary, with one "often bought with it" line when there is a product to
+   * offer and the line still lets the reply fit in 2 segments (else it is left out, never cut).
+   */
+  async function summary(items: Line[], bySku: Map<string, { price: number }>, ctx: SmsContext) {
+    const total = items.reduce((sum, i) => sum + (bySku.get(i.sku)?.price ?? 0) * i.quantity, 0);
+    const text = t(ctx.lang, 'orderSummary', {
       items: shortItems(items),
       total: formatMoney(total, config.currency, locale(ctx.lang)),
     });
+    const offer = await deps.crossSell?.suggestFor(items.map((i) => i.sku)).catch((err) => {
+      // An extra line is not worth failing the answer for.
+      log.warn({ err, from: ctx.phone }, 'sms summary without a suggestion: lookup failed');
+      return undefined;
+    });
+    if (!offer) return text;
+    const line = t(ctx.lang, 'orderSuggestion', {
+      sku: offer.sku,
+      price: formatMoney(offer.price, config.currency, locale(ctx.lang)),
+    });
+    const withLine = `${text}\n${line}`;
+    return countSegments(withLine).segments <= 2 ? withLine : text;
+  }
+
+  /**
+   * ADD: one line into the phone's pending draft (added to a line of the same SKU), checked like
+   * ORDER checks (a product we sell, enough available for the whole line), then the new summary.
+   * The draft keeps its id, so CONFIRM still places it once, and gets 30 more minutes. The write is
+   * a compare-and-set on the draft as read (`drafts.revise`): an ORDER or another ADD in between
+   * makes this one read again rather than overwrite it.
+   */
+  async function add(item: Line, ctx: SmsContext): Promise<string> {
+    for (let attempt = 0; attempt < ADD_TRIES; attempt++) {
+      const found = await drafts.get(ctx.phone);
+      if (!found) return t(ctx.lang, 'addNoDraft', {});
+      if (found.expiresAt.getTime() < Date.now()) {
+        await drafts.take(ctx.phone, found.id);
+        return t(ctx.lang, 'confirmExpired', {});
+      }
+      const items = found.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
+      const same = items.find((i) => i.sku === item.sku);
+      if (same) same.quantity += item.quantity;
+      else items.push({ ...item });
+      if (items.length > MAX_ORDER_ITEMS) return t(ctx.lang, 'orderTooMany', { max: MAX_ORDER_ITEMS });
+      const quantity = same?.quantity ?? item.quantity;
+      if (quantity > MAX_ITEM_QUANTITY) {
+        return t(ctx.lang, 'addTooMuch', { sku: item.sku, max: MAX_ITEM_QUANTITY });
+      }
+      const products = await inventory.getMany(items.map((i) => i.sku));
+      const bySku = new Map(products.map((p) => [p.sku, p]));
+      const product = bySku.get(item.sku);
+      if (!product) return t(ctx.lang, 'addUnknownSku', { sku: item.sku });
+      if (product.available < quantity) {
+        return t(ctx.lang, 'addShort', { sku: item.sku, available: Math.max(0, product.available) });
+      }
+      if (await drafts.revise(found, items, new Date(Date.now() + DRAFT_TTL_MS))) {
+        return summary(items, bySku, ctx);
+      }
+    }
+    throw new AppError('conflict', 'The SMS draft kept changing while a line was added; try again.');
   }
 
   /**
@@ -120,5 +188,5 @@ export function createSmsOrdering(deps: {
     }
   }
 
-  return { draft, confirm };
+  return { draft, add, confirm };
 }

@@ -122,6 +122,22 @@ test('When a customer texts STATUS with and without a number, then every command
   expect(await scans(() => text(app.url, phone, 'STATUS'))).toEqual([]);
 });
 
+test('When the nightly cross-sell runs and a customer texts ORDER (with its suggestion), ADD and CONFIRM, then every command is by key', async () => {
+  const tote = (await createProduct(app, { onHand: 1000 })).sku;
+  for (let i = 0; i < 2; i++)
+    await placeOrder(app, [
+      { sku, quantity: 1 },
+      { sku: tote, quantity: 1 },
+    ]);
+  expect(await scans(() => app.deps.crossSell.recompute())).toEqual([]);
+  const phone = uniquePhone();
+  let reply = '';
+  expect(await scans(async () => ({ reply } = await text(app.url, phone, `ORDER 1 ${sku}`)))).toEqual([]);
+  expect(reply).toContain(`ADD ${tote}`);
+  expect(await scans(() => text(app.url, phone, `ADD ${tote} 2`))).toEqual([]);
+  expect(await scans(() => text(app.url, phone, 'CONFIRM'))).toEqual([]);
+});
+
 test('When staff ask /order <n>, /order find <phone> and the daily lists, then every command is by key', async () => {
   const phone = uniquePhone();
   const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Lior', phone } });

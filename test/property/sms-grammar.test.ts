@@ -21,6 +21,9 @@ const VOCABULARY = [
   'CONFIRM',
   'confirm',
   'אישור',
+  'ADD',
+  'add',
+  'הוסף',
   'CANCEL',
   'cancel',
   'ביטול',
@@ -70,6 +73,13 @@ function wellFormed(intent: SmsIntent): void {
       }
       break;
     }
+    case 'add':
+      expect(intent.sku).toMatch(SKU_PATTERN);
+      expect(intent.sku).toBe(intent.sku.toUpperCase());
+      expect(Number.isInteger(intent.quantity)).toBe(true);
+      expect(intent.quantity).toBeGreaterThanOrEqual(1);
+      expect(intent.quantity).toBeLessThanOrEqual(MAX_ITEM_QUANTITY);
+      break;
     case 'order_invalid':
       expect(['empty', 'unreadable', 'too_many']).toContain(intent.problem);
       // The line is quoted back in TwiML: only characters XML 1.0 can carry.
@@ -83,7 +93,7 @@ function wellFormed(intent: SmsIntent): void {
       expect(intent.keyword).toBe(intent.keyword.trim());
       break;
     default:
-      expect(['confirm', 'help', 'unknown']).toContain(intent.kind);
+      expect(['confirm', 'help', 'unknown', 'add_invalid']).toContain(intent.kind);
   }
 }
 

@@ -137,6 +137,16 @@ const SURFACES: [string, () => { text?: string; blocks: object[] }][] = [
   ['reject modal', () => rejectModal(hostileOrder(), 'm')],
   ['placed-order modal', () => orderPlacedModal(hostileOrder(), ctx)],
   ['phone-order modal with a prefill', () => phoneOrderModal({ prefill: { name: NAME, phone: PHONE } })],
+  [
+    'stock suggestions (cross-sell) in the phone-order modal',
+    () =>
+      phoneOrderModal({
+        suggestions: {
+          items: [{ ...hostileProduct(), boughtWith: hostileProduct().sku }],
+          currency: 'USD',
+        },
+      }),
+  ],
   ['low-stock alert', () => lowStockAlert(hostileProduct())],
   ['stock list', () => stockList([hostileProduct()])],
   ['stock detail', () => stockDetail(hostileProduct(), ctx)],

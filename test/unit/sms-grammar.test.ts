@@ -144,3 +144,31 @@ test('detectLanguage', () => {
   expect(detectLanguage('👍')).toBeUndefined();
   expect(detectLanguage('')).toBeUndefined();
 });
+
+test('ADD <SKU> [qty] (and הוסף): one item in any ORDER form, quantity 1 by default, upper-cased', () => {
+  const add = (sku: string, quantity: number) => ({ kind: 'add', sku, quantity });
+  expect(parseSms('ADD TOTE')).toEqual(add('TOTE', 1));
+  expect(parseSms('add tote 2')).toEqual(add('TOTE', 2));
+  expect(parseSms('Add 3 tote.')).toEqual(add('TOTE', 3));
+  expect(parseSms('ADD: tote x2')).toEqual(add('TOTE', 2));
+  expect(parseSms('ADD  mug-blue   100')).toEqual(add('MUG-BLUE', 100));
+  expect(parseSms('הוסף TOTE 2')).toEqual(add('TOTE', 2));
+  expect(parseSms('\u200fהוסף tote')).toEqual(add('TOTE', 1));
+  expect(parseSms('הוסיפו 2 TOTE')).toEqual(add('TOTE', 2));
+  expect(parseSms('ADD 2XL-TEE')).toEqual(add('2XL-TEE', 1));
+});
+
+test('ADD that cannot be read (nothing, two items, a bad quantity or code) is add_invalid', () => {
+  for (const body of [
+    'ADD',
+    'הוסף',
+    'ADD TOTE, MUG',
+    'ADD TOTE 0',
+    'ADD TOTE 101',
+    'ADD a tote please',
+    'ADD -X',
+  ])
+    expect(parseSms(body)).toEqual({ kind: 'add_invalid' });
+  // Only as the first word: a SKU called ADD can still be ordered.
+  expect(parseSms('ORDER 2 ADD')).toEqual({ kind: 'order', items: [{ sku: 'ADD', quantity: 2 }] });
+});

@@ -5,6 +5,7 @@ import { ACTIONS } from '../../../src/slack/blocks/ids.js';
 import { phoneOrderModal } from '../../../src/slack/blocks/index.js';
 import { tellPrivately } from '../context.js';
 import { failureMessage } from '../reply.js';
+import { registerCrossSellHint } from './cross-sell-hint.js';
 import { openOrderModal, orderStepAction } from './order-steps.js';
 
 export function registerActions(app: App, deps: Deps): void {
@@ -15,6 +16,7 @@ export function registerActions(app: App, deps: Deps): void {
   app.action(ACTIONS.ship, openOrderModal(deps, 'ship'));
   app.action(ACTIONS.newOrder, newOrderAction(deps));
   app.action(ACTIONS.logPhoneOrder, newOrderAction(deps));
+  registerCrossSellHint(app, deps);
 }
 
 /** "Log an order" on App Home, "Log phone order" on a call pop (value: the caller's phone). */

@@ -1,6 +1,7 @@
 /** The modals: logging a phone order, shipping (carrier + tracking), rejecting (reason). */
 import { Bits, Blocks, Elements, type InputBuilder, Modal, type ViewBlockBuilder } from 'slack-block-builder';
 import type { Order } from '../../../models/order.js';
+import { formatMoney } from '../../money.js';
 import { capBlocks, LIMITS, type RenderContext, type SlackView, statusLabel, truncate } from './format.js';
 import { INPUTS, MODAL_CHANNELS, type ModalChannel, VIEWS } from './ids.js';
 import { addressAndNotes, itemBlocks, money, toView } from './parts.js';
@@ -26,17 +27,29 @@ function initialValue(text: string, maxLength: number): string | undefined {
 function textInput(
   id: InputId,
   label: string,
-  opts: { optional?: boolean; hint?: string; multiline?: boolean; maxLength?: number; initial?: string } = {},
+  opts: {
+    optional?: boolean;
+    hint?: string;
+    multiline?: boolean;
+    maxLength?: number;
+    initial?: string;
+    /**
+     * Send a block action as the user types, not only on submit. Not on Enter: in a multiline
+     * input Enter must stay a new line.
+     */
+    live?: boolean;
+  } = {},
 ): InputBuilder {
   const maxLength = opts.maxLength ?? LIMITS.textInput;
-  const input = Blocks.Input({ blockId: id, label, hint: opts.hint }).element(
-    Elements.TextInput({
-      actionId: id,
-      maxLength,
-      multiline: opts.multiline,
-      initialValue: opts.initial ? initialValue(opts.initial, maxLength) : undefined,
-    }),
-  );
+  const element = Elements.TextInput({
+    actionId: id,
+    maxLength,
+    multiline: opts.multiline,
+    initialValue: opts.initial ? initialValue(opts.initial, maxLength) : undefined,
+  });
+  if (opts.live) element.dispatchActionOnCharacterEntered();
+  const input = Blocks.Input({ blockId: id, label, hint: opts.hint }).element(element);
+  if (opts.live) input.dispatchAction();
   return opts.optional ? input.optional() : input;
 }
 
@@ -46,9 +59,46 @@ function channelOption(channel: ModalChannel) {
   return Bits.Option({ text: CHANNEL_NAMES[channel], value: channel });
 }
 
+/** The context block under the items that shows what is often bought with them. */
+export const CROSS_SELL_HINT_BLOCK = 'cross_sell_hint';
+
+/** A product to offer with what the agent typed (src/crosssell/service.ts `Suggestion`). */
+export interface ModalSuggestion {
+  sku: string;
+  name: string;
+  price: number;
+  boughtWith: string;
+}
+
+/** "Often bought with MUG-BLUE: TOTE (Canvas tote, $9.90)", one line per product typed. */
+export function crossSellHintText(
+  suggestions: readonly ModalSuggestion[],
+  currency: string,
+): string | undefined {
+  const groups = new Map<string, string[]>();
+  for (const s of suggestions) {
+    const offer = `*${escapeText(s.sku, 64)}* (${escapeText(s.name, 60)}, ${formatMoney(s.price, currency)})`;
+    groups.set(s.boughtWith, [...(groups.get(s.boughtWith) ?? []), offer]);
+  }
+  const lines = [...groups].map(
+    ([sku, offers]) => `:bulb: Often bought with ${escapeText(sku, 64)}: ${offers.join(', ')}`,
+  );
+  return lines.length ? truncate(lines.join('\n'), LIMITS.contextText) : undefined;
+}
+
+/**
+ * The phone-order form. The items input sends a block action as the agent types
+ * (handlers/slack/actions/cross-sell-hint.ts), which updates the form with `suggestions`: what is
+ * often bought with the items typed so far, for the agent to offer the caller.
+ */
 export function phoneOrderModal(
-  opts: { prefill?: { name?: string; phone?: string }; privateMetadata?: string } = {},
+  opts: {
+    prefill?: { name?: string; phone?: string };
+    privateMetadata?: string;
+    suggestions?: { items: readonly ModalSuggestion[]; currency: string };
+  } = {},
 ): SlackView {
+  const hint = opts.suggestions && crossSellHintText(opts.suggestions.items, opts.suggestions.currency);
   const modal = Modal({
     callbackId: VIEWS.phoneOrder,
     title: 'Log an order',
@@ -70,7 +120,9 @@ export function phoneOrderModal(
     textInput(INPUTS.items, 'Items', {
       multiline: true,
       hint: 'One line per item: SKU and quantity, e.g. `MUG-01 2`',
+      live: true,
     }),
+    ...(hint ? [Blocks.Context({ blockId: CROSS_SELL_HINT_BLOCK }).elements(hint)] : []),
     textInput(INPUTS.addressLine1, 'Address line 1', {
       optional: true,
       hint: 'Leave the address empty for pickup.',
