@@ -43,8 +43,23 @@ const escapeHtml = (s: string) =>
 
 /** The page's only style, allowed by its hash in the Content-Security-Policy (src/http.ts). */
 const STYLE =
-  'body{font:14px system-ui;margin:2em}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px;vertical-align:top;text-align:left}pre{white-space:pre-wrap;margin:0}';
+  'body{font:14px system-ui;margin:2em}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px;vertical-align:top;text-align:left}pre{white-space:pre-wrap;margin:0}img{max-width:100%;height:auto;display:block;margin:6px 0}';
 export const OUTBOX_STYLE_SOURCE = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
+
+/**
+ * A file kept by the sandbox's `files.uploadV2` (the digest's chart): shown as an image (a `data:`
+ * URL, which the page's Content-Security-Policy allows for images only), and left out of the
+ * payload shown below it.
+ */
+function keptImage(payload: Record<string, unknown>): { img: string; payload: Record<string, unknown> } {
+  const { data_base64: data, ...rest } = payload;
+  if (typeof data !== 'string' || !/^[A-Za-z0-9+/]+=*$/.test(data)) return { img: '', payload };
+  const alt = escapeHtml(String(payload.title ?? payload.filename ?? 'file'));
+  const img = String(payload.filename ?? '').endsWith('.png')
+    ? `<img alt="${alt}" src="data:image/png;base64,${data}">`
+    : '';
+  return { img, payload: { ...rest, data_base64: `(${rest.bytes ?? '?'} bytes)` } };
+}
 
 /**
  * `GET /outbox`: the page a person opens while trying Orderly without Slack or Twilio accounts.
@@ -64,7 +79,8 @@ export function outboxPageRouter(deps: Deps): Router {
         const builder = blocks
           ? ` <a href="https://app.slack.com/block-kit-builder#${encodeURIComponent(JSON.stringify(Array.isArray(blocks) ? { blocks } : blocks))}">preview</a>`
           : '';
-        return `<tr><td>${escapeHtml(e.createdAt.toISOString().replace('T', ' ').slice(0, 19))}</td><td>${e.door}</td><td>${escapeHtml(e.method)}</td><td>${escapeHtml(e.to)}</td><td><pre>${escapeHtml(e.text)}</pre>${builder}<details><summary>payload</summary><pre>${escapeHtml(JSON.stringify(e.payload, null, 2))}</pre></details></td></tr>`;
+        const file = keptImage(e.payload);
+        return `<tr><td>${escapeHtml(e.createdAt.toISOString().replace('T', ' ').slice(0, 19))}</td><td>${e.door}</td><td>${escapeHtml(e.method)}</td><td>${escapeHtml(e.to)}</td><td><pre>${escapeHtml(e.text)}</pre>${file.img}${builder}<details><summary>payload</summary><pre>${escapeHtml(JSON.stringify(file.payload, null, 2))}</pre></details></td></tr>`;
       })
       .join('\n');
     res

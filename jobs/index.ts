@@ -4,6 +4,7 @@ import type { Db } from 'mongodb';
 import type { Logger } from '../src/logger.js';
 import type { Deps } from '../src/services.js';
 import { defineCrossSell, scheduleCrossSell } from './cross-sell.js';
+import { defineDailyDigest, scheduleDailyDigest } from './daily-digest.js';
 import { defineHousekeeping, HOUSEKEEPING } from './housekeeping.js';
 import { defineReconcileReservations, RECONCILE_RESERVATIONS } from './reconcile-reservations.js';
 
@@ -52,6 +53,7 @@ export function defineJobs(agenda: Agenda, deps: Deps): void {
   defineReconcileReservations(agenda, deps);
   defineHousekeeping(agenda, deps);
   defineCrossSell(agenda, deps);
+  defineDailyDigest(agenda, deps);
 }
 
 /**
@@ -73,6 +75,12 @@ export async function scheduleRecurring(
   if (deps) {
     await scheduleCrossSell(agenda, deps).catch((err) =>
       log.warn({ err, job: 'cross-sell' }, 'could not schedule job'),
+    );
+  }
+  // Daily at DIGEST_AT in BUSINESS_TIMEZONE; a stored schedule that is unchanged is left as it is.
+  if (deps) {
+    await scheduleDailyDigest(agenda, deps.config, log).catch((err) =>
+      log.warn({ err, job: 'daily-digest' }, 'could not schedule job'),
     );
   }
 }

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { createCallRepository } from './call.js';
 import { createCounterRepository } from './counter.js';
 import { createCustomerRepository } from './customer.js';
+import { createDigestRepository } from './digest.js';
 import { createOrderRepository } from './order.js';
 import { createOrderBoardRepository } from './order-board.js';
 import { createOrderKeyRepository } from './order-key.js';
@@ -32,6 +33,7 @@ export function createRepositories(conn: Connection) {
     outbox: createOutboxRepository(conn, counters),
     settings: createSettingRepository(conn),
     calls: createCallRepository(conn),
+    digests: createDigestRepository(conn),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -100,6 +100,8 @@ function securityHeaders(publicUrl: string) {
       directives: {
         defaultSrc: ["'none'"],
         styleSrc: [OUTBOX_STYLE_SOURCE],
+        // The outbox page shows a sandbox upload (the digest's chart) inline.
+        imgSrc: ['data:'],
         baseUri: ["'none'"],
         formAction: ["'none'"],
         frameAncestors: ["'none'"],

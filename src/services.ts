@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { createCrossSell } from './crosssell/service.js';
 import { createCustomerService } from './customers/service.js';
 import { createDelivery } from './delivery/service.js';
+import { createDigestService } from './digest/service.js';
 import { createEventBus, type EventBus } from './events.js';
 import { createHousekeeping } from './housekeeping.js';
 import { createInventoryService } from './inventory/service.js';
@@ -148,6 +149,14 @@ export function createServices(
     housekeeping: createHousekeeping({
       processedRequests: repos.processedRequests,
       smsDrafts: repos.smsDrafts,
+      log,
+    }),
+    digest: createDigestService({
+      digests: repos.digests,
+      orders,
+      inventory,
+      slackOut,
+      config,
       log,
     }),
   };

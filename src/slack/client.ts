@@ -20,7 +20,20 @@ export interface MessageRef {
  * so that after a crash between posting and storing the reference the message can be found
  * instead of posted twice.
  */
-export type PostTag = { order: number; slot: string } | { call: string; slot: string };
+export type PostTag =
+  | { order: number; slot: string }
+  | { call: string; slot: string }
+  /** The daily digest of a local day (`YYYY-MM-DD`). */
+  | { digest: string; slot: string };
+
+/** A file for `uploadFile`: the chart of the daily digest. */
+export interface UploadFile {
+  filename: string;
+  title: string;
+  data: Buffer;
+  /** What a screen reader says for an image. */
+  altText?: string;
+}
 
 export const POST_TAG_EVENT = 'orderly_order_message';
 
@@ -35,6 +48,16 @@ export interface SlackOut {
   /** Replaces an open modal; with `hash`, only if nobody changed it since (else `hash_conflict`). */
   updateView(viewId: string, view: object, hash?: string): Promise<void>;
   publishHome(userId: string, view: object): Promise<void>;
+  /**
+   * Shares a file in `channel` (in the thread of `message.threadTs`, with `message.text` as its
+   * comment): live, Slack's upload in three steps (`filesUploadV2`); in sandbox mode, the outbox
+   * keeps the bytes (base64) and shows an image on /outbox. Needs the `files:write` scope.
+   */
+  uploadFile(
+    channel: string,
+    file: UploadFile,
+    message?: { text?: string; threadTs?: string },
+  ): Promise<{ fileId: string }>;
 }
 
 /** Slack's Web API answers `{ok: false, error}` with HTTP 200; the WebClient turns that into a throw. */
@@ -105,6 +128,21 @@ export function createSlackOut(config: Config, log: Logger, outbox: Outbox): Sla
     async publishHome(userId, view) {
       await client.views.publish({ user_id: userId, view: view as never });
     },
+    async uploadFile(channel, file, message) {
+      // files.getUploadURLExternal, a POST of the bytes to the URL it gives, then
+      // files.completeUploadExternal, which shares the file in the channel (or thread).
+      const res = await client.filesUploadV2({
+        channel_id: channel,
+        file: file.data,
+        filename: file.filename,
+        title: file.title,
+        ...(file.altText ? { alt_text: file.altText } : {}),
+        ...(message?.text ? { initial_comment: message.text } : {}),
+        ...(message?.threadTs ? { thread_ts: message.threadTs } : {}),
+      } as never);
+      const completed = (res as { files?: { files?: { id?: string }[] }[] }).files ?? [];
+      return { fileId: String(completed[0]?.files?.[0]?.id ?? '') };
+    },
   };
 }
 
@@ -147,6 +185,21 @@ function sandboxSlack(outbox: Outbox): SlackOut {
     async publishHome(userId, view) {
       await keep('views.publish', userId, 'App Home', { user_id: userId, view });
     },
+    async uploadFile(channel, file, message) {
+      const fileId = `F${nextTs().replace('.', '')}`;
+      await keep('files.uploadV2', channel, message?.text ?? file.title, {
+        channel_id: channel,
+        file_id: fileId,
+        filename: file.filename,
+        title: file.title,
+        ...(file.altText ? { alt_text: file.altText } : {}),
+        ...(message?.text ? { initial_comment: message.text } : {}),
+        ...(message?.threadTs ? { thread_ts: message.threadTs } : {}),
+        bytes: file.data.length,
+        data_base64: file.data.toString('base64'),
+      });
+      return { fileId };
+    },
   };
 }
 
@@ -162,7 +215,11 @@ function isTagged(metadata: unknown, tag: PostTag): boolean {
   const m = metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
   return (
     m?.event_type === POST_TAG_EVENT &&
-    ('order' in tag ? Number(m.event_payload?.order) === tag.order : m.event_payload?.call === tag.call) &&
+    ('order' in tag
+      ? Number(m.event_payload?.order) === tag.order
+      : 'call' in tag
+        ? m.event_payload?.call === tag.call
+        : m.event_payload?.digest === tag.digest) &&
     m.event_payload?.slot === tag.slot
   );
 }

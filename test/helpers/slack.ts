@@ -1,4 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { eventually } from './eventually.js';
 import { listen } from './fake-server.js';
 
@@ -59,6 +61,12 @@ export class FakeSlack {
   /** Calls refused by the outage, and when. */
   refused = 0;
   refusedAt: number[] = [];
+  /**
+   * Files uploaded as Slack's upload takes them: `files.getUploadURLExternal` gives a URL on the
+   * fake's own upload server, the bytes are POSTed there, `files.completeUploadExternal` shares them.
+   */
+  readonly uploads: FakeUpload[] = [];
+  private uploadServer?: { url: string; close(): Promise<void> };
 
   async start(): Promise<this> {
     const server = await listen((req, raw, res) => {
@@ -94,6 +102,11 @@ export class FakeSlack {
     });
     this.url = server.url;
     this.close = server.close;
+    this.uploadServer = await listenForUploads((fileId, bytes) => {
+      const upload = this.uploads.find((u) => u.fileId === fileId);
+      if (upload) upload.bytes = bytes;
+      return Boolean(upload);
+    });
     return this;
   }
 
@@ -126,6 +139,26 @@ export class FakeSlack {
       case 'views.open':
       case 'views.publish':
         return { ok: true, view: { id: `V${++this.ts}`, ...body.view } };
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${String(++this.ts).padStart(8, '0')}`;
+        this.uploads.push({ fileId, filename: body.filename, length: Number(body.length) });
+        return { ok: true, upload_url: `${this.uploadServer?.url}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal': {
+        const files: { id: string; title?: string }[] =
+          typeof body.files === 'string' ? JSON.parse(body.files) : (body.files ?? []);
+        const found = files.map((f) => ({ f, upload: this.uploads.find((u) => u.fileId === f.id) }));
+        if (found.some(({ upload }) => !upload?.bytes)) return { ok: false, error: 'file_upload_not_found' };
+        for (const { f, upload } of found) {
+          Object.assign(upload as FakeUpload, {
+            title: f.title,
+            channel: body.channel_id,
+            threadTs: body.thread_ts,
+            comment: body.initial_comment,
+          });
+        }
+        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
+      }
       default:
         return { ok: true };
     }
@@ -159,9 +192,73 @@ export class FakeSlack {
     }) as Promise<T>;
   }
 
+  /** `chat.postMessage` calls naming the daily digest of `day` in their metadata (refused ones too). */
+  digestPosts(day: string): SlackCall[] {
+    return this.calls.filter(
+      (c) => c.method === 'chat.postMessage' && c.body.metadata?.event_payload?.digest === day,
+    );
+  }
+
+  /** Uploads shared in a channel (completed), oldest first. */
+  sharedFiles(channel?: string): FakeUpload[] {
+    return this.uploads.filter((u) => u.channel && (!channel || u.channel === channel));
+  }
+
   async stop(): Promise<void> {
     await this.close?.();
+    await this.uploadServer?.close();
   }
+}
+
+/** A file as the fake received it; `channel` once `files.completeUploadExternal` shared it. */
+export interface FakeUpload {
+  fileId: string;
+  filename: string;
+  /** The length announced to files.getUploadURLExternal. */
+  length: number;
+  bytes?: Buffer;
+  title?: string;
+  channel?: string;
+  threadTs?: string;
+  comment?: string;
+}
+
+/**
+ * The upload URLs' server: takes the bytes as Slack's does (the WebClient sends them as a
+ * multipart form; a raw body is taken as is) and answers 200 `OK - <length>`.
+ */
+async function listenForUploads(
+  receive: (fileId: string, bytes: Buffer) => boolean,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    const fileId = /^\/upload\/([A-Z0-9]+)$/.exec(req.url ?? '')?.[1] ?? '';
+    let bytes = raw;
+    const type = req.headers['content-type'] ?? '';
+    if (type.startsWith('multipart/form-data')) {
+      const form = await new Request('http://upload.invalid/', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: raw,
+      }).formData();
+      const file = [...form.values()].find((v) => typeof v !== 'string') as Blob | undefined;
+      bytes = file ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+    }
+    const ok = req.method === 'POST' && receive(fileId, bytes);
+    res.statusCode = ok ? 200 : 404;
+    res.end(ok ? `OK - ${bytes.length}` : 'not found');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
 }
 
 /** Slack's request signature: `v0=` + HMAC-SHA256(secret, `v0:<ts>:<body>`). */

@@ -31,6 +31,8 @@ test('The manifest declares the commands the help lists, App Home, and the scope
       'im:write',
       'channels:history',
       'groups:history',
+      // files:write: the daily digest's chart (files.getUploadURLExternal, completeUploadExternal).
+      'files:write',
     ]),
   );
 });
