@@ -2,9 +2,14 @@ import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import type { Db } from 'mongodb';
 import type { Logger } from '../src/logger.js';
+import { scrubSecrets } from '../src/redact.js';
 import type { Deps } from '../src/services.js';
+import { escapeText, notice } from '../src/slack/blocks/index.js';
+import { slackChannels } from '../src/slack/sync.js';
+import { APPROVAL_REMINDERS, defineApprovalReminders } from './approval-reminders.js';
 import { defineCrossSell, scheduleCrossSell } from './cross-sell.js';
 import { defineDailyDigest, scheduleDailyDigest } from './daily-digest.js';
+import { defineFollowUp } from './follow-up.js';
 import { defineHousekeeping, HOUSEKEEPING } from './housekeeping.js';
 import { defineReconcileReservations, RECONCILE_RESERVATIONS } from './reconcile-reservations.js';
 
@@ -53,6 +58,9 @@ export function defineJobs(agenda: Agenda, deps: Deps): void {
   defineReconcileReservations(agenda, deps);
   defineHousekeeping(agenda, deps);
   defineCrossSell(agenda, deps);
+  defineFollowUp(agenda, deps);
+  tellStaffWhenAJobGivesUp(agenda, deps);
+  defineApprovalReminders(agenda, deps);
   defineDailyDigest(agenda, deps);
 }
 
@@ -68,6 +76,7 @@ export async function scheduleRecurring(
   for (const [interval, name] of [
     ['5 minutes', RECONCILE_RESERVATIONS],
     ['1 day', HOUSEKEEPING],
+    ['1 minute', APPROVAL_REMINDERS],
   ] as const) {
     await agenda.every(interval, name).catch((err) => log.warn({ err, job: name }, 'could not schedule job'));
   }
@@ -83,4 +92,24 @@ export async function scheduleRecurring(
       log.warn({ err, job: 'daily-digest' }, 'could not schedule job'),
     );
   }
+}
+
+/**
+ * A one-off job that gave up after its last retry (a follow-up Twilio kept refusing) is kept in
+ * `agendaJobs` with its reason (`/order jobs`) and told to the approvals channel, once.
+ */
+function tellStaffWhenAJobGivesUp(agenda: Agenda, deps: Deps): void {
+  agenda.on(
+    'retry exhausted',
+    (err: Error, job: { attrs: { name: string; data: unknown; failCount?: number } }) => {
+      const data = job.attrs.data as { order?: unknown } | undefined;
+      const subject = typeof data?.order === 'number' ? ` for order #${data.order}` : '';
+      const text = `:x: The ${job.attrs.name} job${subject} gave up after ${job.attrs.failCount ?? 0} tries: ${escapeText(scrubSecrets(err.message), 300)}. See \`/order jobs\`.`;
+      deps.slack.out
+        .postMessage(slackChannels(deps.config).approvals, notice(text))
+        .catch((e) =>
+          deps.log.error({ err: e, job: job.attrs.name }, 'could not tell staff about a job that gave up'),
+        );
+    },
+  );
 }

@@ -43,7 +43,7 @@ export interface SlackMessageRef {
   shown?: string;
 }
 
-export type SlackSlot = 'approval' | 'task';
+export type SlackSlot = 'approval' | 'task' | 'rating';
 
 /**
  * Slack messages that follow the order. A poster claims the slot first (`…ClaimedAt`, taken with a
@@ -52,8 +52,11 @@ export type SlackSlot = 'approval' | 'task';
 export interface OrderSlackRefs {
   approval?: SlackMessageRef;
   task?: SlackMessageRef;
+  /** A low rating, posted for a call back. */
+  rating?: SlackMessageRef;
   approvalClaimedAt?: Date;
   taskClaimedAt?: Date;
+  ratingClaimedAt?: Date;
 }
 
 /** Where the order's stock stands; lets a sweeper finish an effect a crash interrupted. */
@@ -89,6 +92,10 @@ export interface Order {
   shipment?: { carrier: string; trackingNumber: string; shippedAt: Date };
   invoice?: InvoiceRecord;
   rating?: { score: number; at: Date };
+  /** A low rating's call back: who took it from Slack, and when. */
+  callBack?: { by: string; at: Date };
+  /** Approval reminders posted so far (src/orders/reminders.ts). */
+  reminders?: number;
   inventory: InventoryState;
   history: HistoryEntry[];
   slack?: OrderSlackRefs;
@@ -159,13 +166,17 @@ export const orderSchema = new Schema<OrderDoc>(
     shipment: { carrier: String, trackingNumber: String, shippedAt: Date },
     invoice: { number: Number, issuedAt: Date },
     rating: { score: Number, at: Date },
+    callBack: { by: String, at: Date },
+    reminders: Number,
     inventory: { type: String, required: true, default: 'reserved' },
     history: { type: [historySchema], default: [] },
     slack: {
       approval: { channel: String, ts: String, shown: String },
       task: { channel: String, ts: String, shown: String },
+      rating: { channel: String, ts: String, shown: String },
       approvalClaimedAt: Date,
       taskClaimedAt: Date,
+      ratingClaimedAt: Date,
     },
     smsFailures: { type: [{ _id: false, kind: String, at: Date, error: String }], default: undefined },
     calls: { type: [{ _id: false, sid: String, at: Date, why: String }], default: undefined },

@@ -29,6 +29,9 @@ export type {
 
 const AFTER = { returnDocument: 'after', lean: true } as const;
 
+/** A rating this low is posted for staff to call the customer back. */
+export const LOW_RATING = 2;
+
 /**
  * The `orders` collection. Every read and write is by order number (`_id`), so its cost does not
  * depend on how many orders there are; lists come from numbers found elsewhere (the order board,
@@ -137,8 +140,38 @@ export function createOrderRepository(conn: Connection) {
       ),
 
     /** Stores the customer's rating only if there is none yet. */
+    /** The customer's rating, once; a 1 or 2 asks for the Slack post staff call back from. */
     rate: (number: number, score: number) =>
-      update(number, { 'rating.score': { $exists: false } }, { $set: { rating: { score, at: new Date() } } }),
+      update(
+        number,
+        { 'rating.score': { $exists: false } },
+        {
+          $set: { rating: { score, at: new Date() } },
+          ...(score <= LOW_RATING ? { $addToSet: { effects: 'slack:rating' } } : {}),
+        },
+      ),
+
+    /**
+     * Records the `count`-th approval reminder of a still-pending order, if it had `previous` so far
+     * (two sweeps at once record it once), with its Slack reply as an effect.
+     */
+    remind: (number: number, count: number, previous: number) =>
+      update(
+        number,
+        {
+          status: 'pending_approval',
+          ...(previous === 0 ? { reminders: { $exists: false } } : { reminders: previous }),
+        },
+        { $set: { reminders: count }, $addToSet: { effects: `slack:remind:${count}` } },
+      ),
+
+    /** Who took the call back for a low rating (once; the first click wins) and the post to update. */
+    takeCallBack: (number: number, by: string) =>
+      update(
+        number,
+        { 'rating.score': { $lte: LOW_RATING }, 'callBack.by': { $exists: false } },
+        { $set: { callBack: { by, at: new Date() } }, $addToSet: { effects: 'slack:rating' } },
+      ),
 
     ...orderSlackSlots(Order, update),
 

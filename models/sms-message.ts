@@ -1,7 +1,15 @@
 import { type Connection, Schema } from 'mongoose';
 import { isDuplicateKey } from '../src/errors.js';
 
-export type SmsUpdateKind = 'placed' | 'approved' | 'shipped' | 'delivered' | 'rejected' | 'cancelled';
+/** The customer's texts about an order: one per lifecycle step, and the follow-up asking for a rating. */
+export type SmsUpdateKind =
+  | 'placed'
+  | 'approved'
+  | 'shipped'
+  | 'delivered'
+  | 'rejected'
+  | 'cancelled'
+  | 'follow_up';
 export const SMS_UPDATE_KINDS: readonly SmsUpdateKind[] = [
   'placed',
   'approved',
@@ -9,6 +17,7 @@ export const SMS_UPDATE_KINDS: readonly SmsUpdateKind[] = [
   'delivered',
   'rejected',
   'cancelled',
+  'follow_up',
 ];
 
 /**

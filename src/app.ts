@@ -11,6 +11,7 @@ import { routeEventsToDelivery } from './delivery/subscribe.js';
 import { createHttpApp } from './http.js';
 import { resolveInvoiceLinkSecret } from './invoices/links.js';
 import type { Logger } from './logger.js';
+import { createScheduler } from './scheduler.js';
 import { createServices, type Deps } from './services.js';
 
 export interface RunningApp {
@@ -49,12 +50,19 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   const repos = createRepositories(db.connection);
   await ensureIndexes(repos);
   const invoiceLinks = await resolveInvoiceLinkSecret(config.invoiceLinks.secret, repos.settings);
-  const deps = createServices(config, repos, opts.log, { ping: db.ping, up: db.up }, { invoiceLinks });
-
+  // Agenda stores jobs from the start (a service may schedule one); it runs them only once started.
   const agenda = createAgenda(db.connection.db as unknown as Db, {
     pollMs: config.jobPollInterval.ms,
     log: opts.log,
   });
+  const deps = createServices(
+    config,
+    repos,
+    opts.log,
+    { ping: db.ping, up: db.up },
+    { invoiceLinks },
+    createScheduler(agenda),
+  );
   defineJobs(agenda, deps);
   // Agenda connects its backend (and creates its index) as soon as it is made; wait for that so
   // a start-up failure surfaces here and a quick stop never interrupts it.

@@ -8,6 +8,8 @@ export interface DomainEvents {
   'order.placed': { order: Order };
   'order.status_changed': { order: Order; action: OrderAction; from: OrderStatus; to: OrderStatus };
   'invoice.issued': { order: Order };
+  /** Any other change that recorded effects on the order (a low rating, a reminder, a call back). */
+  'order.effects_added': { order: Order };
   'stock.low': { product: Product };
 }
 

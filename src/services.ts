@@ -12,10 +12,13 @@ import { createInvoiceLinks } from './invoices/links.js';
 import { createInvoiceService } from './invoices/service.js';
 import type { Logger } from './logger.js';
 import { createCustomerUpdates } from './notifications/customer-updates.js';
+import { createFollowUps } from './notifications/follow-up.js';
 import { createReconciler } from './orders/reconcile.js';
+import { createApprovalReminders } from './orders/reminders.js';
 import { createOrderService } from './orders/service.js';
 import { createOutbox } from './outbox/service.js';
 import { createOnce } from './requests/once.js';
+import type { Scheduler } from './scheduler.js';
 import { createSlackOut } from './slack/client.js';
 import { createSlackSync } from './slack/sync.js';
 import { createSmsOut } from './sms/client.js';
@@ -33,6 +36,8 @@ export function createServices(
   health: { ping(): Promise<boolean>; up(): boolean },
   /** Resolved before (one may be read from the database): `resolveInvoiceLinkSecret`. */
   secrets: { invoiceLinks: string },
+  /** Timed work (Agenda): src/scheduler.ts. */
+  scheduler: Scheduler,
 ) {
   const events: EventBus = createEventBus((err, event) =>
     log.error({ err, event }, 'event subscriber failed'),
@@ -107,6 +112,7 @@ export function createServices(
     slackOut,
     customerUpdates,
     calls,
+    scheduler,
     config,
     log,
   });
@@ -114,6 +120,7 @@ export function createServices(
     config,
     log,
     health,
+    scheduler,
     events,
     inventory,
     customers,
@@ -137,6 +144,13 @@ export function createServices(
     }),
     customerUpdates,
     crossSell,
+    followUps: createFollowUps({
+      orders,
+      customerUpdates,
+      suggest: (skus) => crossSell.suggestFor(skus),
+      log,
+    }),
+    reminders: createApprovalReminders({ orders, orderRecords: repos.orders, events, config, log }),
     delivery,
     calls,
     reconciler: createReconciler({

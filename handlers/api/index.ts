@@ -4,6 +4,7 @@ import type { Deps } from '../../src/services.js';
 import { outboxApiRouter } from '../outbox.js';
 import { requireApiKey } from './auth.js';
 import { callsRouter } from './calls.js';
+import { jobsRouter } from './jobs.js';
 import { lateMessagesRouter } from './late.js';
 import { openApiDocument } from './openapi.js';
 import { ordersRouter } from './orders.js';
@@ -39,6 +40,7 @@ export function apiRouter(deps: Deps): Router {
   router.use('/outbox', outboxApiRouter(deps));
   router.use('/late-messages', lateMessagesRouter(deps));
   router.use('/calls', callsRouter(deps));
+  router.use('/jobs', jobsRouter(deps));
   router.use((req, _res, next) => {
     next(new AppError('not_found', `No route ${req.method} ${req.baseUrl}${req.path}.`));
   });

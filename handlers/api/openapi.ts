@@ -163,6 +163,20 @@ export function openApiDocument(currency: string) {
           responses: { 200: ok('Call'), 404: error('not_found'), ...errors },
         },
       },
+      '/jobs': {
+        get: {
+          summary:
+            'Scheduled work: each job with its schedule, next and last run, and failures (what `/order jobs` shows)',
+          responses: {
+            200: {
+              description:
+                '{items: [{name, data?, schedule?, timezone?, nextRunAt, lastRunAt, lastFinishedAt, failCount, failReason, failedAt, state}]}',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+            ...errors,
+          },
+        },
+      },
       '/outbox': {
         get: {
           summary: 'Sandbox mode: the Slack calls and SMS that would have been sent, newest first',

@@ -11,8 +11,18 @@ import type { Channel, OrderStatus } from '../orders/lifecycle.js';
  *   older one is being delivered is never settled by that older delivery.
  * - `sms:<kind>` — the customer's text about the change, at most once (`sms_messages` keyed
  *   `<order>:<kind>`).
+ * - `job:<name>` — timed work to schedule (Agenda, once per order): `job:follow-up` on delivery.
+ * - `slack:rating` (a rating of 1 or 2 for staff to call back) and `slack:remind:<n>` (the n-th
+ *   approval reminder) — written by the rating and the reminder sweep.
  */
-export type EffectName = `slack:${number | 'invoice'}` | `sms:${SmsUpdateKind}`;
+export type EffectName =
+  | `slack:${number | 'invoice' | 'rating'}`
+  | `slack:remind:${number}`
+  | `sms:${SmsUpdateKind}`
+  | `job:${string}`;
+
+/** The job that asks a customer for a rating, FOLLOW_UP_DELAY after delivery. */
+export const FOLLOW_UP_JOB = 'follow-up';
 
 /** The statuses a customer hears about (SPEC: placed, approved, shipped, delivered, rejected, cancelled). */
 export const UPDATE_ON: Partial<Record<OrderStatus, SmsUpdateKind>> = {
@@ -35,8 +45,13 @@ export const placementEffects = (_channel: Channel): EffectName[] => [slackEffec
 /** A lifecycle move to `to`, the order's history then `version` long. */
 export function transitionEffects(to: OrderStatus, version: number): EffectName[] {
   const kind = UPDATE_ON[to];
-  return kind ? [slackEffect(version), smsEffect(kind)] : [slackEffect(version)];
+  const effects: EffectName[] = kind ? [slackEffect(version), smsEffect(kind)] : [slackEffect(version)];
+  // Scheduled with the delivery itself, never found by polling later.
+  if (to === 'delivered') effects.push(`job:${FOLLOW_UP_JOB}`);
+  return effects;
 }
+
+export const isJobEffect = (name: string) => name.startsWith('job:');
 
 export const isSlackEffect = (name: string) => name.startsWith('slack:');
 export const smsKindOf = (name: string): SmsUpdateKind | undefined =>

@@ -5,10 +5,19 @@ import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
 import type { CustomerUpdates } from '../notifications/customer-updates.js';
 import { belongsOnBoard } from '../orders/board.js';
+import type { Scheduler } from '../scheduler.js';
 import { lowStockAlert } from '../slack/blocks/index.js';
 import type { SlackOut } from '../slack/client.js';
 import { type SlackSync, slackChannels } from '../slack/sync.js';
-import { isSlackEffect, type LateEffect, SMS_ORDER, smsEffect, smsKindOf } from './effects.js';
+import {
+  FOLLOW_UP_JOB,
+  isJobEffect,
+  isSlackEffect,
+  type LateEffect,
+  SMS_ORDER,
+  smsEffect,
+  smsKindOf,
+} from './effects.js';
 
 export type { LateEffect } from './effects.js';
 
@@ -44,6 +53,8 @@ export function createDelivery(deps: {
   slackOut: SlackOut;
   customerUpdates: CustomerUpdates;
   /** Calls' Slack messages (screen pops, voicemails): src/calls/service.ts. */
+  /** Where timed work is scheduled (Agenda): `job:*` effects. */
+  scheduler: Pick<Scheduler, 'once'>;
   calls: {
     deliverSlack(sid: string): Promise<void>;
     due(): Promise<{ sid: string; at: Date }[]>;
@@ -75,6 +86,30 @@ export function createDelivery(deps: {
       const due = (order?.effects ?? []).filter(isSlackEffect);
       if (!order || due.length === 0) return;
       await deps.slackSync.syncOrder(number, order);
+      await settle(number, due);
+    },
+  });
+
+  // Timed work a change asked for: stored as an Agenda job (once per order), then settled.
+  const jobs = createLane({
+    name: 'jobs',
+    concurrency: 2,
+    retryMaxMs,
+    log,
+    async run(key) {
+      const number = Number(key.slice(6));
+      const order = await orders.get(number);
+      const due = (order?.effects ?? []).filter(isJobEffect);
+      if (!order || due.length === 0) return;
+      for (const effect of due) {
+        if (effect === `job:${FOLLOW_UP_JOB}`) {
+          const delivered =
+            [...order.history].reverse().find((h) => h.to === 'delivered')?.at ?? order.updatedAt;
+          const at = new Date(delivered.getTime() + deps.config.followUpDelay.ms);
+          await deps.scheduler.once(FOLLOW_UP_JOB, { order: number }, at, { 'data.order': number });
+          log.info({ order: number, at }, 'follow-up scheduled');
+        } else log.warn({ order: number, effect }, 'unknown job effect; dropped');
+      }
       await settle(number, due);
     },
   });
@@ -119,6 +154,7 @@ export function createDelivery(deps: {
     const effects = order.effects ?? [];
     if (effects.some(isSlackEffect)) slack.add(orderKey(order.number));
     if (effects.some((e) => smsKindOf(e))) sms.add(orderKey(order.number));
+    if (effects.some(isJobEffect)) jobs.add(orderKey(order.number));
   }
 
   /** Orders with effects due, from the board (open orders plus those with effects due). */
@@ -159,7 +195,9 @@ export function createDelivery(deps: {
   /** Effects due for longer than DELIVERY_LATE_AFTER, oldest first: what staff should know about. */
   async function late(now = Date.now()): Promise<LateEffect[]> {
     const troubles = new Map<string, Trouble>(
-      [...slack.troubles(), ...sms.troubles(), ...calls.troubles()].map((t) => [t.key, t] as const),
+      [...slack.troubles(), ...sms.troubles(), ...calls.troubles(), ...jobs.troubles()].map(
+        (t) => [t.key, t] as const,
+      ),
     );
     const items: LateEffect[] = [];
     for await (const order of withEffects()) {
@@ -225,15 +263,20 @@ export function createDelivery(deps: {
       timer.unref();
     },
     /** Deliveries queued, running or waiting to be retried in this process (the benchmark waits for 0). */
-    pending: () => slack.pending() + sms.pending() + calls.pending(),
+    pending: () => slack.pending() + sms.pending() + calls.pending() + jobs.pending(),
     /** Resolves when every lane has nothing queued, running or waiting to retry. */
     idle: async () => {
       await sweeping;
-      await Promise.all([slack.idle(), sms.idle(), calls.idle()]);
+      await Promise.all([slack.idle(), sms.idle(), calls.idle(), jobs.idle()]);
     },
     async stop(timeoutMs = 10_000): Promise<void> {
       clearInterval(timer);
-      await Promise.all([slack.stop(timeoutMs), sms.stop(timeoutMs), calls.stop(timeoutMs)]);
+      await Promise.all([
+        slack.stop(timeoutMs),
+        sms.stop(timeoutMs),
+        calls.stop(timeoutMs),
+        jobs.stop(timeoutMs),
+      ]);
     },
   };
 }

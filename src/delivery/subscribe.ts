@@ -10,5 +10,6 @@ export function routeEventsToDelivery(events: EventBus, delivery: Delivery): voi
   events.on('order.placed', ({ order }) => delivery.kick(order));
   events.on('order.status_changed', ({ order }) => delivery.kick(order));
   events.on('invoice.issued', ({ order }) => delivery.kick(order));
+  events.on('order.effects_added', ({ order }) => delivery.kick(order));
   events.on('stock.low', ({ product }) => delivery.kickAlert(product.sku));
 }

@@ -154,8 +154,9 @@ export const en = {
   ratingThanks: (p: { number: number; score: number }) =>
     `Thanks for rating order #${p.number} ${p.score}/5!`,
   /** The follow-up after delivery that a 1-5 reply answers. */
-  followUp: (p: { business: string; number: number }) =>
-    `${biz(p.business)}: how was order #${p.number}? Reply 1 (poor) to 5 (great).`,
+  followUp: (p: { business: string; number: number; suggestion?: { sku: string; price: string } }) =>
+    `${biz(p.business)}: how was order #${p.number}? Reply 1 (poor) to 5 (great).` +
+    (p.suggestion ? ` Often bought with it: ${cut(p.suggestion.sku, 20)} ${p.suggestion.price}.` : ''),
   // Customer updates. The first one names the business and says how to opt out (carrier rules);
   // the rest start with the order number and stay short.
   updatePlaced: (p: { number: number; total: string; business?: string }) =>

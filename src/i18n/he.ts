@@ -100,7 +100,9 @@ export const he: Catalogue = {
   optedOut: (p) => `הוסרת מההודעות של ${biz(p.business)}. לחידוש שלחו START.`,
   optedIn: (p) => `חזרת לקבל הודעות מ-${biz(p.business)}. להסרה שלחו הסר.`,
   ratingThanks: (p) => `תודה על הדירוג ${p.score}/5 להזמנה #${p.number}!`,
-  followUp: (p) => `${biz(p.business)}: איך הייתה הזמנה #${p.number}? דרגו מ-1 (גרוע) עד 5 (מצוין).`,
+  followUp: (p) =>
+    `${biz(p.business)}: איך הייתה הזמנה #${p.number}? דרגו מ-1 (גרוע) עד 5 (מצוין).` +
+    (p.suggestion ? ` לקוחות קנו איתה גם: ${cut(p.suggestion.sku, 20)} ${p.suggestion.price}.` : ''),
   updatePlaced: (p) =>
     `${from(p.business)}הזמנה #${p.number} נקלטה (${p.total}). נעדכן כשתאושר. להסרה שלחו הסר.`,
   updateApproved: (p) => `הזמנה #${p.number} אושרה ונמצאת בהכנה.`,

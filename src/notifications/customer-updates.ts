@@ -24,7 +24,18 @@ function reasonOf(order: Order, to: OrderStatus): string | undefined {
   return [...order.history].reverse().find((h) => h.to === to)?.note;
 }
 
-export function renderUpdate(kind: SmsUpdateKind, order: Order, lang: Language, business: string): string {
+/** What a follow-up may name besides the order: a product often bought with it. */
+export interface UpdateExtras {
+  suggestion?: { sku: string; name: string; price: number };
+}
+
+export function renderUpdate(
+  kind: SmsUpdateKind,
+  order: Order,
+  lang: Language,
+  business: string,
+  extras: UpdateExtras = {},
+): string {
   const number = order.number;
   const locale = lang === 'he' ? 'he-IL' : 'en-US';
   switch (kind) {
@@ -48,6 +59,19 @@ export function renderUpdate(kind: SmsUpdateKind, order: Order, lang: Language, 
       return t(lang, 'updateRejected', { number, reason: reasonOf(order, 'rejected') });
     case 'cancelled':
       return t(lang, 'updateCancelled', { number, reason: reasonOf(order, 'cancelled') });
+    case 'follow_up':
+      return t(lang, 'followUp', {
+        business,
+        number,
+        ...(extras.suggestion
+          ? {
+              suggestion: {
+                sku: extras.suggestion.sku,
+                price: formatMoney(extras.suggestion.price, order.currency, locale),
+              },
+            }
+          : {}),
+      });
   }
 }
 
@@ -88,7 +112,12 @@ export function createCustomerUpdates(deps: {
   const { orders, orderRecords, messages, customers, config, log } = deps;
 
   /** `current`: the order as the caller just read it, to save reading it again. */
-  async function send(number: number, kind: SmsUpdateKind, current?: Order): Promise<void> {
+  async function send(
+    number: number,
+    kind: SmsUpdateKind,
+    current?: Order,
+    extras: UpdateExtras = {},
+  ): Promise<void> {
     const order = current ?? (await orders.get(number));
     const phone = order.customer.phone;
     // An order placed by text is confirmed in the reply to CONFIRM; give that reply its chance
@@ -106,7 +135,7 @@ export function createCustomerUpdates(deps: {
       return;
     }
     const lang = customer?.language ?? order.customer.language ?? config.defaultLanguage;
-    const body = clampToSegments(renderUpdate(kind, order, lang, config.businessName), 2);
+    const body = clampToSegments(renderUpdate(kind, order, lang, config.businessName, extras), 2);
     const at = new Date();
     const before = await messages.claimAttempt(message.key, body, at, new Date(at.getTime() - SEND_CLAIM_MS));
     if (!before) {

@@ -1,4 +1,4 @@
-import type { HistoryEntry, InventoryState, Order } from '../../models/order.js';
+import { type HistoryEntry, type InventoryState, LOW_RATING, type Order } from '../../models/order.js';
 import { transitionEffects } from '../delivery/effects.js';
 import { AppError } from '../errors.js';
 import type { InvoiceService } from '../invoices/service.js';
@@ -154,6 +154,21 @@ export function createOrderService(deps: Deps) {
   }
 
   /**
+   * A person takes the call back for a low rating (the first click wins): recorded on the order,
+   * and the low-rating post is updated to say who. `taken` false: someone has it, or no low rating.
+   */
+  async function takeCallBack(number: number, by: string): Promise<{ taken: boolean; order: Order }> {
+    const order = await get(number);
+    if ((order.rating?.score ?? 5) > LOW_RATING || order.callBack) return { taken: false, order };
+    await board.put(number, order.status, order.history.length);
+    const taken = await orders.takeCallBack(number, by);
+    if (!taken) return { taken: false, order: await get(number) };
+    log.info({ order: number, by }, 'call back taken for a low rating');
+    events.emit('order.effects_added', { order: taken });
+    return { taken: true, order: taken };
+  }
+
+  /**
    * The customer's 1–5 after delivery. Only a delivered order delivered within `withinMs`, and only
    * once: the conditional update makes a repeated or racing reply a no-op.
    */
@@ -167,8 +182,14 @@ export function createOrderService(deps: Deps) {
         o.history.some((h) => h.action === 'deliver' && h.at.getTime() >= since),
     );
     if (!target) return null;
+    // A low rating asks for a Slack post: the order is back on the board (where the delivery
+    // sweep looks) before the effect is written, and leaves it once the post is out.
+    if (score <= LOW_RATING) await board.put(target.number, target.status, target.history.length);
     const rated = await orders.rate(target.number, score);
-    if (rated) log.info({ order: target.number, score }, 'order rated by the customer');
+    if (rated) {
+      log.info({ order: target.number, score }, 'order rated by the customer');
+      if (rated.effects?.length) events.emit('order.effects_added', { order: rated });
+    }
     return rated;
   }
 
@@ -184,6 +205,7 @@ export function createOrderService(deps: Deps) {
     repairBoard: lists.repairBoard,
     finishRestock,
     rateLatestDelivered,
+    takeCallBack,
   };
 }
 

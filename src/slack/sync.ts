@@ -1,9 +1,17 @@
-import type { Order, OrderRepository, SlackSlot } from '../../models/order.js';
+import { LOW_RATING, type Order, type OrderRepository, type SlackSlot } from '../../models/order.js';
 import type { Config } from '../config.js';
+import { RetryLater } from '../delivery/retry.js';
 import type { InvoiceLinks } from '../invoices/links.js';
 import type { Logger } from '../logger.js';
 import type { OrderService } from '../orders/service.js';
-import { approvalMessage, fulfillmentTask, type RenderContext } from './blocks/index.js';
+import {
+  approvalMessage,
+  approvalReminder,
+  fulfillmentTask,
+  lowRatingMessage,
+  lowRatingShown,
+  type RenderContext,
+} from './blocks/index.js';
 import type { SlackOut } from './client.js';
 import { createSlotPoster, type Surface as OrderSurface } from './slots.js';
 
@@ -84,12 +92,41 @@ export function createSlackSync(deps: {
     render: (o) => fulfillmentTask(o, ctx, o.invoice ? { invoiceUrl: invoiceLinks.url(o.number) } : {}),
   };
 
+  const rating: Surface = {
+    slot: 'rating',
+    channel: channels.approvals,
+    worthPosting: (o) => (o.rating?.score ?? 5) <= LOW_RATING && recent(o.rating?.at),
+    shown: lowRatingShown,
+    render: (o) => lowRatingMessage(o, ctx),
+  };
+
   /** `current`: the order as the caller just read it, to save reading it again. */
   async function syncOrder(number: number, current?: Order): Promise<void> {
     const order = current ?? (await orders.get(number));
     await show(approval, order);
     // Fulfillment starts at approval; an order rejected or cancelled before it never gets a task.
     if (order.history.some((h) => h.action === 'approve')) await show(task, await orders.get(number));
+    if ((order.rating?.score ?? 5) <= LOW_RATING) await show(rating, await orders.get(number));
+    // Reminders that fell due together (a sweep after downtime) make one reply, not several.
+    if (order.effects?.some((e) => e.startsWith('slack:remind:'))) await remind(await orders.get(number));
+  }
+
+  /**
+   * An approval reminder, as a reply in the approval message's thread, while the order still waits
+   * (one decided meanwhile gets none). Posted at least once: a crash between posting and settling
+   * the effect can repeat one reminder, which a thread reply makes harmless.
+   */
+  async function remind(order: Order): Promise<void> {
+    if (order.status !== 'pending_approval') return;
+    const parent = order.slack?.approval;
+    if (!parent) throw new RetryLater(`order #${order.number} has no approval message yet`, 5_000);
+    const message = approvalReminder(
+      order,
+      Date.now() - order.createdAt.getTime(),
+      deps.config.slack.approverIds ?? [],
+    );
+    await out.postMessage(parent.channel, { ...message, thread_ts: parent.ts } as typeof message);
+    log.info({ order: order.number, reminders: order.reminders }, 'approval reminder posted');
   }
 
   return { syncOrder };

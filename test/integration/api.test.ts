@@ -293,6 +293,7 @@ test('The OpenAPI description lists every route and the request schemas the serv
   expect(Object.keys(res.body.paths).sort()).toEqual([
     '/calls',
     '/calls/{sid}',
+    '/jobs',
     '/late-messages',
     '/orders',
     '/orders/{number}',

@@ -6,7 +6,7 @@ import { phoneOrderModal } from '../../../src/slack/blocks/index.js';
 import { tellPrivately } from '../context.js';
 import { failureMessage } from '../reply.js';
 import { registerCrossSellHint } from './cross-sell-hint.js';
-import { openOrderModal, orderStepAction } from './order-steps.js';
+import { callBackAction, openOrderModal, orderStepAction } from './order-steps.js';
 
 export function registerActions(app: App, deps: Deps): void {
   app.action(ACTIONS.approve, orderStepAction(deps, 'approve', true));
@@ -17,6 +17,7 @@ export function registerActions(app: App, deps: Deps): void {
   app.action(ACTIONS.newOrder, newOrderAction(deps));
   app.action(ACTIONS.logPhoneOrder, newOrderAction(deps));
   registerCrossSellHint(app, deps);
+  app.action(ACTIONS.callBack, callBackAction(deps));
 }
 
 /** "Log an order" on App Home, "Log phone order" on a call pop (value: the caller's phone). */

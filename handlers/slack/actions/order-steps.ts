@@ -78,3 +78,34 @@ export function openOrderModal(deps: Deps, kind: 'reject' | 'ship') {
     }
   };
 }
+
+/**
+ * Call back, on a low-rating post: the first click takes it (recorded on the order, the post then
+ * says who); a later click hears who has it.
+ */
+export function callBackAction(deps: Deps) {
+  return async ({ ack, body, action: button }: ButtonArgs) => {
+    await ack();
+    const who = clicked(body);
+    const number = orderNumberFrom(button.value);
+    if (number === undefined)
+      return tellPrivately(deps, who, notice(':warning: This button is out of date.'));
+    try {
+      const { taken, order } = await deps.orders.takeCallBack(number, who.user);
+      if (!taken) {
+        const by = order.callBack?.by;
+        await tellPrivately(
+          deps,
+          who,
+          notice(
+            by
+              ? `<@${by}> is already calling back about order #${number}.`
+              : `Order #${number} has no low rating to call back about.`,
+          ),
+        );
+      }
+    } catch (err) {
+      await tellPrivately(deps, who, failureMessage(err, deps.log, 'call back'));
+    }
+  };
+}

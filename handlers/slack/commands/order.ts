@@ -5,6 +5,7 @@ import type { Deps } from '../../../src/services.js';
 import {
   escapeEntities,
   escapeText,
+  jobList,
   lateMessages,
   notice,
   orderCard,
@@ -53,6 +54,8 @@ async function runOrderCommand(deps: Deps, cmd: OrderCommand, userId: string): P
       return notice(`:grey_question: ${escapeEntities(cmd.message)}`);
     case 'late':
       return lateMessages(await deps.delivery.late());
+    case 'jobs':
+      return jobList(await deps.scheduler.list(), deps.config.timezone);
     case 'status':
       return orderCard(await deps.orders.get(cmd.number), ctx);
     case 'find': {

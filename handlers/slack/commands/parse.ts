@@ -11,6 +11,7 @@ export type OrderCommand =
   | { kind: 'list'; status?: OrderStatus }
   | { kind: 'cancel'; number: number; reason?: string }
   | { kind: 'late' }
+  | { kind: 'jobs' }
   | { kind: 'invalid'; message: string };
 
 export type StockCommand =
@@ -45,6 +46,7 @@ export function parseOrderCommand(raw: string): OrderCommand {
   if (verb === '' || verb === 'help') return { kind: 'help' };
   if (verb === 'new') return { kind: 'new' };
   if (verb === 'late' && rest.length === 0) return { kind: 'late' };
+  if (verb === 'jobs' && rest.length === 0) return { kind: 'jobs' };
   const direct = orderNumber(word);
   if (direct !== undefined && rest.length === 0) return { kind: 'status', number: direct };
   switch (verb) {

@@ -15,6 +15,7 @@ export const ORDER_COMMANDS: readonly Command[] = [
   ['/order list [status]', `recent orders, optionally by status: ${ORDER_STATUSES.join(', ')}`],
   ['/order cancel <number> [reason]', 'cancel an order that has not been packed yet'],
   ['/order late', 'Slack messages and customer texts not delivered yet (still being retried)'],
+  ['/order jobs', 'scheduled work: when each job runs next, when it last ran, and what failed'],
   ['/order help', 'this list'],
 ];
 

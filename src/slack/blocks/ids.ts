@@ -12,6 +12,8 @@ export const ACTIONS = {
   logPhoneOrder: 'log_phone_order',
   /** On App Home: opens the phone-order modal. */
   newOrder: 'new_order',
+  /** On a low-rating post: the clicker takes the call back. */
+  callBack: 'order_call_back',
 } as const;
 
 export const VIEWS = {
