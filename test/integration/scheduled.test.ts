@@ -86,7 +86,9 @@ describe('follow-up after delivery', () => {
     }
     await app.deps.crossSell.recompute();
     const phone = uniquePhone();
-    const order = await placeOrder(app, [{ sku: mug, quantity: 1 }], { customer: { name: 'Dana Levi', phone } });
+    const order = await placeOrder(app, [{ sku: mug, quantity: 1 }], {
+      customer: { name: 'Dana Levi', phone },
+    });
     await walk(app, order.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver']);
     const sent = await eventually(
       async () => followUpsTo(phone),
