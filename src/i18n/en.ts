@@ -63,7 +63,7 @@ const NOT_FOUND = 'No order found for this number.';
 
 export const en = {
   help: (p: { business: string }) =>
-    `${biz(p.business)}: text STATUS <order no.>, ORDER <qty> <SKU> (${EXAMPLE}), CONFIRM, ` +
+    `${biz(p.business)}: text STATUS <order no.>, ORDER <qty> <SKU> (${EXAMPLE}), ADD <SKU>, CONFIRM, ` +
     'CANCEL <order no.>, RETURN <order no.>. Reply STOP to opt out.',
   unknown: (p: { business: string }) =>
     `${biz(p.business)}: Sorry, I didn't get that. Text HELP for commands.`,
