@@ -87,7 +87,7 @@ export function outboxPageRouter(deps: Deps): Router {
       .type('html')
       .send(`<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
 <title>Orderly outbox</title><style>${STYLE}</style></head>
-<body><h1>Outbox</h1><p>Sandbox mode: what Orderly would have sent to Slack and by SMS, newest first (refreshes every 5 s). JSON: <code>GET /api/v1/outbox</code>.</p>
+<body><h1>Outbox</h1><p>Sandbox mode: what Orderly would have sent to Slack and by SMS, newest first (refreshes every 5 s). JSON: <code>GET /api/v1/outbox</code> with the API key (<code>Authorization: Bearer orderly-sandbox-key</code>).</p>
 <table><tr><th>when (UTC)</th><th>door</th><th>call</th><th>to</th><th>message</th></tr>${rows || '<tr><td colspan="5">Nothing yet.</td></tr>'}</table></body></html>`);
   });
   return router;

@@ -49,13 +49,19 @@ export function openApiDocument(currency: string) {
       title: 'Orderly REST API',
       version: '1',
       description: `Orders from every channel in one lifecycle. Money is in minor units of ${currency}.`,
+      license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }],
     paths: {
       '/products': {
-        get: { summary: 'All products', responses: { 200: ok('ProductList'), ...errors } },
+        get: {
+          operationId: 'listProducts',
+          summary: 'All products',
+          responses: { 200: ok('ProductList'), ...errors },
+        },
         post: {
+          operationId: 'createProduct',
           summary: 'Create a product',
           requestBody: {
             required: true,
@@ -66,6 +72,7 @@ export function openApiDocument(currency: string) {
       },
       '/products/{sku}': {
         get: {
+          operationId: 'getProduct',
           summary: 'One product',
           parameters: [skuParam],
           responses: { 200: ok('Product'), ...errors, 404: error('not_found') },
@@ -73,6 +80,7 @@ export function openApiDocument(currency: string) {
       },
       '/products/{sku}/stock': {
         post: {
+          operationId: 'changeStock',
           summary: 'Set or add stock',
           parameters: [skuParam],
           requestBody: { required: true, content: { 'application/json': { schema: schema(stockBody) } } },
@@ -81,11 +89,13 @@ export function openApiDocument(currency: string) {
       },
       '/orders': {
         get: {
+          operationId: 'listOrders',
           summary: 'Orders, newest first',
           parameters: queryParameters(listOrdersQuery),
           responses: { 200: ok('OrderPage'), ...errors },
         },
         post: {
+          operationId: 'placeOrder',
           summary: 'Place an order (idempotent on channel + externalId)',
           requestBody: {
             required: true,
@@ -102,6 +112,7 @@ export function openApiDocument(currency: string) {
       },
       '/orders/{number}': {
         get: {
+          operationId: 'getOrder',
           summary: 'One order',
           parameters: [numberParam],
           responses: { 200: ok('Order'), ...errors, 404: error('not_found') },
@@ -109,6 +120,7 @@ export function openApiDocument(currency: string) {
       },
       '/orders/{number}/actions': {
         post: {
+          operationId: 'applyOrderAction',
           summary: 'Apply a lifecycle action',
           parameters: [numberParam],
           requestBody: { required: true, content: { 'application/json': { schema: schema(actionBody) } } },
@@ -122,6 +134,7 @@ export function openApiDocument(currency: string) {
       },
       '/orders/{number}/invoice': {
         get: {
+          operationId: 'getInvoice',
           summary:
             'The invoice, once issued at pack: JSON, or PDF with ?format=pdf or Accept: application/pdf',
           parameters: [numberParam, ...queryParameters(invoiceQuery)],
@@ -137,6 +150,7 @@ export function openApiDocument(currency: string) {
       },
       '/late-messages': {
         get: {
+          operationId: 'listLateMessages',
           summary:
             'Slack posts, customer texts and stock alerts due for longer than DELIVERY_LATE_AFTER, oldest first (still being retried)',
           responses: {
@@ -150,6 +164,7 @@ export function openApiDocument(currency: string) {
       },
       '/calls': {
         get: {
+          operationId: 'listCalls',
           summary:
             'The call log, newest first: caller, customer, started, duration, menu path, outcome, linked orders. With `phone`, that phone’s calls',
           parameters: queryParameters(listCallsQuery),
@@ -158,6 +173,7 @@ export function openApiDocument(currency: string) {
       },
       '/calls/{sid}': {
         get: {
+          operationId: 'getCall',
           summary: 'One call by its Twilio CallSid',
           parameters: [{ name: 'sid', in: 'path', required: true, schema: { type: 'string' } }],
           responses: { 200: ok('Call'), 404: error('not_found'), ...errors },
@@ -165,6 +181,7 @@ export function openApiDocument(currency: string) {
       },
       '/jobs': {
         get: {
+          operationId: 'listJobs',
           summary:
             'Scheduled work: each job with its schedule, next and last run, and failures (what `/order jobs` shows)',
           responses: {
@@ -179,6 +196,7 @@ export function openApiDocument(currency: string) {
       },
       '/outbox': {
         get: {
+          operationId: 'listOutbox',
           summary: 'Sandbox mode: the Slack calls and SMS that would have been sent, newest first',
           parameters: queryParameters(outboxQuery),
           responses: {

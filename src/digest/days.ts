@@ -4,41 +4,7 @@
  * the clocks change is 23 or 25 hours long, never a fixed 24.
  */
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function partsFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = formats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formats.set(timeZone, format);
-  }
-  return format;
-}
-
-function wallClock(at: Date, timeZone: string) {
-  const p = Object.fromEntries(
-    partsFormat(timeZone)
-      .formatToParts(at)
-      .map((x) => [x.type, x.value]),
-  );
-  return {
-    year: Number(p.year),
-    month: Number(p.month),
-    day: Number(p.day),
-    hour: Number(p.hour),
-    minute: Number(p.minute),
-    second: Number(p.second),
-  };
-}
+import { wallClock } from '../wall-clock.js';
 
 /** How far the wall clock of `timeZone` is ahead of UTC at `at`, in ms. */
 function offsetAt(at: Date, timeZone: string): number {

@@ -5,6 +5,8 @@
  * hour with the clock on the wall and not with UTC. Pure: no clock, no environment.
  */
 
+import { wallClock } from '../wall-clock.js';
+
 export interface BusinessHours {
   /**
    * `days` in the order written (`Fri-Sun` is [5, 6, 0]) so the hours can be read back aloud;
@@ -83,27 +85,9 @@ export function parseBusinessHours(text: string): BusinessHours {
   return { ranges, text: normalised.join(', ') };
 }
 
-// Building a DateTimeFormat costs far more than using one, and a deployment has one time zone.
-const formats = new Map<string, Intl.DateTimeFormat>();
-
 function localTime(timeZone: string, now: Date): { day: number; minutes: number } {
-  let format = formats.get(timeZone);
-  if (!format) {
-    // h23, not hour12: false: the latter prints midnight as "24" in some ICU versions.
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formats.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(now).map((p) => [p.type, p.value]));
-  return {
-    day: DAYS.indexOf(String(parts.weekday).toLowerCase()),
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
-  };
+  const w = wallClock(now, timeZone);
+  return { day: w.weekday, minutes: w.hour * 60 + w.minute };
 }
 
 /** Whether `now` falls inside the hours, on the wall clock of `timeZone` (an IANA name). */

@@ -83,3 +83,16 @@ export async function startTestApp(
     },
   };
 }
+
+/**
+ * `test`, or `test.skip` with a warning saying why, for what only a real mongod can promise
+ * (several processes on one database: FerretDB v1 has no cross-connection atomicity).
+ */
+export async function testWithRealMongo(what: string): Promise<typeof test> {
+  if ((await testBackend()) === 'mongodb') return test;
+  console.warn(
+    `SKIPPED ${what}: the test database is FerretDB, which has no cross-connection atomicity. ` +
+      'Run `MONGODB_URI=mongodb://… npm test` against a real mongod to run it.',
+  );
+  return test.skip;
+}

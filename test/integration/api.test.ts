@@ -304,6 +304,12 @@ test('The OpenAPI description lists every route and the request schemas the serv
     '/products/{sku}',
     '/products/{sku}/stock',
   ]);
+  // Client generators name their methods after operationIds: every operation has one, unique.
+  const operations = Object.values(res.body.paths).flatMap((item) => Object.values(item as object));
+  const ids = operations.map((op) => (op as { operationId?: string }).operationId);
+  expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(res.body.info.license).toMatchObject({ name: 'MIT' });
   const placeSchema = res.body.paths['/orders'].post.requestBody.content['application/json'].schema;
   expect(placeSchema.additionalProperties).toBe(false);
   expect(placeSchema.required).toEqual(expect.arrayContaining(['channel', 'customer', 'items']));

@@ -1,4 +1,4 @@
-import { testBackend, testDatabaseUri, uniqueDbName } from '../helpers/app.js';
+import { testDatabaseUri, testWithRealMongo, uniqueDbName } from '../helpers/app.js';
 import { uniquePhone } from '../helpers/builders.js';
 import { eventually } from '../helpers/eventually.js';
 import { spawnServer, uriWithDb, waitListening } from '../helpers/process.js';
@@ -9,14 +9,7 @@ import { FakeTwilio, twilioEnv } from '../helpers/twilio.js';
  * lock is a findOneAndUpdate, atomic on a real mongod only (FerretDB v1 has no cross-connection
  * atomicity), so on FerretDB the test is reported as skipped, with the reason.
  */
-const realMongo = (await testBackend()) === 'mongodb';
-if (!realMongo) {
-  console.warn(
-    'SKIPPED two-process jobs test: the test database is FerretDB, which has no cross-connection ' +
-      'atomicity. Run `MONGODB_URI=mongodb://… npm test` against a real mongod to run it.',
-  );
-}
-const withRealMongo = realMongo ? test : test.skip;
+const withRealMongo = await testWithRealMongo('two-process jobs test');
 
 withRealMongo(
   'When orders are delivered through two server processes on one database, then each customer gets exactly one follow-up',

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
-import { testBackend, testDatabaseUri, uniqueDbName } from '../helpers/app.js';
+import { testDatabaseUri, testWithRealMongo, uniqueDbName } from '../helpers/app.js';
 import { spawnServer, uriWithDb, waitListening } from '../helpers/process.js';
 
 /** The server as its own OS process: start-up checks, SIGTERM, several instances on one database. */
@@ -54,14 +54,7 @@ test('When SIGTERM arrives, then the server finishes what it is doing, closes th
  * concurrency control between connections, so only a real mongod can promise this; on FerretDB
  * the test is reported as skipped, with the reason.
  */
-const realMongo = (await testBackend()) === 'mongodb';
-if (!realMongo) {
-  console.warn(
-    'SKIPPED cross-process oversell test: the test database is FerretDB, which has no cross-connection ' +
-      'atomicity. Run `MONGODB_URI=mongodb://… npm test` against a real mongod to run it.',
-  );
-}
-const withRealMongo = realMongo ? test : test.skip;
+const withRealMongo = await testWithRealMongo('cross-process oversell test');
 
 withRealMongo(
   'When 30 orders for 6 units arrive at 3 server processes at once, then exactly 6 are accepted',

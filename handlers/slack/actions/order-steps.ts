@@ -18,6 +18,13 @@ function clicked(body: BlockAction) {
   };
 }
 
+const OUT_OF_DATE = notice(':warning: This button is out of date.');
+
+/** Who clicked where, and the order the button names (undefined: a button from an older release). */
+function clickedOrder(body: BlockAction, button: ButtonAction) {
+  return { who: clicked(body), number: orderNumberFrom(button.value) };
+}
+
 /**
  * Approve, Start picking, Packed: one lifecycle action each. The order service's compare-and-set
  * makes a double click, two approvers at once or a Slack retry one transition; the losers hear
@@ -27,10 +34,8 @@ function clicked(body: BlockAction) {
 export function orderStepAction(deps: Deps, action: OrderAction, approversOnly: boolean) {
   return async ({ ack, body, action: button }: ButtonArgs) => {
     await ack();
-    const who = clicked(body);
-    const number = orderNumberFrom(button.value);
-    if (number === undefined)
-      return tellPrivately(deps, who, notice(':warning: This button is out of date.'));
+    const { who, number } = clickedOrder(body, button);
+    if (number === undefined) return tellPrivately(deps, who, OUT_OF_DATE);
     if (approversOnly && !canApprove(deps.config, who.user)) {
       deps.log.warn({ order: number, user: who.user, action }, 'slack: refused a click by a non-approver');
       return tellPrivately(deps, who, NOT_APPROVER);
@@ -48,10 +53,8 @@ export function orderStepAction(deps: Deps, action: OrderAction, approversOnly: 
 export function openOrderModal(deps: Deps, kind: 'reject' | 'ship') {
   return async ({ ack, body, action: button }: ButtonArgs) => {
     await ack();
-    const who = clicked(body);
-    const number = orderNumberFrom(button.value);
-    if (number === undefined)
-      return tellPrivately(deps, who, notice(':warning: This button is out of date.'));
+    const { who, number } = clickedOrder(body, button);
+    if (number === undefined) return tellPrivately(deps, who, OUT_OF_DATE);
     if (kind === 'reject' && !canApprove(deps.config, who.user)) {
       deps.log.warn(
         { order: number, user: who.user, action: 'reject' },
@@ -86,10 +89,8 @@ export function openOrderModal(deps: Deps, kind: 'reject' | 'ship') {
 export function callBackAction(deps: Deps) {
   return async ({ ack, body, action: button }: ButtonArgs) => {
     await ack();
-    const who = clicked(body);
-    const number = orderNumberFrom(button.value);
-    if (number === undefined)
-      return tellPrivately(deps, who, notice(':warning: This button is out of date.'));
+    const { who, number } = clickedOrder(body, button);
+    if (number === undefined) return tellPrivately(deps, who, OUT_OF_DATE);
     try {
       const { taken, order } = await deps.orders.takeCallBack(number, who.user);
       if (!taken) {
