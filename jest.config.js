@@ -15,9 +15,4 @@ export default {
   globalTeardown: '<rootDir>/test/global-teardown.mjs',
   testTimeout: 60_000,
   maxWorkers: 2,
-  // Agenda 6 races every job run against a "still alive?" check that sleeps lockLifetime / 2
-  // (5 minutes) in a timer nobody clears (JobProcessor's checkIfJobIsStillAlive), so a test file
-  // that ran a job would keep its worker alive for 5 minutes after closing everything. The app's
-  // own shutdown ends with process.exit for the same reason.
-  forceExit: true,
 };
