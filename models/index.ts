@@ -12,6 +12,7 @@ import { createProductRepository } from './product.js';
 import { createSettingRepository } from './setting.js';
 import { createSmsDraftRepository } from './sms-draft.js';
 import { createSmsMessageRepository } from './sms-message.js';
+import { createDocumentSeries } from './tax-document.js';
 
 /**
  * The persistence layer: one repository per collection, the only code that reads or writes it.
@@ -33,6 +34,16 @@ export function createRepositories(conn: Connection) {
     outbox: createOutboxRepository(conn, counters),
     settings: createSettingRepository(conn),
     calls: createCallRepository(conn),
+    invoiceDocuments: createDocumentSeries(
+      conn,
+      { counters },
+      { collection: 'invoices', counter: 'invoice', model: 'Invoice' },
+    ),
+    creditNotes: createDocumentSeries(
+      conn,
+      { counters },
+      { collection: 'credit_notes', counter: 'credit_note', model: 'CreditNote' },
+    ),
     digests: createDigestRepository(conn),
   };
 }

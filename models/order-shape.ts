@@ -91,6 +91,8 @@ export interface Order {
   notes?: string;
   shipment?: { carrier: string; trackingNumber: string; shippedAt: Date };
   invoice?: InvoiceRecord;
+  /** The credit note issued when the return was received (its own series). */
+  creditNote?: InvoiceRecord;
   rating?: { score: number; at: Date };
   /** A low rating's call back: who took it from Slack, and when. */
   callBack?: { by: string; at: Date };
@@ -165,6 +167,7 @@ export const orderSchema = new Schema<OrderDoc>(
     notes: String,
     shipment: { carrier: String, trackingNumber: String, shippedAt: Date },
     invoice: { number: Number, issuedAt: Date },
+    creditNote: { number: Number, issuedAt: Date },
     rating: { score: Number, at: Date },
     callBack: { by: String, at: Date },
     reminders: Number,

@@ -139,7 +139,17 @@ export function createOrderRepository(conn: Connection) {
         { $set: { invoice }, ...(effects.length ? { $addToSet: { effects: { $each: [...effects] } } } : {}) },
       ),
 
-    /** Stores the customer's rating only if there is none yet. */
+    /** Notes the order's credit note (its Slack task then links it), once. */
+    attachCreditNote: (number: number, note: InvoiceRecord, effects: readonly string[] = []) =>
+      update(
+        number,
+        { 'creditNote.number': { $exists: false } },
+        {
+          $set: { creditNote: note },
+          ...(effects.length ? { $addToSet: { effects: { $each: [...effects] } } } : {}),
+        },
+      ),
+
     /** The customer's rating, once; a 1 or 2 asks for the Slack post staff call back from. */
     rate: (number: number, score: number) =>
       update(

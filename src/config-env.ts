@@ -105,7 +105,29 @@ export const EnvSchema = z.object({
     'must start with mongodb:// or mongodb+srv://',
   ),
   PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  BUSINESS_NAME: z.string().trim().min(1).max(100).default('Orderly'),
+  BUSINESS_NAME: optionalString.refine(
+    (v) => v === undefined || v.length <= 100,
+    'must be at most 100 characters',
+  ),
+  // The issuer on every invoice and credit note; required in production (config.ts).
+  BUSINESS_ADDRESS: optionalString.refine(
+    (v) => v === undefined || v.length <= 300,
+    'must be at most 300 characters',
+  ),
+  BUSINESS_TAX_ID: optionalString.refine(
+    (v) => v === undefined || v.length <= 40,
+    'must be at most 40 characters',
+  ),
+  TAX_RATE: z
+    .string()
+    .trim()
+    .default('0')
+    .refine(
+      (v) => /^\d{1,2}(\.\d{1,2})?$/.test(v) && Number(v) < 100,
+      'must be a percentage from 0 to 99.99, e.g. 17 or 7.25',
+    )
+    .transform(Number),
+  PRICES_INCLUDE_TAX: z.stringbool().default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset: the sandbox secrets work only while nothing is live (see `sandboxSecretsAllowed`). */
   ALLOW_SANDBOX_SECRETS: z.stringbool().optional(),

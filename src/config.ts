@@ -19,6 +19,12 @@ export const SANDBOX_TWILIO_AUTH_TOKEN = 'orderly-sandbox-auth-token';
 /** In sandbox mode a caller who asks for a person "rings" this made-up line (nobody answers: voicemail). */
 export const SANDBOX_AGENT_NUMBER = '+15550000002';
 
+/** The issuer outside production when none is configured: plainly not a real business. */
+export const SANDBOX_ISSUER = {
+  address: '1 Example Street, Sandbox City (not a real address)',
+  taxId: 'SANDBOX-0000 (not a real tax ID)',
+} as const;
+
 export type Config = ReturnType<typeof buildConfig>;
 
 export class ConfigError extends Error {
@@ -61,6 +67,15 @@ function buildConfig(e: Env) {
   if (e.NODE_ENV === 'production' && !e.API_KEYS) {
     throw new ConfigError('API_KEYS', 'is required in production (comma-separated name:key pairs)');
   }
+  // An invoice a business can hand over names its issuer; the sandbox fills in a clearly fake one.
+  if (e.NODE_ENV === 'production') {
+    if (!e.BUSINESS_NAME)
+      throw new ConfigError('BUSINESS_NAME', 'is required in production (the issuer on invoices)');
+    if (!e.BUSINESS_ADDRESS)
+      throw new ConfigError('BUSINESS_ADDRESS', 'is required in production (the issuer on invoices)');
+    if (!e.BUSINESS_TAX_ID)
+      throw new ConfigError('BUSINESS_TAX_ID', 'is required in production (the issuer on invoices)');
+  }
   const anyDoorLive = slackConfigured || twilioConfigured;
   const sandboxSecrets = sandboxSecretsAllowed(e, anyDoorLive);
 
@@ -70,7 +85,14 @@ function buildConfig(e: Env) {
     mongodbUri: e.MONGODB_URI,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
-    businessName: e.BUSINESS_NAME,
+    businessName: e.BUSINESS_NAME ?? 'Orderly',
+    /** Printed on every invoice and credit note. Outside production, unset parts say they are not real. */
+    issuer: {
+      name: e.BUSINESS_NAME ?? 'Orderly',
+      address: e.BUSINESS_ADDRESS ?? SANDBOX_ISSUER.address,
+      taxId: e.BUSINESS_TAX_ID ?? SANDBOX_ISSUER.taxId,
+    },
+    tax: { rate: e.TAX_RATE, pricesIncludeTax: e.PRICES_INCLUDE_TAX },
     slack: {
       sandbox: !slackConfigured,
       /** Undefined without Slack credentials once sandbox secrets are off: /slack/events is closed. */

@@ -11,3 +11,4 @@ export type { Address, HistoryEntry, Order, OrderItem, SlackMessageRef } from '.
 export type { OutboxEntry } from '../models/outbox.js';
 export type { Product } from '../models/product.js';
 export type { SmsUpdateKind } from '../models/sms-message.js';
+export type { TaxDocument, TaxLine } from './invoices/document.js';

@@ -47,7 +47,9 @@ export function createServices(
   const customers = createCustomerService({ customers: repos.customers });
   const invoices = createInvoiceService({
     orders: repos.orders,
-    counters: repos.counters,
+    invoiceDocuments: repos.invoiceDocuments,
+    creditNotes: repos.creditNotes,
+    settings: { issuer: config.issuer, tax: config.tax, defaultLanguage: config.defaultLanguage },
     board: repos.orderBoard,
     events,
     log,
@@ -91,6 +93,7 @@ export function createServices(
     customers,
     sms,
     slackOut,
+    invoiceLinks,
     config,
     log,
   });

@@ -1,4 +1,4 @@
-import { type Call, type Order, outcomeOf, type Product } from '../../src/domain.js';
+import { type Call, type Order, outcomeOf, type Product, type TaxDocument } from '../../src/domain.js';
 import { allowedActions } from '../../src/orders/lifecycle.js';
 
 /** What the API shows of a product: never the reservation ledger. */
@@ -50,6 +50,13 @@ export function orderDto(o: Order) {
     invoice: o.invoice?.number
       ? { number: o.invoice.number, issuedAt: o.invoice.issuedAt, url: `/api/v1/orders/${o.number}/invoice` }
       : null,
+    creditNote: o.creditNote?.number
+      ? {
+          number: o.creditNote.number,
+          issuedAt: o.creditNote.issuedAt,
+          url: `/api/v1/orders/${o.number}/credit-note`,
+        }
+      : null,
     rating: o.rating?.score ? { score: o.rating.score, at: o.rating.at } : null,
     customerUpdateFailures: (o.smsFailures ?? []).map((f) => ({ kind: f.kind, at: f.at, error: f.error })),
     calls: (o.calls ?? []).map((c) => ({ sid: c.sid, at: c.at, why: c.why, url: `/api/v1/calls/${c.sid}` })),
@@ -93,5 +100,38 @@ export function callDto(c: Call) {
           transcriptionStatus: c.voicemail.transcriptionStatus ?? null,
         }
       : null,
+  };
+}
+
+/** An invoice or credit note as issued (frozen): SPEC's `number`, `issuedAt`, `issuer`, `lines`, `subtotal`, `tax`, `total`. */
+export function documentDto(d: TaxDocument) {
+  return {
+    kind: d.kind,
+    number: d.number,
+    issuedAt: d.issuedAt,
+    ...(d.refersTo ? { refersTo: { invoice: d.refersTo.invoice, issuedAt: d.refersTo.issuedAt } } : {}),
+    order: d.order,
+    language: d.language,
+    currency: d.currency,
+    issuer: d.issuer,
+    customer: {
+      name: d.customer.name,
+      phone: d.customer.phone,
+      email: d.customer.email ?? null,
+      address: d.customer.address ?? null,
+    },
+    lines: d.lines.map((l) => ({
+      sku: l.sku,
+      name: l.name,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      net: l.net,
+      tax: l.tax,
+      gross: l.gross,
+    })),
+    subtotal: d.subtotal,
+    tax: d.tax,
+    total: d.total,
+    pricesIncludeTax: d.pricesIncludeTax,
   };
 }

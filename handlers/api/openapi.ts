@@ -148,6 +148,22 @@ export function openApiDocument(currency: string) {
           },
         },
       },
+      '/orders/{number}/credit-note': {
+        get: {
+          operationId: 'getCreditNote',
+          summary:
+            'The credit note, issued when a return is received (amounts negative, refers to the invoice): JSON, or PDF with ?format=pdf',
+          parameters: [numberParam, ...queryParameters(invoiceQuery)],
+          responses: {
+            200: {
+              description: 'The credit note',
+              content: { 'application/json': { schema: { type: 'object' } }, 'application/pdf': {} },
+            },
+            ...errors,
+            404: error('not_found: no such order, or no return received'),
+          },
+        },
+      },
       '/late-messages': {
         get: {
           operationId: 'listLateMessages',
@@ -254,6 +270,7 @@ export function openApiDocument(currency: string) {
             currency: { type: 'string' },
             shipment: { type: ['object', 'null'] },
             invoice: { type: ['object', 'null'] },
+            creditNote: { type: ['object', 'null'], description: 'Issued when a return is received' },
             rating: { type: ['object', 'null'] },
             customerUpdateFailures: { type: 'array', items: { type: 'object' } },
             calls: {

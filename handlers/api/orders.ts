@@ -2,8 +2,8 @@ import { Router } from 'express';
 import { toE164 } from '../../src/customers/phone.js';
 import { AppError } from '../../src/errors.js';
 import type { Deps } from '../../src/services.js';
-import { sendInvoicePdf } from '../invoice-pdf.js';
-import { orderDto } from './dto.js';
+import { sendDocumentPdf } from '../invoice-pdf.js';
+import { documentDto, orderDto } from './dto.js';
 import {
   actionBody,
   decodeCursor,
@@ -57,30 +57,27 @@ export function ordersRouter({ orders, invoices, config }: Deps): Router {
     res.json(orderDto(order));
   });
 
-  /** JSON by default; the printable PDF with `Accept: application/pdf` or `?format=pdf`. */
-  router.get('/:number/invoice', async (req, res) => {
-    const number = validate(orderNumberParam, req.params.number, 'order number');
-    const { format } = validate(invoiceQuery, req.query, 'query');
-    const order = await invoices.ensureIssued(await orders.get(number));
-    const invoice = order.invoice as NonNullable<typeof order.invoice>;
-    const wantsPdf = format === 'pdf' || (format === undefined && req.accepts(['json', 'pdf']) === 'pdf');
-    if (wantsPdf) {
-      await sendInvoicePdf(res, order, config);
-      return;
-    }
-    const dto = orderDto(order);
-    res.json({
-      number: invoice.number,
-      issuedAt: invoice.issuedAt,
-      order: order.number,
-      customer: dto.customer,
-      shippingAddress: dto.shippingAddress,
-      items: dto.items,
-      total: order.total,
-      currency: order.currency,
-      pdf: `/api/v1/orders/${order.number}/invoice?format=pdf`,
+  /**
+   * The invoice (issued at `pack`) and the credit note (issued when a return is received): JSON by
+   * default, the printable PDF with `Accept: application/pdf` or `?format=pdf`.
+   */
+  for (const [path, kind] of [
+    ['invoice', 'invoice'],
+    ['credit-note', 'credit_note'],
+  ] as const) {
+    router.get(`/:number/${path}`, async (req, res) => {
+      const number = validate(orderNumberParam, req.params.number, 'order number');
+      const { format } = validate(invoiceQuery, req.query, 'query');
+      const order = await orders.get(number);
+      const doc = kind === 'invoice' ? await invoices.invoiceOf(order) : await invoices.creditNoteOf(order);
+      const wantsPdf = format === 'pdf' || (format === undefined && req.accepts(['json', 'pdf']) === 'pdf');
+      if (wantsPdf) {
+        await sendDocumentPdf(res, doc, config);
+        return;
+      }
+      res.json({ ...documentDto(doc), pdf: `/api/v1/orders/${order.number}/${path}?format=pdf` });
     });
-  });
+  }
 
   return router;
 }

@@ -5,6 +5,7 @@ import type { SlackMessage } from '../../src/slack/client.js';
 export const renderContext = (deps: Deps): RenderContext => ({
   currency: deps.config.currency,
   timezone: deps.config.timezone,
+  documentUrl: (order, kind) => deps.invoiceLinks.url(order, Date.now(), kind),
 });
 
 /**

@@ -16,7 +16,7 @@ import type { Channel, OrderStatus } from '../orders/lifecycle.js';
  *   approval reminder) — written by the rating and the reminder sweep.
  */
 export type EffectName =
-  | `slack:${number | 'invoice' | 'rating'}`
+  | `slack:${number | 'invoice' | 'credit-note' | 'rating'}`
   | `slack:remind:${number}`
   | `sms:${SmsUpdateKind}`
   | `job:${string}`;
@@ -33,7 +33,7 @@ export const UPDATE_ON: Partial<Record<OrderStatus, SmsUpdateKind>> = {
   cancelled: 'cancelled',
 };
 
-export const slackEffect = (version: number | 'invoice'): EffectName => `slack:${version}`;
+export const slackEffect = (version: number | 'invoice' | 'credit-note'): EffectName => `slack:${version}`;
 export const smsEffect = (kind: SmsUpdateKind): EffectName => `sms:${kind}`;
 
 /**

@@ -162,8 +162,9 @@ export const en = {
   updatePlaced: (p: { number: number; total: string; business?: string }) =>
     `${from(p.business)}Order #${p.number} placed (${p.total}). We'll text you when it's approved. Reply STOP to opt out.`,
   updateApproved: (p: { number: number }) => `Order #${p.number} is approved and being prepared.`,
-  updateShipped: (p: { number: number; carrier: string; trackingNumber: string }) =>
-    `Order #${p.number} has shipped. ${cut(p.carrier, 20)} tracking: ${cut(p.trackingNumber, 40)}`,
+  updateShipped: (p: { number: number; carrier: string; trackingNumber: string; invoiceUrl?: string }) =>
+    `Order #${p.number} has shipped. ${cut(p.carrier, 20)} tracking: ${cut(p.trackingNumber, 40)}` +
+    (p.invoiceUrl ? `. Invoice: ${p.invoiceUrl}` : ''),
   updateDelivered: (p: { number: number }) => `Order #${p.number} was delivered. Enjoy!`,
   updateRejected: (p: { number: number; reason?: string }) =>
     `Order #${p.number} was declined${because(p.reason)}. Sorry!`,

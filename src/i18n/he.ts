@@ -106,7 +106,9 @@ export const he: Catalogue = {
   updatePlaced: (p) =>
     `${from(p.business)}הזמנה #${p.number} נקלטה (${p.total}). נעדכן כשתאושר. להסרה שלחו הסר.`,
   updateApproved: (p) => `הזמנה #${p.number} אושרה ונמצאת בהכנה.`,
-  updateShipped: (p) => `הזמנה #${p.number} נשלחה. מעקב ${cut(p.carrier, 20)}: ${cut(p.trackingNumber, 40)}`,
+  updateShipped: (p) =>
+    `הזמנה #${p.number} נשלחה. מעקב ${cut(p.carrier, 20)}: ${cut(p.trackingNumber, 40)}` +
+    (p.invoiceUrl ? `. חשבונית: ${p.invoiceUrl}` : ''),
   updateDelivered: (p) => `הזמנה #${p.number} נמסרה. תיהנו!`,
   updateRejected: (p) => `הזמנה #${p.number} נדחתה${because(p.reason)}. מצטערים!`,
   updateCancelled: (p) => `הזמנה #${p.number} בוטלה${because(p.reason)}.`,

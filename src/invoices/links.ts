@@ -5,18 +5,34 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * carries an expiry and an HMAC of the order number with that expiry, so it opens that one
  * invoice, for a while, and cannot be edited into another order's or a later expiry.
  */
+export type LinkedDocument = 'invoice' | 'credit-note';
+
+/** Where each document's links live: `/invoices/<order>.pdf`, `/credit-notes/<order>.pdf`. */
+export const LINK_PATHS: Record<LinkedDocument, string> = {
+  invoice: 'invoices',
+  'credit-note': 'credit-notes',
+};
+
 export function createInvoiceLinks(secret: string, publicUrl: string, ttlMs: number) {
-  const sign = (number: number, exp: number) =>
-    createHmac('sha256', secret).update(`invoice:${number}:${exp}`).digest('base64url').slice(0, 32);
+  // The kind is signed too: an invoice link cannot be edited into the credit note's.
+  const sign = (number: number, exp: number, kind: LinkedDocument) =>
+    createHmac('sha256', secret).update(`${kind}:${number}:${exp}`).digest('base64url').slice(0, 32);
   return {
-    url(number: number, now = Date.now()): string {
+    /** A link to the order's document (`number` is the order number). */
+    url(number: number, now = Date.now(), kind: LinkedDocument = 'invoice'): string {
       const exp = Math.ceil((now + ttlMs) / 1000);
-      return `${publicUrl}/invoices/${number}.pdf?exp=${exp}&sig=${sign(number, exp)}`;
+      return `${publicUrl}/${LINK_PATHS[kind]}/${number}.pdf?exp=${exp}&sig=${sign(number, exp, kind)}`;
     },
     /** `forged` for a wrong or missing signature, `expired` for a genuine link past its `exp`. */
-    verify(number: number, exp: unknown, sig: unknown, now = Date.now()): 'ok' | 'forged' | 'expired' {
+    verify(
+      number: number,
+      exp: unknown,
+      sig: unknown,
+      now = Date.now(),
+      kind: LinkedDocument = 'invoice',
+    ): 'ok' | 'forged' | 'expired' {
       if (typeof sig !== 'string' || typeof exp !== 'string' || !/^\d{1,12}$/.test(exp)) return 'forged';
-      const expected = Buffer.from(sign(number, Number(exp)));
+      const expected = Buffer.from(sign(number, Number(exp), kind));
       const given = Buffer.from(sig);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'forged';
       return Number(exp) * 1000 <= now ? 'expired' : 'ok';

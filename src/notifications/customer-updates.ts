@@ -6,6 +6,7 @@ import type { CustomerService } from '../customers/service.js';
 import { smsEffect } from '../delivery/effects.js';
 import { RetryLater } from '../delivery/retry.js';
 import { t } from '../i18n/index.js';
+import type { InvoiceLinks } from '../invoices/links.js';
 import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
 import type { OrderStatus } from '../orders/lifecycle.js';
@@ -15,7 +16,7 @@ import { escapeText, notice } from '../slack/blocks/index.js';
 import type { SlackOut } from '../slack/client.js';
 import { slackChannels } from '../slack/sync.js';
 import { type SmsOut, TWILIO_UNSUBSCRIBED } from '../sms/client.js';
-import { clampToSegments } from '../sms/segments.js';
+import { clampToSegments, countSegments } from '../sms/segments.js';
 
 export { UPDATE_ON } from '../delivery/effects.js';
 
@@ -27,6 +28,8 @@ function reasonOf(order: Order, to: OrderStatus): string | undefined {
 /** What a follow-up may name besides the order: a product often bought with it. */
 export interface UpdateExtras {
   suggestion?: { sku: string; name: string; price: number };
+  /** The "shipped" text's signed link to the invoice. */
+  invoiceUrl?: string;
 }
 
 export function renderUpdate(
@@ -52,6 +55,7 @@ export function renderUpdate(
         number,
         carrier: order.shipment?.carrier ?? '',
         trackingNumber: order.shipment?.trackingNumber ?? '',
+        ...(extras.invoiceUrl ? { invoiceUrl: extras.invoiceUrl } : {}),
       });
     case 'delivered':
       return t(lang, 'updateDelivered', { number });
@@ -106,10 +110,27 @@ export function createCustomerUpdates(deps: {
   customers: CustomerService;
   sms: SmsOut;
   slackOut: SlackOut;
+  /** The "shipped" text links the invoice. */
+  invoiceLinks: Pick<InvoiceLinks, 'url'>;
   config: Config;
   log: Logger;
 }) {
   const { orders, orderRecords, messages, customers, config, log } = deps;
+
+  /**
+   * The text, at most 2 segments; the "shipped" text carries its invoice link (signed, expiring) and
+   * may take a third segment for it rather than lose it, since a link cut short is worthless.
+   */
+  function renderBody(kind: SmsUpdateKind, order: Order, lang: Language, extras: UpdateExtras): string {
+    if (kind === 'shipped' && order.invoice && !extras.invoiceUrl) {
+      const withLink = renderUpdate(kind, order, lang, config.businessName, {
+        ...extras,
+        invoiceUrl: deps.invoiceLinks.url(order.number),
+      });
+      if (countSegments(withLink).segments <= 3) return withLink;
+    }
+    return clampToSegments(renderUpdate(kind, order, lang, config.businessName, extras), 2);
+  }
 
   /** `current`: the order as the caller just read it, to save reading it again. */
   async function send(
@@ -135,7 +156,7 @@ export function createCustomerUpdates(deps: {
       return;
     }
     const lang = customer?.language ?? order.customer.language ?? config.defaultLanguage;
-    const body = clampToSegments(renderUpdate(kind, order, lang, config.businessName, extras), 2);
+    const body = renderBody(kind, order, lang, extras);
     const at = new Date();
     const before = await messages.claimAttempt(message.key, body, at, new Date(at.getTime() - SEND_CLAIM_MS));
     if (!before) {

@@ -124,6 +124,7 @@ export function createOrderService(deps: Deps) {
     if (effect === 'commit') await inventory.commit(number, stockLines(result));
     if (effect === 'restock') result = await finishRestock(result);
     if (action === 'pack') result = await invoices.ensureIssued(result);
+    if (action === 'receive_return') result = await invoices.ensureCreditNote(result);
     if (effect !== 'restock') await syncBoard(result);
 
     log.info(

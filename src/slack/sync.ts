@@ -88,8 +88,12 @@ export function createSlackSync(deps: {
     channel: channels.fulfillment,
     worthPosting: (o) =>
       TASK_OPEN.includes(o.status) || recent(o.history.find((h) => h.action === 'approve')?.at),
-    shown: (o) => `${o.status}${o.invoice ? ':invoiced' : ''}`,
-    render: (o) => fulfillmentTask(o, ctx, o.invoice ? { invoiceUrl: invoiceLinks.url(o.number) } : {}),
+    shown: (o) => `${o.status}${o.invoice ? ':invoiced' : ''}${o.creditNote ? ':credited' : ''}`,
+    render: (o) =>
+      fulfillmentTask(o, ctx, {
+        ...(o.invoice ? { invoiceUrl: invoiceLinks.url(o.number) } : {}),
+        ...(o.creditNote ? { creditNoteUrl: invoiceLinks.url(o.number, Date.now(), 'credit-note') } : {}),
+      }),
   };
 
   const rating: Surface = {

@@ -298,6 +298,7 @@ test('The OpenAPI description lists every route and the request schemas the serv
     '/orders',
     '/orders/{number}',
     '/orders/{number}/actions',
+    '/orders/{number}/credit-note',
     '/orders/{number}/invoice',
     '/outbox',
     '/products',

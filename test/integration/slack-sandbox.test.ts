@@ -81,7 +81,12 @@ test('When SLACK_APPROVER_IDS is unset, then anyone may approve', async () => {
 });
 
 test('When Slack has no credentials in production, then /slack/events is closed and there is no /outbox page', async () => {
-  const prod = await startTestApp('slackprod', { NODE_ENV: 'production' });
+  const prod = await startTestApp('slackprod', {
+    NODE_ENV: 'production',
+    BUSINESS_NAME: 'Cafe Levi',
+    BUSINESS_ADDRESS: '1 Herzl St',
+    BUSINESS_TAX_ID: '514000000',
+  });
   try {
     const body = 'command=%2Forder&text=help';
     const res = await postToSlackRoute(prod.url, body, 'application/x-www-form-urlencoded', {

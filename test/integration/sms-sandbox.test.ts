@@ -49,7 +49,12 @@ test('When DEFAULT_LANGUAGE=he and a stranger texts only a number, then the repl
 });
 
 test('When Twilio has no credentials in production, then the SMS routes are closed', async () => {
-  const prod = await startTestApp('smsprod', { NODE_ENV: 'production' });
+  const prod = await startTestApp('smsprod', {
+    NODE_ENV: 'production',
+    BUSINESS_NAME: 'Cafe Levi',
+    BUSINESS_ADDRESS: '1 Herzl St',
+    BUSINESS_TAX_ID: '514000000',
+  });
   try {
     const res = await text(prod.url, uniquePhone(), 'HELP', {
       token: SANDBOX_TWILIO_AUTH_TOKEN,

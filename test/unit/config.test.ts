@@ -6,6 +6,13 @@ import {
   SANDBOX_TWILIO_AUTH_TOKEN,
 } from '../../src/config.js';
 
+/** What production needs to print on an invoice. */
+const ISSUER = {
+  BUSINESS_NAME: 'Cafe Levi',
+  BUSINESS_ADDRESS: '1 Herzl St, Tel Aviv',
+  BUSINESS_TAX_ID: '514000000',
+};
+
 const base = { NODE_ENV: 'test' };
 const fails = (env: Record<string, string>) => {
   try {
@@ -61,7 +68,16 @@ test.each([
     },
   ],
   ['TWILIO_AGENT_NUMBER', { TWILIO_AGENT_NUMBER: '555-1234' }],
-  ['API_KEYS', { NODE_ENV: 'production' }],
+  ['API_KEYS', { NODE_ENV: 'production', ...ISSUER }],
+  ['BUSINESS_NAME', { NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ...ISSUER, BUSINESS_NAME: '' }],
+  [
+    'BUSINESS_ADDRESS',
+    { NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ...ISSUER, BUSINESS_ADDRESS: '' },
+  ],
+  ['BUSINESS_TAX_ID', { NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ...ISSUER, BUSINESS_TAX_ID: '' }],
+  ['TAX_RATE', { TAX_RATE: '17%' }],
+  ['TAX_RATE', { TAX_RATE: '150' }],
+  ['PRICES_INCLUDE_TAX', { PRICES_INCLUDE_TAX: 'maybe' }],
 ])('A bad or missing %s stops start-up with its name', (variable, env) => {
   const err = fails(env);
   expect(err.variable).toBe(variable);
@@ -150,7 +166,7 @@ test('With nothing live and no PUBLIC_URL, the sandbox secrets and the outbox ar
   expect(c.apiKeys).toEqual([SANDBOX_API_KEY]);
   expect(c.outbox).toEqual({ api: true, page: true });
 
-  const prod = loadConfig({ NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1' });
+  const prod = loadConfig({ NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ...ISSUER });
   expect(prod.sandboxSecrets).toBe(false);
   expect(prod.slack.signingSecret).toBeUndefined();
   expect(prod.twilio.webhookToken).toBeUndefined();
@@ -183,7 +199,8 @@ test('ALLOW_SANDBOX_SECRETS=false turns them off even locally; =true is refused 
   expect(off.sandboxSecrets).toBe(false);
   expect(off.slack.signingSecret).toBeUndefined();
   expect(
-    fails({ NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ALLOW_SANDBOX_SECRETS: 'true' }).variable,
+    fails({ NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ...ISSUER, ALLOW_SANDBOX_SECRETS: 'true' })
+      .variable,
   ).toBe('ALLOW_SANDBOX_SECRETS');
   expect(fails({ ALLOW_SANDBOX_SECRETS: 'sure' }).variable).toBe('ALLOW_SANDBOX_SECRETS');
 });
@@ -202,4 +219,20 @@ test('Invoice links: their own secret of 32+ characters (unset: generated later)
   ).toEqual(
     loadConfig({ ...base, API_KEYS: 'b:ijklmnop2', INVOICE_LINK_SECRET: 'x'.repeat(32) }).invoiceLinks,
   );
+});
+
+test('The issuer and tax: production prints the configured business; elsewhere an unset issuer says it is not real; TAX_RATE and PRICES_INCLUDE_TAX are read', () => {
+  const prod = loadConfig({
+    NODE_ENV: 'production',
+    API_KEYS: 'shop:abcdefgh1',
+    ...ISSUER,
+    TAX_RATE: '7.25',
+    PRICES_INCLUDE_TAX: 'false',
+  });
+  expect(prod.issuer).toEqual({ name: 'Cafe Levi', address: '1 Herzl St, Tel Aviv', taxId: '514000000' });
+  expect(prod.tax).toEqual({ rate: 7.25, pricesIncludeTax: false });
+  const local = loadConfig({});
+  expect(local.issuer.taxId).toContain('not a real');
+  expect(local.issuer.address).toContain('not a real');
+  expect(local.tax).toEqual({ rate: 0, pricesIncludeTax: true });
 });

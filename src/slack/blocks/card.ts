@@ -12,6 +12,7 @@ import {
   truncate,
   when,
 } from './format.js';
+import { linkUrl } from './order.js';
 import {
   addressAndNotes,
   customerText,
@@ -38,7 +39,18 @@ export function orderCard(order: Order, ctx: RenderContext): SlackMessage {
   ];
   const shipment = shipmentText(order);
   if (shipment) fields.push(truncate(`*Tracking*\n${shipment}`, LIMITS.fieldText));
-  if (order.invoice) fields.push(`*Invoice*\n#${order.invoice.number}`);
+  if (order.invoice) {
+    const url = ctx.documentUrl?.(order.number, 'invoice');
+    fields.push(
+      `*Invoice*\n${url ? `<${linkUrl(url)}|#${order.invoice.number}>` : `#${order.invoice.number}`}`,
+    );
+  }
+  if (order.creditNote) {
+    const url = ctx.documentUrl?.(order.number, 'credit-note');
+    fields.push(
+      `*Credit note*\n${url ? `<${linkUrl(url)}|#${order.creditNote.number}>` : `#${order.creditNote.number}`}`,
+    );
+  }
   if (order.rating) {
     const score = Math.max(0, Math.min(5, Math.round(order.rating.score)));
     fields.push(`*Rating*\n${'★'.repeat(score)}${'☆'.repeat(5 - score)} ${score}/5`);

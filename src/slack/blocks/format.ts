@@ -5,6 +5,8 @@ import { escapeText } from './untrusted.js';
 export interface RenderContext {
   currency: string;
   timezone: string;
+  /** Signed links to an order's documents, where the card should link them. */
+  documentUrl?: (order: number, kind: 'invoice' | 'credit-note') => string;
 }
 
 /** What `chat.postMessage` / `chat.update` take; `text` is the notification and screen-reader fallback. */

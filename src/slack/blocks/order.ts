@@ -69,14 +69,14 @@ const NEXT_STEP: Partial<Record<OrderStatus, { text: string; actionId: string }>
 };
 
 /** A `|` or `>` in the URL would end Slack's link token early. */
-function linkUrl(url: string): string {
+export function linkUrl(url: string): string {
   return url.replace(/&/g, '&amp;').replace(/</g, '%3C').replace(/>/g, '%3E').replace(/\|/g, '%7C');
 }
 
 export function fulfillmentTask(
   order: Order,
   ctx: RenderContext,
-  opts: { invoiceUrl?: string } = {},
+  opts: { invoiceUrl?: string; creditNoteUrl?: string } = {},
 ): SlackMessage {
   const blocks: BlockBuilder[] = [
     Blocks.Header({ text: truncate(`Fulfill order #${order.number}`, LIMITS.headerText) }),
@@ -100,11 +100,15 @@ export function fulfillmentTask(
       : '🚫 Cancelled';
     blocks.push(Blocks.Section({ text: truncate(`${line}\nDo not ship this order.`, LIMITS.sectionText) }));
   }
-  if (order.invoice && opts.invoiceUrl) {
-    blocks.push(
-      Blocks.Section({ text: `📄 <${linkUrl(opts.invoiceUrl)}|Invoice #${order.invoice.number}>` }),
-    );
-  }
+  const documents = [
+    order.invoice && opts.invoiceUrl
+      ? `📄 <${linkUrl(opts.invoiceUrl)}|Invoice #${order.invoice.number}>`
+      : '',
+    order.creditNote && opts.creditNoteUrl
+      ? `↩️ <${linkUrl(opts.creditNoteUrl)}|Credit note #${order.creditNote.number}>`
+      : '',
+  ].filter(Boolean);
+  if (documents.length > 0) blocks.push(Blocks.Section({ text: documents.join('   ') }));
   const next = NEXT_STEP[order.status];
   if (next) {
     blocks.push(
