@@ -161,6 +161,7 @@ export function createServices(
       orders: repos.orders,
       board: repos.orderBoard,
       orderService: orders,
+      invoices,
       log,
     }),
     housekeeping: createHousekeeping({

@@ -1,6 +1,7 @@
 import type { OrderRepository } from '../../models/order.js';
 import type { OrderBoardRepository } from '../../models/order-board.js';
 import type { InventoryService } from '../inventory/service.js';
+import type { InvoiceService } from '../invoices/service.js';
 import type { Logger } from '../logger.js';
 import { RESERVING_STATUSES } from './lifecycle.js';
 import type { OrderService } from './service.js';
@@ -23,6 +24,8 @@ export function createReconciler(deps: {
   orders: OrderRepository;
   board: OrderBoardRepository;
   orderService: Pick<OrderService, 'finishRestock' | 'repairBoard'>;
+  /** Documents a crash kept from being issued: an invoice at pack, a credit note at a received return. */
+  invoices: Pick<InvoiceService, 'ensureIssued' | 'ensureCreditNote'>;
   log: Logger;
 }) {
   const { inventory, orders, board, orderService, log } = deps;
@@ -60,6 +63,19 @@ export function createReconciler(deps: {
         );
       }
     }
+    // A pack or a received return cut before its document was issued (the board still has them).
+    let documents = 0;
+    const open = await board.list(['packed', 'returned']);
+    for (const order of await orders.getMany(open.map((e) => e.number))) {
+      if (now.getTime() - order.updatedAt.getTime() < GRACE_MS) continue;
+      if (order.status === 'packed' && !order.invoice) {
+        await deps.invoices.ensureIssued(order);
+        documents++;
+      } else if (order.status === 'returned' && !order.creditNote) {
+        await deps.invoices.ensureCreditNote(order);
+        documents++;
+      }
+    }
     // Returns received whose goods were not (all) put back: they stay on the board until done.
     const returns = await board.list(['return_requested', 'returned']);
     for (const order of await orders.getMany(returns.map((e) => e.number))) {
@@ -69,7 +85,7 @@ export function createReconciler(deps: {
       log.warn({ order: order.number }, 'reconciled a return whose restock was interrupted');
     }
     const boardRepaired = await orderService.repairBoard();
-    return { released, committed, restocked, boardRepaired };
+    return { released, committed, restocked, documents, boardRepaired };
   }
 
   return { reconcile };

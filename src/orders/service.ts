@@ -122,9 +122,11 @@ export function createOrderService(deps: Deps) {
     let result = updated;
     if (effect === 'release') await inventory.release(number, stockLines(result));
     if (effect === 'commit') await inventory.commit(number, stockLines(result));
+    // The credit note before the restock: until the restock is done the order stays on the board,
+    // where the reconcile job finds a return whose credit note a crash kept from being issued.
+    if (action === 'receive_return') result = await invoices.ensureCreditNote(result);
     if (effect === 'restock') result = await finishRestock(result);
     if (action === 'pack') result = await invoices.ensureIssued(result);
-    if (action === 'receive_return') result = await invoices.ensureCreditNote(result);
     if (effect !== 'restock') await syncBoard(result);
 
     log.info(

@@ -163,6 +163,45 @@ describe('numbers without gaps, tax, credit notes', () => {
     expect((await vat.api('GET', `/api/v1/orders/${a.number}`)).body.invoice.number).toBe(last + 1);
   });
 
+  test('When a crash cut a pack before its invoice, or a received return before its credit note, then the reconcile job issues them', async () => {
+    const [a, b] = [
+      await placeOrder(vat, [{ sku, quantity: 1 }]),
+      await placeOrder(vat, [{ sku, quantity: 1 }]),
+    ];
+    await walk(vat, a.number, ['approve', 'start_picking', 'pack']);
+    await walk(vat, b.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver', 'request_return']);
+    // What the crashes leave: the status moved, the document never issued (and b still restocking).
+    await vat.raw('orders').updateOne({ _id: a.number as never }, { $unset: { invoice: '' } });
+    await vat.raw('invoices').deleteOne({ order: a.number });
+    await vat.raw('counters').updateOne({ _id: 'invoice' as never }, { $inc: { seq: -1 } });
+    await vat
+      .raw('orders')
+      .updateOne(
+        { _id: b.number as never },
+        {
+          $set: { status: 'returned', inventory: 'restocking' },
+          $push: {
+            history: {
+              at: new Date(),
+              action: 'receive_return',
+              from: 'return_requested',
+              to: 'returned',
+              by: 'crash',
+              channel: 'api',
+            },
+          } as never,
+        },
+      );
+    await vat
+      .raw('order_board')
+      .updateOne({ _id: b.number as never }, { $set: { status: 'returned', v: 99 } }, { upsert: true });
+    const later = new Date(Date.now() + 5 * 60_000);
+    const result = await vat.deps.reconciler.reconcile(later);
+    expect(result.documents).toBe(2);
+    expect((await vat.api('GET', `/api/v1/orders/${a.number}`)).body.invoice).not.toBeNull();
+    expect((await vat.api('GET', `/api/v1/orders/${b.number}`)).body.creditNote).not.toBeNull();
+  });
+
   test('When prices include 17% VAT, then each line and the totals carry net, tax and gross, and the issuer is on it; a later change to the order does not alter the issued invoice', async () => {
     const o = await placeOrder(vat, [{ sku, quantity: 3 }]);
     await walk(vat, o.number, ['approve', 'start_picking', 'pack']);
