@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import twilio from 'twilio';
 import { loadConfig } from '../src/config.js';
+import {
+  COMMON_OPTIONS,
+  parseCli,
+  print,
+  runCli,
+  twilioSignature,
+  twilioSignedBase,
+  UsageError,
+  unreachable,
+} from './cli.js';
+import { unavailableNote, watchOutbox } from './outbox-watch.js';
+import { outboxEntryLines } from './slack-plain.js';
 import { isKeypad, nextStep, parseTwiml, resolveUrl, TwimlError, type Verb } from './twiml-walk.js';
 
 /**
@@ -8,18 +19,19 @@ import { isKeypad, nextStep, parseTwiml, resolveUrl, TwimlError, type Verb } fro
  * Gather action, Redirect, Dial and Record action the TwiML names, each signed exactly as Twilio
  * signs it (X-Twilio-Signature over PUBLIC_URL + path + query and the form fields), and the
  * status callback when the call ends. In sandbox mode the token is the sandbox one. It prints what
- * the caller hears; the screen pop and voicemails Orderly posts to Slack land in the outbox.
+ * the caller hears, then what Orderly posted to Slack about the call (the screen pop, the
+ * voicemail), read from the sandbox outbox.
  *
  *   npm run call -- +15551234567 1            press 1
  *   npm run call -- +15551234567 1 1042       press 1, then key 1042
  *   npm run call -- +972501234567 "סטטוס"     say "status" in Hebrew
  *   npm run call -- +15551234567 2 --hangup   press 2, then hang up instead of staying silent
  */
-const USAGE = `usage: npm run call -- <from phone, E.164> [input…] [--hangup] [--url <base>] [--verbose]
+const USAGE = `usage: npm run call -- <from phone, E.164> [input…] [--hangup] [--verbose]
   each input answers the next Gather: digits (and * #) are keyed, anything else is said
-  --hangup    hang up once the inputs are used (default: stay silent, as a caller who waits)
-  --url       where Orderly runs (default http://localhost:$PORT)
-  --verbose   print every request Twilio makes`;
+  --hangup      hang up once the inputs are used (default: stay silent, as a caller who waits)
+  --verbose     print every request Twilio makes
+${COMMON_OPTIONS}`;
 
 const VOICE_PATH = '/twilio/voice';
 const STATUS_PATH = '/twilio/voice/status';
@@ -27,53 +39,23 @@ const STATUS_PATH = '/twilio/voice/status';
 const TWILIO_WAIT_MS = 15_000;
 const MAX_REQUESTS = 30;
 const APPLICATION_ERROR = '[en-US] (Twilio) We are sorry, an application error has occurred. Goodbye.';
+/** The pop's last update and the voicemail's post follow the call's last callbacks within this. */
+const SLACK_AFTER = { withinMs: 5_000, quietMs: 1_000, idleMs: 1_500 };
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const value = args[i + 1];
-  if (value === undefined || value.startsWith('--')) usage(`${name} needs a value`);
-  args.splice(i, 2);
-  return value;
-}
-function flag(args: string[], name: string): boolean {
-  const i = args.indexOf(name);
-  if (i >= 0) args.splice(i, 1);
-  return i >= 0;
-}
-function usage(problem?: string): never {
-  process.stderr.write(`${problem ? `call-try: ${problem}\n` : ''}${USAGE}\n`);
-  process.exit(2);
-}
-
-const print = (line: string) => process.stdout.write(`${line}\n`);
-
-function causeOf(err: unknown): string {
-  if (err instanceof Error && err.name === 'TimeoutError')
-    return `no answer within ${TWILIO_WAIT_MS / 1000} s (Twilio gives up then)`;
-  const cause = (err as { cause?: { message?: string; code?: string; errors?: Array<{ message?: string }> } })
-    .cause;
-  // Node reports localhost's two addresses (::1, 127.0.0.1) as one AggregateError without a message.
-  const nested = cause?.errors
-    ?.map((e) => e.message)
-    .filter(Boolean)
-    .join(', ');
-  return cause?.message || nested || cause?.code || (err as Error).message;
-}
-
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (flag(args, '--help') || flag(args, '-h')) usage();
-  const hangup = flag(args, '--hangup');
-  const verbose = flag(args, '--verbose');
+  const cli = parseCli(process.argv.slice(2), process.env, { flags: ['--hangup', '--verbose'] });
+  if (cli.help) {
+    print(USAGE);
+    return;
+  }
+  const hangup = cli.flags.has('--hangup');
+  const verbose = cli.flags.has('--verbose');
+  const base = cli.url;
+  const [from, ...inputs] = cli.args;
+  if (!from) throw new UsageError("the caller's phone is needed");
   const config = loadConfig();
-  const base = (option(args, '--url') ?? `http://localhost:${config.port || 3000}`).replace(/\/+$/, '');
-  const unknown = args.find((a) => a.startsWith('--'));
-  if (unknown) usage(`unknown option ${unknown}`);
-  const [from, ...inputs] = args;
-  if (!from) usage();
   const token = config.twilio.webhookToken;
   if (!token)
     throw new Error(
@@ -81,13 +63,14 @@ async function main(): Promise<void> {
     );
 
   // Twilio signs the URL it calls (PUBLIC_URL + path + query); the request itself goes to --url.
-  const publicUrl = new URL(`${config.publicUrl}/`);
+  const signedBase = twilioSignedBase(process.env, base);
+  const publicUrl = new URL(`${signedBase}/`);
   const prefix = publicUrl.pathname.replace(/\/$/, '');
   const locate = (url: string): { signed: string; fetched: string; shown: string } => {
     const u = new URL(url);
     if (u.origin === publicUrl.origin && (u.pathname === prefix || u.pathname.startsWith(`${prefix}/`))) {
       const rest = `${u.pathname.slice(prefix.length)}${u.search}`;
-      return { signed: `${config.publicUrl}${rest}`, fetched: `${base}${rest}`, shown: rest };
+      return { signed: `${signedBase}${rest}`, fetched: `${base}${rest}`, shown: rest };
     }
     return { signed: u.href, fetched: u.href, shown: u.href };
   };
@@ -123,7 +106,7 @@ async function main(): Promise<void> {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': twilio.getExpectedTwilioSignature(token, where.signed, fields),
+          'x-twilio-signature': twilioSignature(token, where.signed, fields),
         },
         body: new URLSearchParams(fields).toString(),
         signal: AbortSignal.timeout(TWILIO_WAIT_MS),
@@ -132,12 +115,10 @@ async function main(): Promise<void> {
     } catch (err) {
       if (err instanceof Error && err.name === 'TimeoutError') {
         failed = true;
-        print(`  ${where.shown}: ${causeOf(err)}`);
+        print(`  ${where.shown}: no answer within ${TWILIO_WAIT_MS / 1000} s (Twilio gives up then)`);
         return undefined;
       }
-      throw new Error(
-        `could not reach ${where.fetched}: ${causeOf(err)}; is the server running? (npm start, or --url)`,
-      );
+      throw unreachable(where.fetched, err);
     }
     if (!res.ok) {
       failed = true;
@@ -147,7 +128,7 @@ async function main(): Promise<void> {
       if (res.status === 403 && !explained403) {
         explained403 = true;
         print(
-          "  (403: the signature was refused. TWILIO_AUTH_TOKEN and PUBLIC_URL here must match the server's; in sandbox mode leave both unset on both sides)",
+          `  (403: the signature over ${where.signed} was refused. TWILIO_AUTH_TOKEN and PUBLIC_URL here must match the server's, and PORT or --url must name its port; in sandbox mode leave the token and PUBLIC_URL unset on both sides)`,
         );
       }
       return undefined;
@@ -155,8 +136,9 @@ async function main(): Promise<void> {
     return { res, body };
   };
 
+  const watch = await watchOutbox(base, config.apiKeys[0]?.key);
   print(`→ call ${common.CallSid} from ${from}`);
-  let current = `${config.publicUrl}${VOICE_PATH}`;
+  let current = `${signedBase}${VOICE_PATH}`;
   let fields: Record<string, string> = { ...common, CallStatus: 'ringing' };
   let remaining = inputs;
   let callStatus = 'completed';
@@ -215,7 +197,7 @@ async function main(): Promise<void> {
     print(`  (not used: ${remaining.map((i) => (isKeypad(i) ? i : `“${i}”`)).join(', ')})`);
   const seconds = Math.max(1, Math.round((Date.now() - started) / 1000));
   const ended = { ...common, CallStatus: callStatus };
-  const status = await post(`${config.publicUrl}${STATUS_PATH}`, {
+  const status = await post(`${signedBase}${STATUS_PATH}`, {
     ...ended,
     CallDuration: String(callStatus === 'completed' ? seconds : 0),
   });
@@ -224,11 +206,13 @@ async function main(): Promise<void> {
     print(`  (later, ${callback.what})`);
     await post(callback.url, { ...ended, ...callback.fields });
   }
-  print(`Screen pops and voicemails go to the outbox: ${base}/outbox`);
+  if (!watch.available) print(unavailableNote(watch, 'Slack'));
+  else {
+    const posted = await watch.collect({ ...SLACK_AFTER, match: (e) => e.door === 'slack' });
+    if (!posted.length) print('(nothing posted to Slack about this call)');
+    for (const entry of posted) for (const line of outboxEntryLines(entry)) print(line);
+  }
   if (failed) process.exitCode = 1;
 }
 
-main().catch((err) => {
-  process.stderr.write(`call-try: ${(err as Error).message}\n`);
-  process.exit(1);
-});
+runCli('call-try', USAGE, main);

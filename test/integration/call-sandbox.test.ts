@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { digitsSpoken } from '../../src/voice/speech.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { API_KEY, startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, placeOrder, uniquePhone } from '../helpers/builders.js';
 import { eventually } from '../helpers/eventually.js';
 
@@ -17,11 +17,14 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-/** The CLI with the server's own configuration (PORT 0: PUBLIC_URL http://localhost:0, as the server has it). */
+/**
+ * The CLI with the server's own configuration (PORT 0: PUBLIC_URL http://localhost:0, as the server
+ * has it), and its API key, with which it reads the outbox for what was posted to Slack.
+ */
 async function call(args: string[]): Promise<{ code: number; out: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['dist/scripts/call-try.js', ...args], {
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0' },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: '0', API_KEYS: `tester:${API_KEY}` },
       timeout: 30_000,
     });
     return { code: 0, out: stdout + stderr };
@@ -39,6 +42,7 @@ test('When `npm run call -- <phone> 1 <number>` walks the sandbox IVR, then it p
   expect(out).toContain('Thanks for calling');
   expect(out).toContain(`Order ${digitsSpoken(order.number)} is awaiting approval`);
   expect(out).toContain('(call completed)');
+  expect(out).toContain('(nothing posted to Slack about this call)');
   expect(code).toBe(0);
   const calls = (await app.api('GET', `/api/v1/calls?phone=${encodeURIComponent(phone)}`)).body.items;
   expect(calls).toEqual([expect.objectContaining({ outcome: 'status_heard', status: 'completed' })]);
@@ -50,6 +54,9 @@ test('When the sandbox caller presses 2, then the made-up agent line does not an
   expect(code).toBe(0);
   expect(out).toContain('dialling +15550000002');
   expect(out).toContain('voicemail');
+  // What Orderly posted to Slack, read back from the outbox and printed as text.
+  expect(out).toMatch(/posted to #calls: 📞 Call from .*\+1/);
+  expect(out).toContain('Transcription: > Hi, this is a test voicemail from the command line.');
   const slackPosts = await eventually(
     async () =>
       (await app.api('GET', '/api/v1/outbox?door=slack&limit=50')).body.items.filter(

@@ -1,0 +1,88 @@
+import type { OutboxItem } from './slack-plain.js';
+
+/**
+ * What Orderly did after a helper's request, read from the sandbox outbox
+ * (`GET /api/v1/outbox` with the API key): Slack answers a click with an empty 200 and Orderly
+ * posts, updates and tells privately afterwards; customer texts go out after the change. The
+ * helper notes the newest entry before it sends, then collects the entries that come after.
+ */
+
+export type OutboxWatch =
+  | { available: true; collect(opts: CollectOptions): Promise<OutboxItem[]> }
+  /** `why`: the outbox is off (a door is live), the key was refused, or the server did not answer. */
+  | { available: false; why: 'live' | 'key' | 'unreachable' | 'unexpected'; status?: number };
+
+export interface CollectOptions {
+  /** Which new entries count (all of them by default). */
+  match?: (e: OutboxItem) => boolean;
+  /** Stop this long after the request at the latest. */
+  withinMs: number;
+  /** Stop once something came and nothing more for this long. */
+  quietMs: number;
+  /** Stop this long after the request if nothing came at all (default withinMs). */
+  idleMs?: number;
+  pollMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function newest(base: string, apiKey: string, limit: number): Promise<Response> {
+  return fetch(`${base}/api/v1/outbox?limit=${limit}`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+    signal: AbortSignal.timeout(5_000),
+  });
+}
+
+/** Notes where the outbox stands; call before sending the request whose outcome is wanted. */
+export async function watchOutbox(base: string, apiKey: string | undefined): Promise<OutboxWatch> {
+  if (!apiKey) return { available: false, why: 'key' };
+  let res: Response;
+  try {
+    res = await newest(base, apiKey, 1);
+  } catch {
+    return { available: false, why: 'unreachable' };
+  }
+  if (res.status === 404) return { available: false, why: 'live', status: 404 };
+  if (res.status === 401 || res.status === 503) return { available: false, why: 'key', status: res.status };
+  if (!res.ok) return { available: false, why: 'unexpected', status: res.status };
+  const first = ((await res.json()) as { items: OutboxItem[] }).items[0];
+  const since = first ? Number(first.id) : 0;
+  return {
+    available: true,
+    async collect({ match = () => true, withinMs, quietMs, idleMs = withinMs, pollMs = 150 }) {
+      const started = Date.now();
+      const seen = new Map<string, OutboxItem>();
+      let lastNew = 0;
+      for (;;) {
+        const r = await newest(base, apiKey, 100).catch(() => undefined);
+        if (r?.ok) {
+          const items = ((await r.json()) as { items: OutboxItem[] }).items;
+          for (const e of items) {
+            if (Number(e.id) > since && !seen.has(e.id) && match(e)) {
+              seen.set(e.id, e);
+              lastNew = Date.now();
+            }
+          }
+        }
+        const now = Date.now();
+        if (now - started >= withinMs) break;
+        if (seen.size && now - lastNew >= quietMs) break;
+        if (!seen.size && now - started >= idleMs) break;
+        await sleep(pollMs);
+      }
+      return [...seen.values()].sort((a, b) => Number(a.id) - Number(b.id));
+    },
+  };
+}
+
+/** What to say when the outbox cannot be read, e.g. "Slack is live: the outcome is in Slack". */
+export function unavailableNote(watch: Extract<OutboxWatch, { available: false }>, door: string): string {
+  switch (watch.why) {
+    case 'live':
+      return `(no outbox: Slack or Twilio is live here, so the outcome is in ${door} itself)`;
+    case 'key':
+      return `(the outbox needs an API key this helper does not have: set API_KEYS as the server has it; or see ${door})`;
+    default:
+      return `(the outbox could not be read${watch.status ? `: HTTP ${watch.status}` : ''}; see ${door})`;
+  }
+}
