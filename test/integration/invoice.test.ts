@@ -174,24 +174,22 @@ describe('numbers without gaps, tax, credit notes', () => {
     await vat.raw('orders').updateOne({ _id: a.number as never }, { $unset: { invoice: '' } });
     await vat.raw('invoices').deleteOne({ order: a.number });
     await vat.raw('counters').updateOne({ _id: 'invoice' as never }, { $inc: { seq: -1 } });
-    await vat
-      .raw('orders')
-      .updateOne(
-        { _id: b.number as never },
-        {
-          $set: { status: 'returned', inventory: 'restocking' },
-          $push: {
-            history: {
-              at: new Date(),
-              action: 'receive_return',
-              from: 'return_requested',
-              to: 'returned',
-              by: 'crash',
-              channel: 'api',
-            },
-          } as never,
-        },
-      );
+    await vat.raw('orders').updateOne(
+      { _id: b.number as never },
+      {
+        $set: { status: 'returned', inventory: 'restocking' },
+        $push: {
+          history: {
+            at: new Date(),
+            action: 'receive_return',
+            from: 'return_requested',
+            to: 'returned',
+            by: 'crash',
+            channel: 'api',
+          },
+        } as never,
+      },
+    );
     await vat
       .raw('order_board')
       .updateOne({ _id: b.number as never }, { $set: { status: 'returned', v: 99 } }, { upsert: true });
