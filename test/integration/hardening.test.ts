@@ -146,7 +146,16 @@ test('When an invoice link is used, then a fresh one opens the PDF, an expired o
   const exp = Number(new URL(old).searchParams.get('exp'));
   expect((await fetch(old.replace(`exp=${exp}`, `exp=${exp + 40 * 86400}`))).status).toBe(403);
   expect((await fetch(old.replace(`/${number}.pdf`, `/${number + 1}.pdf`))).status).toBe(403);
-  expect((await fetch(local(live, links.url(number)).replace(/sig=./, 'sig=X'))).status).toBe(403);
+  // One character of the signature changed (to another one, whatever it was).
+  const edited = local(live, links.url(number)).replace(
+    /sig=(.)/,
+    (_m, c: string) => `sig=${c === 'X' ? 'Y' : 'X'}`,
+  );
+  expect((await fetch(edited)).status).toBe(403);
+  // An invoice link is not a credit-note link: the kind is signed too.
+  expect((await fetch(local(live, links.url(number)).replace('/invoices/', '/credit-notes/'))).status).toBe(
+    403,
+  );
   expect((await fetch(`${live.url}/invoices/${number}.pdf`)).status).toBe(403);
 });
 
