@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net';
 
 /** A small HTTP server on a free port for the recording fakes of Slack's and Twilio's APIs. */
 export async function listen(
-  handle: (req: IncomingMessage, raw: string, res: ServerResponse) => void | Promise<void>,
+  handle: (req: IncomingMessage, raw: string, res: ServerResponse, bytes: Buffer) => void | Promise<void>,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    await handle(req, Buffer.concat(chunks).toString('utf8'), res);
+    const bytes = Buffer.concat(chunks);
+    await handle(req, bytes.toString('utf8'), res, bytes);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {

@@ -1,6 +1,4 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { eventually } from './eventually.js';
 import { listen } from './fake-server.js';
 
@@ -230,10 +228,7 @@ export interface FakeUpload {
 async function listenForUploads(
   receive: (fileId: string, bytes: Buffer) => boolean,
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks);
+  return listen(async (req, _text, res, raw) => {
     const fileId = /^\/upload\/([A-Z0-9]+)$/.exec(req.url ?? '')?.[1] ?? '';
     let bytes = raw;
     const type = req.headers['content-type'] ?? '';
@@ -250,15 +245,6 @@ async function listenForUploads(
     res.statusCode = ok ? 200 : 404;
     res.end(ok ? `OK - ${bytes.length}` : 'not found');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections();
-      await closed;
-    },
-  };
 }
 
 /** Slack's request signature: `v0=` + HMAC-SHA256(secret, `v0:<ts>:<body>`). */
