@@ -1,6 +1,14 @@
-import { z } from 'zod';
-import { ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecycle.js';
 import { outboxQuery } from '../outbox.js';
+import {
+  componentSchemas,
+  error,
+  errors,
+  numberParam,
+  ok,
+  queryParameters,
+  schema,
+  skuParam,
+} from './openapi-schemas.js';
 import {
   actionBody,
   createProductBody,
@@ -15,32 +23,6 @@ import {
  * OpenAPI 3.1 description of the REST API, generated from the same zod schemas that validate
  * requests, so it cannot drift from what the server accepts. Served at GET /api/v1/openapi.json.
  */
-
-const schema = (s: z.ZodType) => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
-  return rest;
-};
-const json = (ref: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } });
-const ok = (ref: string, description = 'OK') => ({ description, content: json(ref) });
-const error = (description: string) => ({ description, content: json('Error') });
-const errors = {
-  400: error('validation_error'),
-  401: error('unauthorized'),
-  429: error('rate_limited: over API_RATE_LIMIT requests a minute for this key; Retry-After says when'),
-};
-const numberParam = {
-  name: 'number',
-  in: 'path',
-  required: true,
-  schema: { type: 'integer', minimum: 1001 },
-  description: 'The order number, e.g. 1001 (shown as #1001)',
-};
-const skuParam = { name: 'sku', in: 'path', required: true, schema: { type: 'string' } };
-
-const queryParameters = (query: z.ZodType) =>
-  Object.entries((schema(query).properties ?? {}) as Record<string, Record<string, unknown>>).map(
-    ([name, s]) => ({ name, in: 'query', required: false, schema: s }),
-  );
 
 export function openApiDocument(currency: string) {
   return {
@@ -227,114 +209,7 @@ export function openApiDocument(currency: string) {
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A key from API_KEYS' } },
-      schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
-            },
-          },
-        },
-        Product: {
-          type: 'object',
-          properties: {
-            sku: { type: 'string' },
-            name: { type: 'string' },
-            price: { type: 'integer' },
-            currency: { type: 'string' },
-            onHand: { type: 'integer' },
-            reserved: { type: 'integer' },
-            available: { type: 'integer' },
-            lowStockThreshold: { type: 'integer' },
-          },
-        },
-        ProductList: {
-          type: 'object',
-          properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Product' } } },
-        },
-        Order: {
-          type: 'object',
-          properties: {
-            number: { type: 'integer' },
-            status: { enum: [...ORDER_STATUSES] },
-            allowedActions: { type: 'array', items: { enum: [...ORDER_ACTIONS] } },
-            channel: { type: 'string' },
-            externalId: { type: ['string', 'null'] },
-            customer: { type: 'object' },
-            items: { type: 'array', items: { type: 'object' } },
-            total: { type: 'integer' },
-            currency: { type: 'string' },
-            shipment: { type: ['object', 'null'] },
-            invoice: { type: ['object', 'null'] },
-            creditNote: { type: ['object', 'null'], description: 'Issued when a return is received' },
-            rating: { type: ['object', 'null'] },
-            customerUpdateFailures: { type: 'array', items: { type: 'object' } },
-            calls: {
-              type: 'array',
-              description:
-                'Calls that concerned the order: its status was read out (`status`) or it was logged during the call (`logged`)',
-              items: {
-                type: 'object',
-                properties: {
-                  sid: { type: 'string' },
-                  at: { type: 'string', format: 'date-time' },
-                  why: { enum: ['status', 'logged'] },
-                  url: { type: 'string' },
-                },
-              },
-            },
-            history: { type: 'array', items: { type: 'object' } },
-          },
-        },
-        Call: {
-          type: 'object',
-          properties: {
-            sid: { type: 'string', description: 'Twilio CallSid' },
-            from: { type: 'string', description: 'The caller, E.164 (or "anonymous")' },
-            customer: { type: ['object', 'null'] },
-            language: { enum: ['en', 'he'] },
-            startedAt: { type: 'string', format: 'date-time' },
-            endedAt: { type: ['string', 'null'], format: 'date-time' },
-            duration: { type: ['integer', 'null'], description: 'Seconds, from Twilio' },
-            status: { type: 'string', description: 'Twilio CallStatus; only ever moves forward' },
-            path: {
-              type: 'array',
-              items: { type: 'string' },
-              description:
-                'Menu steps: status, heard:<order>, not-found:<number>, agent, voicemail, lang:<en|he>, gave-up',
-            },
-            outcome: { enum: ['in_progress', 'status_heard', 'connected', 'voicemail', 'hung_up'] },
-            orders: { type: 'array', items: { type: 'integer' } },
-            agent: { type: ['object', 'null'] },
-            voicemail: { type: ['object', 'null'] },
-          },
-        },
-        CallPage: {
-          type: 'object',
-          properties: {
-            items: { type: 'array', items: { $ref: '#/components/schemas/Call' } },
-            next: {
-              type: ['string', 'null'],
-              description: 'Pass as `cursor` for the next page; null on the last.',
-            },
-          },
-        },
-        OrderPage: {
-          type: 'object',
-          properties: {
-            items: { type: 'array', items: { $ref: '#/components/schemas/Order' } },
-            next: {
-              type: ['string', 'null'],
-              description:
-                'Pass as `cursor` for the next page; null on the last. With `channel`, `q` or a status nobody works on any more, one page looks through at most the next 2,000 orders, so it can hold fewer than `limit` while `next` is set: keep following it.',
-            },
-          },
-        },
-      },
+      schemas: componentSchemas(),
     },
   };
 }
