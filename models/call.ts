@@ -1,13 +1,9 @@
 import { type Connection, Schema } from 'mongoose';
 import { isDuplicateKey } from '../src/errors.js';
-import {
-  type Call,
-  type CallSlackRef,
-  type CallSlot,
-  type CallStatus,
-  callStatusRank,
-} from './call-shape.js';
+import { createCallLists } from './call-lists.js';
+import { type Call, type CallSlot, type CallStatus, callStatusRank } from './call-shape.js';
 import type { Language } from './customer.js';
+import { slackSlots } from './slack-slots.js';
 
 export type { Call, CallOutcome, CallSlackRef, CallSlot, CallStatus } from './call-shape.js';
 export { CALL_STATUSES, callStatusRank, outcomeOf } from './call-shape.js';
@@ -39,26 +35,6 @@ const callSchema = new Schema<CallDoc>(
 // The log without a phone, newest first (a MongoDB index; FerretDB reads the collection).
 callSchema.index({ startedAt: -1 });
 
-/** Per phone, the calls from it in the order they came: the log by phone is a read by key. */
-interface PhoneCallsDoc {
-  _id: string;
-  sids: string[];
-}
-const phoneCallsSchema = new Schema<PhoneCallsDoc>(
-  { _id: { type: String, required: true }, sids: { type: [String], default: [] } },
-  { versionKey: false },
-);
-
-/** Calls whose Slack messages are due (what the delivery sweep reads after a crash). */
-interface CallDueDoc {
-  _id: string;
-  at: Date;
-}
-const callDueSchema = new Schema<CallDueDoc>(
-  { _id: { type: String, required: true }, at: { type: Date, required: true } },
-  { versionKey: false },
-);
-
 const AFTER = { returnDocument: 'after', lean: true } as const;
 
 function toCall(doc: CallDoc | null): Call | null {
@@ -85,28 +61,11 @@ export interface NewCall {
  */
 export function createCallRepository(conn: Connection) {
   const Call = conn.model<CallDoc>('Call', callSchema, 'calls');
-  const PhoneCalls = conn.model<PhoneCallsDoc>('PhoneCalls', phoneCallsSchema, 'phone_calls');
-  const Due = conn.model<CallDueDoc>('CallDue', callDueSchema, 'calls_due');
+  const lists = createCallLists(conn);
 
   const get = async (sid: string) => toCall(await Call.findById(sid).lean<CallDoc>());
   const change = async (sid: string, expect: Record<string, unknown>, update: Record<string, unknown>) =>
     toCall(await Call.findOneAndUpdate({ _id: sid, ...expect }, update, AFTER));
-
-  /**
-   * Files the call under its caller's phone. A hidden number ("anonymous", a short code) is not
-   * filed: it would put every hidden caller's calls in one ever-growing document.
-   */
-  async function indexByPhone(phone: string, sid: string): Promise<void> {
-    if (!/^\+[1-9]\d{6,14}$/.test(phone)) return;
-    await PhoneCalls.updateOne({ _id: phone }, { $addToSet: { sids: sid } }, { upsert: true });
-  }
-
-  /** Marks the call as having Slack messages due before they are written on it (the sweep's list). */
-  async function due(sid: string): Promise<void> {
-    await Due.updateOne({ _id: sid }, { $setOnInsert: { at: new Date() } }, { upsert: true }).catch((err) => {
-      if (!isDuplicateKey(err)) throw err;
-    });
-  }
 
   /** A change that asks for Slack messages: listed as due first, then written with the change. */
   async function changeWithEffects(
@@ -115,7 +74,7 @@ export function createCallRepository(conn: Connection) {
     update: Record<string, unknown>,
     effects: string[],
   ): Promise<Call | null> {
-    if (effects.length > 0) await due(sid);
+    if (effects.length > 0) await lists.markDue(sid);
     const $addToSet = effects.length > 0 ? { effects: { $each: effects } } : undefined;
     return change(sid, expect, { ...update, ...($addToSet ? { $addToSet } : {}) });
   }
@@ -150,7 +109,7 @@ export function createCallRepository(conn: Connection) {
       };
       try {
         await Call.create({ _id: call.sid, ...doc });
-        await indexByPhone(call.from, call.sid);
+        await lists.fileByPhone(call.from, call.sid);
         return { call: { sid: call.sid, ...doc }, created: true };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -270,7 +229,7 @@ export function createCallRepository(conn: Connection) {
             orders: [],
             effects: [],
           });
-          await indexByPhone(fields.from, sid);
+          await lists.fileByPhone(fields.from, sid);
           return get(sid);
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
@@ -300,20 +259,12 @@ export function createCallRepository(conn: Connection) {
      */
     async settleEffects(sid: string, names: string[], renderedAt: Date): Promise<Call | null> {
       const after = await change(sid, { updatedAt: renderedAt }, { $pullAll: { effects: names } });
-      if (after && after.effects.length === 0) await Due.deleteOne({ _id: sid });
+      if (after && after.effects.length === 0) await lists.clearDue(sid);
       return after;
     },
-    /** Calls with Slack messages due, oldest first, and since when. */
-    async listDue(): Promise<{ sid: string; at: Date }[]> {
-      const docs = await Due.find({}).sort({ at: 1 }).limit(5000).lean<CallDueDoc[]>();
-      return docs.map((d) => ({ sid: d._id, at: d.at }));
-    },
-
+    listDue: lists.listDue,
     /** The calls from this phone, newest first. */
-    async sidsOf(phone: string): Promise<string[]> {
-      const doc = await PhoneCalls.findById(phone).lean<PhoneCallsDoc>();
-      return [...(doc?.sids ?? [])].reverse();
-    },
+    sidsOf: lists.sidsOf,
     /** The newest calls of the whole log (a MongoDB index serves it; FerretDB reads the collection). */
     async recent(limit: number, before?: Date): Promise<Call[]> {
       const docs = await Call.find(before ? { startedAt: { $lt: before } } : {})
@@ -323,46 +274,11 @@ export function createCallRepository(conn: Connection) {
       return docs.map((d) => toCall(d) as Call);
     },
 
-    /** Claims the right to post the call's `slot` message (none stored, no live claim). */
-    claimSlackSlot: (sid: string, slot: CallSlot, at: Date, staleBefore: Date) =>
-      change(
-        sid,
-        {
-          [`slack.${slot}`]: { $exists: false },
-          $or: [
-            { [`slack.${slot}ClaimedAt`]: { $exists: false } },
-            { [`slack.${slot}ClaimedAt`]: { $lt: staleBefore } },
-          ],
-        },
-        { $set: { [`slack.${slot}ClaimedAt`]: at } },
-      ),
-    async releaseSlackSlot(sid: string, slot: CallSlot, at: Date, staleSince?: Date): Promise<void> {
-      await Call.updateOne(
-        { _id: sid, [`slack.${slot}ClaimedAt`]: at },
-        staleSince
-          ? { $set: { [`slack.${slot}ClaimedAt`]: staleSince } }
-          : { $unset: { [`slack.${slot}ClaimedAt`]: '' } },
-      );
-    },
-    storeSlackRef: (sid: string, slot: CallSlot, ref: CallSlackRef) =>
-      change(sid, {}, { $set: { [`slack.${slot}`]: ref } }),
-    async markSlackShown(sid: string, slot: CallSlot, ts: string, shown: string): Promise<void> {
-      await Call.updateOne(
-        { _id: sid, [`slack.${slot}.ts`]: ts },
-        { $set: { [`slack.${slot}.shown`]: shown } },
-      );
-    },
-    async forgetSlackRef(sid: string, slot: CallSlot, ts: string): Promise<void> {
-      await Call.updateOne(
-        { _id: sid, [`slack.${slot}.ts`]: ts },
-        { $unset: { [`slack.${slot}`]: '', [`slack.${slot}ClaimedAt`]: '' } },
-      );
-    },
+    ...slackSlots<string, Call, CallSlot>(Call, change),
 
     async ensureIndexes(): Promise<void> {
       await Call.createIndexes();
-      await PhoneCalls.createIndexes();
-      await Due.createIndexes();
+      await lists.ensureIndexes();
     },
   };
 }

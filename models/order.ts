@@ -7,10 +7,11 @@ import {
   type OrderCallRef,
   type OrderDoc,
   orderSchema,
+  type SlackSlot,
   type SmsFailure,
   toOrder,
 } from './order-shape.js';
-import { orderSlackSlots } from './order-slack.js';
+import { slackSlots } from './slack-slots.js';
 
 export type { OrderQuery } from './order-query.js';
 export type {
@@ -183,7 +184,7 @@ export function createOrderRepository(conn: Connection) {
         { $set: { callBack: { by, at: new Date() } }, $addToSet: { effects: 'slack:rating' } },
       ),
 
-    ...orderSlackSlots(Order, update),
+    ...slackSlots<number, Order, SlackSlot>(Order, update),
 
     async recordSmsFailure(number: number, failure: SmsFailure): Promise<void> {
       await Order.updateOne({ _id: number }, { $push: { smsFailures: failure } });

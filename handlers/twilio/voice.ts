@@ -2,35 +2,32 @@ import express, { type Request, type RequestHandler, Router } from 'express';
 import twilio from 'twilio';
 import { isE164, toE164 } from '../../src/customers/phone.js';
 import { withinDeadline } from '../../src/deadline.js';
-import { CALL_STATUSES, type CallStatus, type Language, type Order } from '../../src/domain.js';
+import { CALL_STATUSES, type CallStatus, type Language } from '../../src/domain.js';
 import { AppError } from '../../src/errors.js';
-import { say, type VoiceKey, type VoiceParams } from '../../src/i18n/voice.js';
 import type { Deps } from '../../src/services.js';
 import { isOpen } from '../../src/voice/hours.js';
-import { menuChoice, parseSpokenNumber, speechHints, VOICES } from '../../src/voice/speech.js';
-import { xmlText } from '../../src/xml-text.js';
+import { menuChoice, parseSpokenNumber } from '../../src/voice/speech.js';
 import { twilioSignature } from './signature.js';
+import {
+  createVoiceTwiml,
+  DIALED,
+  MAX_TRIES,
+  MENU,
+  ORDER,
+  other,
+  RECORDED,
+  RING_S,
+  speak,
+  stepUrl,
+  TRANSCRIPTION,
+  VOICE_BUDGET_MS,
+  VOICE_PATH,
+  VOICE_STATUS_PATH,
+  type VoiceResponse,
+} from './voice-twiml.js';
 
-export const VOICE_PATH = '/twilio/voice';
-export const VOICE_STATUS_PATH = '/twilio/voice/status';
-const MENU = `${VOICE_PATH}/menu`;
-const ORDER = `${VOICE_PATH}/order`;
-const DIALED = `${VOICE_PATH}/dialed`;
-const RECORDED = `${VOICE_PATH}/recorded`;
-const TRANSCRIPTION = `${VOICE_PATH}/transcription`;
+export { VOICE_PATH, VOICE_STATUS_PATH } from './voice-twiml.js';
 
-/** Twilio waits 15 s for TwiML; the database gets this long, then the caller hears an answer anyway. */
-const VOICE_BUDGET_MS = 8_000;
-/** Wrong or no input repeats a question at most this many times (SPEC), then goodbye. */
-const MAX_TRIES = 3;
-/** A voicemail is at most two minutes. */
-const VOICEMAIL_MAX_S = 120;
-/** How long the agent line rings before the caller is offered voicemail. */
-const RING_S = 20;
-
-type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
-
-const other = (lang: Language): Language => (lang === 'he' ? 'en' : 'he');
 const langOf = (req: Request): Language => (req.query.lang === 'he' ? 'he' : 'en');
 const triesOf = (req: Request): number => {
   const n = Number(req.query.try);
@@ -43,20 +40,6 @@ const field = (req: Request, name: string): string | undefined => {
   if (typeof v !== 'string') throw new AppError('validation_error', `${name} must be given once.`);
   return v.slice(0, 2000);
 };
-
-/** Says a catalogue text in its language's voice. */
-function speak<K extends VoiceKey>(
-  node: VoiceResponse | ReturnType<VoiceResponse['gather']>,
-  lang: Language,
-  key: K,
-  params: VoiceParams<K>,
-  voiceOf: Language = lang,
-): void {
-  node.say(
-    { language: VOICES[voiceOf].language, voice: VOICES[voiceOf].voice } as never,
-    xmlText(say(lang, key, params)),
-  );
-}
 
 /**
  * The voice door (SPEC "Voice"): `POST /twilio/voice` answers a call with a greeting and a menu in
@@ -117,78 +100,7 @@ export function twilioVoiceRouter(deps: Deps): Router {
   const send = (res: express.Response, twiml: VoiceResponse) => {
     res.type('text/xml').send(twiml.toString());
   };
-  const url = (path: string, lang: Language, tries?: number) =>
-    `${path}?lang=${lang}${tries === undefined ? '' : `&try=${tries}`}`;
-
-  /** The menu as a Gather; silence falls through to the Redirect, which counts it as a try. */
-  function menu(twiml: VoiceResponse, lang: Language, tries: number): void {
-    const gather = twiml.gather({
-      input: ['dtmf', 'speech'],
-      numDigits: 1,
-      timeout: 6,
-      speechTimeout: 'auto',
-      language: VOICES[lang].language as never,
-      hints: speechHints(lang),
-      action: url(MENU, lang, tries),
-      method: 'POST',
-    });
-    speak(gather, lang, 'menu', {});
-    speak(gather, lang, 'switchOffer', {}, other(lang));
-    twiml.redirect({ method: 'POST' }, url(MENU, lang, tries));
-  }
-
-  /** Asks for an order number (keypad then #, or said); star goes back to the menu. */
-  function askNumber(
-    twiml: VoiceResponse,
-    lang: Language,
-    tries: number,
-    prompt: 'askOrderNumber' | 'keyAnother',
-  ) {
-    const gather = twiml.gather({
-      input: ['dtmf', 'speech'],
-      finishOnKey: '#',
-      timeout: 8,
-      speechTimeout: 'auto',
-      language: VOICES[lang].language as never,
-      hints: speechHints(lang),
-      action: url(ORDER, lang, tries),
-      method: 'POST',
-    });
-    speak(gather, lang, prompt, {});
-    twiml.redirect({ method: 'POST' }, url(ORDER, lang, tries));
-  }
-
-  function goodbye(twiml: VoiceResponse, lang: Language, key: 'goodbye' | 'tooManyTries') {
-    speak(twiml, lang, key, {});
-    twiml.hangup();
-  }
-
-  const describe = (twiml: VoiceResponse, lang: Language, order: Order) =>
-    speak(twiml, lang, 'orderStatus', {
-      number: order.number,
-      status: order.status,
-      items: order.items.reduce((n, i) => n + i.quantity, 0),
-      ...(order.status !== 'pending_approval' && order.shipment?.trackingNumber
-        ? { tracking: { carrier: order.shipment.carrier, trackingNumber: order.shipment.trackingNumber } }
-        : {}),
-    });
-
-  /** Voicemail: the prompt, the recording (transcribed), and what to say if nothing was recorded. */
-  function voicemail(twiml: VoiceResponse, lang: Language, closed: boolean): void {
-    if (closed) speak(twiml, lang, 'voicemailClosed', { hours: config.businessHours });
-    else speak(twiml, lang, 'voicemailNoAnswer', {});
-    twiml.record({
-      action: url(RECORDED, lang),
-      method: 'POST',
-      maxLength: VOICEMAIL_MAX_S,
-      timeout: 5,
-      finishOnKey: '#',
-      playBeep: true,
-      transcribe: true,
-      transcribeCallback: TRANSCRIPTION,
-    });
-    goodbye(twiml, lang, 'goodbye');
-  }
+  const { menu, askNumber, goodbye, describe, voicemail } = createVoiceTwiml(config);
 
   router.use(VOICE_PATH, form, signed);
 
@@ -271,7 +183,7 @@ export function twilioVoiceRouter(deps: Deps): Router {
       callerId: isE164(call.from) ? call.from : (config.twilio.phoneNumber ?? call.to),
       timeout: RING_S,
       answerOnBridge: true,
-      action: url(DIALED, lang),
+      action: stepUrl(DIALED, lang),
       method: 'POST',
     });
     dial.number(agent);
