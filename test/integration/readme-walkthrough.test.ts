@@ -147,8 +147,11 @@ test('When README.md is read, then its walkthrough is well formed and goes throu
   ])
     expect(commands.some((c) => c.includes(door))).toBe(true);
   expect(commands.some((c) => c.includes('/api/v1/outbox'))).toBe(true);
-  // Only what a test cannot do is left to the reader.
-  expect(walkthrough.steps.filter((s) => s.skip).length).toBeLessThanOrEqual(2);
+  // Only install and start are left to the reader: this test does them itself (the built server
+  // on a fresh database), so no step of the walkthrough goes unchecked.
+  expect(walkthrough.steps.filter((s) => s.skip).map((s) => s.command.trim())).toEqual([
+    'npm install && npm start',
+  ]);
 });
 
 const local = (s: string) => s.replaceAll('localhost:3000', `localhost:${port}`);
@@ -159,11 +162,7 @@ function title(step: WalkthroughStep): string {
   return `README.md:${step.line} ${first.length > 90 ? `${first.slice(0, 89)}…` : first}`;
 }
 
-for (const step of walkthrough.steps) {
-  if (step.skip) {
-    test.skip(`${title(step)} (not run: ${step.skip})`, () => {});
-    continue;
-  }
+for (const step of walkthrough.steps.filter((s) => !s.skip)) {
   test(
     title(step),
     async () => {
