@@ -27,28 +27,6 @@ const RTL_OR_MARK = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u200F\u202B\u202E\
  */
 export const isolate = (text: string) => `\u2068${text}\u2069`;
 
-/**
- * PDF text is drawn left to right in the order given, so a Hebrew (or Arabic) name must be put
- * in visual order first: the Unicode Bidirectional Algorithm (bidi-js) mirrors brackets and
- * reverses each right-to-left run, leaving numbers and Latin text readable.
- */
-export function visualOrder(text: string): string {
-  if (!RTL.test(text)) return text;
-  return bidi.getReorderedString(text, bidi.getEmbeddingLevels(text));
-}
-
-/**
- * The words of a line, left to right as they are to be drawn, each as the PDF font layout wants
- * it. pdfkit's font engine (fontkit) reverses any run whose first letter is right-to-left, so a
- * right-to-left word is handed over in logical order and comes out right; the order of the
- * words themselves comes from the bidi algorithm.
- */
-export function drawableWords(text: string): string[] {
-  return visualOrder(text)
-    .split(' ')
-    .map((word) => (RTL.test(word) ? [...word].reverse().join('') : word));
-}
-
 /** The first character of a script other than Common/Inherited: what fontkit picks the direction by. */
 const SCRIPTED = /[^\p{Script=Common}\p{Script=Inherited}\p{Script=Unknown}]/u;
 

@@ -1,5 +1,4 @@
 import { toE164 } from '../../src/customers/phone.js';
-import { drawableWords, visualOrder } from '../../src/invoices/bidi.js';
 import { formatMoney } from '../../src/money.js';
 import {
   allowedActions,
@@ -58,18 +57,4 @@ test.each([
   ['hello', 'US', undefined],
 ] as const)('Phone %s with default country %s is %s', (input, country, expected) => {
   expect(toE164(input, country)).toBe(expected);
-});
-
-test.each([
-  ['Dana Levi', ['Dana', 'Levi']],
-  ['דנה לוי', ['דנה', 'לוי'].reverse()],
-  ['רחוב הרצל 12', ['12', 'הרצל', 'רחוב']],
-])('Invoice text %s is drawn word by word in bidi order', (text, words) => {
-  expect(drawableWords(text)).toEqual(words);
-});
-
-test('Right-to-left text is put in visual order, brackets mirrored', () => {
-  expect(visualOrder('שלום')).toBe('םולש');
-  expect(visualOrder('כוס (כחולה)')).toBe('(הלוחכ) סוכ');
-  expect(visualOrder('Order #1001')).toBe('Order #1001');
 });
