@@ -65,16 +65,56 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   return logger;
 }
 
+/** How much of a request's URL a line keeps: enough to tell routes and queries apart. */
+export const MAX_LOGGED_URL = 512;
+
+/** Where a URL may be cut without leaving the start of a secret behind (see `capUrl`). */
+const URL_BOUNDARY = /[/?&#;]/;
+
+/**
+ * A request's URL as a line keeps it (issue 17): at most `MAX_LOGGED_URL` characters and a note of
+ * the whole length, cut before redaction runs, so a long URL costs little however it is shaped.
+ * The cut goes back to the last `/`, `?`, `&`, `#` or `;`, so the line never ends in the first
+ * characters of a password or token whose end (`@`, its length) the redaction needs to see.
+ */
+export function capUrl(url: string): string {
+  if (url.length <= MAX_LOGGED_URL) return url;
+  let end = MAX_LOGGED_URL;
+  while (end > 0 && !URL_BOUNDARY.test(url.charAt(end - 1))) end--;
+  return `${url.slice(0, end)}…[${url.length} chars in all]`;
+}
+
+type Serializer = (value: unknown) => unknown;
+
+/** A `req` serializer (pino-http's) whose `url` comes out capped. */
+function cappingUrl(serialize: Serializer): Serializer {
+  return (value) => {
+    const out = serialize(value);
+    if (typeof out !== 'object' || out === null) return out;
+    const url = (out as { url?: unknown }).url;
+    return typeof url === 'string' && url.length > MAX_LOGGED_URL ? { ...out, url: capUrl(url) } : out;
+  };
+}
+
 /**
  * A child made with its own serializers (pino-http's gives `err` pino's standard serializer,
- * which copies an axios error's config and headers) still serializes errors our way. Children
- * inherit `child` from the logger they come from, so this one override covers every descendant.
+ * which copies an axios error's config and headers) still serializes errors our way, and its
+ * request serializer logs a capped URL. Children inherit `child` from the logger they come from,
+ * so this one override covers every descendant.
  */
 function keepErrorSerializersInChildren(logger: Logger): void {
   const child = logger.child;
   logger.child = function (this: Logger, bindings, options) {
-    const opts = options?.serializers
-      ? { ...options, serializers: { ...options.serializers, ...errorSerializers } }
+    const given = options?.serializers as Record<string, Serializer> | undefined;
+    const opts = given
+      ? {
+          ...options,
+          serializers: {
+            ...given,
+            ...(given.req ? { req: cappingUrl(given.req) } : {}),
+            ...errorSerializers,
+          },
+        }
       : options;
     return child.call(this, bindings, opts);
   } as Logger['child'];

@@ -12,24 +12,40 @@ import { types } from 'node:util';
 
 const CENSOR = '[redacted]';
 
-/** Each pattern keeps its prefix (`$1`) so a line still says what kind of thing was there. */
+/**
+ * Each pattern keeps its prefix (`$1`) so a line still says what kind of thing was there.
+ *
+ * Every pattern is linear in the length of the text (issue 17: each request's URL goes through
+ * them, so one that backtracks lets anyone pin the event loop with long URLs). Each one starts
+ * only at a literal or a delimiter, and no two neighbouring repeated parts can take the same
+ * character, so a failed attempt never rescans text another attempt already covered. Keep it so
+ * when adding a pattern; test/unit/redact.test.ts feeds them the shapes that would show it.
+ */
 const SECRET_PATTERNS: [RegExp, string][] = [
   // Any Authorization header value, whatever its scheme (Twilio's Basic sid:token, Slack's Bearer),
   // as a header line, a JSON key or a key=value; the value may sit inside an escaped JSON string.
+  // Starts only at the header's name; blanks, `:`/`=`, quotes and the value's first character are
+  // disjoint, and the value runs to the end of what it may hold.
   [
     /((?:authorization|x-api-key)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)[^\s"'\\,;}&][^"'\\\r\n,;}&]*/gi,
     `$1${CENSOR}`,
   ],
+  // Starts only at the scheme's name; blanks, the token's characters and `=` are disjoint.
   [/\b(Basic|[Bb]earer|Digest)\s+[A-Za-z0-9+/._~-]{6,}=*/g, `$1 ${CENSOR}`],
   // Slack tokens: bot, user, app-level, configuration and refresh (xoxb-, xoxp-, xapp-, xoxe.xoxp-…).
   [/\b(xox[a-z]|xapp)[.-][A-Za-z0-9.-]+/g, `$1-${CENSOR}`],
   // Signed links and keys in query strings or form bodies: ?sig=…, &signature=…, token=…, api_key=…
+  // Starts only at a delimiter (or the start), and the name's characters exclude every delimiter:
+  // each name is read by one attempt only (the key words are tried at most once per character).
   [
     /((?:^|[?&;\s"'])[\w.-]*(?:sig|signature|token|key|secret|password|passwd|credential)=)[^&#\s"'\\]+/gi,
     `$1${CENSOR}`,
   ],
-  // user:password@ in URLs (a database URI, a proxy).
-  [/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@"'\\]+:[^/\s@"'\\]+@/gi, `$1${CENSOR}@`],
+  // user:password@ in URLs (a database URI, a proxy). It starts at `://`, not at the scheme: a
+  // scheme-like run (`a.a.a.…` in a URL) was read again from each of its letters, quadratic in its
+  // length. The scheme stays in the line either way, and any scheme's credentials are masked. The
+  // user and the password cannot hold `/`, so one attempt never reaches the next `://`.
+  [/(:\/\/)[^/\s:@"'\\]+:[^/\s@"'\\]+@/g, `$1${CENSOR}@`],
 ];
 
 /** Credential-shaped text replaced by `[redacted]`; linear in the length of the text. */

@@ -73,3 +73,20 @@ test('When a signed invoice link is requested, then its request line keeps the p
   expect(JSON.stringify(line)).toContain('/invoices/999999.pdf?sig=[redacted]&exp=1767225600');
   expect(log()).not.toContain(sig);
 });
+
+test('When a 15,000-character URL is requested, then its request line keeps at most 512 characters of it and says how long it was', async () => {
+  const marker = randomBytes(8).toString('hex');
+  const url = `/nowhere-${marker}/${'a.'.repeat(7_500)}`.slice(0, 15_000);
+  const res = await fetch(`${app.url}${url}`);
+  expect(res.status).toBe(404);
+
+  const line = await eventually(
+    () => parsed().find((l) => JSON.stringify(l).includes(`/nowhere-${marker}/`)),
+    Boolean,
+    { what: 'the request line of the long URL', detail: () => log().slice(-2000) },
+  );
+  const logged = (line as { req: { url: string } }).req.url;
+  expect(logged.length).toBeLessThanOrEqual(600);
+  expect(logged).toContain('15000');
+  expect(JSON.stringify(line).length).toBeLessThan(2_000);
+});

@@ -158,6 +158,76 @@ describe('secrets in strings', () => {
   });
 });
 
+/**
+ * Hostile text (issue 17): every request's URL reaches `scrubSecrets` through the request line,
+ * so a pattern that backtracks lets anyone pin the event loop with a few long URLs. The shapes
+ * below are the ones a backtracking pattern of this module could slow down on (long `a.a.a…` runs
+ * before a `://` that never comes, scheme-like `ab:ab:…`, encoded `Bearer%20` runs, long query
+ * strings, runs after `://`, `authorization:`, `Bearer ` and `?`).
+ *
+ * This is the one wall-clock bound in the unit tests, and it is deliberate: no regex analysis
+ * library is among our dependencies, and the bound is generous by orders of magnitude. A linear
+ * pass over 64 KB takes about a millisecond; the quadratic database-URI pattern of before took
+ * about 6 s on `a.a.a…` of that length (and 170 ms at 16 KB). Speed targets live in
+ * `npm run bench -- hostile`; this only catches a pattern that is not linear.
+ */
+describe('hostile text', () => {
+  const SIZE = 64 * 1024;
+  const fill = (unit: string, prefix = '/') => prefix + unit.repeat(Math.ceil(SIZE / unit.length));
+  const SHAPES: [string, string][] = [
+    ['a.a.a…', fill('a.')],
+    ['a-a-a…', fill('a-')],
+    ['a+a+a…', fill('a+')],
+    ['aA.aA.…', fill('aA.')],
+    ['ab:ab:…//', `${fill('ab:')}//`],
+    ['ab:ab:… after a scheme', `x://${fill('ab:', '')}`],
+    ['Bearer%20 repeated', fill('Bearer%20')],
+    ['Bearer followed by spaces', `Bearer${' '.repeat(SIZE)}x`],
+    ['a long query string', `/x?${fill('a=1&', '')}`],
+    ['a long query value of a.a.a…', `/x?q=${fill('a.', '')}`],
+    ['keyword-like names without =', `/x?${fill('keysig', '')}`],
+    ['authorization: and spaces', `authorization:${' '.repeat(SIZE)}"`],
+    ['xoxb- repeated', fill('xoxb-')],
+    ['://user:pass without @', `mongodb://${fill('u:p', '')}`],
+  ];
+
+  test.each(SHAPES)('When %s (64 KB) is scrubbed, then it takes well under a second', (_name, text) => {
+    const t0 = performance.now();
+    scrubSecrets(text);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('long request URLs', () => {
+  /** As pino-http does: a child made with its own `req` serializer, bound to the request. */
+  const requestLine = (url: string) => {
+    const { log, last } = capture();
+    const child = log.child({}, { serializers: { req: (r: { url: string }) => ({ url: r.url }) } });
+    child.child({ req: { url } }).info('request completed');
+    return last().req.url as string;
+  };
+
+  test('When a request URL is 15,000 characters long, then its line keeps the first 512 and says how long it was', () => {
+    const url = `/nowhere/${'a.'.repeat(7_500)}`.slice(0, 15_000);
+    const logged = requestLine(url);
+    expect(logged.length).toBeLessThan(600);
+    expect(url.startsWith(logged.split('…')[0] ?? '')).toBe(true);
+    expect(logged).toContain('15000');
+  });
+
+  test('When the cut falls inside a database URI’s password, then no part of the password is logged', () => {
+    const password = 'p4ssw0rdXYZ';
+    const prefix = `/x?next=${'b'.repeat(480)}&u=mongodb://orderly:`;
+    const logged = requestLine(`${prefix}${password}@db.example/orders?${'c'.repeat(600)}`);
+    expect(prefix.length).toBeLessThan(512);
+    for (let n = 3; n <= password.length; n++) expect(logged).not.toContain(password.slice(0, n));
+  });
+
+  test('When a short URL is logged, then it is kept whole', () => {
+    expect(requestLine('/api/v1/orders?limit=20')).toBe('/api/v1/orders?limit=20');
+  });
+});
+
 describe('what may be thrown', () => {
   test('When an error has a cause chain, aggregate errors, a cycle and a secret-named field, then it is serialized bounded and without the secret', () => {
     const inner = Object.assign(new Error('connect ECONNREFUSED'), {
