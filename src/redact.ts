@@ -21,7 +21,22 @@ const CENSOR = '[redacted]';
  * character, so a failed attempt never rescans text another attempt already covered. Keep it so
  * when adding a pattern; test/unit/redact.test.ts feeds them the shapes that would show it.
  */
+/**
+ * Where a word may start for the patterns below: after a character that is not a letter, digit
+ * or `_`, or right after a JSON escape (`\n`, `\t`, `\u001b`…), since the logger scrubs finished
+ * JSON lines, where a token typed on a line of its own follows `\n`. Fixed-length lookbehinds.
+ */
+const WORD_START = String.raw`(?:(?<!\w)|(?<=\\[nrtbf])|(?<=\\u[\dA-Fa-f]{4}))`;
+const SCHEME = '(?:Basic|[Bb]earer|Digest)';
+
 const SECRET_PATTERNS: [RegExp, string][] = [
+  // user:password@ in URLs (a database URI, a proxy, Twilio's API URL). First, so that no other
+  // pattern's value, which may stop at a `,` or `;` inside a password, cuts the URI in two. It
+  // starts at `://`, not at the scheme: a scheme-like run (`a.a.a.…` in a URL) was read again from
+  // each of its letters, quadratic in its length. The scheme stays in the line either way, and
+  // any scheme's credentials are masked, with or without a user (`redis://:password@`). The user
+  // and the password cannot hold `/`, so one attempt never reaches the next `://`.
+  [/(:\/\/)[^/\s:@"'\\]*:[^/\s@"'\\]+@/g, `$1${CENSOR}@`],
   // Any Authorization header value, whatever its scheme (Twilio's Basic sid:token, Slack's Bearer),
   // as a header line, a JSON key or a key=value; the value may sit inside an escaped JSON string.
   // Starts only at the header's name; blanks, `:`/`=`, quotes and the value's first character are
@@ -30,22 +45,19 @@ const SECRET_PATTERNS: [RegExp, string][] = [
     /((?:authorization|x-api-key)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)[^\s"'\\,;}&][^"'\\\r\n,;}&]*/gi,
     `$1${CENSOR}`,
   ],
-  // Starts only at the scheme's name; blanks, the token's characters and `=` are disjoint.
-  [/\b(Basic|[Bb]earer|Digest)\s+[A-Za-z0-9+/._~-]{6,}=*/g, `$1 ${CENSOR}`],
+  // Starts only at the scheme's name; blanks, the token's characters and `=` are disjoint. A
+  // scheme word is not taken for the token (`Bearer Bearer <token>`): the next attempt masks it.
+  [new RegExp(`${WORD_START}(${SCHEME})\\s+(?!${SCHEME}\\s)[A-Za-z0-9+/._~-]{6,}=*`, 'g'), `$1 ${CENSOR}`],
   // Slack tokens: bot, user, app-level, configuration and refresh (xoxb-, xoxp-, xapp-, xoxe.xoxp-…).
-  [/\b(xox[a-z]|xapp)[.-][A-Za-z0-9.-]+/g, `$1-${CENSOR}`],
+  [new RegExp(`${WORD_START}(xox[a-z]|xapp)[.-][A-Za-z0-9.-]+`, 'g'), `$1-${CENSOR}`],
   // Signed links and keys in query strings or form bodies: ?sig=…, &signature=…, token=…, api_key=…
-  // Starts only at a delimiter (or the start), and the name's characters exclude every delimiter:
-  // each name is read by one attempt only (the key words are tried at most once per character).
+  // Starts only at a delimiter (or the start; `\` for a JSON escape before the name), and the
+  // name's characters exclude every delimiter: each name is read by one attempt only (the key
+  // words are tried at most once per character).
   [
-    /((?:^|[?&;\s"'])[\w.-]*(?:sig|signature|token|key|secret|password|passwd|credential)=)[^&#\s"'\\]+/gi,
+    /((?:^|[?&;\s"'\\])[\w.-]*(?:sig|signature|token|key|secret|password|passwd|credential)=)[^&#\s"'\\]+/gi,
     `$1${CENSOR}`,
   ],
-  // user:password@ in URLs (a database URI, a proxy). It starts at `://`, not at the scheme: a
-  // scheme-like run (`a.a.a.…` in a URL) was read again from each of its letters, quadratic in its
-  // length. The scheme stays in the line either way, and any scheme's credentials are masked. The
-  // user and the password cannot hold `/`, so one attempt never reaches the next `://`.
-  [/(:\/\/)[^/\s:@"'\\]+:[^/\s@"'\\]+@/g, `$1${CENSOR}@`],
 ];
 
 /** Credential-shaped text replaced by `[redacted]`; linear in the length of the text. */

@@ -153,6 +153,13 @@ describe('secrets in strings', () => {
     ['mongodb://orderly:hunter22@db.example:27017/orderly', 'mongodb://[redacted]@db.example:27017/orderly'],
     ['slack said xapp-1-A0123-456-abcdef', 'slack said xapp-[redacted]'],
     ['the basic plan for a bearer of news', 'the basic plan for a bearer of news'],
+    // As a JSON line holds a token typed on a line of its own: after the escape `\n`.
+    ['{"msg":"posted\\nxoxb-123-456-abcdef"}', '{"msg":"posted\\nxoxb-[redacted]"}'],
+    ['{"msg":"\\u0007Bearer abcdef123456"}', '{"msg":"\\u0007Bearer [redacted]"}'],
+    ['{"msg":"form:\\ntoken=abc123&x=1"}', '{"msg":"form:\\ntoken=[redacted]&x=1"}'],
+    ['Bearer Bearer abcdef123456', 'Bearer Bearer [redacted]'],
+    ['x-api-key: k1 mongodb://u:p,w@db/x', 'x-api-key: [redacted]'],
+    ['go to redis://:s3cret@cache:6379', 'go to redis://[redacted]@cache:6379'],
   ])('When %j is scrubbed, then it reads %j', (input, expected) => {
     expect(scrubSecrets(input)).toBe(expected);
   });
@@ -188,6 +195,8 @@ describe('hostile text', () => {
     ['keyword-like names without =', `/x?${fill('keysig', '')}`],
     ['authorization: and spaces', `authorization:${' '.repeat(SIZE)}"`],
     ['xoxb- repeated', fill('xoxb-')],
+    ['Bearer Bearer … repeated', fill('Bearer ')],
+    ['JSON escapes before scheme words', fill('\\nBearer\\u0000Basic ')],
     ['://user:pass without @', `mongodb://${fill('u:p', '')}`],
   ];
 
