@@ -92,7 +92,8 @@ function summary(ms: number[], errors: string[]): Latency {
     p99: round(percentile(sorted, 0.99)),
     max: round(sorted.at(-1) ?? Number.NaN),
     errors: errors.length,
-    ...(errors[0] ? { firstError: errors[0] } : {}),
+    // A hostile URL is 16,000 characters: the report keeps the start of the first error.
+    ...(errors[0] ? { firstError: errors[0].slice(0, 200) } : {}),
   };
 }
 
