@@ -340,3 +340,24 @@ describe('with only SLACK_APPROVER_IDS set', () => {
     expect(moved.history.at(-1)).toMatchObject({ action: 'start_picking', by: 'UANYONE01' });
   });
 });
+
+describe('in production', () => {
+  test('When Slack is live in production without SLACK_FULFILLMENT_IDS, then the start says once that anyone may move orders', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const app = await startTestApp(
+      'slackrolesprod',
+      slackEnv(fake, {
+        NODE_ENV: 'production',
+        SLACK_APPROVER_IDS: 'UAPPROVER1',
+        BUSINESS_NAME: 'Cafe Levi',
+        BUSINESS_ADDRESS: '1 Herzl St, Tel Aviv',
+        BUSINESS_TAX_ID: '514000000',
+      }),
+      { logStream: { write: (l: string) => lines.push(JSON.parse(l)) } },
+    );
+    await app.close();
+    const warned = lines.filter((l) => l.msg.includes('SLACK_FULFILLMENT_IDS'));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]?.level).toBe(40);
+  });
+});
