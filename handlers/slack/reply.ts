@@ -48,7 +48,7 @@ export async function answerCommand(
 }
 
 /**
- * The private note for someone whose role does not allow `action` (README "Slack roles"), or
+ * The private note for someone whose role does not allow `action` (README, Slack: "Roles"), or
  * undefined when it does. A user group Slack cannot resolve counts as not holding it.
  */
 export async function refusalFor(

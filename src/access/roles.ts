@@ -1,7 +1,7 @@
 import type { OrderAction } from '../orders/lifecycle.js';
 
 /**
- * Who may do what among staff in Slack (README "Slack roles"). Pure: which role an action needs,
+ * Who may do what among staff in Slack (README, Slack: "Roles"). Pure: which role an action needs,
  * which IDs hold a role, and whether a user, given the groups they were found in, holds it.
  * Looking the groups up (and caching them) is `slack-access.ts`.
  */
