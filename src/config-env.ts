@@ -37,8 +37,10 @@ const e164 = optionalString.refine(
 const currencies = new Set(Intl.supportedValuesOf('currency'));
 
 /**
- * `U…,W…`: empty entries (a doubled or trailing comma) are tolerated, but anything else that is
- * not a user ID, or no ID at all, refuses to start: a typo must never mean "anyone may approve".
+ * A role list (SLACK_APPROVER_IDS, SLACK_FULFILLMENT_IDS, SLACK_STOCK_IDS): user IDs (`U…`, `W…`)
+ * and user-group IDs (`S…`), comma-separated. Empty entries (a doubled or trailing comma) are
+ * tolerated, but anything else that is not such an ID, or no ID at all, refuses to start: a typo
+ * must never mean "anyone may".
  */
 const slackUserIds = optionalString.transform((raw, ctx) => {
   if (raw === undefined) return undefined;
@@ -46,14 +48,14 @@ const slackUserIds = optionalString.transform((raw, ctx) => {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const bad = ids.find((id) => !/^[UW][A-Z0-9]{2,}$/.test(id));
+  const bad = ids.find((id) => !/^[UWS][A-Z0-9]{2,}$/.test(id));
   if (bad !== undefined || ids.length === 0) {
     ctx.addIssue({
       code: 'custom',
       message:
         bad !== undefined
-          ? `"${bad.slice(0, 40)}" is not a Slack user ID (comma-separated IDs such as U0123456789)`
-          : 'has no Slack user ID (comma-separated IDs such as U0123456789; unset it to let anyone approve)',
+          ? `"${bad.slice(0, 40)}" is not a Slack user ID or user-group ID (comma-separated IDs such as U0123456789 or S0123456789)`
+          : 'has no Slack user ID (comma-separated IDs such as U0123456789 or S0123456789; unset it to fall back to its default)',
     });
     return z.NEVER;
   }
@@ -149,6 +151,8 @@ export const EnvSchema = z.object({
   SLACK_CHANNEL_CALLS: slackChannelId,
   SLACK_CHANNEL_DIGEST: slackChannelId,
   SLACK_APPROVER_IDS: slackUserIds,
+  SLACK_FULFILLMENT_IDS: slackUserIds,
+  SLACK_STOCK_IDS: slackUserIds,
 
   TWILIO_ACCOUNT_SID: optionalString.refine(
     (v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v),

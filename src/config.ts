@@ -52,6 +52,12 @@ function buildConfig(e: Env) {
     }
     // Invoice links and callbacks posted in Slack must not point at localhost.
     if (!e.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'is required when Slack credentials are set');
+    // A live production workspace where anyone may approve is a mistake, never a default.
+    if (e.NODE_ENV === 'production' && !e.SLACK_APPROVER_IDS)
+      throw new ConfigError(
+        'SLACK_APPROVER_IDS',
+        'is required in production while Slack is live (comma-separated user or user-group IDs)',
+      );
   }
   const twilioConfigured = e.TWILIO_ACCOUNT_SID !== undefined || e.TWILIO_AUTH_TOKEN !== undefined;
   if (twilioConfigured) {
@@ -108,6 +114,10 @@ function buildConfig(e: Env) {
         digest: e.SLACK_CHANNEL_DIGEST,
       },
       approverIds: e.SLACK_APPROVER_IDS,
+      /** Start picking, Packed, Shipped (and delivery, returns); unset: anyone (src/access/roles.ts). */
+      fulfillmentIds: e.SLACK_FULFILLMENT_IDS,
+      /** `/stock set|add|threshold`; unset: the approvers. */
+      stockIds: e.SLACK_STOCK_IDS,
     },
     twilio: {
       sandbox: !twilioConfigured,

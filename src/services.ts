@@ -1,4 +1,5 @@
 import type { Repositories } from '../models/index.js';
+import { createSlackAccess } from './access/slack-access.js';
 import { createCallService } from './calls/service.js';
 import type { Config } from './config.js';
 import { createCrossSell } from './crosssell/service.js';
@@ -131,7 +132,12 @@ export function createServices(
     orders,
     outbox,
     invoiceLinks,
-    slack: { out: slackOut, sync: slackSync },
+    /** `access`: the Slack door's role and workspace checks, with their short-lived cache. */
+    slack: {
+      out: slackOut,
+      sync: slackSync,
+      access: createSlackAccess({ lists: config.slack, slack: slackOut, log }),
+    },
     sms,
     once,
     smsConversation: createSmsConversation({

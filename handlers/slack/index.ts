@@ -1,14 +1,23 @@
 import { App, ExpressReceiver } from '@slack/bolt';
 import express, { type Router } from 'express';
+import { roleWarnings } from '../../src/access/roles.js';
 import type { Deps } from '../../src/services.js';
 import { boltLogger } from '../../src/slack/client.js';
 import { registerActions } from './actions/index.js';
 import { registerCommands } from './commands/index.js';
 import { registerEvents } from './events/home.js';
 import { registerViews } from './views/index.js';
+import { onlyInstalledWorkspace } from './workspace.js';
 
 /** The route Slack calls for everything: slash commands, buttons, modals, App Home events. */
 export const SLACK_EVENTS_PATH = '/slack/events';
+
+/**
+ * What /slack/events reads of a body at most. Slack's payloads are a few KB (a modal's state, a
+ * message's blocks); Bolt's default of 4 MB would let anyone make us read and buffer 4 MB before
+ * the signature is checked. Over it: 413, with no signature work.
+ */
+export const SLACK_BODY_LIMIT = 64 * 1024;
 
 /**
  * Bolt on our Express app (one process, one port). Bolt's receiver checks Slack's signature on the
@@ -25,6 +34,7 @@ export function createSlackRouter(deps: Deps): Router | undefined {
     endpoints: SLACK_EVENTS_PATH,
     router: express.Router(),
     logger,
+    bodyLimit: SLACK_BODY_LIMIT,
     // Acknowledge first, work after: listeners call ack() within Slack's 3 seconds themselves.
     processBeforeResponse: false,
     // A signed payload missing what Slack always sends (an event without `event`, an action
@@ -56,6 +66,12 @@ export function createSlackRouter(deps: Deps): Router | undefined {
     }),
     clientOptions: { slackApiUrl: config.slack.apiUrl },
   });
+  // Before every listener: a guest from another workspace (Slack Connect) is refused outright.
+  app.use(onlyInstalledWorkspace(deps));
+  deps.slack.access.warmUp();
+  if (config.env === 'production' && !config.slack.sandbox) {
+    for (const warning of roleWarnings(config.slack)) log.warn(warning);
+  }
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);

@@ -1,8 +1,9 @@
 import type { RespondArguments } from '@slack/bolt';
-import type { Config } from '../../src/config.js';
+import { refusalText, type StaffAction } from '../../src/access/roles.js';
 import { withinDeadline } from '../../src/deadline.js';
 import { isAppError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
+import type { Deps } from '../../src/services.js';
 import { escapeEntities, notice } from '../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../src/slack/client.js';
 
@@ -46,12 +47,16 @@ export async function answerCommand(
   );
 }
 
-/** SPEC: `SLACK_APPROVER_IDS` may approve, reject and cancel; unset, anyone may. */
-export function canApprove(config: Config, userId: string): boolean {
-  const ids = config.slack.approverIds;
-  return ids === undefined || ids.length === 0 || ids.includes(userId);
+/**
+ * The private note for someone whose role does not allow `action` (README, Slack: "Roles"), or
+ * undefined when it does. A user group Slack cannot resolve counts as not holding it.
+ */
+export async function refusalFor(
+  deps: Deps,
+  user: string,
+  action: StaffAction,
+): Promise<SlackMessage | undefined> {
+  if (await deps.slack.access.mayDo(user, action)) return undefined;
+  deps.log.warn({ user, action }, "slack: refused an action outside the user's role");
+  return notice(`:no_entry: ${refusalText(action, deps.config.slack)}`);
 }
-
-export const NOT_APPROVER = notice(
-  ':no_entry: Only approvers can approve, reject or cancel orders. Ask an approver, or an admin to add you to `SLACK_APPROVER_IDS`.',
-);

@@ -58,6 +58,10 @@ export interface SlackOut {
     file: UploadFile,
     message?: { text?: string; threadTs?: string },
   ): Promise<{ fileId: string }>;
+  /** The workspace the bot token belongs to (`auth.test`); sandbox: none (no workspace to be in). */
+  installedTeam(): Promise<string | undefined>;
+  /** Who is in a user group (`usergroups.users.list`, scope `usergroups:read`); sandbox: refused. */
+  userGroupMembers(group: string): Promise<string[]>;
 }
 
 /** Slack's Web API answers `{ok: false, error}` with HTTP 200; the WebClient turns that into a throw. */
@@ -143,6 +147,15 @@ export function createSlackOut(config: Config, log: Logger, outbox: Outbox): Sla
       const completed = (res as { files?: { files?: { id?: string }[] }[] }).files ?? [];
       return { fileId: String(completed[0]?.files?.[0]?.id ?? '') };
     },
+    async installedTeam() {
+      const res = await client.auth.test();
+      if (!res.team_id) throw new Error('auth.test named no team');
+      return res.team_id;
+    },
+    async userGroupMembers(group) {
+      const res = await client.usergroups.users.list({ usergroup: group });
+      return res.users ?? [];
+    },
   };
 }
 
@@ -199,6 +212,13 @@ function sandboxSlack(outbox: Outbox): SlackOut {
         data_base64: file.data.toString('base64'),
       });
       return { fileId };
+    },
+    async installedTeam() {
+      return undefined;
+    },
+    async userGroupMembers(group) {
+      // Nobody to ask: a role given to a user group holds nobody here (fail closed).
+      throw new Error(`user group ${group} cannot be resolved without Slack credentials`);
     },
   };
 }

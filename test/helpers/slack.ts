@@ -10,6 +10,8 @@ import { listen } from './fake-server.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-test-token';
+/** The installed workspace: every signed request says it comes from here unless told otherwise. */
+export const TEAM_ID = 'T0001';
 export const CHANNELS = { approvals: 'CAPPROVALS1', fulfillment: 'CFULFILL01', inventory: 'CINVENTORY1' };
 
 export interface SlackCall {
@@ -65,6 +67,10 @@ export class FakeSlack {
    */
   readonly uploads: FakeUpload[] = [];
   private uploadServer?: { url: string; close(): Promise<void> };
+  /** The workspace the bot token belongs to, as `auth.test` answers it. */
+  teamId = TEAM_ID;
+  /** User groups (`S…`) and their members, as `usergroups.users.list` answers them. */
+  readonly userGroups = new Map<string, string[]>();
 
   async start(): Promise<this> {
     const server = await listen((req, raw, res) => {
@@ -132,6 +138,12 @@ export class FakeSlack {
       }
       case 'chat.update':
         return { ok: true, channel: body.channel, ts: body.ts };
+      case 'auth.test':
+        return { ok: true, team_id: this.teamId, team: 'shop', user_id: 'U_ORDERLY', bot_id: 'B_ORDERLY' };
+      case 'usergroups.users.list': {
+        const users = this.userGroups.get(body.usergroup);
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `1700000000.${String(++this.ts).padStart(6, '0')}` };
       case 'views.open':
@@ -292,11 +304,11 @@ export function sendCommand(
   command: string,
   text: string,
   user = 'UAGENT01',
-  opts: SignOptions = {},
+  opts: SignOptions & { team?: string } = {},
 ) {
   const body = form({
     token: 'deprecated',
-    team_id: 'T0001',
+    team_id: opts.team ?? TEAM_ID,
     team_domain: 'shop',
     channel_id: 'CSALES01',
     channel_name: 'sales',
@@ -323,13 +335,15 @@ export function clickButton(
     sign?: SignOptions;
     /** The block the button is in (Orderly names some, e.g. a call pop's `call:<CallSid>`). */
     blockId?: string;
+    /** The clicker's own workspace (a Slack Connect guest's differs from the channel's). */
+    userTeam?: string;
   } = {},
 ) {
   const channel = opts.channel === undefined ? CHANNELS.approvals : opts.channel;
   const payload = {
     type: 'block_actions',
-    team: { id: 'T0001', domain: 'shop' },
-    user: { id: opts.user ?? 'UAPPROVER1', username: 'someone', team_id: 'T0001' },
+    team: { id: TEAM_ID, domain: 'shop' },
+    user: { id: opts.user ?? 'UAPPROVER1', username: 'someone', team_id: opts.userTeam ?? TEAM_ID },
     api_app_id: 'A0001',
     token: 'deprecated',
     trigger_id: randomId('TRIG'),
@@ -363,7 +377,7 @@ export function submitView(
   appUrl: string,
   callbackId: string,
   values: Record<string, string | { select: string }>,
-  opts: { user?: string; privateMetadata?: string; viewId?: string } = {},
+  opts: { user?: string; privateMetadata?: string; viewId?: string; userTeam?: string } = {},
 ) {
   const state: Record<string, Record<string, unknown>> = {};
   for (const [id, v] of Object.entries(values)) {
@@ -379,8 +393,8 @@ export function submitView(
   }
   const payload = {
     type: 'view_submission',
-    team: { id: 'T0001', domain: 'shop' },
-    user: { id: opts.user ?? 'UAGENT01', username: 'agent', team_id: 'T0001' },
+    team: { id: TEAM_ID, domain: 'shop' },
+    user: { id: opts.user ?? 'UAGENT01', username: 'agent', team_id: opts.userTeam ?? TEAM_ID },
     api_app_id: 'A0001',
     token: 'deprecated',
     trigger_id: randomId('TRIG'),
@@ -401,7 +415,7 @@ export function submitView(
 export function sendEvent(appUrl: string, event: Record<string, unknown>) {
   const body = JSON.stringify({
     token: 'deprecated',
-    team_id: 'T0001',
+    team_id: TEAM_ID,
     api_app_id: 'A0001',
     type: 'event_callback',
     event_id: randomId('Ev'),

@@ -110,7 +110,7 @@ describe('follow-up after delivery', () => {
     expect(followUpsTo(returning)).toEqual([]);
   }, 30_000);
 
-  test('When a customer replies 1 or 2, then the order card with the rating goes to the approvals channel with a Call back button; the first click takes it', async () => {
+  test('When a customer replies 1 or 2, then the order card with the rating goes to the approvals channel with a Call back button; the first click by an approver takes it', async () => {
     const phone = uniquePhone();
     const order = await delivered(phone);
     const reply = await text(app.url, phone, '2');
@@ -129,15 +129,15 @@ describe('follow-up after delivery', () => {
     expect(JSON.stringify(post.body.blocks)).toContain('2/5');
     expect(JSON.stringify(post.body.blocks)).toContain('order_call_back');
 
-    await clickButton(app.url, 'order_call_back', String(order.number), { user: 'UAGENT07' });
+    await clickButton(app.url, 'order_call_back', String(order.number), { user: 'UAPPROVER1' });
     const updated = await slack.waitFor(
       (calls) =>
-        calls.find((c) => c.method === 'chat.update' && JSON.stringify(c.body.blocks).includes('UAGENT07')),
+        calls.find((c) => c.method === 'chat.update' && JSON.stringify(c.body.blocks).includes('UAPPROVER1')),
       'the post saying who calls back',
     );
     expect(JSON.stringify(updated.body.blocks)).not.toContain('order_call_back');
     expect((await app.api('GET', `/api/v1/orders/${order.number}`)).body.rating).toMatchObject({ score: 2 });
-    const again = await clickButton(app.url, 'order_call_back', String(order.number), { user: 'UAGENT08' });
+    const again = await clickButton(app.url, 'order_call_back', String(order.number), { user: 'UAPPROVER2' });
     expect(again.status).toBe(200);
     await slack.waitFor(
       (calls) =>
@@ -148,7 +148,7 @@ describe('follow-up after delivery', () => {
       'the second clicker told who has it',
     );
     const stored = await app.raw('orders').findOne({ _id: order.number as never });
-    expect(stored?.callBack).toMatchObject({ by: 'UAGENT07' });
+    expect(stored?.callBack).toMatchObject({ by: 'UAPPROVER1' });
   });
 
   test('When a customer rates 4, then nothing is posted', async () => {

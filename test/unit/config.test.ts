@@ -236,3 +236,48 @@ test('The issuer and tax: production prints the configured business; elsewhere a
   expect(local.issuer.address).toContain('not a real');
   expect(local.tax).toEqual({ rate: 0, pricesIncludeTax: true });
 });
+
+describe('Slack role lists (issue 17)', () => {
+  const production = { NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ...ISSUER };
+
+  test('When Slack is live in production without SLACK_APPROVER_IDS, then start-up stops with one line naming it; with it, or with Slack in sandbox, it starts', () => {
+    const err = fails({ ...production, ...slackLive });
+    expect(err.variable).toBe('SLACK_APPROVER_IDS');
+    expect(err.message).toContain('production');
+    expect(err.message).not.toContain('\n');
+    expect(
+      loadConfig({ ...production, ...slackLive, SLACK_APPROVER_IDS: 'S0SALES01' }).slack.approverIds,
+    ).toEqual(['S0SALES01']);
+    expect(loadConfig(production).slack.approverIds).toBeUndefined();
+    // Outside production a live Slack may leave it unset (anyone approves), as before.
+    expect(loadConfig({ ...base, ...slackLive }).slack.approverIds).toBeUndefined();
+  });
+
+  test('When SLACK_FULFILLMENT_IDS and SLACK_STOCK_IDS are unset, then both are undefined (anyone, and the approvers); set, they take user and user-group IDs', () => {
+    const unset = loadConfig(base).slack;
+    expect(unset.fulfillmentIds).toBeUndefined();
+    expect(unset.stockIds).toBeUndefined();
+    const set = loadConfig({
+      ...base,
+      SLACK_APPROVER_IDS: 'U0SALES01,S0SALES01',
+      SLACK_FULFILLMENT_IDS: ' W0PICKER1 ,S0WAREHOUSE,',
+      SLACK_STOCK_IDS: 'S0STOCK01',
+    }).slack;
+    expect(set).toMatchObject({
+      approverIds: ['U0SALES01', 'S0SALES01'],
+      fulfillmentIds: ['W0PICKER1', 'S0WAREHOUSE'],
+      stockIds: ['S0STOCK01'],
+    });
+  });
+
+  test.each(['SLACK_FULFILLMENT_IDS', 'SLACK_STOCK_IDS'])(
+    'When %s holds something that is not a user or user-group ID, then start-up stops naming it',
+    (variable) => {
+      for (const value of [',', 'C0123456789', 'U0PICKER1,@dana', 's0lower']) {
+        const err = fails({ [variable]: value });
+        expect(err.variable).toBe(variable);
+        expect(err.message).not.toContain('\n');
+      }
+    },
+  );
+});

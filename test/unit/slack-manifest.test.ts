@@ -33,6 +33,8 @@ test('The manifest declares the commands the help lists, App Home, and the scope
       'groups:history',
       // files:write: the daily digest's chart (files.getUploadURLExternal, completeUploadExternal).
       'files:write',
+      // usergroups:read: a role list may name user groups (usergroups.users.list).
+      'usergroups:read',
     ]),
   );
 });

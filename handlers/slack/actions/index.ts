@@ -9,9 +9,11 @@ import { registerCrossSellHint } from './cross-sell-hint.js';
 import { callBackAction, openOrderModal, orderStepAction } from './order-steps.js';
 
 export function registerActions(app: App, deps: Deps): void {
-  app.action(ACTIONS.approve, orderStepAction(deps, 'approve', true));
-  app.action(ACTIONS.startPicking, orderStepAction(deps, 'start_picking', false));
-  app.action(ACTIONS.pack, orderStepAction(deps, 'pack', false));
+  // Each listener checks the role its action needs (src/access/roles.ts); the phone-order modal
+  // is open to anyone in the workspace: agents log orders while they talk.
+  app.action(ACTIONS.approve, orderStepAction(deps, 'approve'));
+  app.action(ACTIONS.startPicking, orderStepAction(deps, 'start_picking'));
+  app.action(ACTIONS.pack, orderStepAction(deps, 'pack'));
   app.action(ACTIONS.reject, openOrderModal(deps, 'reject'));
   app.action(ACTIONS.ship, openOrderModal(deps, 'ship'));
   app.action(ACTIONS.newOrder, newOrderAction(deps));

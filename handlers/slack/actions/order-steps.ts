@@ -4,7 +4,7 @@ import type { Deps } from '../../../src/services.js';
 import { notice, rejectModal, shipModal } from '../../../src/slack/blocks/index.js';
 import { orderNumberFrom, tellPrivately } from '../context.js';
 import { publishHome } from '../events/home.js';
-import { canApprove, failureMessage, NOT_APPROVER } from '../reply.js';
+import { failureMessage, refusalFor } from '../reply.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 
@@ -26,20 +26,19 @@ function clickedOrder(body: BlockAction, button: ButtonAction) {
 }
 
 /**
- * Approve, Start picking, Packed: one lifecycle action each. The order service's compare-and-set
- * makes a double click, two approvers at once or a Slack retry one transition; the losers hear
- * why privately. The messages themselves are updated by the order's Slack sync job, the same way
- * as when the order moves through the API, SMS or voice.
+ * Approve, Start picking, Packed: one lifecycle action each, for the role it needs (approvers,
+ * fulfillment staff: src/access/roles.ts). The order service's compare-and-set makes a double
+ * click, two approvers at once or a Slack retry one transition; the losers hear why privately.
+ * The messages themselves are updated by the order's Slack sync job, the same way as when the
+ * order moves through the API, SMS or voice.
  */
-export function orderStepAction(deps: Deps, action: OrderAction, approversOnly: boolean) {
+export function orderStepAction(deps: Deps, action: OrderAction) {
   return async ({ ack, body, action: button }: ButtonArgs) => {
     await ack();
     const { who, number } = clickedOrder(body, button);
     if (number === undefined) return tellPrivately(deps, who, OUT_OF_DATE);
-    if (approversOnly && !canApprove(deps.config, who.user)) {
-      deps.log.warn({ order: number, user: who.user, action }, 'slack: refused a click by a non-approver');
-      return tellPrivately(deps, who, NOT_APPROVER);
-    }
+    const refused = await refusalFor(deps, who.user, action);
+    if (refused) return tellPrivately(deps, who, refused);
     try {
       await deps.orders.applyAction(number, action, {}, { by: who.user, channel: 'slack' });
     } catch (err) {
@@ -55,13 +54,8 @@ export function openOrderModal(deps: Deps, kind: 'reject' | 'ship') {
     await ack();
     const { who, number } = clickedOrder(body, button);
     if (number === undefined) return tellPrivately(deps, who, OUT_OF_DATE);
-    if (kind === 'reject' && !canApprove(deps.config, who.user)) {
-      deps.log.warn(
-        { order: number, user: who.user, action: 'reject' },
-        'slack: refused a click by a non-approver',
-      );
-      return tellPrivately(deps, who, NOT_APPROVER);
-    }
+    const refused = await refusalFor(deps, who.user, kind);
+    if (refused) return tellPrivately(deps, who, refused);
     try {
       const order = await deps.orders.get(number);
       const wanted = kind === 'reject' ? 'pending_approval' : 'packed';
@@ -84,13 +78,15 @@ export function openOrderModal(deps: Deps, kind: 'reject' | 'ship') {
 
 /**
  * Call back, on a low-rating post: the first click takes it (recorded on the order, the post then
- * says who); a later click hears who has it.
+ * says who); a later click hears who has it. An approver's job: the post is in their channel.
  */
 export function callBackAction(deps: Deps) {
   return async ({ ack, body, action: button }: ButtonArgs) => {
     await ack();
     const { who, number } = clickedOrder(body, button);
     if (number === undefined) return tellPrivately(deps, who, OUT_OF_DATE);
+    const refused = await refusalFor(deps, who.user, 'call_back');
+    if (refused) return tellPrivately(deps, who, refused);
     try {
       const { taken, order } = await deps.orders.takeCallBack(number, who.user);
       if (!taken) {

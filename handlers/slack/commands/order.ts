@@ -14,7 +14,7 @@ import {
   phoneOrderModal,
 } from '../../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../../src/slack/client.js';
-import { answerCommand, canApprove, failureMessage, NOT_APPROVER } from '../reply.js';
+import { answerCommand, failureMessage, refusalFor } from '../reply.js';
 import { type OrderCommand, parseOrderCommand } from './parse.js';
 
 const PAGE = 25;
@@ -72,7 +72,8 @@ async function runOrderCommand(deps: Deps, cmd: OrderCommand, userId: string): P
       return orderList(page.items, `${title}${extent(page)}`, ctx);
     }
     case 'cancel': {
-      if (!canApprove(deps.config, userId)) return NOT_APPROVER;
+      const refused = await refusalFor(deps, userId, 'cancel');
+      if (refused) return refused;
       const order = await deps.orders.applyAction(
         cmd.number,
         'cancel',

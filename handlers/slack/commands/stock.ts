@@ -3,7 +3,7 @@ import type { Product } from '../../../src/domain.js';
 import type { Deps } from '../../../src/services.js';
 import { notice, stockDetail, stockHelp, stockList } from '../../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../../src/slack/client.js';
-import { answerCommand } from '../reply.js';
+import { answerCommand, refusalFor } from '../reply.js';
 import { parseStockCommand, type StockCommand } from './parse.js';
 
 /** `/stock …`: levels, and the counts the warehouse corrects by hand. */
@@ -26,6 +26,11 @@ async function runStockCommand(deps: Deps, cmd: StockCommand, userId: string): P
       blocks: [...notice(`:white_check_mark: ${what}`).blocks, ...detail.blocks],
     };
   };
+  // Looking is for everyone; changing the counts is the stock keepers' (SLACK_STOCK_IDS).
+  if (cmd.kind === 'set' || cmd.kind === 'add' || cmd.kind === 'threshold') {
+    const refused = await refusalFor(deps, userId, 'change_stock');
+    if (refused) return refused;
+  }
   switch (cmd.kind) {
     case 'help':
       return stockHelp();

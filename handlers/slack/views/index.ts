@@ -6,7 +6,7 @@ import { INPUTS, VIEWS } from '../../../src/slack/blocks/ids.js';
 import { notice, orderPlacedModal } from '../../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../../src/slack/client.js';
 import { orderNumberFrom, renderContext, tellPrivately } from '../context.js';
-import { canApprove, failureMessage, NOT_APPROVER, withinBudget } from '../reply.js';
+import { failureMessage, refusalFor, withinBudget } from '../reply.js';
 import { inputValue, readPhoneOrderForm, type ViewValues } from './phone-order-form.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction>;
@@ -99,16 +99,21 @@ function applyFromView(
   input: ActionInput,
   show: { field: string; done: string },
 ): Promise<void> {
-  const work = deps.orders
-    .applyAction(number, action, input, { by: who.user, channel: 'slack' })
-    .then(() => ({ answer: undefined, later: notice(show.done) }))
-    .catch((err) => {
-      const message = failureMessage(err, deps.log, action);
-      return {
-        answer: { response_action: 'errors' as const, errors: { [show.field]: message.text } },
-        later: message,
-      };
-    });
+  const shownOn = (message: SlackMessage) => ({
+    answer: { response_action: 'errors' as const, errors: { [show.field]: message.text } },
+    later: message,
+  });
+  const work = (async () => {
+    // Checked again on submit: the modal may have been opened before the lists changed, or forged.
+    const refused = await refusalFor(deps, who.user, action);
+    if (refused) return shownOn(refused);
+    try {
+      await deps.orders.applyAction(number, action, input, { by: who.user, channel: 'slack' });
+      return { answer: undefined, later: notice(show.done) };
+    } catch (err) {
+      return shownOn(failureMessage(err, deps.log, action));
+    }
+  })();
   return answerView(ack, deps, who, work);
 }
 
@@ -163,10 +168,6 @@ export function rejectOrderView(deps: Deps) {
           ? 'This form is out of date; click Reject again.'
           : 'Give a reason (at most 500 characters).';
       return ack({ response_action: 'errors', errors: { [INPUTS.reason]: problem } });
-    }
-    // Checked again here: the modal could have been opened before the approver list changed.
-    if (!canApprove(deps.config, body.user.id)) {
-      return ack({ response_action: 'errors', errors: { [INPUTS.reason]: NOT_APPROVER.text } });
     }
     await applyFromView(
       ack,

@@ -57,7 +57,9 @@ export function approvalReminder(order: Order, waitedMs: number, approvers: read
       : minutes < 48 * 60
         ? `${Math.round(minutes / 60)} h`
         : `${Math.round(minutes / 1440)} days`;
-  const who = approvers.length > 0 ? `${approvers.map((u) => `<@${u}>`).join(' ')} ` : '';
+  // A user group (`S…`) is mentioned as a group, so each of its members is notified.
+  const mention = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
+  const who = approvers.length > 0 ? `${approvers.map(mention).join(' ')} ` : '';
   const text = `:alarm_clock: ${who}Order #${order.number} has waited ${waited} for approval.`;
   return toMessage(text, [Blocks.Section({ text: truncate(text, LIMITS.sectionText) })]);
 }
