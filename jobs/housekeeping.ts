@@ -26,7 +26,7 @@ export async function pruneFailedJobs(agenda: Agenda, log: Logger, now = new Dat
   return removed;
 }
 
-/** Daily: deletes finished idempotency records, expired SMS drafts and long-failed jobs. */
+/** Daily: deletes old idempotency records (finished or abandoned), expired SMS drafts and long-failed jobs. */
 export function defineHousekeeping(agenda: Agenda, deps: { housekeeping: Housekeeping; log: Logger }) {
   agenda.define(HOUSEKEEPING, async () => {
     await deps.housekeeping.purge();

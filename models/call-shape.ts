@@ -44,8 +44,15 @@ export interface Call {
   endedAt?: Date;
   /** Seconds, from Twilio's final status callback. */
   duration?: number;
-  /** The menu steps the caller took, in order, e.g. ["menu", "status", "order:1042", "agent"]. */
+  /**
+   * The menu steps the caller took, in order, e.g. ["menu", "status", "order:1042", "agent"]: the
+   * latest KEEP_PATH of them (models/call.ts), so a caller looping in the menu cannot grow the record.
+   */
   path: string[];
+  /** How many steps the caller took in all (more than `path.length` once the oldest were dropped). */
+  pathSteps?: number;
+  /** The caller heard an order's status (kept apart from `path`, whose oldest steps may be dropped). */
+  statusHeard?: boolean;
   /** Orders read out to the caller, or logged from the call's screen pop. */
   orders: number[];
   /** The hand-off to a person: the number dialled and how it went (Twilio's DialCallStatus). */
@@ -66,11 +73,11 @@ export interface Call {
 
 /** The outcome, from what the call record says happened (most telling first). */
 export function outcomeOf(
-  call: Pick<Call, 'voicemail' | 'agent' | 'path' | 'endedAt' | 'status'>,
+  call: Pick<Call, 'voicemail' | 'agent' | 'path' | 'statusHeard' | 'endedAt' | 'status'>,
 ): CallOutcome {
   if (call.voicemail) return 'voicemail';
   if (call.agent?.status === 'completed' || call.agent?.status === 'answered') return 'connected';
-  if (call.path.some((p) => p.startsWith('heard:'))) return 'status_heard';
+  if (call.statusHeard || call.path.some((p) => p.startsWith('heard:'))) return 'status_heard';
   if (call.endedAt || callStatusRank(call.status) >= 4) return 'hung_up';
   return 'in_progress';
 }

@@ -24,6 +24,8 @@ const callSchema = new Schema<CallDoc>(
     endedAt: Date,
     duration: Number,
     path: { type: [String], default: [] },
+    pathSteps: Number,
+    statusHeard: Boolean,
     orders: { type: [Number], default: [] },
     agent: { type: Schema.Types.Mixed },
     voicemail: { type: Schema.Types.Mixed },
@@ -37,10 +39,34 @@ callSchema.index({ startedAt: -1 });
 
 const AFTER = { returnDocument: 'after', lean: true } as const;
 
+/**
+ * The menu steps a call keeps: the latest 50. A caller who loops in the menu for an hour would
+ * otherwise grow the record (and its screen pop) step by step; `pathSteps` still counts them all.
+ */
+export const KEEP_PATH = 50;
+
+/**
+ * Adds a step to the path, keeping the latest KEEP_PATH. `$slice` does that on MongoDB; FerretDB
+ * v1 ignores it (it reads only `$each`), so `withStep` trims what is over afterwards.
+ */
+const pushStep = (step: string) => ({
+  $push: { path: { $each: [step], $slice: -KEEP_PATH } },
+  $inc: { pathSteps: 1 },
+});
+
 function toCall(doc: CallDoc | null): Call | null {
   if (!doc) return null;
   const { _id, statusRank: _rank, ...rest } = doc;
-  return { sid: _id, ...rest, path: rest.path ?? [], orders: rest.orders ?? [], effects: rest.effects ?? [] };
+  const path = rest.path ?? [];
+  return {
+    sid: _id,
+    ...rest,
+    path,
+    // A call begun before steps were counted: at least the steps it holds.
+    pathSteps: Math.max(rest.pathSteps ?? 0, path.length),
+    orders: rest.orders ?? [],
+    effects: rest.effects ?? [],
+  };
 }
 
 /** What the first webhook of a call knows. */
@@ -67,16 +93,36 @@ export function createCallRepository(conn: Connection) {
   const change = async (sid: string, expect: Record<string, unknown>, update: Record<string, unknown>) =>
     toCall(await Call.findOneAndUpdate({ _id: sid, ...expect }, update, AFTER));
 
+  /**
+   * A change that adds a menu step. Where `$slice` was ignored, the path over KEEP_PATH is cut
+   * back with a compare-and-set on the step count: a step taken meanwhile has cut it for itself.
+   */
+  async function withStep(
+    sid: string,
+    expect: Record<string, unknown>,
+    step: string,
+    update: Record<string, unknown>,
+  ): Promise<Call | null> {
+    const doc = await Call.findOneAndUpdate({ _id: sid, ...expect }, { ...update, ...pushStep(step) }, AFTER);
+    if (!doc || doc.path.length <= KEEP_PATH) return toCall(doc);
+    const path = doc.path.slice(-KEEP_PATH);
+    const pathSteps = Math.max(doc.pathSteps ?? 0, doc.path.length);
+    await Call.updateOne({ _id: sid, pathSteps: doc.pathSteps }, { $set: { path, pathSteps } });
+    return toCall({ ...doc, path, pathSteps });
+  }
+
   /** A change that asks for Slack messages: listed as due first, then written with the change. */
   async function changeWithEffects(
     sid: string,
     expect: Record<string, unknown>,
     update: Record<string, unknown>,
     effects: string[],
+    step?: string,
   ): Promise<Call | null> {
     if (effects.length > 0) await lists.markDue(sid);
     const $addToSet = effects.length > 0 ? { effects: { $each: effects } } : undefined;
-    return change(sid, expect, { ...update, ...($addToSet ? { $addToSet } : {}) });
+    const full = { ...update, ...($addToSet ? { $addToSet } : {}) };
+    return step === undefined ? change(sid, expect, full) : withStep(sid, expect, step, full);
   }
 
   return {
@@ -104,6 +150,7 @@ export function createCallRepository(conn: Connection) {
         status: call.status,
         statusRank: callStatusRank(call.status),
         path: [],
+        pathSteps: 0,
         orders: [],
         effects: [],
       };
@@ -121,19 +168,14 @@ export function createCallRepository(conn: Connection) {
 
     /** A step the caller took in the menu (`status`, `heard:1042`, `agent`, `lang:he`…). */
     step: (sid: string, step: string, set: Record<string, unknown> = {}) =>
-      change(sid, {}, { $push: { path: step }, $set: { updatedAt: new Date(), ...set } }),
+      withStep(sid, {}, step, { $set: { updatedAt: new Date(), ...set } }),
 
     /** An order was read out to the caller: the step, and the order linked to the call. */
     heard: (sid: string, number: number) =>
-      change(
-        sid,
-        {},
-        {
-          $push: { path: `heard:${number}` },
-          $addToSet: { orders: number },
-          $set: { updatedAt: new Date() },
-        },
-      ),
+      withStep(sid, {}, `heard:${number}`, {
+        $addToSet: { orders: number },
+        $set: { updatedAt: new Date(), statusHeard: true },
+      }),
 
     /** Links an order to the call (logged from its screen pop). */
     linkOrder: (sid: string, number: number) =>
@@ -176,8 +218,9 @@ export function createCallRepository(conn: Connection) {
         (await changeWithEffects(
           sid,
           { voicemail: { $exists: false } },
-          { $set: { voicemail, updatedAt: new Date() }, $push: { path: 'voicemail' } },
+          { $set: { voicemail, updatedAt: new Date() } },
           effects,
+          'voicemail',
         )) ?? get(sid)
       );
     },
@@ -226,6 +269,7 @@ export function createCallRepository(conn: Connection) {
             ...(final ? { endedAt: now } : {}),
             ...(fields.duration !== undefined ? { duration: fields.duration } : {}),
             path: [],
+            pathSteps: 0,
             orders: [],
             effects: [],
           });
@@ -263,8 +307,10 @@ export function createCallRepository(conn: Connection) {
       return after;
     },
     listDue: lists.listDue,
-    /** The calls from this phone, newest first. */
+    /** The calls from this phone, newest first (its latest KEEP_SIDS). */
     sidsOf: lists.sidsOf,
+    /** How many calls came from this phone, in all. */
+    callCountOf: lists.countOf,
     /** The newest calls of the whole log (a MongoDB index serves it; FerretDB reads the collection). */
     async recent(limit: number, before?: Date): Promise<Call[]> {
       const docs = await Call.find(before ? { startedAt: { $lt: before } } : {})

@@ -3,6 +3,7 @@ import { type OrderQuery, queryFilter } from './order-query.js';
 import {
   type HistoryEntry,
   type InvoiceRecord,
+  MAX_HISTORY,
   type Order,
   type OrderCallRef,
   type OrderDoc,
@@ -27,6 +28,7 @@ export type {
   SlackSlot,
   SmsFailure,
 } from './order-shape.js';
+export { MAX_HISTORY } from './order-shape.js';
 
 const AFTER = { returnDocument: 'after', lean: true } as const;
 
@@ -100,8 +102,10 @@ export function createOrderRepository(conn: Connection) {
     },
 
     /**
-     * The lifecycle's compare-and-set: moves the order only if its status is still `from`, and
-     * records the effects the move calls for in the same write (none lost if the process dies).
+     * The lifecycle's compare-and-set: moves the order only if its status is still `from` and its
+     * history has `room` entries left under MAX_HISTORY (the entry itself, plus any the move must
+     * leave for a later one), and records the effects the move calls for in the same write (none
+     * lost if the process dies). Null when either condition failed: the caller re-reads to tell.
      */
     transition: (
       number: number,
@@ -109,10 +113,12 @@ export function createOrderRepository(conn: Connection) {
       set: Record<string, unknown>,
       entry: HistoryEntry,
       effects: readonly string[] = [],
+      room = 1,
     ): Promise<Order | null> =>
       update(
         number,
-        { status: from },
+        // `history.<i>` exists only when the history has more than i entries.
+        { status: from, [`history.${MAX_HISTORY - room}`]: { $exists: false } },
         {
           $set: set,
           $push: { history: entry },

@@ -74,6 +74,19 @@ export function createProcessedRequestRepository(conn: Connection) {
       const res = await Request.deleteMany({ state: 'done', createdAt: { $lt: before } });
       return res.deletedCount;
     },
+    /**
+     * Deletes claims never finished (their process died between claim and done, and no redelivery
+     * came to take them over) that were made and last taken before `before`: the same indexed
+     * range on `createdAt` as `purgeDone`.
+     */
+    async purgeAbandoned(before: Date): Promise<number> {
+      const res = await Request.deleteMany({
+        state: 'claimed',
+        createdAt: { $lt: before },
+        claimedAt: { $lt: before },
+      });
+      return res.deletedCount;
+    },
     ensureIndexes: () => Request.createIndexes(),
   };
 }

@@ -67,9 +67,13 @@ productSchema.index({ lowStockAlerted: 1 });
 
 const ledger = (orderNumber: number) => `reservations.${orderNumber}`;
 const mark = (orderNumber: number) => `restocked.${orderNumber}`;
-// FerretDB v1 refuses a projection on findAndModify, so updates return the ledgers; toProduct drops them.
-const AFTER = { returnDocument: 'after', lean: true } as const;
-/** Reads leave out the ledgers: they can be long and only the reconcile job needs them. */
+/**
+ * Reads leave out the ledgers: they grow with the product's open orders and only the reconcile job
+ * needs them. Changes cannot ask for that with findAndModify, which FerretDB v1 refuses to run with
+ * a projection (`fields`: "not implemented yet"), so a change is an `updateOne` with the same
+ * conditional filter (the invariant stays one conditional single-document update), followed by a
+ * projected read by key of the product as it is now.
+ */
 const NO_LEDGERS = { reservations: 0, restocked: 0 } as const;
 
 function toProduct(doc: ProductDoc | null): Product | null {
@@ -84,8 +88,32 @@ function toProduct(doc: ProductDoc | null): Product | null {
  */
 export function createProductRepository(conn: Connection) {
   const Product = conn.model<ProductDoc>('Product', productSchema, 'products');
-  const change = async (filter: Record<string, unknown>, update: Record<string, unknown>) =>
-    toProduct(await Product.findOneAndUpdate(filter, update, AFTER));
+  const get = async (sku: string) => toProduct(await Product.findById(sku, NO_LEDGERS).lean<ProductDoc>());
+  /**
+   * One conditional update; the product (without its ledgers) if it matched, else null. The read
+   * comes after the write, so a change made in between shows too: callers only use it for what is
+   * current (name, price, the low-stock rule, whose own updates are conditional).
+   */
+  const change = async (
+    filter: { _id: string } & Record<string, unknown>,
+    update: Record<string, unknown>,
+  ) => {
+    const res = await Product.updateOne(filter, update);
+    return res.matchedCount === 1 ? get(filter._id) : null;
+  };
+  /**
+   * A change that only adds to `available` (a release, a restock). With no low-stock alert out,
+   * the low-stock rule has nothing to re-arm, so the first try (the same filter, plus no alert
+   * out) reads nothing back: `'unalerted'`. Otherwise it is the ordinary change: the product as it
+   * is now for the rule, or null when the filter did not match.
+   */
+  const raise = async (
+    filter: { _id: string } & Record<string, unknown>,
+    update: Record<string, unknown>,
+  ): Promise<Product | 'unalerted' | null> => {
+    const quiet = await Product.updateOne({ ...filter, lowStockAlerted: false }, update);
+    return quiet.matchedCount === 1 ? 'unalerted' : change(filter, update);
+  };
 
   return {
     /** A new product; a taken SKU throws E11000. */
@@ -101,7 +129,7 @@ export function createProductRepository(conn: Connection) {
       });
       return toProduct(doc.toObject() as ProductDoc) as Product;
     },
-    get: async (sku: string) => toProduct(await Product.findById(sku, NO_LEDGERS).lean<ProductDoc>()),
+    get,
     getMany: async (skus: readonly string[]) =>
       skus.length === 0
         ? []
@@ -131,21 +159,48 @@ export function createProductRepository(conn: Connection) {
           $set: { [ledger(orderNumber)]: { qty, at: new Date() } },
         },
       ),
+    /**
+     * The same reservation, only if it leaves the product above `threshold` (still its threshold)
+     * with no low-stock alert out: then the low-stock rule has nothing to do, and placement needs
+     * no read after the write. False if any of that does not hold (the caller falls back to
+     * `reserveLine`).
+     */
+    async reserveLineAboveThreshold(sku: string, orderNumber: number, qty: number, threshold: number) {
+      const res = await Product.updateOne(
+        {
+          _id: sku,
+          available: { $gte: qty + threshold + 1 },
+          lowStockThreshold: threshold,
+          lowStockAlerted: false,
+          [ledger(orderNumber)]: { $exists: false },
+        },
+        {
+          $inc: { reserved: qty, available: -qty },
+          $set: { [ledger(orderNumber)]: { qty, at: new Date() } },
+        },
+      );
+      return res.matchedCount === 1;
+    },
     /** Gives the order's units back, once: the ledger entry goes with them. */
     releaseLine: (sku: string, orderNumber: number, qty: number) =>
-      change(
+      raise(
         { _id: sku, [ledger(orderNumber)]: { $exists: true } },
         { $inc: { reserved: -qty, available: qty }, $unset: { [ledger(orderNumber)]: '' } },
       ),
-    /** At ship: the reservation becomes a decrement of on-hand, once. */
-    commitLine: (sku: string, orderNumber: number, qty: number) =>
-      change(
+    /**
+     * At ship: the reservation becomes a decrement of on-hand, once. `available` does not change,
+     * so neither can the low-stock rule: nothing is read back. False if it was done already.
+     */
+    async commitLine(sku: string, orderNumber: number, qty: number): Promise<boolean> {
+      const res = await Product.updateOne(
         { _id: sku, [ledger(orderNumber)]: { $exists: true } },
         { $inc: { reserved: -qty, onHand: -qty }, $unset: { [ledger(orderNumber)]: '' } },
-      ),
+      );
+      return res.matchedCount === 1;
+    },
     /** A return's goods back on hand, once per order until `clearRestocked`. */
     restockLine: (sku: string, orderNumber: number, qty: number) =>
-      change(
+      raise(
         { _id: sku, [mark(orderNumber)]: { $exists: false } },
         { $inc: { onHand: qty, available: qty }, $set: { [mark(orderNumber)]: { qty, at: new Date() } } },
       ),

@@ -2,14 +2,18 @@ import type { ProcessedRequestRepository } from '../models/processed-request.js'
 import type { SmsDraftRepository } from '../models/sms-draft.js';
 import type { Logger } from './logger.js';
 
-/** Redeliveries (Slack retries, Twilio) come within minutes; a week is ample. */
+/**
+ * Redeliveries (Slack retries, Twilio) come within minutes; a week is ample. A claim left
+ * `claimed` (its process died before finishing) is kept as long: by then no redelivery can come to
+ * take it over, so it only takes room.
+ */
 export const KEEP_PROCESSED_MS = 7 * 24 * 3600_000;
 
 /**
  * Deletes what is finished and no longer needed, so nothing a request reads grows without bound.
  * FerretDB v1 has no TTL index, so this does what `expireAfterSeconds` would: old idempotency
- * records of SMS deliveries, and SMS drafts nobody confirmed within their 30 minutes (CONFIRM
- * checks the time itself). Finished jobs remove themselves (`removeOnComplete`), and the outbox
+ * records of SMS deliveries (finished, or claimed by a process that died before finishing), and
+ * SMS drafts nobody confirmed within their 30 minutes (CONFIRM checks the time itself). Finished jobs remove themselves (`removeOnComplete`), and the outbox
  * is a fixed ring.
  */
 export function createHousekeeping(deps: {
@@ -18,8 +22,12 @@ export function createHousekeeping(deps: {
   log: Logger;
 }) {
   async function purge(now = new Date()) {
-    const requests = await deps.processedRequests.purgeDone(new Date(now.getTime() - KEEP_PROCESSED_MS));
-    if (requests) deps.log.info({ deleted: requests }, 'old idempotency records purged');
+    const before = new Date(now.getTime() - KEEP_PROCESSED_MS);
+    const done = await deps.processedRequests.purgeDone(before);
+    if (done) deps.log.info({ deleted: done }, 'old idempotency records purged');
+    const abandoned = await deps.processedRequests.purgeAbandoned(before);
+    if (abandoned) deps.log.info({ deleted: abandoned }, 'abandoned idempotency claims purged');
+    const requests = done + abandoned;
     const drafts = await deps.smsDrafts.purgeExpired(now);
     if (drafts) deps.log.info({ deleted: drafts }, 'expired SMS drafts purged');
     return { requests, drafts };

@@ -113,7 +113,7 @@ export const componentSchemas = () => ({
         type: 'array',
         items: { type: 'string' },
         description:
-          'Menu steps: status, heard:<order>, not-found:<number>, agent, voicemail, lang:<en|he>, gave-up',
+          'The latest 50 menu steps: status, heard:<order>, not-found:<number>, agent, voicemail, lang:<en|he>, gave-up',
       },
       outcome: { enum: ['in_progress', 'status_heard', 'connected', 'voicemail', 'hung_up'] },
       orders: { type: 'array', items: { type: 'integer' } },

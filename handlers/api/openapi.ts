@@ -110,7 +110,7 @@ export function openApiDocument(currency: string) {
             200: ok('Order'),
             ...errors,
             404: error('not_found'),
-            409: error('invalid_transition'),
+            409: error("invalid_transition; or conflict: the order's history is full (200 entries)"),
           },
         },
       },

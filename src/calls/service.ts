@@ -126,7 +126,7 @@ export function createCallService(deps: {
         .filter(isOpenOrder)
         .map((o) => ({ number: o.number, status: o.status, total: o.total, currency: o.currency })),
       ...(rated?.rating ? { lastRating: { order: rated.number, score: rated.rating.score } } : {}),
-      callsCount: (await calls.sidsOf(call.from)).length,
+      callsCount: await calls.callCountOf(call.from),
     };
   }
 

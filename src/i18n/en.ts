@@ -147,6 +147,9 @@ export const en = {
         return `Order #${n} is ${name}, so there is nothing to return.`;
     }
   },
+  // The order's history is full (models/order-shape.ts MAX_HISTORY): no more returns by text.
+  returnLimit: (p: { number: number }) =>
+    `Order #${p.number} has had too many return requests to take another. Please contact us directly.`,
   optedOut: (p: { business: string }) =>
     `You're unsubscribed from ${biz(p.business)} texts. Reply START to resubscribe.`,
   optedIn: (p: { business: string }) =>

@@ -97,6 +97,7 @@ export const he: Catalogue = {
         return `הזמנה #${n} ${name}, אין מה להחזיר.`;
     }
   },
+  returnLimit: (p) => `להזמנה #${p.number} היו יותר מדי בקשות החזרה ואי אפשר לבקש עוד. פנו אלינו ישירות.`,
   optedOut: (p) => `הוסרת מההודעות של ${biz(p.business)}. לחידוש שלחו START.`,
   optedIn: (p) => `חזרת לקבל הודעות מ-${biz(p.business)}. להסרה שלחו הסר.`,
   ratingThanks: (p) => `תודה על הדירוג ${p.score}/5 להזמנה #${p.number}!`,

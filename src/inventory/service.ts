@@ -121,8 +121,14 @@ export function createInventoryService({ products, events, log }: Deps) {
    * lines already reserved are released again and the error names each short SKU with what is
    * available.
    */
-  async function reserve(orderNumber: number, lines: StockLine[]): Promise<Map<string, Product>> {
+  async function reserve(
+    orderNumber: number,
+    lines: StockLine[],
+    seen: ReadonlyMap<string, Product> = new Map(),
+  ): Promise<Map<string, Product>> {
     const reserved = new Map<string, Product>();
+    // Products the reservation read back, as they are now: the low-stock rule looks at these.
+    const current: Product[] = [];
     const short: ShortLine[] = [];
     const unknown: string[] = [];
     // Always in SKU order, so concurrent multi-line orders contend for products in the same
@@ -130,9 +136,10 @@ export function createInventoryService({ products, events, log }: Deps) {
     for (const line of [...lines].sort(bySkuOrder)) {
       const failed = short.length > 0 || unknown.length > 0;
       // Once the order fails, the rest is only read, so as not to hold stock needlessly.
-      const result = failed ? await peek(line) : await reserveLine(orderNumber, line);
+      const result = failed ? await peek(line) : await reserveLine(orderNumber, line, seen.get(line.sku));
       if ('product' in result) {
         if (!failed) reserved.set(line.sku, result.product);
+        if (!failed && result.current) current.push(result.product);
       } else if (result.available === undefined) {
         unknown.push(line.sku);
       } else {
@@ -146,15 +153,16 @@ export function createInventoryService({ products, events, log }: Deps) {
       );
       throw refusal(lines, short, unknown);
     }
-    for (const product of reserved.values()) await checkLowStock(product);
+    for (const product of current) await checkLowStock(product);
     return reserved;
   }
 
   /**
    * Refuses the lines as `reserve` would, by reading only: an unknown SKU or a short line is
    * reported before an order number is spent on it. (A race can still make `reserve` refuse.)
+   * Returns the products read, for `reserve` to take its quick way with.
    */
-  async function check(lines: StockLine[]): Promise<void> {
+  async function check(lines: StockLine[]): Promise<Map<string, Product>> {
     const found = new Map((await products.getMany(lines.map((l) => l.sku))).map((p) => [p.sku, p]));
     const unknown = lines.filter((l) => !found.has(l.sku)).map((l) => l.sku);
     const short = lines.flatMap((l) => {
@@ -164,26 +172,40 @@ export function createInventoryService({ products, events, log }: Deps) {
         : [];
     });
     if (unknown.length > 0 || short.length > 0) throw refusal(lines, short, unknown);
+    return found;
   }
 
-  async function peek(line: StockLine): Promise<{ product: Product } | { available: number | undefined }> {
+  async function peek(
+    line: StockLine,
+  ): Promise<{ product: Product; current: boolean } | { available: number | undefined }> {
     const current = await products.get(line.sku);
-    if (current && current.available >= line.quantity) return { product: current };
+    if (current && current.available >= line.quantity) return { product: current, current: true };
     return { available: current?.available };
   }
 
   /**
-   * One line's conditional reservation. A miss is retried while the product shows enough stock:
-   * the miss may have been another order's reservation that has since been released.
+   * One line's conditional reservation. When the product as `seen` just before (by `check`) has
+   * stock well above its threshold, the quick way reserves only if that still holds, in one write
+   * and no read: the low-stock rule has nothing to do, and the product's name and price are those
+   * seen (they never change once created). Otherwise, or if the quick way missed, the ordinary
+   * reservation reads the product back (`current`) for the low-stock rule. A miss is retried while
+   * the product shows enough stock: it may have been another order's reservation since released.
    */
   async function reserveLine(
     orderNumber: number,
     line: StockLine,
-  ): Promise<{ product: Product } | { available: number | undefined }> {
+    seen?: Product,
+  ): Promise<{ product: Product; current: boolean } | { available: number | undefined }> {
+    const { sku, quantity } = line;
+    if (seen && !seen.lowStockAlerted && seen.available - quantity > seen.lowStockThreshold) {
+      if (await products.reserveLineAboveThreshold(sku, orderNumber, quantity, seen.lowStockThreshold)) {
+        return { product: seen, current: false };
+      }
+    }
     let available: number | undefined;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const product = await products.reserveLine(line.sku, orderNumber, line.quantity);
-      if (product) return { product };
+      const product = await products.reserveLine(sku, orderNumber, quantity);
+      if (product) return { product, current: true };
       const current = await products.get(line.sku);
       available = current?.available;
       if (available === undefined || available < line.quantity) break;
@@ -191,24 +213,30 @@ export function createInventoryService({ products, events, log }: Deps) {
     return { available };
   }
 
-  /** Gives the order's reserved units back. Safe to repeat: the ledger entry goes with it. */
+  /**
+   * Gives the order's reserved units back. Safe to repeat: the ledger entry goes with it. Stock
+   * only rises, so the low-stock rule can only re-arm an alert that is out (`'unalerted'`: none).
+   */
   async function release(orderNumber: number, lines: StockLine[]): Promise<void> {
     for (const line of lines) {
-      await checkLowStock(await products.releaseLine(line.sku, orderNumber, line.quantity));
+      const product = await products.releaseLine(line.sku, orderNumber, line.quantity);
+      if (product !== 'unalerted') await checkLowStock(product);
     }
   }
 
-  /** At ship: the reservation becomes a decrement of on-hand. Safe to repeat. */
+  /**
+   * At ship: the reservation becomes a decrement of on-hand. Safe to repeat. Available stays as
+   * it was, so the low-stock rule has nothing to look at.
+   */
   async function commit(orderNumber: number, lines: StockLine[]): Promise<void> {
-    for (const line of lines) {
-      await checkLowStock(await products.commitLine(line.sku, orderNumber, line.quantity));
-    }
+    for (const line of lines) await products.commitLine(line.sku, orderNumber, line.quantity);
   }
 
   /** At receive_return: the goods are back on hand. Safe to repeat until `clearRestocked`. */
   async function restock(orderNumber: number, lines: StockLine[]): Promise<void> {
     for (const line of lines) {
       const product = await products.restockLine(line.sku, orderNumber, line.quantity);
+      if (product === 'unalerted') continue;
       if (!product && !(await products.get(line.sku))) {
         log.error({ sku: line.sku, quantity: line.quantity }, 'returned goods for a deleted product');
       }

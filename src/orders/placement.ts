@@ -107,7 +107,7 @@ export function createPlacement(deps: PlacementDeps) {
     }
     const lines = mergeLines(cmd.items);
     // Unknown SKUs and short lines are refused before a number is spent on the order.
-    await inventory.check(lines);
+    const seen = await inventory.check(lines);
     const token = randomUUID();
     if (key) {
       const claimed = await claim(key, token);
@@ -120,7 +120,7 @@ export function createPlacement(deps: PlacementDeps) {
     const number = await counters.next('order', FIRST_ORDER_NUMBER - 1);
     let products: Map<string, Product>;
     try {
-      products = await inventory.reserve(number, lines);
+      products = await inventory.reserve(number, lines, seen);
     } catch (err) {
       log.info(
         { order: number, reason: (err as Error).message },

@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import type { InvoiceService } from '../invoices/service.js';
 import { belongsOnBoard } from './board.js';
 import { createOrderHistory } from './history.js';
+import { hasRoom, historyFull, roomFor } from './history-limit.js';
 import { allowedActions, nextStatus, type OrderAction, STOCK_EFFECTS } from './lifecycle.js';
 import { createOrderLists } from './lists.js';
 import { createPlacement, type PlacementDeps } from './placement.js';
@@ -91,6 +92,7 @@ export function createOrderService(deps: Deps) {
     const order = await get(number);
     const to = nextStatus(order.status, action);
     if (!to) refuse(order, action);
+    if (!hasRoom(order, action)) historyFull(order, action);
     const at = new Date();
     const shipped = shipment(action, input, at);
     const entry: HistoryEntry = {
@@ -112,9 +114,10 @@ export function createOrderService(deps: Deps) {
     const joins = !belongsOnBoard(order) && belongsOnBoard(after);
     if (joins) await board.put(number, to, version);
 
-    const updated = await orders.transition(number, order.status, set, entry, effects);
+    const updated = await orders.transition(number, order.status, set, entry, effects, roomFor(action));
     if (!updated) {
-      // Someone else moved it first; judge the action against where it is now.
+      // Someone else moved it first (or filled its history): judge the action against it as it is
+      // now; the retry's checks refuse it if it is still refused.
       const fresh = await get(number);
       if (nextStatus(fresh.status, action)) return applyAction(number, action, input, actor);
       refuse(fresh, action);

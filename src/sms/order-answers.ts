@@ -54,6 +54,10 @@ export function createSmsOrderAnswers(deps: {
         ? t(ctx.lang, 'cancelled', { number })
         : t(ctx.lang, 'returnRequested', { number });
     } catch (err) {
+      // The only conflict a move raises: the order's history is full (no more return requests).
+      if (isAppError(err) && err.code === 'conflict' && action === 'request_return') {
+        return t(ctx.lang, 'returnLimit', { number });
+      }
       if (!isAppError(err) || err.code !== 'invalid_transition') throw err;
       const { status } = await orders.get(number);
       return action === 'cancel'

@@ -73,6 +73,7 @@ function samples(lang: Language, business: string, currency: string): [MessageKe
     ['tooManyOpenOrders', t(lang, 'tooManyOpenOrders', { open: 12, max: 10 })],
     ['cancelled', t(lang, 'cancelled', { number })],
     ['returnRequested', t(lang, 'returnRequested', { number })],
+    ['returnLimit', t(lang, 'returnLimit', { number })],
     ['optedOut', t(lang, 'optedOut', { business })],
     ['optedIn', t(lang, 'optedIn', { business })],
     ['ratingThanks', t(lang, 'ratingThanks', { number, score: 5 })],

@@ -131,11 +131,13 @@ function stepText(step: string): string {
   }
 }
 
-function pathText(path: string[]): string | undefined {
+/** The path's first steps; a call keeps only its latest steps, so `taken` may be more than it holds. */
+function pathText(path: string[], taken = path.length): string | undefined {
   if (path.length === 0) return undefined;
   const steps = path.slice(0, PATH_MAX).map(stepText);
   if (path.length > PATH_MAX) steps.push(`+${path.length - PATH_MAX} more`);
-  return truncate(`Menu: ${steps.join(' → ')}`, LIMITS.contextText);
+  const earlier = taken > path.length ? `${taken - path.length} earlier steps → ` : '';
+  return truncate(`Menu: ${earlier}${steps.join(' → ')}`, LIMITS.contextText);
 }
 
 function callOrdersText(orders: number[]): string | undefined {
@@ -180,9 +182,10 @@ export function popState(call: Call): { key: string; line: string } {
 
 /**
  * The parts of the call every message shows besides its state, as one short suffix. The path and
- * the orders only ever grow (`$push`), so their lengths tell their versions apart.
+ * the orders only ever grow (the path's step count, the orders' length), so they tell versions apart.
  */
-export const factsKey = (call: Call) => `${call.language}|p${call.path.length}|o${call.orders.length}`;
+export const factsKey = (call: Call) =>
+  `${call.language}|p${call.pathSteps ?? call.path.length}|o${call.orders.length}`;
 
 // ---------------------------------------------------------------------------------------------
 // The caller's card: the same facts on the pop and on the voicemail
@@ -223,7 +226,9 @@ export function callerBlocks(card: CallCard, caller: Caller, ctx: RenderContext)
     }
   }
 
-  const facts = [pathText(call.path), callOrdersText(call.orders)].filter((t): t is string => Boolean(t));
+  const facts = [pathText(call.path, call.pathSteps), callOrdersText(call.orders)].filter((t): t is string =>
+    Boolean(t),
+  );
   if (facts.length > 0) blocks.push(Blocks.Context().elements(facts));
   return blocks;
 }
