@@ -46,7 +46,7 @@ export function requireScope(operation: ApiOperation): RequestHandler {
     next(
       new AppError(
         'forbidden',
-        `The API key "${key.name}" lacks the "${scope}" scope (${SCOPE_MEANING[scope]}) that ${operation} needs.`,
+        `The API key "${key.name}" may not do this: ${operation} needs the "${scope}" scope (${SCOPE_MEANING[scope]}).`,
         { details: { scope } },
       ),
     );

@@ -14,7 +14,7 @@ export type Scope = (typeof SCOPES)[number];
 export const SCOPE_MEANING: Record<Scope, string> = {
   read: 'reading orders, products, invoices, credit notes and calls',
   place: 'placing orders',
-  act: 'order actions (approve, reject, cancel, pick, pack, ship, deliver, returns)',
+  act: 'order actions: approve, reject, cancel, pick, pack, ship, deliver, returns',
   stock: 'creating products and changing stock',
   admin: 'jobs, late messages and the outbox',
 };

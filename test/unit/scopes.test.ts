@@ -1,3 +1,4 @@
+import { hasScope, mayPlaceOn } from '../../src/access/scopes.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
 /** API_KEYS with scopes (SPEC): `name:key[:scopes]`, scopes joined by `+`, `channel=<c>` among them. */
@@ -75,4 +76,22 @@ test('In production, each key without scopes is named in a start warning; scoped
   expect(
     loadConfig({ NODE_ENV: 'production', ...ISSUER, API_KEYS: 'till:till-key-123:read' }).apiKeyWarnings,
   ).toEqual([]);
+});
+
+test('A key has a scope when it lists it or lists none; it may place on a channel when it is bound to none or to that one', () => {
+  const [till, ops] = keysOf('till:till-key-123:read+place+channel=store,ops:ops-key-1234');
+  if (!till || !ops) throw new Error('two keys expected');
+  expect(['read', 'place', 'act', 'stock', 'admin'].map((s) => hasScope(till, s as never))).toEqual([
+    true,
+    true,
+    false,
+    false,
+    false,
+  ]);
+  expect(['read', 'place', 'act', 'stock', 'admin'].every((s) => hasScope(ops, s as never))).toBe(true);
+  expect([mayPlaceOn(till, 'store'), mayPlaceOn(till, 'sms'), mayPlaceOn(ops, 'sms')]).toEqual([
+    true,
+    false,
+    true,
+  ]);
 });
