@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { OutboxEntry } from '../src/domain.js';
 import type { Deps } from '../src/services.js';
+import { requireScope } from './api/route-scopes.js';
 import { validate } from './api/validate.js';
 
 export const outboxQuery = z.strictObject({
@@ -21,13 +22,14 @@ const dto = (e: OutboxEntry) => ({
 });
 
 /**
- * `GET /api/v1/outbox`: sandbox messages as JSON, behind the API key like the rest of /api/v1.
- * Once a door is live it is not there (404): the keys are the shops' and tills', not staff's.
+ * `GET /api/v1/outbox`: sandbox messages as JSON, behind the API key like the rest of /api/v1,
+ * for keys with the `admin` scope (it holds customers' texts). Once a door is live it is not
+ * there (404): the keys are the shops' and tills', not staff's.
  */
 export function outboxApiRouter({ outbox, config }: Deps): Router {
   const router = Router();
   if (!config.outbox.api) return router;
-  router.get('/', async (req, res) => {
+  router.get('/', requireScope('GET /outbox'), async (req, res) => {
     const q = validate(outboxQuery, req.query, 'query');
     const entries = await outbox.list({ limit: q.limit, ...(q.door ? { door: q.door } : {}) });
     res.json({ items: entries.map(dto) });

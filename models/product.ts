@@ -141,6 +141,17 @@ export function createProductRepository(conn: Connection) {
       (await Product.find({}, NO_LEDGERS).sort({ _id: 1 }).lean<ProductDoc[]>()).map(
         (d) => toProduct(d) as Product,
       ),
+    /**
+     * One page of the catalogue by SKU, those after `after`: the REST list, so a large catalogue
+     * never goes out whole. A real MongoDB serves it from the `_id` index.
+     */
+    page: async (after: string | undefined, limit: number) =>
+      (
+        await Product.find(after === undefined ? {} : { _id: { $gt: after } }, NO_LEDGERS)
+          .sort({ _id: 1 })
+          .limit(limit)
+          .lean<ProductDoc[]>()
+      ).map((d) => toProduct(d) as Product),
     /** Products whose low-stock alert is out, lowest first. */
     listLowAlerted: async (limit: number) =>
       (

@@ -10,7 +10,7 @@ import {
   UsageError,
   unreachable,
 } from './cli.js';
-import { unavailableNote, watchOutbox } from './outbox-watch.js';
+import { outboxKey, unavailableNote, watchOutbox } from './outbox-watch.js';
 import { outboxEntryLines } from './slack-plain.js';
 import { isKeypad, nextStep, parseTwiml, resolveUrl, TwimlError, type Verb } from './twiml-walk.js';
 
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     return { res, body };
   };
 
-  const watch = await watchOutbox(base, config.apiKeys[0]?.key);
+  const watch = await watchOutbox(base, outboxKey(config.apiKeys));
   print(`→ call ${common.CallSid} from ${from}`);
   let current = `${signedBase}${VOICE_PATH}`;
   let fields: Record<string, string> = { ...common, CallStatus: 'ringing' };

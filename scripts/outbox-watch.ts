@@ -1,3 +1,4 @@
+import { type ApiKey, hasScope } from '../src/access/scopes.js';
 import type { OutboxItem } from './slack-plain.js';
 
 /**
@@ -33,6 +34,10 @@ async function newest(base: string, apiKey: string, limit: number): Promise<Resp
   });
 }
 
+/** The first configured key that may read the outbox (the `admin` scope, or no scopes at all). */
+export const outboxKey = (keys: readonly ApiKey[]): string | undefined =>
+  keys.find((k) => hasScope(k, 'admin'))?.key;
+
 /** Notes where the outbox stands; call before sending the request whose outcome is wanted. */
 export async function watchOutbox(base: string, apiKey: string | undefined): Promise<OutboxWatch> {
   if (!apiKey) return { available: false, why: 'key' };
@@ -43,7 +48,8 @@ export async function watchOutbox(base: string, apiKey: string | undefined): Pro
     return { available: false, why: 'unreachable' };
   }
   if (res.status === 404) return { available: false, why: 'live', status: 404 };
-  if (res.status === 401 || res.status === 503) return { available: false, why: 'key', status: res.status };
+  if (res.status === 401 || res.status === 403 || res.status === 503)
+    return { available: false, why: 'key', status: res.status };
   if (!res.ok) return { available: false, why: 'unexpected', status: res.status };
   const first = ((await res.json()) as { items: OutboxItem[] }).items[0];
   const since = first ? Number(first.id) : 0;
@@ -81,7 +87,7 @@ export function unavailableNote(watch: Extract<OutboxWatch, { available: false }
     case 'live':
       return `(no outbox: Slack or Twilio is live here, so the outcome is in ${door} itself)`;
     case 'key':
-      return `(the outbox needs an API key this helper does not have: set API_KEYS as the server has it; or see ${door})`;
+      return `(the outbox needs an API key with the admin scope, which this helper does not have: set API_KEYS as the server has it; or see ${door})`;
     default:
       return `(the outbox could not be read${watch.status ? `: HTTP ${watch.status}` : ''}; see ${door})`;
   }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.js';
 import { ACTIONS, INPUTS, VIEWS } from '../src/slack/blocks/ids.js';
 import { COMMON_OPTIONS, parseCli, print, request, runCli, UsageError } from './cli.js';
-import { type OutboxWatch, unavailableNote, watchOutbox } from './outbox-watch.js';
+import { type OutboxWatch, outboxKey, unavailableNote, watchOutbox } from './outbox-watch.js';
 import { messageLines, mrkdwnToPlain, outboxEntryLines, textOf, viewLines } from './slack-plain.js';
 
 /**
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
     req.kind === 'command'
       ? new URLSearchParams({ ...req.fields, response_url: listener?.url ?? '' }).toString()
       : new URLSearchParams({ payload: JSON.stringify(req.payload) }).toString();
-  const watch: OutboxWatch = await watchOutbox(cli.url, config.apiKeys[0]?.key);
+  const watch: OutboxWatch = await watchOutbox(cli.url, outboxKey(config.apiKeys));
 
   print(`→ ${req.what} (as @${user})`);
   const url = `${cli.url}/slack/events`;

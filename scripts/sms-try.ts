@@ -10,7 +10,7 @@ import {
   twilioSignedBase,
   UsageError,
 } from './cli.js';
-import { unavailableNote, watchOutbox } from './outbox-watch.js';
+import { outboxKey, unavailableNote, watchOutbox } from './outbox-watch.js';
 import { outboxEntryLines } from './slack-plain.js';
 
 /**
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     To: config.twilio.phoneNumber ?? '+15550000000',
     Body: words.join(' '),
   };
-  const watch = await watchOutbox(cli.url, config.apiKeys[0]?.key);
+  const watch = await watchOutbox(cli.url, outboxKey(config.apiKeys));
   const url = `${cli.url}${PATH}`;
   const signed = `${twilioSignedBase(process.env, cli.url)}${PATH}`;
   print(`→ ${from}: ${fields.Body}`);

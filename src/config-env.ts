@@ -1,6 +1,7 @@
 import humanInterval from 'human-interval';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
+import { parseApiKeys } from './access/scopes.js';
 import { DEFAULT_BUSINESS_HOURS, parseBusinessHours } from './voice/hours.js';
 
 /**
@@ -71,29 +72,15 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** `name:key[:scopes]`, comma-separated (src/access/scopes.ts): a bad entry stops the start. */
 const apiKeys = optionalString.transform((raw, ctx) => {
   if (raw === undefined) return undefined;
-  const keys: { name: string; key: string }[] = [];
-  for (const pair of raw.split(',')) {
-    const trimmed = pair.trim();
-    if (trimmed === '') continue;
-    const idx = trimmed.indexOf(':');
-    const name = trimmed.slice(0, idx).trim();
-    const key = trimmed.slice(idx + 1).trim();
-    if (idx <= 0 || !/^[\w.-]{1,64}$/.test(name) || key.length < 8) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be comma-separated name:key pairs (name of letters/digits, key of 8+ characters)',
-      });
-      return z.NEVER;
-    }
-    keys.push({ name, key });
-  }
-  if (keys.length === 0) {
-    ctx.addIssue({ code: 'custom', message: 'has no name:key pair' });
+  const parsed = parseApiKeys(raw);
+  if ('problem' in parsed) {
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
     return z.NEVER;
   }
-  return keys;
+  return parsed.keys;
 });
 
 /** A count per phone or per API key (issue 9's abuse limits); `0` turns the limit off. */

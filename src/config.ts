@@ -1,3 +1,4 @@
+import { type ApiKey, unscopedKeyWarnings } from './access/scopes.js';
 import { type Env, EnvSchema } from './config-env.js';
 
 /**
@@ -5,8 +6,11 @@ import { type Env, EnvSchema } from './config-env.js';
  * the typed result is handed to everything else.
  */
 
-/** A demo key so a newcomer can call the API without configuring anything; never in production. */
-export const SANDBOX_API_KEY = { name: 'sandbox', key: 'orderly-sandbox-key' } as const;
+/**
+ * A demo key so a newcomer can call the API without configuring anything; never in production.
+ * It has every scope, like any key without scopes.
+ */
+export const SANDBOX_API_KEY: ApiKey = { name: 'sandbox', key: 'orderly-sandbox-key' };
 
 /**
  * Signs requests to /slack/events when Slack has no credentials, so a newcomer can try the slash
@@ -71,7 +75,7 @@ function buildConfig(e: Env) {
     if (!e.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'is required when Twilio credentials are set');
   }
   if (e.NODE_ENV === 'production' && !e.API_KEYS) {
-    throw new ConfigError('API_KEYS', 'is required in production (comma-separated name:key pairs)');
+    throw new ConfigError('API_KEYS', 'is required in production (comma-separated name:key:scopes)');
   }
   // An invoice a business can hand over names its issuer; the sandbox fills in a clearly fake one.
   if (e.NODE_ENV === 'production') {
@@ -146,6 +150,8 @@ function buildConfig(e: Env) {
     /** Empty when API_KEYS is unset and sandbox secrets are off: the REST API is then closed (503). */
     apiKeys: e.API_KEYS ?? (sandboxSecrets ? [SANDBOX_API_KEY] : []),
     apiKeysFromEnv: e.API_KEYS !== undefined,
+    /** Logged at start: in production, each key that still has every scope (main.ts). */
+    apiKeyWarnings: e.NODE_ENV === 'production' ? unscopedKeyWarnings(e.API_KEYS ?? []) : [],
     currency: e.CURRENCY,
     defaultCountry: e.DEFAULT_COUNTRY as import('libphonenumber-js').CountryCode,
     defaultLanguage: e.DEFAULT_LANGUAGE,

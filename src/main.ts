@@ -65,6 +65,8 @@ async function main(): Promise<void> {
       'API_KEYS is not set: the REST API accepts the sandbox key (never in production)',
     );
   }
+  // A key without scopes may approve, ship and change stock: fine for a first try, not for a till.
+  for (const warning of config.apiKeyWarnings) log.warn(warning);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

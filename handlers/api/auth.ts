@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import type { ApiKey } from '../../src/access/scopes.js';
 import { AppError } from '../../src/errors.js';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -7,9 +8,10 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 /**
  * `Authorization: Bearer <key>` against API_KEYS. Keys are compared as SHA-256 digests in
  * constant time, so neither their content nor their length leaks through timing.
- * The key's name is kept as `res.locals.apiKeyName`: it is the "who" of the order history.
+ * The key is kept as `res.locals.apiKey` (its scopes, checked per route by `requireScope`) and its
+ * name as `res.locals.apiKeyName`: it is the "who" of the order history.
  */
-export function requireApiKey(keys: readonly { name: string; key: string }[]): RequestHandler {
+export function requireApiKey(keys: readonly ApiKey[]): RequestHandler {
   if (keys.length === 0) {
     // No API_KEYS, and the sandbox key is off (a door is live or PUBLIC_URL is set): closed.
     return (_req, res) => {
@@ -18,7 +20,7 @@ export function requireApiKey(keys: readonly { name: string; key: string }[]): R
       });
     };
   }
-  const known = keys.map((k) => ({ name: k.name, digest: digest(k.key) }));
+  const known = keys.map((k) => ({ key: k, digest: digest(k.key) }));
   return (req, res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
     if (!match?.[1]) {
@@ -26,13 +28,14 @@ export function requireApiKey(keys: readonly { name: string; key: string }[]): R
       return;
     }
     const presented = digest(match[1]);
-    let name: string | undefined;
-    for (const k of known) if (timingSafeEqual(k.digest, presented)) name = k.name;
-    if (!name) {
+    let found: ApiKey | undefined;
+    for (const k of known) if (timingSafeEqual(k.digest, presented)) found = k.key;
+    if (!found) {
       next(new AppError('unauthorized', 'Unknown API key.'));
       return;
     }
-    res.locals.apiKeyName = name;
+    res.locals.apiKey = found;
+    res.locals.apiKeyName = found.name;
     next();
   };
 }

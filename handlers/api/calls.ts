@@ -3,6 +3,7 @@ import { toE164 } from '../../src/customers/phone.js';
 import { AppError } from '../../src/errors.js';
 import type { Deps } from '../../src/services.js';
 import { callDto } from './dto.js';
+import { requireScope } from './route-scopes.js';
 import { decodeCallCursor, encodeCallCursor, listCallsQuery } from './schemas.js';
 import { validate } from './validate.js';
 
@@ -10,7 +11,7 @@ import { validate } from './validate.js';
 export function callsRouter({ calls, config }: Deps): Router {
   const router = Router();
 
-  router.get('/', async (req, res) => {
+  router.get('/', requireScope('GET /calls'), async (req, res) => {
     const query = validate(listCallsQuery, req.query, 'query');
     let phone: string | undefined;
     if (query.phone) {
@@ -34,8 +35,8 @@ export function callsRouter({ calls, config }: Deps): Router {
     });
   });
 
-  router.get('/:sid', async (req, res) => {
-    const sid = req.params.sid;
+  router.get('/:sid', requireScope('GET /calls/{sid}'), async (req, res) => {
+    const sid = String(req.params.sid ?? '');
     const call = /^[\w-]{1,64}$/.test(sid) ? await calls.get(sid) : null;
     if (!call) throw new AppError('not_found', `No call ${sid.slice(0, 64)}.`);
     res.json(callDto(call));

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Deps } from '../../src/services.js';
+import { requireScope } from './route-scopes.js';
 
 /**
  * `GET /api/v1/late-messages`: Slack posts, customer texts and stock alerts due for longer than
@@ -8,7 +9,7 @@ import type { Deps } from '../../src/services.js';
  */
 export function lateMessagesRouter({ delivery }: Deps): Router {
   const router = Router();
-  router.get('/', async (_req, res) => {
+  router.get('/', requireScope('GET /late-messages'), async (_req, res) => {
     res.json({ items: await delivery.late() });
   });
   return router;

@@ -60,9 +60,15 @@ export const componentSchemas = () => ({
       lowStockThreshold: { type: 'integer' },
     },
   },
-  ProductList: {
+  ProductPage: {
     type: 'object',
-    properties: { items: { type: 'array', items: { $ref: '#/components/schemas/Product' } } },
+    properties: {
+      items: { type: 'array', items: { $ref: '#/components/schemas/Product' } },
+      next: {
+        type: ['string', 'null'],
+        description: 'Pass as `cursor` for the next page (by SKU); null on the last.',
+      },
+    },
   },
   Order: {
     type: 'object',

@@ -1,3 +1,4 @@
+import { SCOPE_MEANING, SCOPES } from '../../src/access/scopes.js';
 import { outboxQuery } from '../outbox.js';
 import {
   componentSchemas,
@@ -9,12 +10,14 @@ import {
   schema,
   skuParam,
 } from './openapi-schemas.js';
+import { type ApiOperation, ROUTE_SCOPES } from './route-scopes.js';
 import {
   actionBody,
   createProductBody,
   invoiceQuery,
   listCallsQuery,
   listOrdersQuery,
+  listProductsQuery,
   placeOrderBody,
   stockBody,
 } from './schemas.js';
@@ -35,12 +38,13 @@ export function openApiDocument(currency: string) {
     },
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }],
-    paths: {
+    paths: withScopes({
       '/products': {
         get: {
           operationId: 'listProducts',
-          summary: 'All products',
-          responses: { 200: ok('ProductList'), ...errors },
+          summary: 'Products by SKU, paged like orders',
+          parameters: queryParameters(listProductsQuery),
+          responses: { 200: ok('ProductPage'), ...errors },
         },
         post: {
           operationId: 'createProduct',
@@ -206,10 +210,37 @@ export function openApiDocument(currency: string) {
           },
         },
       },
-    },
+    }),
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A key from API_KEYS' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: `A key from API_KEYS, with scopes: ${SCOPES.map((s) => `\`${s}\` (${SCOPE_MEANING[s]})`).join(', ')}. A key without scopes has them all. Each operation lists the scope it needs; a key without it gets 403 \`forbidden\`.`,
+        },
+      },
       schemas: componentSchemas(),
     },
   };
+}
+
+type Operation = { responses: Record<string, unknown> } & Record<string, unknown>;
+
+/**
+ * Gives each operation the scope it needs from ROUTE_SCOPES (the table the routers enforce): as
+ * its security requirement, and as the 403 it answers to a key without that scope.
+ */
+function withScopes<P extends Record<string, Record<string, Operation>>>(paths: P): P {
+  for (const [path, item] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const scope = ROUTE_SCOPES[`${method.toUpperCase()} ${path}` as ApiOperation];
+      if (!scope) throw new Error(`No scope for ${method.toUpperCase()} ${path} in ROUTE_SCOPES`);
+      op.security = [{ bearer: [scope] }];
+      const bound = scope === 'place' ? ', or it is bound to another channel (`channel=<c>`)' : '';
+      op.responses[403] = error(
+        `forbidden: the key lacks the \`${scope}\` scope (${SCOPE_MEANING[scope]})${bound}; nothing changes`,
+      );
+    }
+  }
+  return paths;
 }

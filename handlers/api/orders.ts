@@ -4,6 +4,7 @@ import { AppError } from '../../src/errors.js';
 import type { Deps } from '../../src/services.js';
 import { sendDocumentPdf } from '../invoice-pdf.js';
 import { documentDto, orderDto } from './dto.js';
+import { checkPlacementChannel, requireScope } from './route-scopes.js';
 import {
   actionBody,
   decodeCursor,
@@ -18,14 +19,15 @@ import { validate } from './validate.js';
 export function ordersRouter({ orders, invoices, config }: Deps): Router {
   const router = Router();
 
-  router.post('/', async (req, res) => {
+  router.post('/', requireScope('POST /orders'), async (req, res) => {
     const body = validate(placeOrderBody, req.body);
+    checkPlacementChannel(res, body.channel);
     const by = res.locals.apiKeyName as string;
     const { order, created } = await orders.place(body, { by, channel: body.channel });
     res.status(created ? 201 : 200).json(orderDto(order));
   });
 
-  router.get('/', async (req, res) => {
+  router.get('/', requireScope('GET /orders'), async (req, res) => {
     const query = validate(listOrdersQuery, req.query, 'query');
     let phone: string | undefined;
     if (query.phone) {
@@ -42,12 +44,12 @@ export function ordersRouter({ orders, invoices, config }: Deps): Router {
     res.json({ items: page.items.map(orderDto), next: page.next === null ? null : encodeCursor(page.next) });
   });
 
-  router.get('/:number', async (req, res) => {
+  router.get('/:number', requireScope('GET /orders/{number}'), async (req, res) => {
     const number = validate(orderNumberParam, req.params.number, 'order number');
     res.json(orderDto(await orders.get(number)));
   });
 
-  router.post('/:number/actions', async (req, res) => {
+  router.post('/:number/actions', requireScope('POST /orders/{number}/actions'), async (req, res) => {
     const number = validate(orderNumberParam, req.params.number, 'order number');
     const { action, ...input } = validate(actionBody, req.body);
     const order = await orders.applyAction(number, action, input, {
@@ -65,7 +67,7 @@ export function ordersRouter({ orders, invoices, config }: Deps): Router {
     ['invoice', 'invoice'],
     ['credit-note', 'credit_note'],
   ] as const) {
-    router.get(`/:number/${path}`, async (req, res) => {
+    router.get(`/:number/${path}`, requireScope(`GET /orders/{number}/${path}`), async (req, res) => {
       const number = validate(orderNumberParam, req.params.number, 'order number');
       const { format } = validate(invoiceQuery, req.query, 'query');
       const order = await orders.get(number);

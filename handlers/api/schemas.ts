@@ -93,6 +93,18 @@ export const listOrdersQuery = z.strictObject({
   cursor: z.string().max(100).optional(),
 });
 
+export const listProductsQuery = z.strictObject({
+  limit: pageLimit,
+  cursor: z.string().max(200).optional(),
+});
+
+/** Product list cursors: base64url of the last SKU seen (the list goes by SKU, ascending). */
+export const encodeProductCursor = (sku: string) => Buffer.from(`p:${sku}`).toString('base64url');
+export function decodeProductCursor(cursor: string): string | undefined {
+  const m = /^p:(.+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  return m?.[1] !== undefined && SKU_PATTERN.test(m[1]) ? m[1] : undefined;
+}
+
 export const listCallsQuery = z.strictObject({
   phone: z.string().trim().min(3).max(32).optional(),
   limit: pageLimit,

@@ -248,6 +248,15 @@ export function createInventoryService({ products, events, log }: Deps) {
     get: mustGet,
     getMany: (skus: readonly string[]) => products.getMany(skus),
     list: () => products.list(),
+    /** A page of the catalogue by SKU after `after`; `next` is the last SKU shown while more follow. */
+    async listPage(page: {
+      after?: string;
+      limit: number;
+    }): Promise<{ items: Product[]; next: string | null }> {
+      const rows = await products.page(page.after, page.limit + 1);
+      const items = rows.slice(0, page.limit);
+      return { items, next: rows.length > page.limit ? (items.at(-1)?.sku ?? null) : null };
+    },
     /** Products at or below their threshold: those whose low-stock alert is out. */
     listLow: () => products.listLowAlerted(100),
     count: () => products.count(),
