@@ -74,9 +74,16 @@ async function readVersion(db: Db): Promise<number> {
 }
 
 async function stamp(db: Db, version: number): Promise<void> {
-  await db
-    .collection<MigrationDoc>(MIGRATIONS)
-    .updateOne({ _id: 'schema' }, { $set: { version, at: new Date() } }, { upsert: true });
+  const set = { $set: { version, at: new Date() } };
+  try {
+    await db.collection<MigrationDoc>(MIGRATIONS).updateOne({ _id: 'schema' }, set, { upsert: true });
+  } catch (err) {
+    // Two processes stamping a new database at once: the upsert that lost the race to insert the
+    // record finds it there now. (FerretDB v1 does not make the lock's compare-and-set atomic
+    // across connections, so both may hold it; the stamp they write is the same.)
+    if (codeOf(err) !== 11000) throw err;
+    await db.collection<MigrationDoc>(MIGRATIONS).updateOne({ _id: 'schema' }, set);
+  }
 }
 
 /**
