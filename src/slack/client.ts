@@ -62,6 +62,7 @@ export interface SlackOut {
 
 /** Slack's Web API answers `{ok: false, error}` with HTTP 200; the WebClient turns that into a throw. */
 export function createSlackOut(config: Config, log: Logger, outbox: Outbox): SlackOut {
+  if (config.slack.door === 'off') return offSlack();
   if (config.slack.sandbox) return sandboxSlack(outbox);
   const client = new webApi.WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
@@ -143,6 +144,26 @@ export function createSlackOut(config: Config, log: Logger, outbox: Outbox): Sla
       const completed = (res as { files?: { files?: { id?: string }[] }[] }).files ?? [];
       return { fileId: String(completed[0]?.files?.[0]?.id ?? '') };
     },
+  };
+}
+
+/**
+ * Slack turned off on purpose (SLACK_ENABLED=false): nothing asks for a Slack message then
+ * (src/doors.ts), and anything that still tries is refused, never kept or reported as sent.
+ */
+function offSlack(): SlackOut {
+  const refuse = async (): Promise<never> => {
+    throw new Error('Slack is turned off (SLACK_ENABLED=false): nothing is sent to Slack');
+  };
+  return {
+    postMessage: refuse,
+    findPosted: refuse,
+    update: refuse,
+    postEphemeral: refuse,
+    openView: refuse,
+    updateView: refuse,
+    publishHome: refuse,
+    uploadFile: refuse,
   };
 }
 
