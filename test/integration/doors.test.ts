@@ -144,3 +144,27 @@ describe('When production runs Slack live and Twilio off (TWILIO_ENABLED=false)'
     }
   });
 });
+
+test('When outside production Slack is off (SLACK_ENABLED=false) and Twilio has no credentials, then texts are kept in the outbox as sandbox texts and nothing is kept for Slack', async () => {
+  const app = await startTestApp('doorsdevslackoff', {
+    SLACK_ENABLED: 'false',
+    DELIVERY_LATE_AFTER: '1 second',
+  });
+  try {
+    const product = await createProduct(app);
+    const phone = uniquePhone();
+    const order = await placeOrder(app, [{ sku: product.sku, quantity: 1 }], {
+      customer: { name: 'Dana Levi', phone },
+    });
+    expect(await effectsOf(app, order.number)).toEqual(['sms:placed']);
+    await deliverAll(app);
+    const kept = await app.api('GET', '/api/v1/outbox');
+    expect(kept.status).toBe(200);
+    expect((kept.body.items as { door: string; to: string }[]).map((e) => [e.door, e.to])).toEqual([
+      ['sms', phone],
+    ]);
+    expect(await lateEffects(app)).toEqual([]);
+  } finally {
+    await app.close();
+  }
+});
