@@ -70,8 +70,13 @@ export function createOrderRepository(
     /** Stores a new order under its number; a duplicate number or idempotency key throws E11000. */
     async insert(order: Omit<Order, 'createdAt' | 'updatedAt'>): Promise<Order> {
       const { number, ...rest } = order;
+      // Only the effects the doors carry (models/index.ts); none left: no `effects` at all.
       const effects = rest.effects?.filter(opts.keepEffect ?? (() => true));
-      const doc = await Order.create({ _id: number, ...rest, ...(rest.effects ? { effects } : {}) });
+      const doc = await Order.create({
+        _id: number,
+        ...rest,
+        effects: effects?.length ? effects : undefined,
+      });
       return toOrder(doc.toObject() as OrderDoc) as Order;
     },
     get,
