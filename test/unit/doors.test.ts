@@ -17,7 +17,9 @@ const outbox = {
 
 test('When both doors are off, then the Slack and SMS clients refuse to send and keep nothing in the outbox', async () => {
   const slack = createSlackOut(off, log, outbox);
-  await expect(slack.postMessage('C0APPROVALS', { text: 'hi', blocks: [] })).rejects.toThrow('SLACK_ENABLED=false');
+  await expect(slack.postMessage('C0APPROVALS', { text: 'hi', blocks: [] })).rejects.toThrow(
+    'SLACK_ENABLED=false',
+  );
   await expect(slack.publishHome('U0ANYONE1', {})).rejects.toThrow('SLACK_ENABLED=false');
   const sms = createSmsOut(off, log, outbox);
   await expect(sms.send('+15551234567', 'hi')).rejects.toThrow('TWILIO_ENABLED=false');
