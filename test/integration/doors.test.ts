@@ -1,3 +1,5 @@
+import { APPROVAL_REMINDERS } from '../../jobs/approval-reminders.js';
+import { DAILY_DIGEST } from '../../jobs/daily-digest.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, deliverAll, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
 import { CHANNELS, FakeSlack, postToSlackRoute, SIGNING_SECRET, slackEnv } from '../helpers/slack.js';
@@ -164,6 +166,20 @@ test('When outside production Slack is off (SLACK_ENABLED=false) and Twilio has 
       ['sms', phone],
     ]);
     expect(await lateEffects(app)).toEqual([]);
+  } finally {
+    await app.close();
+  }
+});
+
+test('When Slack is off, then no daily digest is scheduled (a stored one from before is dropped), while the other recurring work is', async () => {
+  const dbName = `t_doorsdigest_${Date.now().toString(36)}`;
+  const before = await startTestApp('doorsdigest', {}, { dbName, jobs: true });
+  expect(await before.raw('agendaJobs').countDocuments({ name: DAILY_DIGEST })).toBe(1);
+  await before.stop();
+  const app = await startTestApp('doorsdigest', { SLACK_ENABLED: 'false' }, { dbName, jobs: true });
+  try {
+    expect(await app.raw('agendaJobs').countDocuments({ name: DAILY_DIGEST })).toBe(0);
+    expect(await app.raw('agendaJobs').countDocuments({ name: APPROVAL_REMINDERS })).toBe(1);
   } finally {
     await app.close();
   }
