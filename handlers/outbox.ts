@@ -24,7 +24,8 @@ const dto = (e: OutboxEntry) => ({
 /**
  * `GET /api/v1/outbox`: sandbox messages as JSON, behind the API key like the rest of /api/v1,
  * for keys with the `admin` scope (it holds customers' texts). Once a door is live it is not
- * there (404): the keys are the shops' and tills', not staff's.
+ * there (404): the keys are the shops' and tills', not staff's. Nor when no door is in sandbox
+ * mode (both turned off): then nothing is ever kept.
  */
 export function outboxApiRouter({ outbox, config }: Deps): Router {
   const router = Router();

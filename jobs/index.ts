@@ -8,7 +8,7 @@ import { escapeText, notice } from '../src/slack/blocks/index.js';
 import { slackChannels } from '../src/slack/sync.js';
 import { APPROVAL_REMINDERS, defineApprovalReminders } from './approval-reminders.js';
 import { defineCrossSell, scheduleCrossSell } from './cross-sell.js';
-import { defineDailyDigest, scheduleDailyDigest } from './daily-digest.js';
+import { DAILY_DIGEST, defineDailyDigest, scheduleDailyDigest } from './daily-digest.js';
 import { defineFollowUp } from './follow-up.js';
 import { defineHousekeeping, HOUSEKEEPING } from './housekeeping.js';
 import { defineReconcileReservations, RECONCILE_RESERVATIONS } from './reconcile-reservations.js';
@@ -86,8 +86,14 @@ export async function scheduleRecurring(
       log.warn({ err, job: 'cross-sell' }, 'could not schedule job'),
     );
   }
+  // Slack turned off on purpose: the digest has nowhere to go, so none is scheduled (or kept).
+  if (deps?.config.slack.door === 'off') {
+    await agenda
+      .cancel({ name: DAILY_DIGEST })
+      .catch((err) => log.warn({ err, job: DAILY_DIGEST }, 'could not cancel job'));
+  }
   // Daily at DIGEST_AT in BUSINESS_TIMEZONE; a stored schedule that is unchanged is left as it is.
-  if (deps) {
+  else if (deps) {
     await scheduleDailyDigest(agenda, deps.config, log).catch((err) =>
       log.warn({ err, job: 'daily-digest' }, 'could not schedule job'),
     );

@@ -85,7 +85,10 @@ export interface NewCall {
  * Slack messages due). Webhooks of one call may be redelivered or come out of order: the record is
  * created by whichever comes first, and the status only moves forward.
  */
-export function createCallRepository(conn: Connection) {
+export function createCallRepository(
+  conn: Connection,
+  opts: { keepEffect?: (effect: string) => boolean } = {},
+) {
   const Call = conn.model<CallDoc>('Call', callSchema, 'calls');
   const lists = createCallLists(conn);
 
@@ -116,9 +119,11 @@ export function createCallRepository(conn: Connection) {
     sid: string,
     expect: Record<string, unknown>,
     update: Record<string, unknown>,
-    effects: string[],
+    asked: string[],
     step?: string,
   ): Promise<Call | null> {
+    // Slack turned off on purpose: the call is logged, and no screen pop or voicemail post is due.
+    const effects = opts.keepEffect ? asked.filter(opts.keepEffect) : asked;
     if (effects.length > 0) await lists.markDue(sid);
     const $addToSet = effects.length > 0 ? { effects: { $each: effects } } : undefined;
     const full = { ...update, ...($addToSet ? { $addToSet } : {}) };

@@ -14,18 +14,26 @@ import { createSmsDraftRepository } from './sms-draft.js';
 import { createSmsMessageRepository } from './sms-message.js';
 import { createDocumentSeries } from './tax-document.js';
 
+export interface StoreOptions {
+  /**
+   * Whether an effect (`slack:…`, `sms:…`, `job:…`) may be recorded: false for the effects of a
+   * door turned off on purpose (src/doors.ts), which are then never written. Default: all.
+   */
+  keepEffect?: (effect: string) => boolean;
+}
+
 /**
  * The persistence layer: one repository per collection, the only code that reads or writes it.
  * Every function is one database operation (or a short loop of them) and returns plain objects.
  * Services receive the repositories they use; doors and jobs receive services.
  */
-export function createRepositories(conn: Connection) {
+export function createRepositories(conn: Connection, opts: StoreOptions = {}) {
   const counters = createCounterRepository(conn);
   return {
     counters,
-    products: createProductRepository(conn),
+    products: createProductRepository(conn, opts),
     customers: createCustomerRepository(conn),
-    orders: createOrderRepository(conn),
+    orders: createOrderRepository(conn, opts),
     orderKeys: createOrderKeyRepository(conn),
     orderBoard: createOrderBoardRepository(conn),
     processedRequests: createProcessedRequestRepository(conn),
@@ -33,7 +41,7 @@ export function createRepositories(conn: Connection) {
     smsMessages: createSmsMessageRepository(conn),
     outbox: createOutboxRepository(conn, counters),
     settings: createSettingRepository(conn),
-    calls: createCallRepository(conn),
+    calls: createCallRepository(conn, opts),
     invoiceDocuments: createDocumentSeries(
       conn,
       { counters },

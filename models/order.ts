@@ -40,8 +40,12 @@ export const LOW_RATING = 2;
  * depend on how many orders there are; lists come from numbers found elsewhere (the order board,
  * the customer's order list) or from a bounded walk down the numbers (`page`).
  */
-export function createOrderRepository(conn: Connection) {
+export function createOrderRepository(
+  conn: Connection,
+  opts: { keepEffect?: (effect: string) => boolean } = {},
+) {
   const Order = conn.model<OrderDoc>('Order', orderSchema, 'orders');
+  const keptEffects = keptEffectsOf(opts.keepEffect);
 
   const get = async (number: number) => toOrder(await Order.findById(number).lean<OrderDoc>());
 
@@ -57,14 +61,24 @@ export function createOrderRepository(conn: Connection) {
     number: number,
     expect: QueryFilter<OrderDoc>,
     change: Record<string, unknown>,
-  ): Promise<Order | null> =>
-    toOrder(await Order.findOneAndUpdate({ _id: number, ...expect }, change, AFTER));
+  ): Promise<Order | null> => {
+    const kept = keptEffects(change);
+    if (Object.keys(kept).length === 0)
+      return toOrder(await Order.findOne({ _id: number, ...expect }).lean<OrderDoc>());
+    return toOrder(await Order.findOneAndUpdate({ _id: number, ...expect }, kept, AFTER));
+  };
 
   return {
     /** Stores a new order under its number; a duplicate number or idempotency key throws E11000. */
     async insert(order: Omit<Order, 'createdAt' | 'updatedAt'>): Promise<Order> {
       const { number, ...rest } = order;
-      const doc = await Order.create({ _id: number, ...rest });
+      // Only the effects the doors carry (models/index.ts); none left: no `effects` at all.
+      const effects = rest.effects?.filter(opts.keepEffect ?? (() => true));
+      const doc = await Order.create({
+        _id: number,
+        ...rest,
+        effects: effects?.length ? effects : undefined,
+      });
       return toOrder(doc.toObject() as OrderDoc) as Order;
     },
     get,
@@ -215,3 +229,21 @@ export function createOrderRepository(conn: Connection) {
 }
 
 export type OrderRepository = ReturnType<typeof createOrderRepository>;
+
+/**
+ * A change without the effects `keep` refuses (those of a door turned off on purpose, see
+ * models/index.ts): every write that records effects on an order goes through `update`, so none
+ * can record them by mistake.
+ */
+function keptEffectsOf(keep: ((effect: string) => boolean) | undefined) {
+  return (change: Record<string, unknown>): Record<string, unknown> => {
+    const add = change.$addToSet as { effects?: string | { $each: string[] } } | undefined;
+    if (!keep || add?.effects === undefined) return change;
+    const asked = typeof add.effects === 'string' ? [add.effects] : add.effects.$each;
+    const effects = asked.filter(keep);
+    const { effects: _, ...others } = add;
+    const $addToSet = effects.length > 0 ? { ...others, effects: { $each: effects } } : others;
+    const { $addToSet: __, ...rest } = change;
+    return Object.keys($addToSet).length > 0 ? { ...rest, $addToSet } : rest;
+  };
+}

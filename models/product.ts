@@ -86,7 +86,12 @@ function toProduct(doc: ProductDoc | null): Product | null {
  * The `products` collection, keyed by SKU. Each stock invariant is one conditional update of one
  * product (see DEVELOPERS.md, "Invariants"); every function here is one such update or one read.
  */
-export function createProductRepository(conn: Connection) {
+export function createProductRepository(
+  conn: Connection,
+  opts: { keepEffect?: (effect: string) => boolean } = {},
+) {
+  // With Slack turned off on purpose the episode is still tracked, but no alert is due.
+  const alertDue = opts.keepEffect?.('slack:low-stock') ?? true;
   const Product = conn.model<ProductDoc>('Product', productSchema, 'products');
   const get = async (sku: string) => toProduct(await Product.findById(sku, NO_LEDGERS).lean<ProductDoc>());
   /**
@@ -231,7 +236,10 @@ export function createProductRepository(conn: Connection) {
       change({ _id: sku }, { $set: { lowStockThreshold } }),
     /** The one low-stock alert: flipping the flag records the alert as due, in the same write. */
     markLowAlerted: (sku: string) =>
-      change({ _id: sku, lowStockAlerted: false }, { $set: { lowStockAlerted: true, alertPending: true } }),
+      change(
+        { _id: sku, lowStockAlerted: false },
+        { $set: { lowStockAlerted: true, ...(alertDue ? { alertPending: true } : {}) } },
+      ),
     /** Re-arms the alert once stock is back above the threshold (an alert not posted yet is moot). */
     async rearmLowAlert(sku: string, threshold: number): Promise<void> {
       await Product.updateOne(

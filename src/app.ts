@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIPv6 } from 'node:net';
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
 import { createAgenda, defineJobs, scheduleRecurring } from '../jobs/index.js';
@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { connectDatabase, type Database } from './db/connection.js';
 import { migrateDatabase } from './db/migrate.js';
 import { routeEventsToDelivery } from './delivery/subscribe.js';
+import { effectKeeper } from './doors.js';
 import { createHttpApp } from './http.js';
 import { resolveInvoiceLinkSecret } from './invoices/links.js';
 import type { Logger } from './logger.js';
@@ -47,7 +48,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     await db.close().catch(() => undefined);
     throw err;
   }
-  const repos = createRepositories(db.connection);
+  const repos = createRepositories(db.connection, { keepEffect: effectKeeper(config) });
   await ensureIndexes(repos);
   const invoiceLinks = await resolveInvoiceLinkSecret(config.invoiceLinks.secret, repos.settings);
   // Agenda stores jobs from the start (a service may schedule one); it runs them only once started.
@@ -72,7 +73,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, () => {
+    // HOST, else loopback only while a published sandbox secret is accepted (config.listen).
+    server.listen({ port: config.port, host: config.listen.host }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -115,5 +117,11 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     })();
     return stopping;
   };
-  return { url: `http://127.0.0.1:${port}`, deps, repos, db, agenda, server, stop };
+  return { url: `http://${localAddress(config.listen.host)}:${port}`, deps, repos, db, agenda, server, stop };
+}
+
+/** An address of this machine that reaches a server listening on `host` (all interfaces: loopback). */
+function localAddress(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return isIPv6(host) ? `[${host}]` : host;
 }

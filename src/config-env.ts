@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import humanInterval from 'human-interval';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
@@ -83,6 +84,8 @@ const apiKeys = optionalString.transform((raw, ctx) => {
   return parsed.keys;
 });
 
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
 /** A count per phone or per API key (issue 9's abuse limits); `0` turns the limit off. */
 const abuseLimit = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
 
@@ -120,6 +123,14 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset: the sandbox secrets work only while nothing is live (see `sandboxSecretsAllowed`). */
   ALLOW_SANDBOX_SECRETS: z.stringbool().optional(),
+  // A door turned off on purpose (SLACK_ENABLED=false, TWILIO_ENABLED=false): see `doorOf` in config.ts.
+  SLACK_ENABLED: z.stringbool().default(true),
+  TWILIO_ENABLED: z.stringbool().default(true),
+  /** The interface to listen on; unset: see `listenHost` in config.ts. */
+  HOST: optionalString.refine(
+    (v) => v === undefined || isIP(v) !== 0 || HOST_NAME.test(v),
+    'must be an IP address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0',
+  ),
   INVOICE_LINK_SECRET: optionalString.refine(
     (v) => v === undefined || v.length >= 32,
     'must be at least 32 characters (e.g. openssl rand -base64 32)',

@@ -43,6 +43,7 @@ export class ConfigError extends Error {
 
 function buildConfig(e: Env) {
   const slackConfigured = e.SLACK_SIGNING_SECRET !== undefined || e.SLACK_BOT_TOKEN !== undefined;
+  const twilioConfigured = e.TWILIO_ACCOUNT_SID !== undefined || e.TWILIO_AUTH_TOKEN !== undefined;
   if (slackConfigured) {
     if (!e.SLACK_SIGNING_SECRET)
       throw new ConfigError('SLACK_SIGNING_SECRET', 'is required with SLACK_BOT_TOKEN');
@@ -63,7 +64,6 @@ function buildConfig(e: Env) {
         'is required in production while Slack is live (comma-separated user or user-group IDs)',
       );
   }
-  const twilioConfigured = e.TWILIO_ACCOUNT_SID !== undefined || e.TWILIO_AUTH_TOKEN !== undefined;
   if (twilioConfigured) {
     if (!e.TWILIO_ACCOUNT_SID)
       throw new ConfigError('TWILIO_ACCOUNT_SID', 'is required with TWILIO_AUTH_TOKEN');
@@ -86,8 +86,13 @@ function buildConfig(e: Env) {
     if (!e.BUSINESS_TAX_ID)
       throw new ConfigError('BUSINESS_TAX_ID', 'is required in production (the issuer on invoices)');
   }
+  const slackDoor = doorOf(e, SLACK_DOOR, slackConfigured);
+  const twilioDoor = doorOf(e, TWILIO_DOOR, twilioConfigured);
   const anyDoorLive = slackConfigured || twilioConfigured;
   const sandboxSecrets = sandboxSecretsAllowed(e, anyDoorLive);
+  // The outbox stands in for a door in sandbox mode; an off door records nothing, so with no door
+  // in sandbox there is no outbox at all.
+  const anyDoorSandbox = slackDoor === 'sandbox' || twilioDoor === 'sandbox';
 
   return {
     env: e.NODE_ENV,
@@ -103,10 +108,19 @@ function buildConfig(e: Env) {
       taxId: e.BUSINESS_TAX_ID ?? SANDBOX_ISSUER.taxId,
     },
     tax: { rate: e.TAX_RATE, pricesIncludeTax: e.PRICES_INCLUDE_TAX },
+    /**
+     * Where to listen: HOST, else 127.0.0.1 while a published sandbox secret (or the keyless
+     * outbox page, which follows them) is accepted, else every interface (undefined).
+     */
+    listen: listenHost(e, sandboxSecrets),
     slack: {
-      sandbox: !slackConfigured,
+      /** `live` (credentials), `sandbox` (none: the outbox) or `off` (SLACK_ENABLED=false: nothing). */
+      door: slackDoor,
+      sandbox: slackDoor === 'sandbox',
       /** Undefined without Slack credentials once sandbox secrets are off: /slack/events is closed. */
-      signingSecret: e.SLACK_SIGNING_SECRET ?? (sandboxSecrets ? SANDBOX_SLACK_SIGNING_SECRET : undefined),
+      signingSecret:
+        e.SLACK_SIGNING_SECRET ??
+        (sandboxSecrets && slackDoor === 'sandbox' ? SANDBOX_SLACK_SIGNING_SECRET : undefined),
       botToken: e.SLACK_BOT_TOKEN,
       apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
       channels: {
@@ -124,15 +138,19 @@ function buildConfig(e: Env) {
       stockIds: e.SLACK_STOCK_IDS,
     },
     twilio: {
-      sandbox: !twilioConfigured,
+      /** `live` (credentials), `sandbox` (none: the outbox) or `off` (TWILIO_ENABLED=false: nothing). */
+      door: twilioDoor,
+      sandbox: twilioDoor === 'sandbox',
       accountSid: e.TWILIO_ACCOUNT_SID,
       authToken: e.TWILIO_AUTH_TOKEN,
       /** Checks X-Twilio-Signature; undefined without Twilio once sandbox secrets are off: closed. */
-      webhookToken: e.TWILIO_AUTH_TOKEN ?? (sandboxSecrets ? SANDBOX_TWILIO_AUTH_TOKEN : undefined),
+      webhookToken:
+        e.TWILIO_AUTH_TOKEN ??
+        (sandboxSecrets && twilioDoor === 'sandbox' ? SANDBOX_TWILIO_AUTH_TOKEN : undefined),
       phoneNumber: e.TWILIO_PHONE_NUMBER,
       apiUrl: e.TWILIO_API_URL.replace(/\/+$/, ''),
       /** Where option 2 rings; without one (live) callers leave a voicemail instead. */
-      agentNumber: e.TWILIO_AGENT_NUMBER ?? (twilioConfigured ? undefined : SANDBOX_AGENT_NUMBER),
+      agentNumber: e.TWILIO_AGENT_NUMBER ?? (twilioDoor === 'sandbox' ? SANDBOX_AGENT_NUMBER : undefined),
     },
     /**
      * Signed invoice links (posted in Slack). Their own secret, so rotating an API key or the
@@ -146,7 +164,10 @@ function buildConfig(e: Env) {
      * (404): API keys belong to shops and tills, not to the staff who read messages. The page
      * needs no key, so it also follows the sandbox secrets (never in production).
      */
-    outbox: { api: !anyDoorLive, page: !anyDoorLive && sandboxSecrets },
+    outbox: {
+      api: !anyDoorLive && anyDoorSandbox,
+      page: !anyDoorLive && anyDoorSandbox && sandboxSecrets,
+    },
     /** Empty when API_KEYS is unset and sandbox secrets are off: the REST API is then closed (503). */
     apiKeys: e.API_KEYS ?? (sandboxSecrets ? [SANDBOX_API_KEY] : []),
     apiKeysFromEnv: e.API_KEYS !== undefined,
@@ -197,7 +218,62 @@ function sandboxSecretsAllowed(e: Env, anyDoorLive: boolean): boolean {
     }
     return false;
   }
+  // A published secret next to a live door would open the sandbox door of a server that holds
+  // real customers' orders: refused rather than quietly ignored.
+  if (e.ALLOW_SANDBOX_SECRETS === true && anyDoorLive) {
+    throw new ConfigError(
+      'ALLOW_SANDBOX_SECRETS',
+      'cannot be true while Slack or Twilio is live (its credentials are set): the sandbox secrets are published',
+    );
+  }
   return e.ALLOW_SANDBOX_SECRETS ?? (!anyDoorLive && e.PUBLIC_URL === undefined);
+}
+
+export type Door = 'live' | 'sandbox' | 'off';
+
+const SLACK_DOOR = {
+  name: 'Slack',
+  enabled: 'SLACK_ENABLED',
+  credentials: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
+} as const;
+const TWILIO_DOOR = {
+  name: 'Twilio',
+  enabled: 'TWILIO_ENABLED',
+  credentials: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'],
+} as const;
+
+/**
+ * A door is live (its credentials set), off on purpose (`<DOOR>_ENABLED=false`), or, outside
+ * production only, in sandbox mode (the outbox). Production never guesses: a door that is neither
+ * live nor off stops the start, since a sandbox door there would keep staff's posts or customers'
+ * texts in an outbox nobody reads while reporting them sent. Credentials together with `=false`
+ * contradict each other and are refused too, so one setting never means two things.
+ */
+function doorOf(e: Env, door: typeof SLACK_DOOR | typeof TWILIO_DOOR, configured: boolean): Door {
+  const given = door.credentials.filter((name) => e[name] !== undefined);
+  if (e[door.enabled] === false) {
+    if (configured) {
+      throw new ConfigError(
+        door.enabled,
+        `is false but ${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} set: unset ${given.length > 1 ? 'them' : 'it'} to run without ${door.name}, or remove ${door.enabled}=false`,
+      );
+    }
+    return 'off';
+  }
+  if (configured) return 'live';
+  if (e.NODE_ENV === 'production') {
+    throw new ConfigError(
+      door.credentials.join(' and '),
+      `are not set: set them, or ${door.enabled}=false to run without ${door.name} (NODE_ENV=production has no sandbox)`,
+    );
+  }
+  return 'sandbox';
+}
+
+/** HOST, else loopback only while a published secret opens anything, else every interface. */
+function listenHost(e: Env, sandboxSecrets: boolean): { host: string | undefined; localOnly: boolean } {
+  if (e.HOST !== undefined) return { host: e.HOST, localOnly: false };
+  return sandboxSecrets ? { host: '127.0.0.1', localOnly: true } : { host: undefined, localOnly: false };
 }
 
 /** Parses the environment. Throws ConfigError naming the first bad variable. */

@@ -71,7 +71,8 @@ export function createHttpApp(deps: Deps): Express {
   app.use('/api/v1', apiRouter(deps));
   const slack = createSlackRouter(deps);
   if (slack) app.use(slack);
-  else {
+  // Turned off on purpose (SLACK_ENABLED=false): no such route (404), unlike a door left closed.
+  else if (deps.config.slack.door !== 'off') {
     app.post(SLACK_EVENTS_PATH, (_req, res) => {
       res.status(503).json({ error: { code: 'not_configured', message: 'Slack is not configured.' } });
     });

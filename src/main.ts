@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import { type AddressInfo, isIPv6 } from 'node:net';
 import { startApp } from './app.js';
 import { type Config, ConfigError, loadConfig, toolEnv } from './config.js';
 import { startConfiguredDatabase } from './db/start.js';
@@ -44,11 +46,22 @@ async function main(): Promise<void> {
     {
       url: app.url.replace('127.0.0.1', 'localhost'),
       database: embedded ? database.describe : 'MONGODB_URI',
-      slack: config.slack.sandbox ? 'sandbox (no credentials)' : 'live',
-      twilio: config.twilio.sandbox ? 'sandbox (no credentials)' : 'live',
+      slack: DOOR_STATES[config.slack.door],
+      twilio: DOOR_STATES[config.twilio.door],
     },
-    'Orderly is listening',
+    `Orderly is listening on ${listeningOn(config, app.server)}`,
   );
+  if (
+    config.listen.host &&
+    !config.listen.localOnly &&
+    config.sandboxSecrets &&
+    !isLoopback(config.listen.host)
+  ) {
+    log.warn(
+      { host: config.listen.host },
+      'HOST opens this server beyond this machine while the published sandbox secrets are accepted: anyone who can reach it can use them',
+    );
+  }
   if (config.slack.sandbox && config.slack.signingSecret) {
     log.warn(
       { try: 'npm run slack -- /order help', outbox: `${app.url.replace('127.0.0.1', 'localhost')}/outbox` },
@@ -92,3 +105,21 @@ main().catch((err) => {
   process.stderr.write(`orderly: failed to start: ${(err as Error).message}\n`);
   process.exit(1);
 });
+
+const DOOR_STATES = {
+  live: 'live',
+  sandbox: 'sandbox (no credentials)',
+  off: 'off (turned off on purpose)',
+} as const;
+
+/** The start line's "where": the address and port bound, and why when it is loopback only. */
+function listeningOn(config: Config, server: Server): string {
+  const { port } = server.address() as AddressInfo;
+  const host = config.listen.host;
+  if (host === undefined) return `port ${port} on all interfaces`;
+  const url = `http://${isIPv6(host) ? `[${host}]` : host}:${port}`;
+  if (config.listen.localOnly) return `${url} (sandbox: local only; set HOST to change)`;
+  return host === '0.0.0.0' || host === '::' ? `${url} (all interfaces)` : url;
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');

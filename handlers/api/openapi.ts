@@ -199,7 +199,8 @@ export function openApiDocument(currency: string) {
       '/outbox': {
         get: {
           operationId: 'listOutbox',
-          summary: 'Sandbox mode: the Slack calls and SMS that would have been sent, newest first',
+          summary:
+            'Sandbox mode: the Slack calls and SMS that would have been sent, newest first (404 once a door is live, or when no door is in sandbox mode)',
           parameters: queryParameters(outboxQuery),
           responses: {
             200: {

@@ -54,6 +54,8 @@ const field = (req: Request, name: string): string | undefined => {
  */
 export function twilioVoiceRouter(deps: Deps): Router {
   const router = Router();
+  // Turned off on purpose (TWILIO_ENABLED=false): no such route (404), unlike a door left closed.
+  if (deps.config.twilio.door === 'off') return router;
   const token = deps.config.twilio.webhookToken;
   if (!token) {
     const closed: RequestHandler = (_req, res) => {

@@ -66,6 +66,7 @@ export interface SlackOut {
 
 /** Slack's Web API answers `{ok: false, error}` with HTTP 200; the WebClient turns that into a throw. */
 export function createSlackOut(config: Config, log: Logger, outbox: Outbox): SlackOut {
+  if (config.slack.door === 'off') return offSlack();
   if (config.slack.sandbox) return sandboxSlack(outbox);
   const client = new webApi.WebClient(config.slack.botToken, {
     slackApiUrl: config.slack.apiUrl,
@@ -156,6 +157,26 @@ export function createSlackOut(config: Config, log: Logger, outbox: Outbox): Sla
       const res = await client.usergroups.users.list({ usergroup: group });
       return res.users ?? [];
     },
+  };
+}
+
+/**
+ * Slack turned off on purpose (SLACK_ENABLED=false): nothing asks for a Slack message then
+ * (src/doors.ts), and anything that still tries is refused, never kept or reported as sent.
+ */
+function offSlack(): SlackOut {
+  const refuse = async (): Promise<never> => {
+    throw new Error('Slack is turned off (SLACK_ENABLED=false): nothing is sent to Slack');
+  };
+  return {
+    postMessage: refuse,
+    findPosted: refuse,
+    update: refuse,
+    postEphemeral: refuse,
+    openView: refuse,
+    updateView: refuse,
+    publishHome: refuse,
+    uploadFile: refuse,
   };
 }
 

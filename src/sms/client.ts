@@ -42,6 +42,14 @@ class RebasedRequestClient extends twilio.RequestClient {
 
 export function createSmsOut(config: Config, log: Logger, outbox: Outbox): SmsOut {
   const { twilio: tw } = config;
+  if (tw.door === 'off') {
+    // Twilio turned off on purpose: no customer text is asked for (src/doors.ts), and anything
+    // that still tries is refused, never kept or reported as sent.
+    const refuse = async (): Promise<never> => {
+      throw new Error('Twilio is turned off (TWILIO_ENABLED=false): no text is sent');
+    };
+    return { send: refuse, findSent: refuse };
+  }
   if (tw.sandbox || !tw.accountSid || !tw.authToken || !tw.phoneNumber) {
     return {
       async send(to, body, opts = {}) {

@@ -48,19 +48,21 @@ test('When DEFAULT_LANGUAGE=he and a stranger texts only a number, then the repl
   }
 });
 
-test('When Twilio has no credentials in production, then the SMS routes are closed', async () => {
+test('When production runs without Twilio (TWILIO_ENABLED=false), then the SMS routes do not exist', async () => {
   const prod = await startTestApp('smsprod', {
     NODE_ENV: 'production',
     BUSINESS_NAME: 'Cafe Levi',
     BUSINESS_ADDRESS: '1 Herzl St',
     BUSINESS_TAX_ID: '514000000',
+    SLACK_ENABLED: 'false',
+    TWILIO_ENABLED: 'false',
   });
   try {
     const res = await text(prod.url, uniquePhone(), 'HELP', {
       token: SANDBOX_TWILIO_AUTH_TOKEN,
       publicUrl: prod.deps.config.publicUrl,
     });
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(404);
   } finally {
     await prod.close();
   }

@@ -14,6 +14,14 @@ const ISSUER = {
 };
 
 const base = { NODE_ENV: 'test' };
+/** Production with both doors turned off on purpose: the REST API alone. */
+const PROD_DOORS_OFF = {
+  NODE_ENV: 'production',
+  API_KEYS: 'shop:abcdefgh1',
+  ...ISSUER,
+  SLACK_ENABLED: 'false',
+  TWILIO_ENABLED: 'false',
+};
 const fails = (env: Record<string, string>) => {
   try {
     loadConfig({ ...base, ...env });
@@ -166,11 +174,12 @@ test('With nothing live and no PUBLIC_URL, the sandbox secrets and the outbox ar
   expect(c.apiKeys).toEqual([SANDBOX_API_KEY]);
   expect(c.outbox).toEqual({ api: true, page: true });
 
-  const prod = loadConfig({ NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ...ISSUER });
+  const prod = loadConfig(PROD_DOORS_OFF);
   expect(prod.sandboxSecrets).toBe(false);
   expect(prod.slack.signingSecret).toBeUndefined();
   expect(prod.twilio.webhookToken).toBeUndefined();
-  expect(prod.outbox).toEqual({ api: true, page: false });
+  // Both doors off: nothing is kept anywhere, so there is no outbox to read.
+  expect(prod.outbox).toEqual({ api: false, page: false });
 });
 
 test.each([
@@ -186,22 +195,28 @@ test.each([
   expect(c.outbox.page).toBe(false);
 });
 
-test('When a door is live, then the outbox is closed even with ALLOW_SANDBOX_SECRETS=true, which only keeps the secrets', () => {
-  const c = loadConfig({ NODE_ENV: 'development', ...twilioLive, ALLOW_SANDBOX_SECRETS: 'true' });
-  expect(c.sandboxSecrets).toBe(true);
-  expect(c.slack.signingSecret).toBe(SANDBOX_SLACK_SIGNING_SECRET);
-  expect(c.twilio.webhookToken).toBe('tok');
-  expect(c.outbox).toEqual({ api: false, page: false });
-});
+test.each([
+  ['Twilio', twilioLive],
+  ['Slack', slackLive],
+])(
+  'When %s is live and ALLOW_SANDBOX_SECRETS=true outside production, then start-up stops naming ALLOW_SANDBOX_SECRETS (a published secret never opens a door next to a live one)',
+  (_, live) => {
+    const err = fails({ NODE_ENV: 'development', ...live, ALLOW_SANDBOX_SECRETS: 'true' });
+    expect(err.variable).toBe('ALLOW_SANDBOX_SECRETS');
+    expect(err.message).toContain('live');
+    expect(err.message).not.toContain('\n');
+    // Turning them off explicitly next to a live door is fine.
+    expect(
+      loadConfig({ NODE_ENV: 'development', ...live, ALLOW_SANDBOX_SECRETS: 'false' }).sandboxSecrets,
+    ).toBe(false);
+  },
+);
 
 test('ALLOW_SANDBOX_SECRETS=false turns them off even locally; =true is refused in production; other values are invalid', () => {
   const off = loadConfig({ ...base, ALLOW_SANDBOX_SECRETS: 'false' });
   expect(off.sandboxSecrets).toBe(false);
   expect(off.slack.signingSecret).toBeUndefined();
-  expect(
-    fails({ NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ...ISSUER, ALLOW_SANDBOX_SECRETS: 'true' })
-      .variable,
-  ).toBe('ALLOW_SANDBOX_SECRETS');
+  expect(fails({ ...PROD_DOORS_OFF, ALLOW_SANDBOX_SECRETS: 'true' }).variable).toBe('ALLOW_SANDBOX_SECRETS');
   expect(fails({ ALLOW_SANDBOX_SECRETS: 'sure' }).variable).toBe('ALLOW_SANDBOX_SECRETS');
 });
 
@@ -223,9 +238,7 @@ test('Invoice links: their own secret of 32+ characters (unset: generated later)
 
 test('The issuer and tax: production prints the configured business; elsewhere an unset issuer says it is not real; TAX_RATE and PRICES_INCLUDE_TAX are read', () => {
   const prod = loadConfig({
-    NODE_ENV: 'production',
-    API_KEYS: 'shop:abcdefgh1',
-    ...ISSUER,
+    ...PROD_DOORS_OFF,
     TAX_RATE: '7.25',
     PRICES_INCLUDE_TAX: 'false',
   });
@@ -280,4 +293,103 @@ describe('Slack role lists (issue 17)', () => {
       }
     },
   );
+});
+
+describe('No half-configured production: each door live or off on purpose', () => {
+  const prod = { NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ...ISSUER };
+
+  test('When production has Twilio live and Slack neither live nor off, then start-up stops with one line naming Slack credentials and SLACK_ENABLED', () => {
+    const err = fails({ ...prod, ...twilioLive });
+    expect(err.message).toBe(
+      'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set: set them, or SLACK_ENABLED=false to run without Slack (NODE_ENV=production has no sandbox)',
+    );
+  });
+
+  test('When production has Slack live and Twilio neither live nor off, then start-up stops with one line naming TWILIO_ENABLED', () => {
+    const err = fails({ ...prod, ...slackLive });
+    expect(err.message).toContain('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set');
+    expect(err.message).toContain('TWILIO_ENABLED=false');
+    expect(err.message).not.toContain('\n');
+  });
+
+  test('When production has Twilio live and SLACK_ENABLED=false, then it starts with Slack off: no Slack secret, no outbox', () => {
+    const c = loadConfig({ ...prod, ...twilioLive, SLACK_ENABLED: 'false' });
+    expect(c.slack).toMatchObject({ door: 'off', sandbox: false, signingSecret: undefined });
+    expect(c.twilio).toMatchObject({ door: 'live', sandbox: false, webhookToken: 'tok' });
+    expect(c.outbox).toEqual({ api: false, page: false });
+  });
+
+  test('When production has Slack live and TWILIO_ENABLED=false, then it starts with Twilio off: no webhook token, no agent line', () => {
+    const c = loadConfig({ ...prod, ...slackLive, TWILIO_ENABLED: 'false' });
+    expect(c.twilio).toMatchObject({
+      door: 'off',
+      sandbox: false,
+      webhookToken: undefined,
+      agentNumber: undefined,
+    });
+    expect(c.slack.door).toBe('live');
+  });
+
+  test.each([
+    ['SLACK_ENABLED', slackLive, 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set'],
+    ['TWILIO_ENABLED', twilioLive, 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set'],
+  ])(
+    'When %s=false and that door has credentials, then start-up stops as contradictory (in any environment)',
+    (variable, live, names) => {
+      for (const env of [
+        { ...prod, ...slackLive, ...twilioLive },
+        { NODE_ENV: 'development', ...live },
+      ]) {
+        const err = fails({ ...env, [variable]: 'false' });
+        expect(err.variable).toBe(variable);
+        expect(err.message).toContain(names);
+      }
+    },
+  );
+
+  test('Outside production, a door without credentials is in sandbox unless =false turns it off; other values are invalid', () => {
+    const local = loadConfig({ NODE_ENV: 'development' });
+    expect([local.slack.door, local.twilio.door]).toEqual(['sandbox', 'sandbox']);
+    const slackOff = loadConfig({ NODE_ENV: 'development', SLACK_ENABLED: 'false' });
+    expect(slackOff.slack).toMatchObject({ door: 'off', sandbox: false, signingSecret: undefined });
+    expect(slackOff.twilio).toMatchObject({ door: 'sandbox', webhookToken: SANDBOX_TWILIO_AUTH_TOKEN });
+    expect(slackOff.outbox).toEqual({ api: true, page: true });
+    const bothOff = loadConfig({ NODE_ENV: 'development', SLACK_ENABLED: 'false', TWILIO_ENABLED: 'false' });
+    expect(bothOff.outbox).toEqual({ api: false, page: false });
+    expect(loadConfig({ NODE_ENV: 'development', SLACK_ENABLED: 'true' }).slack.door).toBe('sandbox');
+    expect(fails({ SLACK_ENABLED: 'maybe' }).variable).toBe('SLACK_ENABLED');
+    expect(fails({ TWILIO_ENABLED: 'nope' }).variable).toBe('TWILIO_ENABLED');
+  });
+});
+
+describe('HOST: where the server listens', () => {
+  test('When the sandbox secrets are accepted, then it listens on 127.0.0.1 only unless HOST says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).listen).toEqual({ host: '127.0.0.1', localOnly: true });
+    expect(
+      loadConfig({ NODE_ENV: 'development', ALLOW_SANDBOX_SECRETS: 'true', PUBLIC_URL: 'https://x.example' })
+        .listen,
+    ).toEqual({
+      host: '127.0.0.1',
+      localOnly: true,
+    });
+    expect(loadConfig({ NODE_ENV: 'development', HOST: '0.0.0.0' }).listen).toEqual({
+      host: '0.0.0.0',
+      localOnly: false,
+    });
+  });
+
+  test('When no sandbox secret is accepted, then it listens on all interfaces unless HOST says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'development', ...twilioLive }).listen).toEqual({
+      host: undefined,
+      localOnly: false,
+    });
+    expect(loadConfig(PROD_DOORS_OFF).listen.host).toBeUndefined();
+    expect(loadConfig({ ...PROD_DOORS_OFF, HOST: '::1' }).listen.host).toBe('::1');
+    expect(loadConfig({ ...PROD_DOORS_OFF, HOST: 'localhost' }).listen.host).toBe('localhost');
+  });
+
+  test('When HOST is not an address or host name, then start-up stops naming HOST', () => {
+    expect(fails({ HOST: 'http://0.0.0.0' }).variable).toBe('HOST');
+    expect(fails({ HOST: 'two words' }).variable).toBe('HOST');
+  });
 });

@@ -1,0 +1,19 @@
+import type { Config } from './config.js';
+import { FOLLOW_UP_JOB } from './delivery/effects.js';
+
+/**
+ * Which effects (src/delivery/effects.ts) the doors can carry. A door turned off on purpose
+ * (`SLACK_ENABLED=false`, `TWILIO_ENABLED=false`) records nothing for itself: its effects are
+ * never written, so nothing waits, nothing is late, and no message is reported as sent. The
+ * repositories apply this where effects are stored (models/index.ts), so no change can forget it.
+ */
+export function effectKeeper(config: Pick<Config, 'slack' | 'twilio'>): (effect: string) => boolean {
+  const slackOff = config.slack.door === 'off';
+  const twilioOff = config.twilio.door === 'off';
+  return (effect) => {
+    if (effect.startsWith('slack:')) return !slackOff;
+    // The follow-up job's only work is a text asking for a rating.
+    if (effect.startsWith('sms:') || effect === `job:${FOLLOW_UP_JOB}`) return !twilioOff;
+    return true;
+  };
+}
