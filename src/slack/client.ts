@@ -177,6 +177,8 @@ function offSlack(): SlackOut {
     updateView: refuse,
     publishHome: refuse,
     uploadFile: refuse,
+    installedTeam: refuse,
+    userGroupMembers: refuse,
   };
 }
 
