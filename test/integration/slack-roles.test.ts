@@ -348,6 +348,7 @@ describe('in production', () => {
       'slackrolesprod',
       slackEnv(fake, {
         NODE_ENV: 'production',
+        TWILIO_ENABLED: 'false',
         SLACK_APPROVER_IDS: 'UAPPROVER1',
         BUSINESS_NAME: 'Cafe Levi',
         BUSINESS_ADDRESS: '1 Herzl St, Tel Aviv',

@@ -251,7 +251,13 @@ test('The issuer and tax: production prints the configured business; elsewhere a
 });
 
 describe('Slack role lists (issue 17)', () => {
-  const production = { NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ...ISSUER };
+  // Twilio off on purpose: production wants each door live or off, and these cases are about Slack.
+  const production = {
+    NODE_ENV: 'production',
+    API_KEYS: 'shop:abcdefgh1',
+    TWILIO_ENABLED: 'false',
+    ...ISSUER,
+  };
 
   test('When Slack is live in production without SLACK_APPROVER_IDS, then start-up stops with one line naming it; with it, or with Slack in sandbox, it starts', () => {
     const err = fails({ ...production, ...slackLive });
@@ -261,7 +267,8 @@ describe('Slack role lists (issue 17)', () => {
     expect(
       loadConfig({ ...production, ...slackLive, SLACK_APPROVER_IDS: 'S0SALES01' }).slack.approverIds,
     ).toEqual(['S0SALES01']);
-    expect(loadConfig(production).slack.approverIds).toBeUndefined();
+    // Slack off on purpose in production: no approvers needed.
+    expect(loadConfig({ ...production, SLACK_ENABLED: 'false' }).slack.approverIds).toBeUndefined();
     // Outside production a live Slack may leave it unset (anyone approves), as before.
     expect(loadConfig({ ...base, ...slackLive }).slack.approverIds).toBeUndefined();
   });
@@ -296,7 +303,13 @@ describe('Slack role lists (issue 17)', () => {
 });
 
 describe('No half-configured production: each door live or off on purpose', () => {
-  const prod = { NODE_ENV: 'production', API_KEYS: 'shop:abcdefgh1', ...ISSUER };
+  // Approvers named: production requires them while Slack is live, and these cases are about doors.
+  const prod = {
+    NODE_ENV: 'production',
+    API_KEYS: 'shop:abcdefgh1',
+    SLACK_APPROVER_IDS: 'U0SALES01',
+    ...ISSUER,
+  };
 
   test('When production has Twilio live and Slack neither live nor off, then start-up stops with one line naming Slack credentials and SLACK_ENABLED', () => {
     const err = fails({ ...prod, ...twilioLive });
