@@ -9,6 +9,7 @@ import { createEventBus, type EventBus } from './events.js';
 import { createHousekeeping } from './housekeeping.js';
 import { createInventoryService } from './inventory/service.js';
 import { createInvoiceLinks } from './invoices/links.js';
+import { createPdfRenderer } from './invoices/pdf-renderer.js';
 import { createInvoiceService } from './invoices/service.js';
 import type { Logger } from './logger.js';
 import { createCustomerUpdates } from './notifications/customer-updates.js';
@@ -131,6 +132,8 @@ export function createServices(
     orders,
     outbox,
     invoiceLinks,
+    /** Invoice and credit note PDFs: fonts parsed once, recent PDFs kept. */
+    pdfs: createPdfRenderer({ timezone: config.timezone }),
     slack: { out: slackOut, sync: slackSync },
     sms,
     once,
