@@ -149,6 +149,11 @@ function buildConfig(e: Env) {
     /** Local time (BUSINESS_TIMEZONE) of the daily digest. */
     digestAt: e.DIGEST_AT,
     jobPollInterval: e.JOB_POLL_INTERVAL,
+    /**
+     * Work younger than this may belong to a request still in flight: the crash repair leaves it
+     * alone. It also runs once this long after every start (jobs/reconcile-reservations.ts).
+     */
+    reconcileGrace: e.RECONCILE_GRACE,
     delivery: {
       retryMax: e.DELIVERY_RETRY_MAX,
       lateAfter: e.DELIVERY_LATE_AFTER,

@@ -166,6 +166,7 @@ export function createServices(
       orderService: orders,
       invoices,
       log,
+      graceMs: config.reconcileGrace.ms,
     }),
     housekeeping: createHousekeeping({
       processedRequests: repos.processedRequests,
