@@ -5,11 +5,14 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * database slow. Traffic passes untouched until `slowFrom(pattern, ms)`: from the first chunk a
  * connection sends that contains `pattern` (a collection's name in a command), everything that
  * connection sends waits `ms`, in order. `fast()` lets later chunks through at once again.
+ * `cutAt(pattern)`: the next chunk that contains `pattern` is not sent, and its connection is cut
+ * (a database that goes away in the middle of a command), once.
  */
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private slow?: { pattern: Buffer; ms: number };
+  private cut?: Buffer;
   port = 0;
 
   async start(target: { host: string; port: number }): Promise<this> {
@@ -20,6 +23,12 @@ export class TcpProxy {
       let held = false;
       let chain = Promise.resolve();
       client.on('data', (chunk: Buffer) => {
+        if (this.cut && chunk.includes(this.cut)) {
+          this.cut = undefined;
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
         const slow = this.slow;
         if (slow && !held && chunk.includes(slow.pattern)) held = true;
         const wait = held && this.slow ? this.slow.ms : 0;
@@ -55,6 +64,10 @@ export class TcpProxy {
 
   slowFrom(pattern: string, ms: number): void {
     this.slow = { pattern: Buffer.from(pattern), ms };
+  }
+
+  cutAt(pattern: string): void {
+    this.cut = Buffer.from(pattern);
   }
 
   fast(): void {

@@ -100,3 +100,26 @@ test('When the database answers in time, then the CONFIRM reply carries "placed"
     status: 'replied',
   });
 }, 30_000);
+
+test('When recording the CONFIRM reply fails, then the reply is empty TwiML and the customer gets the "placed" text exactly once', async () => {
+  const phone = uniquePhone();
+  await text(app.url, phone, `ORDER 1 ${sku}`);
+  // The database connection is cut just as the reply's record is sent.
+  proxy.cutAt('sms_messages');
+  const confirm = await text(app.url, phone, 'CONFIRM');
+  expect(confirm.status).toBe(200);
+  expect(confirm.reply).toBe('');
+  // The driver reconnects (until then the API answers 503).
+  await eventually(() => app.deps.health.up(), Boolean, { what: 'the database back', ms: 20_000 });
+  const order = await orderOf(phone);
+  await eventually(
+    () => app.raw('sms_messages').findOne({ _id: `${order.number}:placed` as never }),
+    (m) => m?.status === 'pending' && m?.lostReply !== undefined,
+    { what: 'the reply recorded as lost', ms: 20_000 },
+  );
+  await replyWindowPassed(order.number);
+  const sent = await twilio.waitFor((s) => s.find((m) => m.to === phone), 'the placed text');
+  expect(sent.body).toContain(`#${order.number}`);
+  await replyWindowPassed(order.number);
+  expect(twilio.to(phone)).toHaveLength(1);
+}, 60_000);
