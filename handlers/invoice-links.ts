@@ -1,20 +1,24 @@
-import { type Response, Router } from 'express';
+import { type RequestHandler, type Response, Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../src/errors.js';
 import { LINK_PATHS } from '../src/invoices/links.js';
+import type { Logger } from '../src/logger.js';
 import type { Deps } from '../src/services.js';
 import { sendDocumentPdf } from './invoice-pdf.js';
 
 /**
  * `GET /invoices/<order>.pdf?exp=…&sig=…` (and `/credit-notes/…`): the document links staff click
  * in Slack and customers get in the "shipped" text, where there is no API key to send. The signature (see src/invoices/links.ts) opens this one invoice only, until
- * `exp`: a forged or edited link gets 403, a genuine one past its time 410.
+ * `exp`: a forged or edited link gets 403, a genuine one past its time 410. Being public, the
+ * routes are limited per client address (LINK_REQUESTS_PER_MINUTE, both kinds together).
  */
-export function invoiceLinkRouter({ config, orders, invoices, invoiceLinks }: Deps): Router {
+export function invoiceLinkRouter({ orders, invoices, invoiceLinks, pdfs, log }: Deps): Router {
   const router = Router();
+  const limited = limitPerClient(LINK_REQUESTS_PER_MINUTE, log);
   for (const kind of ['invoice', 'credit-note'] as const) {
     const what = kind === 'invoice' ? 'invoice' : 'credit note';
-    router.get(`/${LINK_PATHS[kind]}/:file`, async (req, res) => {
-      const m = /^(\d{1,9})\.pdf$/.exec(req.params.file);
+    router.get(`/${LINK_PATHS[kind]}/:file`, limited, async (req, res) => {
+      const m = /^(\d{1,9})\.pdf$/.exec(String(req.params.file));
       if (!m) throw new AppError('not_found', `No such ${what} link (it may have been mistyped).`);
       const number = Number(m[1]);
       const verdict = invoiceLinks.verify(number, req.query.exp, req.query.sig, Date.now(), kind);
@@ -42,10 +46,44 @@ export function invoiceLinkRouter({ config, orders, invoices, invoiceLinks }: De
       if (kind === 'credit-note' && !order.creditNote)
         throw new AppError('not_found', `Order #${number} has no credit note.`);
       const doc = kind === 'invoice' ? await invoices.invoiceOf(order) : await invoices.creditNoteOf(order);
-      await sendDocumentPdf(res, doc, config);
+      await sendDocumentPdf(res, doc, pdfs);
     });
   }
   return router;
+}
+
+/** A person opens a few documents a minute; a script walking links gets 429 long before it costs much. */
+export const LINK_REQUESTS_PER_MINUTE = 30;
+const WINDOW_MS = 60_000;
+
+/**
+ * At most `perMinute` link requests per client address in a fixed one-minute window, counted before
+ * the signature is checked, so forged links cost their sender the same. The address is the
+ * connection's (Express's `trust proxy` is off): behind a reverse proxy every client shares the
+ * proxy's budget. Counted in this process's memory, like the API's limit (handlers/api/rate-limit.ts).
+ * A refusal is 429 `rate_limited` with `Retry-After`, in the API's error shape.
+ */
+function limitPerClient(perMinute: number, log: Logger): RequestHandler {
+  return rateLimit({
+    windowMs: WINDOW_MS,
+    limit: perMinute,
+    standardHeaders: 'draft-6',
+    legacyHeaders: false,
+    handler: (req, res, next) => {
+      const retryAfter = Number(res.getHeader('Retry-After') ?? WINDOW_MS / 1000);
+      req.log.warn({ ip: req.ip, limit: perMinute, retryAfter }, 'invoice link refused: rate limit');
+      next(
+        new AppError(
+          'rate_limited',
+          `Too many document requests from this address: at most ${perMinute} a minute. Retry in ${retryAfter} s.`,
+          { details: { limit: perMinute, windowSeconds: WINDOW_MS / 1000, retryAfter } },
+        ),
+      );
+    },
+    // No proxy is trusted, so a forwarded-for header is only the client's say: never a key.
+    validate: { trustProxy: false, xForwardedForHeader: false, forwardedHeader: false },
+    logger: log,
+  });
 }
 
 /**

@@ -11,7 +11,12 @@ import { defineCrossSell, scheduleCrossSell } from './cross-sell.js';
 import { DAILY_DIGEST, defineDailyDigest, scheduleDailyDigest } from './daily-digest.js';
 import { defineFollowUp } from './follow-up.js';
 import { defineHousekeeping, HOUSEKEEPING } from './housekeeping.js';
-import { defineReconcileReservations, RECONCILE_RESERVATIONS } from './reconcile-reservations.js';
+import {
+  defineReconcileReservations,
+  RECONCILE_AFTER_START,
+  RECONCILE_RESERVATIONS,
+  scheduleRepairAfterStart,
+} from './reconcile-reservations.js';
 
 /**
  * Agenda on the same database and the same driver client as mongoose (one connection per
@@ -79,6 +84,13 @@ export async function scheduleRecurring(
     ['1 minute', APPROVAL_REMINDERS],
   ] as const) {
     await agenda.every(interval, name).catch((err) => log.warn({ err, job: name }, 'could not schedule job'));
+  }
+  // Whatever a crash before this start left is repaired once RECONCILE_GRACE has passed, not at
+  // the next 5-minute run.
+  if (deps) {
+    await scheduleRepairAfterStart(agenda, deps.config.reconcileGrace.ms).catch((err) =>
+      log.warn({ err, job: RECONCILE_AFTER_START }, 'could not schedule job'),
+    );
   }
   // Nightly at 03:00 in BUSINESS_TIMEZONE, and once now if it never ran.
   if (deps) {

@@ -42,6 +42,13 @@ export interface SmsMessage {
   attemptAt?: Date;
   lastError?: string;
   errorCode?: string;
+  /** `replied`: the MessageSid of the customer's text whose reply this was. */
+  replyTo?: string;
+  /**
+   * The MessageSid of a text whose reply carried this message but was answered empty instead (its
+   * record came too late): that request's record can no longer count, and the message is texted.
+   */
+  lostReply?: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -62,6 +69,8 @@ const messageSchema = new Schema<MessageDoc>(
     attemptAt: Date,
     lastError: String,
     errorCode: String,
+    replyTo: String,
+    lostReply: String,
   },
   { timestamps: true, versionKey: false },
 );
@@ -145,27 +154,70 @@ export function createSmsMessageRepository(conn: Connection) {
       );
     },
     /**
-     * The update went out as the reply to the customer's own text (TwiML), not as a message of
-     * ours: only while nobody has started sending it.
+     * The update goes out as the reply to the customer's text `replyTo` (TwiML), not as a message
+     * of ours: only while nobody has started sending it, and never for a text whose reply was
+     * given up as lost (`markReplyLost`). True also when this same text's reply was recorded
+     * before (Twilio redelivered it): its answer is given again.
      */
-    async markReplied(orderNumber: number, kind: SmsUpdateKind, to: string, body: string): Promise<boolean> {
+    async markReplied(
+      orderNumber: number,
+      kind: SmsUpdateKind,
+      to: string,
+      body: string,
+      replyTo: string,
+    ): Promise<boolean> {
+      const key = smsMessageKey(orderNumber, kind);
       try {
         const res = await Message.updateOne(
           {
-            _id: smsMessageKey(orderNumber, kind),
+            _id: key,
             status: 'pending',
             sid: { $exists: false },
             attemptAt: { $exists: false },
+            lostReply: { $ne: replyTo },
           },
-          { $set: { status: 'replied', body }, $setOnInsert: { orderNumber, kind, to, attempts: 0 } },
+          {
+            $set: { status: 'replied', body, replyTo },
+            $setOnInsert: { orderNumber, kind, to, attempts: 0 },
+          },
           { upsert: true },
         );
-        return res.modifiedCount + res.upsertedCount === 1;
+        if (res.modifiedCount + res.upsertedCount === 1) return true;
       } catch (err) {
         // The record exists and is past pending (sent or being sent): it stays as it is.
-        if (isDuplicateKey(err)) return false;
-        throw err;
+        if (!isDuplicateKey(err)) throw err;
       }
+      const now = await Message.findById(key).lean<MessageDoc>();
+      return now?.status === 'replied' && now.replyTo === replyTo;
+    },
+    /**
+     * The reply to `replyTo` went out without the update (its record was late or failed): the
+     * update is pending again, to be texted, and that text's record, if it lands later, is
+     * refused. The record is made first if it does not exist yet, so a late `markReplied` cannot
+     * insert it either.
+     */
+    async markReplyLost(
+      orderNumber: number,
+      kind: SmsUpdateKind,
+      to: string,
+      replyTo: string,
+    ): Promise<void> {
+      const key = smsMessageKey(orderNumber, kind);
+      await Message.updateOne(
+        { _id: key },
+        { $setOnInsert: { orderNumber, kind, to, status: 'pending', attempts: 0 } },
+        { upsert: true },
+      ).catch((err) => {
+        if (!isDuplicateKey(err)) throw err;
+      });
+      await Message.updateOne(
+        {
+          _id: key,
+          sid: { $exists: false },
+          $or: [{ status: 'pending' }, { status: 'replied', replyTo }],
+        },
+        { $set: { status: 'pending', lostReply: replyTo }, $unset: { replyTo: '' } },
+      );
     },
     markSent: (key: string, sid: string, status: string) =>
       set(key, { $set: { sid, status }, $unset: { lastError: '', attemptAt: '' } }),

@@ -215,6 +215,14 @@ export const EnvSchema = z.object({
     .refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be a time of day HH:MM such as 08:00')
     .transform((v) => ({ text: v, hour: Number(v.slice(0, 2)), minute: Number(v.slice(3, 5)) })),
   JOB_POLL_INTERVAL: interval('5 seconds'),
+  // Twilio waits 15 s for the reply to a text; past this, the reply is empty TwiML and what it
+  // would have said goes as a separate text (handlers/twilio/sms.ts).
+  SMS_REPLY_DEADLINE: interval('10 seconds').refine(
+    (v) => v.ms <= 14_000,
+    'must be at most 14 seconds (Twilio waits 15 s for the reply)',
+  ),
+  // How old a reservation must be before the crash repair may release it (src/orders/reconcile.ts).
+  RECONCILE_GRACE: interval('2 minutes'),
 
   // Delivery of Slack posts and customer texts (src/delivery/): never given up, retried at a
   // growing interval capped here; staff are shown what waits longer than DELIVERY_LATE_AFTER.

@@ -186,6 +186,13 @@ function buildConfig(e: Env) {
     /** Local time (BUSINESS_TIMEZONE) of the daily digest. */
     digestAt: e.DIGEST_AT,
     jobPollInterval: e.JOB_POLL_INTERVAL,
+    /** How long the reply to a customer's text may take, database included (Twilio waits 15 s). */
+    smsReplyDeadline: e.SMS_REPLY_DEADLINE,
+    /**
+     * Work younger than this may belong to a request still in flight: the crash repair leaves it
+     * alone. It also runs once this long after every start (jobs/reconcile-reservations.ts).
+     */
+    reconcileGrace: e.RECONCILE_GRACE,
     delivery: {
       retryMax: e.DELIVERY_RETRY_MAX,
       lateAfter: e.DELIVERY_LATE_AFTER,

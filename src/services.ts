@@ -10,6 +10,7 @@ import { createEventBus, type EventBus } from './events.js';
 import { createHousekeeping } from './housekeeping.js';
 import { createInventoryService } from './inventory/service.js';
 import { createInvoiceLinks } from './invoices/links.js';
+import { createPdfRenderer } from './invoices/pdf-renderer.js';
 import { createInvoiceService } from './invoices/service.js';
 import type { Logger } from './logger.js';
 import { createCustomerUpdates } from './notifications/customer-updates.js';
@@ -132,6 +133,8 @@ export function createServices(
     orders,
     outbox,
     invoiceLinks,
+    /** Invoice and credit note PDFs: fonts parsed once, recent PDFs kept. */
+    pdfs: createPdfRenderer({ timezone: config.timezone }),
     /** `access`: the Slack door's role and workspace checks, with their short-lived cache. */
     slack: {
       out: slackOut,
@@ -169,6 +172,7 @@ export function createServices(
       orderService: orders,
       invoices,
       log,
+      graceMs: config.reconcileGrace.ms,
     }),
     housekeeping: createHousekeeping({
       processedRequests: repos.processedRequests,

@@ -16,7 +16,7 @@ import {
 } from './schemas.js';
 import { validate } from './validate.js';
 
-export function ordersRouter({ orders, invoices, config }: Deps): Router {
+export function ordersRouter({ orders, invoices, config, pdfs }: Deps): Router {
   const router = Router();
 
   router.post('/', requireScope('POST /orders'), async (req, res) => {
@@ -74,7 +74,7 @@ export function ordersRouter({ orders, invoices, config }: Deps): Router {
       const doc = kind === 'invoice' ? await invoices.invoiceOf(order) : await invoices.creditNoteOf(order);
       const wantsPdf = format === 'pdf' || (format === undefined && req.accepts(['json', 'pdf']) === 'pdf');
       if (wantsPdf) {
-        await sendDocumentPdf(res, doc, config);
+        await sendDocumentPdf(res, doc, pdfs);
         return;
       }
       res.json({ ...documentDto(doc), pdf: `/api/v1/orders/${order.number}/${path}?format=pdf` });

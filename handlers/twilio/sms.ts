@@ -10,9 +10,6 @@ import { twilioSignature } from './signature.js';
 export const SMS_PATH = '/twilio/sms';
 export const SMS_STATUS_PATH = '/twilio/sms/status';
 
-/** Twilio waits 15 s for the TwiML; keep a margin for the network. */
-const TWILIO_BUDGET_MS = 12_000;
-
 /**
  * The SMS door. Form bodies are parsed here only (no global parser), and Twilio's signature is
  * checked before anything runs (./signature.ts): missing or wrong → 403.
@@ -41,8 +38,11 @@ export function twilioSmsRouter(deps: Deps): Router {
     if (Body !== undefined && typeof Body !== 'string')
       throw new AppError('validation_error', 'Body must be given once.');
     const from = toE164(From, deps.config.defaultCountry) ?? From;
+    // Twilio waits 15 s for the TwiML: the answer and its record, database included, get
+    // SMS_REPLY_DEADLINE (default 10 s), which keeps a margin for the network.
+    const deadline = Date.now() + deps.config.smsReplyDeadline.ms;
     const answering = deps.smsConversation.reply({ from, body: Body ?? '', sid: MessageSid });
-    const answered = await withinDeadline(answering, TWILIO_BUDGET_MS);
+    const answered = await withinDeadline(answering, deadline - Date.now());
     const twiml = new twilio.twiml.MessagingResponse();
     if (answered === 'late') {
       // Twilio gives up after 15 s: answer now with nothing, and text the reply when it is ready.
@@ -59,22 +59,73 @@ export function twilioSmsRouter(deps: Deps): Router {
         .catch((err) => deps.log.error({ err, sid: MessageSid }, 'sms: the late reply could not be sent'));
     } else {
       if (answered.replay) req.log.info({ sid: MessageSid }, 'sms redelivered: answered once already');
+      const { order, reply } = answered;
+      // The reply to CONFIRM is the order's "placed" message: given only once recorded as sent
+      // (`placedInReply`); otherwise the answer is empty and the message is texted, once.
+      const says = order && reply ? await placedInReply(order, reply, from, MessageSid, deadline) : reply;
       // XML cannot carry control characters; a stored carrier or note typed with one must not
       // turn the reply into a 500.
-      if (answered.reply) twiml.message(xmlText(answered.reply));
-      // The reply to CONFIRM is the order's "placed" message: recorded as sent just before the
-      // answer goes out (the last write, so the gap to the answer is as short as it gets). If the
-      // process dies before it, the message stays due and is texted instead; if it dies between
-      // the two, Twilio's redelivery of the same MessageSid gets this reply again.
-      const { order, reply } = answered;
-      if (order && reply) {
-        await deps.customerUpdates
-          .recordReply(order, 'placed', reply, from)
-          .catch((err) => req.log.warn({ err, order }, 'sms: could not record the CONFIRM reply as sent'));
-      }
+      if (says) twiml.message(xmlText(says));
     }
     res.type('text/xml').send(twiml.toString());
   });
+
+  /**
+   * Records the "placed" message as the reply to CONFIRM, by the reply's deadline, and returns the
+   * text to answer with: the message once recorded (the last write, so the gap to the answer is as
+   * short as it gets; if the process dies between the two, Twilio's redelivery of the same
+   * MessageSid gets this reply again), else nothing. A record that is late or failed may still land
+   * after the empty answer: it is marked lost, which refuses it, and the message stays due on the
+   * order and is texted once the reply window has passed. Refused (false): it is texted anyway.
+   */
+  async function placedInReply(
+    order: number,
+    reply: string,
+    from: string,
+    sid: string,
+    deadline: number,
+  ): Promise<string | undefined> {
+    const recording = deps.customerUpdates.recordReply(order, 'placed', reply, from, sid).catch((err) => {
+      deps.log.warn({ err, order, sid }, 'sms: could not record the CONFIRM reply as sent');
+      return 'failed' as const;
+    });
+    const recorded = await withinDeadline(recording, deadline - Date.now());
+    if (recorded === true) {
+      // Settled after the answer, never holding it; if this fails, delivery settles it later.
+      setImmediate(() => {
+        deps.customerUpdates
+          .settleReply(order, 'placed')
+          .catch((err) =>
+            deps.log.warn({ err, order }, 'sms: the CONFIRM reply is sent; settling it failed'),
+          );
+      });
+      return reply;
+    }
+    if (recorded !== false) {
+      deps.log.warn(
+        { order, sid, recorded },
+        'sms: the CONFIRM reply could not be recorded in time; answered empty, "placed" will be texted',
+      );
+      void markLost(order, from, sid);
+    }
+    return undefined;
+  }
+
+  /** Retried a few times: until it lands, a late record could still count as the reply. */
+  async function markLost(order: number, from: string, sid: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deps.customerUpdates.replyLost(order, 'placed', from, sid);
+        return;
+      } catch (err) {
+        if (attempt >= 5) {
+          deps.log.error({ err, order, sid }, 'sms: could not mark the CONFIRM reply lost');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 2_000 * attempt));
+      }
+    }
+  }
 
   router.post(SMS_STATUS_PATH, form, signed, async (req, res) => {
     const fields = req.body as Record<string, unknown>;

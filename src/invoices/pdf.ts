@@ -2,14 +2,13 @@ import PDFDocument from 'pdfkit';
 import { formatMoney } from '../money.js';
 import { isolate } from './bidi.js';
 import type { TaxDocument, TaxLine } from './document.js';
+import type { PdfFonts } from './pdf-fonts.js';
 import {
   align,
   BOTTOM,
   COLUMN_WIDTHS,
   CONTENT,
   column,
-  FONT,
-  FONT_BOLD,
   GREY,
   layout,
   MARGIN,
@@ -24,6 +23,8 @@ import { country, LABELS, percent, phone } from './pdf-text.js';
 export interface RenderOptions {
   /** The business's IANA time zone: the day the document was issued there. */
   timezone: string;
+  /** DejaVu Sans and its bold, parsed once (./pdf-fonts.ts). */
+  fonts: PdfFonts;
 }
 
 /**
@@ -49,8 +50,9 @@ export function renderDocumentPdf(document: TaxDocument, opts: RenderOptions): P
     displayTitle: true,
     info: { Title: title, Author: document.issuer.name, Subject: `${L.order} ${document.order}` },
   });
-  pdf.registerFont('body', FONT);
-  pdf.registerFont('bold', FONT_BOLD);
+  // pdfkit 0.20 takes a font fontkit parsed as it takes a file (its types name only files).
+  pdf.registerFont('body', opts.fonts.body as unknown as Buffer);
+  pdf.registerFont('bold', opts.fonts.bold as unknown as Buffer);
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {

@@ -211,17 +211,37 @@ export function createCustomerUpdates(deps: {
   }
 
   /**
-   * The update goes out as the reply to the customer's own text: nothing more to send for it. The
-   * effect is settled first (that alone keeps it from being texted too), then the record says so.
+   * The update goes out as the reply to the customer's text `replyTo`: recorded before the answer
+   * is given, and given only if this returns true (false: it is being or was texted instead). The
+   * record alone keeps it from being texted too; its effect is settled after the answer
+   * (`settleReply`), or else by delivery, which finds the record replied.
    */
-  async function recordReply(
+  function recordReply(
     number: number,
     kind: SmsUpdateKind,
     body: string,
     phone: string,
-  ): Promise<void> {
+    replyTo: string,
+  ): Promise<boolean> {
+    return messages.markReplied(number, kind, phone, body, replyTo);
+  }
+
+  /** After the answer carrying the update went out: nothing is left due for it. */
+  async function settleReply(number: number, kind: SmsUpdateKind): Promise<void> {
     await orderRecords.settleEffects(number, [smsEffect(kind)]);
-    await messages.markReplied(number, kind, phone, body);
+  }
+
+  /**
+   * The answer to `replyTo` went out without the update although its record may land later: the
+   * update stays due and is texted once the reply window has passed (see `send`).
+   */
+  async function replyLost(
+    number: number,
+    kind: SmsUpdateKind,
+    phone: string,
+    replyTo: string,
+  ): Promise<void> {
+    await messages.markReplyLost(number, kind, phone, replyTo);
   }
 
   /** A message that can never go: kept on the order and the message record, and told to staff in Slack. */
@@ -248,7 +268,7 @@ export function createCustomerUpdates(deps: {
     return Boolean(message && (message.sid || message.status !== 'pending'));
   }
 
-  return { send, recordReply, alreadySent, giveUp, recordStatus };
+  return { send, recordReply, settleReply, replyLost, alreadySent, giveUp, recordStatus };
 }
 
 export type CustomerUpdates = ReturnType<typeof createCustomerUpdates>;

@@ -6,8 +6,6 @@ import type { Logger } from '../logger.js';
 import { RESERVING_STATUSES } from './lifecycle.js';
 import type { OrderService } from './service.js';
 
-/** A reservation younger than this may belong to a placement still in flight. */
-const GRACE_MS = 2 * 60_000;
 const COMMITTED: readonly string[] = ['committed', 'restocking', 'restocked'];
 
 /**
@@ -27,8 +25,14 @@ export function createReconciler(deps: {
   /** Documents a crash kept from being issued: an invoice at pack, a credit note at a received return. */
   invoices: Pick<InvoiceService, 'ensureIssued' | 'ensureCreditNote'>;
   log: Logger;
+  /**
+   * A reservation (or a move) younger than this may belong to a placement still in flight
+   * (RECONCILE_GRACE, default 2 minutes: far longer than any placement takes).
+   */
+  graceMs: number;
 }) {
   const { inventory, orders, board, orderService, log } = deps;
+  const GRACE_MS = deps.graceMs;
 
   async function reconcile(now = new Date()) {
     let released = 0;

@@ -41,7 +41,8 @@ export interface TestApp extends RunningApp {
 export async function startTestApp(
   label: string,
   env: Record<string, string> = {},
-  opts: { dbName?: string; jobs?: boolean; logStream?: DestinationStream } = {},
+  /** `uri`: another way to the test database server (a proxy at the network edge). */
+  opts: { dbName?: string; jobs?: boolean; logStream?: DestinationStream; uri?: string } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -52,7 +53,7 @@ export async function startTestApp(
   });
   const dbName = opts.dbName ?? uniqueDbName(label);
   const app = await startApp(config, {
-    uri: testDatabaseUri(),
+    uri: opts.uri ?? testDatabaseUri(),
     dbName,
     log: createLogger(opts.logStream ? 'info' : config.logLevel, opts.logStream),
     jobs: opts.jobs ?? false,

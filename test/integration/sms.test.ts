@@ -376,7 +376,13 @@ describe('redelivery', () => {
       },
       { by: repeatPhone, channel: 'sms' },
     );
-    await app.deps.customerUpdates.recordReply(announced.number, 'placed', 'placed', repeatPhone);
+    await app.deps.customerUpdates.recordReply(
+      announced.number,
+      'placed',
+      'placed',
+      repeatPhone,
+      randomId('SM'),
+    );
     const repeat = await held(repeatPhone, sku);
     // Something new: meanwhile the last unit was sold, so CONFIRM finds it out of stock.
     const newsPhone = uniquePhone();

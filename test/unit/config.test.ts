@@ -58,6 +58,8 @@ test.each([
   ['BUSINESS_TIMEZONE', { BUSINESS_TIMEZONE: 'Mars/Olympus' }],
   ['FOLLOW_UP_DELAY', { FOLLOW_UP_DELAY: 'soon' }],
   ['JOB_POLL_INTERVAL', { JOB_POLL_INTERVAL: '0 seconds' }],
+  ['SMS_REPLY_DEADLINE', { SMS_REPLY_DEADLINE: '15 seconds' }],
+  ['RECONCILE_GRACE', { RECONCILE_GRACE: 'later' }],
   ['API_KEYS', { API_KEYS: 'no-colon-here' }],
   ['API_KEYS', { API_KEYS: 'shop:short' }],
   ['PUBLIC_URL', { PUBLIC_URL: 'not a url' }],

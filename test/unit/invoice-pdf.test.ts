@@ -4,6 +4,7 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { drawableRuns, isolate } from '../../src/invoices/bidi.js';
 import type { TaxDocument, TaxLine } from '../../src/invoices/document.js';
 import { renderDocumentPdf } from '../../src/invoices/pdf.js';
+import { loadPdfFonts, type PdfFonts } from '../../src/invoices/pdf-fonts.js';
 
 /**
  * The invoice and credit note PDFs, read back as a customer's PDF reader does: the text pdf.js
@@ -177,8 +178,14 @@ function text(items: Item[], rtl: boolean): string {
     .join('\n');
 }
 
+// Parsed once for the whole file, as the app's renderer does.
+let fonts: PdfFonts;
+beforeAll(async () => {
+  fonts = await loadPdfFonts();
+});
+
 async function render(doc: TaxDocument, name: string) {
-  const pdf = await renderDocumentPdf(doc, { timezone: 'Asia/Jerusalem' });
+  const pdf = await renderDocumentPdf(doc, { timezone: 'Asia/Jerusalem', fonts });
   const dir = process.env.INVOICE_PDF_DIR;
   if (dir) {
     mkdirSync(dir, { recursive: true });

@@ -1,0 +1,81 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy between the app and the database server: the network edge where a test makes the
+ * database slow. Traffic passes untouched until `slowFrom(pattern, ms)`: from the first chunk a
+ * connection sends that contains `pattern` (a collection's name in a command), everything that
+ * connection sends waits `ms`, in order. `fast()` lets later chunks through at once again.
+ * `cutAt(pattern)`: the next chunk that contains `pattern` is not sent, and its connection is cut
+ * (a database that goes away in the middle of a command), once.
+ */
+export class TcpProxy {
+  private server?: Server;
+  private readonly sockets = new Set<Socket>();
+  private slow?: { pattern: Buffer; ms: number };
+  private cut?: Buffer;
+  port = 0;
+
+  async start(target: { host: string; port: number }): Promise<this> {
+    this.server = createServer((client) => {
+      const upstream = connect(target.port, target.host);
+      this.sockets.add(client);
+      this.sockets.add(upstream);
+      let held = false;
+      let chain = Promise.resolve();
+      client.on('data', (chunk: Buffer) => {
+        if (this.cut && chunk.includes(this.cut)) {
+          this.cut = undefined;
+          client.destroy();
+          upstream.destroy();
+          return;
+        }
+        const slow = this.slow;
+        if (slow && !held && chunk.includes(slow.pattern)) held = true;
+        const wait = held && this.slow ? this.slow.ms : 0;
+        chain = chain.then(async () => {
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          if (!upstream.destroyed) upstream.write(chunk);
+        });
+      });
+      upstream.on('data', (chunk: Buffer) => {
+        if (!client.destroyed) client.write(chunk);
+      });
+      const close = () => {
+        client.destroy();
+        upstream.destroy();
+        this.sockets.delete(client);
+        this.sockets.delete(upstream);
+      };
+      client.on('close', close).on('error', close);
+      upstream.on('close', close).on('error', close);
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as { port: number }).port;
+    return this;
+  }
+
+  /** A database URI like `uri` that goes through this proxy. */
+  uriFor(uri: string): string {
+    const u = new URL(uri);
+    u.hostname = '127.0.0.1';
+    u.port = String(this.port);
+    return u.toString();
+  }
+
+  slowFrom(pattern: string, ms: number): void {
+    this.slow = { pattern: Buffer.from(pattern), ms };
+  }
+
+  cutAt(pattern: string): void {
+    this.cut = Buffer.from(pattern);
+  }
+
+  fast(): void {
+    this.slow = undefined;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+}
