@@ -195,9 +195,12 @@ export function createLane(opts: {
     }
     const was = trouble.get(key);
     const stored = record && !record.givenUpAt ? record : null;
+    // Tries that failed for the message's own reasons count toward giving up; an outage's never
+    // do (`nextAt` marks a trouble of its own).
+    const own = stored?.attempts ?? (was?.nextAt ? was.attempts : 0);
     const now: Trouble = {
       key,
-      attempts: Math.max(stored?.attempts ?? 0, was?.attempts ?? 0) + 1,
+      attempts: failure.kind === 'outage' ? (was?.attempts ?? 0) + 1 : own + 1,
       since: stored?.since ?? was?.since ?? new Date(),
       lastError: message,
     };

@@ -97,13 +97,16 @@ test('When building one message throws an error of ours (a TypeError), then it b
 });
 
 /** A failure store in memory (models/delivery-failure.ts keeps them in the database). */
-function memoryStore(): FailureStore & { records: Map<string, DeliveryFailure> } {
+function memoryStore(): FailureStore & { records: Map<string, DeliveryFailure>; puts: DeliveryFailure[] } {
   const records = new Map<string, DeliveryFailure>();
+  const puts: DeliveryFailure[] = [];
   return {
     records,
+    puts,
     get: async (laneName, key) => records.get(`${laneName}:${key}`) ?? null,
     put: async (f) => {
       records.set(`${f.lane}:${f.key}`, { id: `${f.lane}:${f.key}`, ...f });
+      puts.push({ id: `${f.lane}:${f.key}`, ...f });
     },
     clear: async (laneName, key) => {
       records.delete(`${laneName}:${key}`);
@@ -209,6 +212,31 @@ test("When the service is down, then no failure record is written: an outage is 
   l.add('k');
   await l.idle();
   expect(down).toBeLessThan(0);
+  expect(store.records.size).toBe(0);
+});
+
+test('When a message was held by a long outage and then fails once for its own reasons, then the outage tries do not count toward giving it up', async () => {
+  const store = memoryStore();
+  let down = 6;
+  let refused = 1;
+  const l = createLane({
+    name: 'slack',
+    concurrency: 1,
+    retryMaxMs: 5,
+    log,
+    failures: store,
+    maxAttempts: 3,
+    run: async () => {
+      if (down-- > 0) throw slackDown();
+      if (refused-- > 0) throw slackRefuses('invalid_blocks');
+    },
+    giveUp: async () => {
+      throw new Error('must not give up');
+    },
+  });
+  l.add('k');
+  await l.idle();
+  expect(store.puts.map((p) => [p.attempts, Boolean(p.givenUpAt)])).toEqual([[1, false]]);
   expect(store.records.size).toBe(0);
 });
 
