@@ -13,9 +13,9 @@ import type { CustomerUpdates } from '../notifications/customer-updates.js';
 import { belongsOnBoard } from '../orders/board.js';
 import { createBoardWalk, type WalkLimits } from '../orders/board-walk.js';
 import type { Scheduler } from '../scheduler.js';
-import { escapeText, notice } from '../slack/blocks/index.js';
+import { escapeText } from '../slack/blocks/index.js';
 import type { SlackOut } from '../slack/client.js';
-import { type SlackSync, slackChannels } from '../slack/sync.js';
+import type { SlackSync } from '../slack/sync.js';
 import { createAlertPoster } from './alerts.js';
 import {
   FOLLOW_UP_JOB,
@@ -26,6 +26,7 @@ import {
   smsEffect,
   smsKindOf,
 } from './effects.js';
+import { createGiveUps } from './give-up.js';
 
 export type { LateEffect } from './effects.js';
 
@@ -67,9 +68,9 @@ export function createDelivery(deps: {
   /** Deliveries failing for their own reasons, and give-ups (models/delivery-failure.ts). */
   failures: DeliveryFailureRepository;
   customerUpdates: CustomerUpdates;
-  /** Calls' Slack messages (screen pops, voicemails): src/calls/service.ts. */
   /** Where timed work is scheduled (Agenda): `job:*` effects. */
   scheduler: Pick<Scheduler, 'once'>;
+  /** Calls' Slack messages (screen pops, voicemails): src/calls/service.ts. */
   calls: {
     deliverSlack(sid: string): Promise<void>;
     due(): Promise<{ sid: string; at: Date }[]>;
@@ -82,7 +83,7 @@ export function createDelivery(deps: {
   const retryMaxMs = deps.config.delivery.retryMax.ms;
   const lateAfterMs = deps.config.delivery.lateAfter.ms;
   const walk = createBoardWalk(board);
-  const postAlert = createAlertPoster({ ...deps, products: deps.products });
+  const postAlert = createAlertPoster(deps);
   const ownFailures = { failures, maxAttempts: GIVE_UP_AFTER };
 
   /** The order's effects left; off the board once none is and people have no work on it. */
@@ -91,31 +92,7 @@ export function createDelivery(deps: {
     if (after && !belongsOnBoard(after)) await board.remove(number, after.history.length);
   }
 
-  /**
-   * A delivery given up: its effects of that lane are dropped (settled), so the order leaves the
-   * board once nothing else keeps it there and a later change is new work; staff are told in the
-   * approvals channel (not through the lane), and `/order late` lists it with its reason.
-   */
-  async function dropOrderEffects(
-    lane: string,
-    key: string,
-    failure: { attempts: number; lastError: string },
-    mine: (effect: string) => boolean,
-  ): Promise<string[]> {
-    const number = Number(key.slice(6));
-    const due = ((await orders.get(number))?.effects ?? []).filter(mine);
-    if (due.length) await settle(number, due);
-    await tellStaff(`order #${number}: ${due.join(', ') || lane}`, failure);
-    return due;
-  }
-
-  /** `what` is ours (untrusted parts escaped by the caller); the error is shown escaped. */
-  async function tellStaff(what: string, failure: { attempts: number; lastError: string }): Promise<void> {
-    const text = `:warning: Gave up delivering ${what} after ${failure.attempts} tries: ${escapeText(failure.lastError, 300)}. See \`/order late\`.`;
-    await deps.slackOut
-      .postMessage(slackChannels(deps.config).approvals, notice(text))
-      .catch((err) => log.error({ err, what }, 'could not tell staff about a delivery given up'));
-  }
+  const { dropOrderEffects, tellStaff } = createGiveUps({ ...deps, settle });
 
   const slack = createLane({
     name: 'slack',
