@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { createCallRepository } from './call.js';
 import { createCounterRepository } from './counter.js';
 import { createCustomerRepository } from './customer.js';
+import { createDeliveryFailureRepository } from './delivery-failure.js';
 import { createDigestRepository } from './digest.js';
 import { createOrderRepository } from './order.js';
 import { createOrderBoardRepository } from './order-board.js';
@@ -53,6 +54,7 @@ export function createRepositories(conn: Connection, opts: StoreOptions = {}) {
       { collection: 'credit_notes', counter: 'credit_note', model: 'CreditNote' },
     ),
     digests: createDigestRepository(conn),
+    deliveryFailures: createDeliveryFailureRepository(conn),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

@@ -62,6 +62,24 @@ export function createOrderBoardRepository(conn: Connection) {
         .lean<BoardDoc[]>();
       return docs.map(toEntry);
     },
+    /**
+     * Up to `limit` entries after order number `after` (with these hinted statuses), lowest number
+     * first: a sweep walks the board in bounded steps by key and carries on from the last number.
+     */
+    async page(
+      after: number,
+      limit: number,
+      statuses?: readonly BoardEntry['status'][],
+    ): Promise<BoardEntry[]> {
+      const docs = await Board.find({
+        _id: { $gt: after },
+        ...(statuses ? { status: { $in: [...statuses] } } : {}),
+      })
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean<BoardDoc[]>();
+      return docs.map(toEntry);
+    },
     async insertMany(entries: BoardEntry[]): Promise<void> {
       await Board.insertMany(
         entries.map(({ number, ...rest }) => ({ _id: number, ...rest })),

@@ -66,6 +66,11 @@ export interface OrderSlackRefs {
   approvalClaimedAt?: Date;
   taskClaimedAt?: Date;
   ratingClaimedAt?: Date;
+  /**
+   * Approval reminders (thread replies), one slot per reminder count: `n<count>` holds the reply,
+   * `n<count>ClaimedAt` its poster's claim (slot `remind.n<count>`, src/slack/sync.ts).
+   */
+  remind?: Record<string, SlackMessageRef | Date>;
 }
 
 /** Where the order's stock stands; lets a sweeper finish an effect a crash interrupted. */
@@ -189,6 +194,7 @@ export const orderSchema = new Schema<OrderDoc>(
       approvalClaimedAt: Date,
       taskClaimedAt: Date,
       ratingClaimedAt: Date,
+      remind: Schema.Types.Mixed,
     },
     smsFailures: { type: [{ _id: false, kind: String, at: Date, error: String }], default: undefined },
     calls: { type: [{ _id: false, sid: String, at: Date, why: String }], default: undefined },

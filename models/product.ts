@@ -1,4 +1,5 @@
 import { type Connection, Schema } from 'mongoose';
+import { slackSlots } from './slack-slots.js';
 
 /** One line of the reservation ledger, keyed by order number on the product. */
 export interface Reservation {
@@ -22,6 +23,11 @@ export interface Product {
   lowStockAlerted: boolean;
   /** The alert is due in Slack and not posted yet: set with `lowStockAlerted`, cleared once posted. */
   alertPending?: boolean;
+  /**
+   * The current low-stock alert's Slack post and its poster's claim (models/slack-slots.ts), so it
+   * is posted once however often it is delivered; cleared when a new alert falls due.
+   */
+  slack?: { lowStock?: { channel: string; ts: string; shown?: string }; lowStockClaimedAt?: Date };
   /** Bought most often with this product, best first (the nightly cross-sell, src/crosssell/). */
   suggestions?: string[];
   /** When `suggestions` last changed. */
@@ -56,6 +62,7 @@ const productSchema = new Schema<ProductDoc>(
     lowStockThreshold: { type: Number, required: true, default: 5, min: 0 },
     lowStockAlerted: { type: Boolean, required: true, default: false },
     alertPending: Boolean,
+    slack: { lowStock: { channel: String, ts: String, shown: String }, lowStockClaimedAt: Date },
     suggestions: { type: [String], default: undefined },
     suggestionsAt: Date,
     reservations: { type: Schema.Types.Mixed, default: () => ({}) },
@@ -234,11 +241,17 @@ export function createProductRepository(
       }),
     setThreshold: (sku: string, lowStockThreshold: number) =>
       change({ _id: sku }, { $set: { lowStockThreshold } }),
-    /** The one low-stock alert: flipping the flag records the alert as due, in the same write. */
+    /**
+     * The one low-stock alert: flipping the flag records the alert as due, in the same write, with
+     * a fresh Slack slot (the last alert's post is history).
+     */
     markLowAlerted: (sku: string) =>
       change(
         { _id: sku, lowStockAlerted: false },
-        { $set: { lowStockAlerted: true, ...(alertDue ? { alertPending: true } : {}) } },
+        {
+          $set: { lowStockAlerted: true, ...(alertDue ? { alertPending: true } : {}) },
+          $unset: { slack: '' },
+        },
       ),
     /** Re-arms the alert once stock is back above the threshold (an alert not posted yet is moot). */
     async rearmLowAlert(sku: string, threshold: number): Promise<void> {
@@ -283,6 +296,10 @@ export function createProductRepository(
         { ordered: false, lean: true },
       );
     },
+    /** The low-stock alert's Slack slot (`lowStock`), claimed and stored as order posts are. */
+    ...slackSlots<string, Product, 'lowStock'>(Product, (sku, expect, update) =>
+      change({ _id: sku, ...expect }, update),
+    ),
     count: () => Product.estimatedDocumentCount(),
     ensureIndexes: () => Product.createIndexes(),
   };

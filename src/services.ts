@@ -112,6 +112,8 @@ export function createServices(
   const delivery = createDelivery({
     orders: repos.orders,
     board: repos.orderBoard,
+    failures: repos.deliveryFailures,
+    products: repos.products,
     inventory,
     slackSync,
     slackOut,
@@ -162,7 +164,14 @@ export function createServices(
       suggest: (skus) => crossSell.suggestFor(skus),
       log,
     }),
-    reminders: createApprovalReminders({ orders, orderRecords: repos.orders, events, config, log }),
+    reminders: createApprovalReminders({
+      orders,
+      orderRecords: repos.orders,
+      board: repos.orderBoard,
+      events,
+      config,
+      log,
+    }),
     delivery,
     calls,
     reconciler: createReconciler({

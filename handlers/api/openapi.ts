@@ -154,10 +154,11 @@ export function openApiDocument(currency: string) {
         get: {
           operationId: 'listLateMessages',
           summary:
-            'Slack posts, customer texts and stock alerts due for longer than DELIVERY_LATE_AFTER, oldest first (still being retried)',
+            'Slack posts, customer texts and stock alerts due for longer than DELIVERY_LATE_AFTER, oldest first (still being retried), and those given up after failing on their own 20 times (listed for a week)',
           responses: {
             200: {
-              description: '{items: [{order?, sku?, effect, since, attempts?, lastError?}]}',
+              description:
+                '{items: [{order?, sku?, call?, effect, since, attempts?, lastError?, nextAttemptAt?, givenUpAt?}]}',
               content: { 'application/json': { schema: { type: 'object' } } },
             },
             ...errors,

@@ -69,7 +69,11 @@ export interface LateEffect {
   effect: string;
   /** When the change that asked for it happened. */
   since: Date;
-  /** What this process last saw go wrong, if it tried. */
+  /** What went wrong so far, if it was tried (this process's outage, or the failure record). */
   attempts?: number;
   lastError?: string;
+  /** Failing for its own reasons: not tried again before this. */
+  nextAttemptAt?: Date;
+  /** Past the retry limit: dropped, and listed for staff to act on. */
+  givenUpAt?: Date;
 }

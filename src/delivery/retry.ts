@@ -1,10 +1,13 @@
 /**
  * How a failed delivery is retried (src/delivery/lane.ts):
- * - `outage`: the service is down or throttling us (network error, HTTP 5xx, 429, Slack's
- *   `internal_error`…): every delivery of that lane waits, the first one is retried at a growing,
- *   capped interval, and the lane resumes in order once it goes through;
- * - `item`: this one delivery was refused (a bad request for this order): it alone is retried at
- *   the capped interval while the others go on;
+ * - `outage`: the service itself is down, throttling us or refusing our credentials (network error,
+ *   HTTP 5xx, 429, 401, Slack's `internal_error`, `invalid_auth`…): every delivery of that lane would
+ *   fail alike, so they all wait, the first one is retried at a growing, capped interval, and the
+ *   lane resumes in order once it goes through;
+ * - `item`: this one delivery failed for its own reasons (a 4xx refusal of this message, or an error
+ *   of ours while building or recording it: a malformed record, a bug, a database error): it alone
+ *   backs off, with its own count kept on its failure record, while the others go on; past the
+ *   retry limit it is given up and shown to staff;
  * - `later`: someone else is delivering it right now (another process holds the claim): look again
  *   once their claim runs out.
  */
@@ -37,6 +40,21 @@ const SLACK_TRANSIENT = new Set([
   'team_added_to_org',
 ]);
 
+/**
+ * Slack's answers about our credentials or installation: every message would be refused alike, so
+ * the lane waits (and keeps its order) until an operator fixes it, rather than giving them all up.
+ */
+const SLACK_ACCOUNT = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'missing_scope',
+  'no_permission',
+  'team_access_not_granted',
+]);
+
 /** Node's network errors: the request may never have reached the service. */
 const NETWORK = /^(ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|EHOSTUNREACH|ENETUNREACH|UND_ERR|ERR_SOCKET)/;
 
@@ -58,17 +76,21 @@ export function classify(err: unknown): Failure {
   if (e.code === 'slack_webapi_http_error' || e.code === 'slack_webapi_request_error')
     return { kind: 'outage' };
   if (e.code === 'slack_webapi_platform_error') {
-    return { kind: SLACK_TRANSIENT.has(e.data?.error ?? '') ? 'outage' : 'item' };
+    const error = e.data?.error ?? '';
+    return { kind: SLACK_TRANSIENT.has(error) || SLACK_ACCOUNT.has(error) ? 'outage' : 'item' };
   }
   // twilio-node: RestException carries the HTTP status; a network error carries Node's code.
   const status = e.status ?? e.statusCode;
-  if (typeof status === 'number') return { kind: status >= 500 || status === 429 ? 'outage' : 'item' };
+  if (typeof status === 'number') {
+    return { kind: status >= 500 || status === 429 || status === 401 ? 'outage' : 'item' };
+  }
   const code = String(e.code ?? e.original?.code ?? e.cause?.code ?? '');
   if (NETWORK.test(code) || /timeout|socket hang up|network/i.test(String((err as Error)?.message))) {
     return { kind: 'outage' };
   }
-  // Anything else (a database error, a bug) is retried like an outage: never dropped.
-  return { kind: 'outage' };
+  // Anything else (a malformed record, a bug, a database error) is this message's own trouble: it
+  // must not hold up the messages behind it.
+  return { kind: 'item' };
 }
 
 /** 1 s, 2 s, 4 s … up to `capMs`, with ±20% jitter so many processes do not retry in step. */

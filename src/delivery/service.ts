@@ -1,14 +1,22 @@
+import {
+  type DeliveryFailureRepository,
+  failureId,
+  GIVEN_UP_KEPT_MS,
+} from '../../models/delivery-failure.js';
 import type { Order, OrderRepository } from '../../models/order.js';
 import type { OrderBoardRepository } from '../../models/order-board.js';
+import type { ProductRepository } from '../../models/product.js';
 import type { Config } from '../config.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
 import type { CustomerUpdates } from '../notifications/customer-updates.js';
 import { belongsOnBoard } from '../orders/board.js';
+import { createBoardWalk, type WalkLimits } from '../orders/board-walk.js';
 import type { Scheduler } from '../scheduler.js';
-import { lowStockAlert } from '../slack/blocks/index.js';
+import { escapeText } from '../slack/blocks/index.js';
 import type { SlackOut } from '../slack/client.js';
-import { type SlackSync, slackChannels } from '../slack/sync.js';
+import type { SlackSync } from '../slack/sync.js';
+import { createAlertPoster } from './alerts.js';
 import {
   FOLLOW_UP_JOB,
   isJobEffect,
@@ -18,23 +26,24 @@ import {
   smsEffect,
   smsKindOf,
 } from './effects.js';
+import { createGiveUps } from './give-up.js';
 
 export type { LateEffect } from './effects.js';
 
-import { createLane, type Trouble } from './lane.js';
+import { createLane, type Lane, type Trouble } from './lane.js';
+import { givenUp, LATE_MAX_ORDERS, lateOfOrders, whyLate } from './late.js';
 
 const orderKey = (n: number) => `order:${n}`;
 const stockKey = (sku: string) => `stock:${sku}`;
 const callKey = (sid: string) => `call:${sid}`;
 
-/** When the change that asked for an effect was made, from the order itself. */
-function askedAt(order: Order, effect: string): Date {
-  if (effect === 'slack:invoice') return order.invoice?.issuedAt ?? order.updatedAt;
-  if (isSlackEffect(effect)) return order.history[Number(effect.slice(6)) - 1]?.at ?? order.updatedAt;
-  const kind = smsKindOf(effect);
-  const to = kind === 'placed' ? 'pending_approval' : kind;
-  return [...order.history].reverse().find((h) => h.to === to)?.at ?? order.updatedAt;
-}
+/**
+ * Tries of one delivery failing for its own reasons before it is given up: with the interval
+ * capped at DELIVERY_RETRY_MAX (1 minute by default), about a quarter of an hour.
+ */
+export const GIVE_UP_AFTER = 20;
+/** One sweep reads at most this many board entries, 200 at a time; the next carries on from there. */
+export const SWEEP_WALK: WalkLimits = { batch: 200, max: 2_000 };
 
 /**
  * Delivers what orders and products say is due (their `effects` and `alertPending`, written in the
@@ -51,10 +60,17 @@ export function createDelivery(deps: {
   inventory: InventoryService;
   slackSync: SlackSync;
   slackOut: SlackOut;
+  /** The low-stock alert's Slack slot lives on the product. */
+  products: Pick<
+    ProductRepository,
+    'get' | 'claimSlackSlot' | 'releaseSlackSlot' | 'storeSlackRef' | 'markSlackShown' | 'forgetSlackRef'
+  >;
+  /** Deliveries failing for their own reasons, and give-ups (models/delivery-failure.ts). */
+  failures: DeliveryFailureRepository;
   customerUpdates: CustomerUpdates;
-  /** Calls' Slack messages (screen pops, voicemails): src/calls/service.ts. */
   /** Where timed work is scheduled (Agenda): `job:*` effects. */
   scheduler: Pick<Scheduler, 'once'>;
+  /** Calls' Slack messages (screen pops, voicemails): src/calls/service.ts. */
   calls: {
     deliverSlack(sid: string): Promise<void>;
     due(): Promise<{ sid: string; at: Date }[]>;
@@ -63,9 +79,12 @@ export function createDelivery(deps: {
   config: Config;
   log: Logger;
 }) {
-  const { orders, board, inventory, log } = deps;
+  const { orders, board, inventory, failures, log } = deps;
   const retryMaxMs = deps.config.delivery.retryMax.ms;
   const lateAfterMs = deps.config.delivery.lateAfter.ms;
+  const walk = createBoardWalk(board);
+  const postAlert = createAlertPoster(deps);
+  const ownFailures = { failures, maxAttempts: GIVE_UP_AFTER };
 
   /** The order's effects left; off the board once none is and people have no work on it. */
   async function settle(number: number, names: string[]): Promise<void> {
@@ -73,12 +92,21 @@ export function createDelivery(deps: {
     if (after && !belongsOnBoard(after)) await board.remove(number, after.history.length);
   }
 
+  const { dropOrderEffects, tellStaff } = createGiveUps({ ...deps, settle });
+
   const slack = createLane({
     name: 'slack',
     // One at a time: Slack allows about one message a second per channel, and posts stay in order.
     concurrency: 1,
     retryMaxMs,
     log,
+    ...ownFailures,
+    async giveUp(key, failure) {
+      if (!key.startsWith('stock:')) return dropOrderEffects('slack', key, failure, isSlackEffect);
+      await inventory.settleAlert(key.slice(6));
+      await tellStaff(`the low-stock alert of ${escapeText(key.slice(6), 64)}`, failure);
+      return ['slack:low-stock'];
+    },
     async run(key) {
       if (key.startsWith('stock:')) return postAlert(key.slice(6));
       const number = Number(key.slice(6));
@@ -96,6 +124,8 @@ export function createDelivery(deps: {
     concurrency: 2,
     retryMaxMs,
     log,
+    ...ownFailures,
+    giveUp: (key, failure) => dropOrderEffects('jobs', key, failure, isJobEffect),
     async run(key) {
       const number = Number(key.slice(6));
       const order = await orders.get(number);
@@ -115,11 +145,13 @@ export function createDelivery(deps: {
   });
 
   // A screen pop is wanted while the phone rings: its own lane, never behind a burst of order posts.
+  // Given up, a call's messages stay due and are skipped until its failure record is purged.
   const calls = createLane({
     name: 'calls',
     concurrency: 2,
     retryMaxMs,
     log,
+    ...ownFailures,
     run: (key) => deps.calls.deliverSlack(key.slice(5)),
   });
 
@@ -128,6 +160,8 @@ export function createDelivery(deps: {
     concurrency: 4,
     retryMaxMs,
     log,
+    ...ownFailures,
+    giveUp: (key, failure) => dropOrderEffects('sms', key, failure, (e) => Boolean(smsKindOf(e))),
     async run(key) {
       const number = Number(key.slice(6));
       const order = await orders.get(number);
@@ -141,14 +175,6 @@ export function createDelivery(deps: {
     },
   });
 
-  async function postAlert(sku: string): Promise<void> {
-    const product = await inventory.get(sku).catch(() => null);
-    if (!product?.alertPending) return;
-    await deps.slackOut.postMessage(slackChannels(deps.config).inventory, lowStockAlert(product));
-    await inventory.settleAlert(sku);
-    log.info({ sku, available: product.available }, 'low-stock alert posted to Slack');
-  }
-
   /** Delivers the order's due effects (this process just changed it, or a sweep found them). */
   function kick(order: Pick<Order, 'number' | 'effects'>): void {
     const effects = order.effects ?? [];
@@ -157,22 +183,25 @@ export function createDelivery(deps: {
     if (effects.some(isJobEffect)) jobs.add(orderKey(order.number));
   }
 
-  /** Orders with effects due, from the board (open orders plus those with effects due). */
-  async function* withEffects(): AsyncGenerator<Order> {
-    const entries = await board.list();
-    for (let i = 0; i < entries.length; i += 500) {
-      const batch = await orders.getMany(entries.slice(i, i + 500).map((e) => e.number));
-      for (const order of batch) if (order.effects?.length) yield order;
+  /**
+   * Finds effects left undelivered (a crash, a missed kick, another process) and delivers them.
+   * The board is walked by order number in bounded steps (`limits`): a sweep's cost does not grow
+   * with the board, and one that cannot see it all carries on from there next time. Returns how
+   * many orders had effects due, and how many alerts.
+   */
+  async function sweep(
+    opts: { products?: boolean; limits?: WalkLimits } = {},
+  ): Promise<{ orders: number; alerts: number }> {
+    let found = 0;
+    for await (const entries of walk.run(opts.limits ?? SWEEP_WALK)) {
+      // Oldest first, so what waited longest goes out first.
+      const batch = (await orders.getMany(entries.map((e) => e.number))).reverse();
+      for (const order of batch) {
+        if (!order.effects?.length) continue;
+        found++;
+        kick(order);
+      }
     }
-  }
-
-  /** Finds every effect left undelivered and delivers it; returns how many orders had some. */
-  async function sweep(opts: { products?: boolean } = {}): Promise<{ orders: number; alerts: number }> {
-    const found: Order[] = [];
-    for await (const order of withEffects()) found.push(order);
-    // Oldest first, so what waited longest goes out first.
-    found.sort((a, b) => a.number - b.number);
-    for (const order of found) kick(order);
     const callsDue = await deps.calls.due();
     for (const { sid } of callsDue) calls.add(callKey(sid));
     let alerts = 0;
@@ -186,55 +215,67 @@ export function createDelivery(deps: {
           alerts++;
         }
       }
+      // Give-ups are listed for a week, then forgotten (the collection holds only failures).
+      await failures
+        .purgeGivenUp(new Date(Date.now() - GIVEN_UP_KEPT_MS))
+        .catch((err) => log.warn({ err }, 'could not purge old delivery give-ups'));
     }
-    if (found.length > 0 || alerts > 0 || callsDue.length > 0)
-      log.info({ orders: found.length, alerts, calls: callsDue.length }, 'delivery sweep found effects due');
-    return { orders: found.length, alerts };
+    if (found > 0 || alerts > 0 || callsDue.length > 0)
+      log.info({ orders: found, alerts, calls: callsDue.length }, 'delivery sweep found effects due');
+    return { orders: found, alerts };
   }
 
-  /** Effects due for longer than DELIVERY_LATE_AFTER, oldest first: what staff should know about. */
+  const lanes: Record<string, Lane> = { slack, sms, jobs, calls };
+
+  /**
+   * Effects due for longer than DELIVERY_LATE_AFTER, oldest first, and deliveries given up: what
+   * staff should know about. It reads what the lanes hold (what this process is delivering or
+   * waiting to retry, which every sweep refills from the board), the failure records (small: only
+   * current failures and a week of give-ups), the calls due and the catalogue's alerts; never the
+   * whole board. An effect another process left behind shows once a sweep has found it.
+   */
   async function late(now = Date.now()): Promise<LateEffect[]> {
-    const troubles = new Map<string, Trouble>(
-      [...slack.troubles(), ...sms.troubles(), ...calls.troubles(), ...jobs.troubles()].map(
-        (t) => [t.key, t] as const,
-      ),
-    );
+    const troubles = new Map<string, Trouble>();
+    for (const [name, lane] of Object.entries(lanes)) {
+      for (const t of lane.troubles()) troubles.set(failureId(name, t.key), t);
+    }
+    const records = await failures.list();
+    const byId = new Map(records.map((r) => [r.id, r] as const));
+    const why = (lane: string, key: string) =>
+      whyLate(byId.get(failureId(lane, key)), troubles.get(failureId(lane, key)));
+
+    const numbers = new Set<number>();
+    const keys = [
+      ...slack.keys(),
+      ...sms.keys(),
+      ...jobs.keys(),
+      ...records.filter((r) => !r.givenUpAt).map((r) => r.key),
+    ];
+    for (const key of keys) {
+      if (numbers.size >= LATE_MAX_ORDERS) break;
+      if (key.startsWith('order:')) numbers.add(Number(key.slice(6)));
+    }
     const items: LateEffect[] = [];
-    for await (const order of withEffects()) {
-      const trouble = troubles.get(orderKey(order.number));
-      for (const effect of order.effects ?? []) {
-        const since = askedAt(order, effect);
-        if (now - since.getTime() < lateAfterMs) continue;
-        items.push({
-          order: order.number,
-          effect,
-          since,
-          ...(trouble ? { attempts: trouble.attempts, lastError: trouble.lastError } : {}),
-        });
-      }
+    const list = [...numbers];
+    for (let i = 0; i < list.length; i += 200) {
+      items.push(...lateOfOrders(await orders.getMany(list.slice(i, i + 200)), now, lateAfterMs, why));
     }
     for (const { sid, at } of await deps.calls.due()) {
       if (now - at.getTime() < lateAfterMs) continue;
-      const trouble = troubles.get(callKey(sid));
       for (const effect of (await deps.calls.get(sid))?.effects ?? []) {
-        items.push({
-          call: sid,
-          effect,
-          since: at,
-          ...(trouble ? { attempts: trouble.attempts, lastError: trouble.lastError } : {}),
-        });
+        items.push({ call: sid, effect, since: at, ...why('calls', callKey(sid)) });
       }
     }
     for (const product of await inventory.alertsDue()) {
-      const trouble = troubles.get(stockKey(product.sku));
       if (now - product.updatedAt.getTime() < lateAfterMs) continue;
       items.push({
         sku: product.sku,
         effect: 'slack:low-stock',
         since: product.updatedAt,
-        ...(trouble ? { attempts: trouble.attempts, lastError: trouble.lastError } : {}),
+        ...why('slack', stockKey(product.sku)),
       });
     }
+    items.push(...givenUp(records));
     return items.sort((a, b) => a.since.getTime() - b.since.getTime());
   }
 

@@ -23,6 +23,8 @@ export interface MessageRef {
 export type PostTag =
   | { order: number; slot: string }
   | { call: string; slot: string }
+  /** A product's low-stock alert. */
+  | { sku: string; slot: string }
   /** The daily digest of a local day (`YYYY-MM-DD`). */
   | { digest: string; slot: string };
 
@@ -39,8 +41,11 @@ export const POST_TAG_EVENT = 'orderly_order_message';
 
 export interface SlackOut {
   postMessage(channel: string, message: SlackMessage, tag?: PostTag): Promise<MessageRef>;
-  /** The message tagged `tag` posted in `channel` since `since`, if there is one. */
-  findPosted(channel: string, since: Date, tag: PostTag): Promise<MessageRef | null>;
+  /**
+   * The message tagged `tag` posted in `channel` since `since`, if there is one; with `threadTs`,
+   * among the replies in that message's thread (a thread reply is not in the channel's history).
+   */
+  findPosted(channel: string, since: Date, tag: PostTag, threadTs?: string): Promise<MessageRef | null>;
   update(ref: MessageRef, message: SlackMessage): Promise<void>;
   /** Visible to one user in one channel ("only visible to you"). */
   postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void>;
@@ -88,28 +93,30 @@ export function createSlackOut(config: Config, log: Logger, outbox: Outbox): Sla
       });
       return { channel: String(res.channel ?? channel), ts: String(res.ts) };
     },
-    async findPosted(channel, since, tag) {
+    async findPosted(channel, since, tag, threadTs) {
       // Needs the channels:history (groups:history for a private channel) scope, and the bot in
       // the channel. Without them the message cannot be looked for: post it again (at least once).
       let cursor: string | undefined;
       for (let page = 0; page < 5; page++) {
-        const res = await client.conversations
-          .history({
-            channel,
-            oldest: String(Math.floor(since.getTime() / 1000) - 5),
-            include_all_metadata: true,
-            limit: 200,
-            ...(cursor ? { cursor } : {}),
-          })
-          .catch((err) => {
-            const code = (err as { data?: { error?: string } }).data?.error ?? '';
-            if (!CANNOT_SEARCH.has(code)) throw err;
-            log.warn(
-              { channel, ...tag, error: code },
-              'cannot search the channel for a message a crashed poster may have sent (invite the bot and grant channels:history); posting it again',
-            );
-            return null;
-          });
+        const query = {
+          channel,
+          oldest: String(Math.floor(since.getTime() / 1000) - 5),
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        };
+        const res = await (threadTs
+          ? client.conversations.replies({ ...query, ts: threadTs })
+          : client.conversations.history(query)
+        ).catch((err) => {
+          const code = (err as { data?: { error?: string } }).data?.error ?? '';
+          if (!CANNOT_SEARCH.has(code)) throw err;
+          log.warn(
+            { channel, ...tag, error: code },
+            'cannot search the channel for a message a crashed poster may have sent (invite the bot and grant channels:history); posting it again',
+          );
+          return null;
+        });
         if (!res) return null;
         const found = (res.messages ?? []).find((m) => isTagged(m.metadata, tag));
         if (found?.ts) return { channel, ts: found.ts };
@@ -262,7 +269,9 @@ function isTagged(metadata: unknown, tag: PostTag): boolean {
       ? Number(m.event_payload?.order) === tag.order
       : 'call' in tag
         ? m.event_payload?.call === tag.call
-        : m.event_payload?.digest === tag.digest) &&
+        : 'sku' in tag
+          ? m.event_payload?.sku === tag.sku
+          : m.event_payload?.digest === tag.digest) &&
     m.event_payload?.slot === tag.slot
   );
 }

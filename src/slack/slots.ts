@@ -16,7 +16,10 @@ export interface PostedRef {
   shown?: string;
 }
 
-/** One message that follows a record (an order's approval request, a call's screen pop…). */
+/**
+ * One message that follows a record (an order's approval request, a call's screen pop, an approval
+ * reminder in the request's thread, a product's low-stock alert…).
+ */
 export interface Surface<R> {
   slot: string;
   channel: string;
@@ -25,6 +28,8 @@ export interface Surface<R> {
   /** What the message shows, in one word: no Slack call when it has not changed. */
   shown(record: R): string;
   render(record: R): SlackMessage;
+  /** A reply in this message's thread (rendered with `thread_ts`): searched for there after a crash. */
+  threadTs?(record: R): string | undefined;
 }
 
 /** Where a record keeps its messages and its posters' claims; each write is one conditional update. */
@@ -74,7 +79,9 @@ export function createSlotPoster<R>(deps: { out: SlackOut; log: Logger; store: S
     const label = { ...store.label(record), slot: surface.slot };
     let posted: { channel: string; ts: string };
     try {
-      const earlier = heldSince ? await out.findPosted(surface.channel, heldSince, tag) : null;
+      const earlier = heldSince
+        ? await out.findPosted(surface.channel, heldSince, tag, surface.threadTs?.(claimed))
+        : null;
       if (earlier) {
         log.warn(
           { ...label, ...earlier },

@@ -1,4 +1,10 @@
-import { LOW_RATING, type Order, type OrderRepository, type SlackSlot } from '../../models/order.js';
+import {
+  LOW_RATING,
+  type Order,
+  type OrderRepository,
+  type SlackMessageRef,
+  type SlackSlot,
+} from '../../models/order.js';
 import type { Config } from '../config.js';
 import { RetryLater } from '../delivery/retry.js';
 import type { InvoiceLinks } from '../invoices/links.js';
@@ -56,13 +62,14 @@ export function createSlackSync(deps: {
   log: Logger;
 }) {
   const { orderRecords, orders, out, invoiceLinks, log } = deps;
+  // Slot names are paths under `slack`: `approval`, `task`, `rating`, `remind.n<count>`.
   const slot = (s: string) => s as SlackSlot;
   const { show } = createSlotPoster<Order>({
     out,
     log,
     store: {
-      ref: (o, s) => o.slack?.[slot(s)],
-      claimedAt: (o, s) => o.slack?.[`${slot(s)}ClaimedAt`],
+      ref: (o, s) => pathOf(o.slack, s) as SlackMessageRef | undefined,
+      claimedAt: (o, s) => pathOf(o.slack, `${s}ClaimedAt`) as Date | undefined,
       claim: (o, s, at, staleBefore) => orderRecords.claimSlackSlot(o.number, slot(s), at, staleBefore),
       release: (o, s, at, staleSince) => orderRecords.releaseSlackSlot(o.number, slot(s), at, staleSince),
       store: (o, s, ref) => orderRecords.storeSlackRef(o.number, slot(s), ref),
@@ -117,26 +124,48 @@ export function createSlackSync(deps: {
 
   /**
    * An approval reminder, as a reply in the approval message's thread, while the order still waits
-   * (one decided meanwhile gets none). Posted at least once: a crash between posting and settling
-   * the effect can repeat one reminder, which a thread reply makes harmless.
+   * (one decided meanwhile gets none). Reminders that fell due together make one reply, posted in
+   * the slot of the highest (`remind.n<count>`) like every order post: claimed, tagged, searched
+   * for in the thread after a crash, so a second delivery never posts it again.
    */
   async function remind(order: Order): Promise<void> {
     if (order.status !== 'pending_approval') return;
     const parent = order.slack?.approval;
     if (!parent) throw new RetryLater(`order #${order.number} has no approval message yet`, 5_000);
-    const message = approvalReminder(
-      order,
-      Date.now() - order.createdAt.getTime(),
-      deps.config.slack.approverIds ?? [],
+    const count = Math.max(
+      ...(order.effects ?? []).filter((e) => e.startsWith('slack:remind:')).map((e) => Number(e.slice(13))),
     );
-    await out.postMessage(parent.channel, { ...message, thread_ts: parent.ts } as typeof message);
-    log.info({ order: order.number, reminders: order.reminders }, 'approval reminder posted');
+    await show(
+      {
+        slot: `remind.n${count}`,
+        channel: parent.channel,
+        worthPosting: (o) => o.status === 'pending_approval',
+        shown: () => 'posted',
+        threadTs: () => parent.ts,
+        render: (o) => {
+          const message = approvalReminder(
+            o,
+            Date.now() - o.createdAt.getTime(),
+            deps.config.slack.approverIds ?? [],
+          );
+          return { ...message, thread_ts: parent.ts } as typeof message;
+        },
+      },
+      order,
+    );
   }
 
   return { syncOrder };
 }
 
 export type SlackSync = ReturnType<typeof createSlackSync>;
+
+/** The value at a dotted path under a record's `slack` (a slot name such as `remind.n2`). */
+function pathOf(slack: Order['slack'], path: string): unknown {
+  let at: unknown = slack;
+  for (const key of path.split('.')) at = (at as Record<string, unknown> | undefined)?.[key];
+  return at;
+}
 
 /** The action that took the order out of `pending_approval`, if any. */
 function decisionOf(order: Order): string | undefined {

@@ -52,7 +52,10 @@ export class FakeSlack {
   private failures = new Map<string, { times: number; error: string }>();
   private ts = 0;
   /** Messages as Slack keeps them, per channel (what conversations.history answers). */
-  private messages = new Map<string, { ts: string; text: string; metadata?: unknown }[]>();
+  private messages = new Map<
+    string,
+    { ts: string; text: string; thread_ts?: string; metadata?: unknown }[]
+  >();
   /**
    * While set, every Web API call fails as during an outage: HTTP 503, or HTTP 429 with a
    * Retry-After of `retryAfter` seconds.
@@ -119,15 +122,24 @@ export class FakeSlack {
       case 'chat.postMessage': {
         const ts = `${Math.floor(Date.now() / 1000)}.${String(++this.ts).padStart(6, '0')}`;
         const kept = this.messages.get(body.channel) ?? [];
-        kept.push({ ts, text: body.text, ...(body.metadata ? { metadata: body.metadata } : {}) });
+        kept.push({
+          ts,
+          text: body.text,
+          ...(body.thread_ts ? { thread_ts: String(body.thread_ts) } : {}),
+          ...(body.metadata ? { metadata: body.metadata } : {}),
+        });
         this.messages.set(body.channel, kept);
         return { ok: true, channel: body.channel, ts };
       }
-      case 'conversations.history': {
-        // Newest first, after `oldest`, with metadata when asked (as Slack's API does).
+      case 'conversations.history':
+      case 'conversations.replies': {
+        // Newest first, after `oldest`, with metadata when asked (as Slack's API does). The
+        // channel's history leaves thread replies out; a thread's replies are only its own.
         const oldest = Number(body.oldest ?? 0);
+        const inThread = (m: { ts: string; thread_ts?: string }) =>
+          method === 'conversations.history' ? !m.thread_ts : m.thread_ts === body.ts || m.ts === body.ts;
         const found = (this.messages.get(body.channel) ?? [])
-          .filter((m) => Number(m.ts) > oldest)
+          .filter((m) => Number(m.ts) > oldest && inThread(m))
           .reverse()
           .map(({ metadata, ...m }) =>
             body.include_all_metadata === 'true' || body.include_all_metadata === true

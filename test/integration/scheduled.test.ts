@@ -241,7 +241,14 @@ describe('approval reminders and expiry', () => {
 
 describe('operations', () => {
   test('When staff ask /order jobs, then they see each repeating job with its schedule and next run, and the follow-ups waiting', async () => {
-    await delivered(uniquePhone());
+    const order = await delivered(uniquePhone());
+    // The follow-up is scheduled by the delivery in the background: wait for it, then ask.
+    await eventually(
+      async () =>
+        (await app.deps.scheduler.list()).find((j) => (j.data as { order?: number })?.order === order.number),
+      Boolean,
+      { what: 'the follow-up job' },
+    );
     const res = await sendCommand(app.url, slack, '/order', 'jobs');
     expect(res.status).toBe(200);
     const shown = JSON.stringify(res.body);

@@ -20,8 +20,9 @@ const describeEffect = (effect: string) =>
 const minutes = (since: Date, now: number) => Math.max(1, Math.round((now - since.getTime()) / 60_000));
 
 /**
- * `/order late`: what is due and not delivered yet, oldest first. Still being retried (nothing is
- * dropped); this says what staff may want to do meanwhile, e.g. call a customer.
+ * `/order late`: what is due and not delivered yet, oldest first, and what was given up (a message
+ * that kept failing for its own reasons, past the retry limit). This says what staff may want to
+ * do meanwhile, e.g. call a customer.
  */
 export function lateMessages(items: readonly LateEffect[], now = Date.now()): SlackMessage {
   if (items.length === 0) {
@@ -40,11 +41,20 @@ export function lateMessages(items: readonly LateEffect[], now = Date.now()): Sl
           ? `call \`${escapeText(item.call, 64)}\``
           : `\`${escapeText(item.sku ?? '', 64)}\``;
     const why = item.lastError ? ` — ${escapeText(item.lastError, 120)}` : '';
+    if (item.givenUpAt) {
+      return `• :x: ${what}: ${describeEffect(item.effect)}, gave up after ${item.attempts ?? 0} tries${why}`;
+    }
     const tries = item.attempts ? `, ${item.attempts} tries` : '';
-    return `• ${what}: ${describeEffect(item.effect)}, due ${minutes(item.since, now)} min${tries}${why}`;
+    const next = item.nextAttemptAt
+      ? `, next try in ${Math.max(0, Math.round((item.nextAttemptAt.getTime() - now) / 1000))} s`
+      : '';
+    return `• ${what}: ${describeEffect(item.effect)}, due ${minutes(item.since, now)} min${tries}${next}${why}`;
   });
   const more = items.length > shown.length ? `\n…and ${items.length - shown.length} more.` : '';
-  const head = `:hourglass: *${items.length} late* (still being retried; oldest first):`;
+  const gaveUp = items.filter((i) => i.givenUpAt).length;
+  const head = gaveUp
+    ? `:hourglass: *${items.length} late* (${gaveUp} given up, the rest still being retried; oldest first):`
+    : `:hourglass: *${items.length} late* (still being retried; oldest first):`;
   const text = `${head}\n${lines.join('\n')}${more}`;
   return toMessage(`${items.length} late`, [Blocks.Section({ text: truncate(text, LIMITS.sectionText) })]);
 }
