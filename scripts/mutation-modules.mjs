@@ -31,6 +31,7 @@ export const MUTATION_MODULES = {
       'test/unit/config.test.ts',
       'test/integration/slack-routing.test.ts',
       'test/integration/slack-commands.test.ts',
+      'test/integration/slack-reject-form-role.test.ts',
     ],
   },
   reservations: {
