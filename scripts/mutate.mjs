@@ -12,9 +12,14 @@ import { MUTATION_MODULES } from './mutation-modules.mjs';
  * mutant's test run does not start its own. Reports: reports/mutation/<module>/index.html.
  *
  *   npm run mutate -- lifecycle roles
+ *   npm run mutate -- lifecycle --force
  */
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const names = process.argv.slice(2);
+// --force: retest every mutant, not only those the incremental report says changed. Needed after
+// a test was added for a survivor in module-level code (the lifecycle table's constants), whose
+// survival the incremental report otherwise reuses.
+const force = process.argv.includes('--force');
+const names = process.argv.slice(2).filter((a) => a !== '--force');
 const unknown = names.filter((n) => !(n in MUTATION_MODULES));
 if (unknown.length > 0) {
   console.error(
@@ -48,7 +53,12 @@ try {
     const run = spawnSync(process.execPath, [join(ROOT, 'scripts/stryker-run.mjs')], {
       cwd: ROOT,
       stdio: 'inherit',
-      env: { ...process.env, ORDERLY_MUTATE_MODULE: name, MONGODB_URI: db.uri },
+      env: {
+        ...process.env,
+        ORDERLY_MUTATE_MODULE: name,
+        MONGODB_URI: db.uri,
+        ...(force ? { ORDERLY_MUTATE_FORCE: '1' } : {}),
+      },
     });
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);
     if (run.status !== 0) failed = true;

@@ -57,11 +57,10 @@ export const MUTATION_MODULES = {
   invoices: {
     what: 'invoice and credit-note numbering: 1, 2, 3 … without gaps or duplicates',
     mutate: [
+      // The numbering only: the next number is one past the counter, which moves by `$max`.
       { file: 'models/tax-document.ts', at: 'async issue(draft: DocumentDraft)' },
-      { file: 'models/tax-document.ts', at: 'async adopt(number: number' },
       { file: 'models/counter.ts', at: 'async current(name: string' },
       { file: 'models/counter.ts', at: 'async raiseTo(name: string' },
-      { file: 'src/invoices/service.ts', at: 'async function ensureIssued(' },
     ],
     tests: ['test/integration/invoice-numbers.test.ts', 'test/integration/invoice.test.ts'],
   },

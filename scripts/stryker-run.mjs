@@ -9,5 +9,8 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const { Stryker } = await import(
   pathToFileURL(join(ROOT, 'node_modules/@stryker-mutator/core/dist/src/stryker.js')).href
 );
-const results = await new Stryker({ configFile: 'stryker.config.mjs' }).runMutationTest();
+const results = await new Stryker({
+  configFile: 'stryker.config.mjs',
+  ...(process.env.ORDERLY_MUTATE_FORCE ? { force: true } : {}),
+}).runMutationTest();
 process.exitCode = results.length > 0 ? 0 : 1;

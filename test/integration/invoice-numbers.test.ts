@@ -35,3 +35,11 @@ test('When 8 requests ask at once for the invoice of a packed order that has non
   expect(packedB.invoice.number).toBe(2);
   expect(await app.raw('invoices').countDocuments({})).toBe(2);
 });
+
+test('When storing an invoice fails for another reason than a taken number, then that error comes back at once and no number is used', async () => {
+  const before = await app.raw('invoices').countDocuments({});
+  // A draft the schema refuses (no issuer, no lines): not a collision, so no retry under another number.
+  const draft = { kind: 'invoice', order: 999_999, issuedAt: new Date() } as never;
+  await expect(app.repos.invoiceDocuments.issue(draft)).rejects.toThrow(/validation failed/i);
+  expect(await app.raw('invoices').countDocuments({})).toBe(before);
+});
