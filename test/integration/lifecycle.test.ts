@@ -109,6 +109,9 @@ describe('Given an order in each status', () => {
       const number = await standingAt(status);
       const before = await app.api('GET', `/api/v1/orders/${number}`);
       const res = await act(app, number, action, { carrier: 'DHL', trackingNumber: 'X1' });
+      // A wrongly allowed action moved the shared order: the next cells get a fresh one, so only
+      // the wrong cell fails.
+      if (res.status !== 409) standing.delete(status);
       expect(res.status).toBe(409);
       expect(res.body.error.code).toBe('invalid_transition');
       expect(res.body.error.message).toContain(status);
