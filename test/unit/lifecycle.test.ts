@@ -6,6 +6,7 @@ import {
   nextStatus,
   ORDER_ACTIONS,
   ORDER_STATUSES,
+  RESERVING_STATUSES,
   STOCK_EFFECTS,
   TRANSITIONS,
 } from '../../src/orders/lifecycle.js';
@@ -30,6 +31,15 @@ test('Final statuses allow nothing; every other action is refused', () => {
   for (const s of ORDER_STATUSES) {
     for (const a of ORDER_ACTIONS) expect(nextStatus(s, a)).toBe(TRANSITIONS[s][a]);
   }
+});
+
+test('The final statuses are exactly rejected, cancelled and returned', () => {
+  expect([...FINAL_STATUSES].sort()).toEqual(['cancelled', 'rejected', 'returned']);
+});
+
+test('An order holds its reservation from placement until it ships or ends: pending_approval, approved, picking, packed', () => {
+  // Reconcile keeps the stock of orders in these statuses, and the SMS limit counts them as open.
+  expect([...RESERVING_STATUSES].sort()).toEqual(['approved', 'packed', 'pending_approval', 'picking']);
 });
 
 test('Stock follows the SPEC: reject and cancel release, ship commits, receive_return restocks', () => {

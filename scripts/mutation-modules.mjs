@@ -1,0 +1,88 @@
+// The modules `npm run mutate` checks: those where a slip costs money or trust. Each names what
+// to mutate and the few test files that cover it, so one module runs in minutes.
+//
+// `mutate` entries are a whole file ('path'), or a block of one (`{ file, at }`): the block starts
+// at the first line containing `at` and runs to the end of that statement or declaration (by
+// indentation), so it follows the code when lines move. A file that does not exist yet is skipped
+// (src/access/* arrives with the role and scope work); a marker that is not found is reported.
+
+/** @typedef {string | { file: string, at: string }} MutateEntry */
+/** @typedef {{ what: string, mutate: MutateEntry[], tests: string[] }} MutationModule */
+
+/** @type {Record<string, MutationModule>} */
+export const MUTATION_MODULES = {
+  lifecycle: {
+    what: 'the lifecycle table: which action moves which status where, and what it does to stock',
+    mutate: ['src/orders/lifecycle.ts'],
+    tests: ['test/unit/lifecycle.test.ts', 'test/integration/lifecycle.test.ts'],
+  },
+  roles: {
+    what: 'role checks: who may approve, reject and cancel in Slack; API scopes',
+    mutate: [
+      { file: 'handlers/slack/reply.ts', at: 'export function canApprove' },
+      { file: 'handlers/slack/actions/order-steps.ts', at: 'if (approversOnly && !canApprove' },
+      { file: 'handlers/slack/actions/order-steps.ts', at: "if (kind === 'reject' && !canApprove" },
+      { file: 'handlers/slack/views/index.ts', at: 'if (!canApprove(deps.config, body.user.id))' },
+      { file: 'handlers/slack/commands/order.ts', at: 'if (!canApprove(deps.config, userId))' },
+      'src/access/roles.ts',
+      'src/access/scopes.ts',
+    ],
+    tests: [
+      'test/unit/config.test.ts',
+      'test/integration/slack-routing.test.ts',
+      'test/integration/slack-commands.test.ts',
+      'test/integration/slack-reject-form-role.test.ts',
+    ],
+  },
+  reservations: {
+    what: 'reservations and their ledger: reserve, release, commit and restock once per order',
+    mutate: [
+      { file: 'models/product.ts', at: 'reserveLine: (sku: string' },
+      { file: 'models/product.ts', at: 'releaseLine: (sku: string' },
+      { file: 'models/product.ts', at: 'commitLine: (sku: string' },
+      { file: 'models/product.ts', at: 'restockLine: (sku: string' },
+      { file: 'src/inventory/service.ts', at: 'async function reserve(' },
+      { file: 'src/inventory/service.ts', at: 'async function reserveLine(' },
+      { file: 'src/inventory/service.ts', at: 'async function release(' },
+      { file: 'src/inventory/service.ts', at: 'async function commit(' },
+      { file: 'src/inventory/service.ts', at: 'async function restock(' },
+    ],
+    tests: ['test/integration/inventory.test.ts', 'test/integration/release-once.test.ts'],
+  },
+  placement: {
+    what: "placement's idempotency: one order per channel + externalId, stock held once",
+    mutate: ['src/orders/placement.ts'],
+    tests: ['test/integration/replay-after-sellout.test.ts', 'test/integration/concurrency.test.ts'],
+  },
+  invoices: {
+    what: 'invoice and credit-note numbering: 1, 2, 3 … without gaps or duplicates',
+    mutate: [
+      // The numbering only: the next number is one past the counter, which moves by `$max`.
+      { file: 'models/tax-document.ts', at: 'async issue(draft: DocumentDraft)' },
+      { file: 'models/counter.ts', at: 'async current(name: string' },
+      { file: 'models/counter.ts', at: 'async raiseTo(name: string' },
+    ],
+    tests: ['test/integration/invoice-numbers.test.ts', 'test/integration/invoice.test.ts'],
+  },
+  privacy: {
+    what: 'the SMS and voice privacy check: only the phone that owns an order hears about it',
+    mutate: [
+      { file: 'src/orders/service.ts', at: 'async function ownedBy(' },
+      { file: 'src/sms/order-answers.ts', at: 'async function oneOrder(' },
+      { file: 'src/sms/order-answers.ts', at: 'async function act(' },
+      { file: 'src/calls/service.ts', at: 'const owned = (number: number, phone: string)' },
+    ],
+    tests: ['test/integration/sms.test.ts', 'test/integration/voice.test.ts'],
+  },
+  effects: {
+    what: 'the effects of a change and the order in which delivery settles them',
+    mutate: [
+      'src/delivery/effects.ts',
+      { file: 'src/delivery/service.ts', at: 'async function settle(' },
+      { file: 'src/delivery/service.ts', at: 'const slack = createLane(' },
+      { file: 'src/delivery/service.ts', at: 'const jobs = createLane(' },
+      { file: 'src/delivery/service.ts', at: 'const sms = createLane(' },
+    ],
+    tests: ['test/integration/sms.test.ts', 'test/integration/slack-routing.test.ts'],
+  },
+};
