@@ -74,6 +74,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     if (method === 'chat.postMessage') answer = { ok: true, channel: body.channel, ts: next() };
     else if (method === 'chat.update') answer = { ok: true, channel: body.channel, ts: body.ts };
     else if (method === 'chat.postEphemeral') answer = { ok: true, message_ts: next() };
+    // The workspace the bot is installed in: the signed requests (signing.ts) come from T0001.
+    else if (method === 'auth.test') answer = { ok: true, team_id: 'T0001', user_id: 'UBOT' };
     else if (method === 'views.open' || method === 'views.publish')
       answer = { ok: true, view: { id: `V${++ts}` } };
     if (method === 'views.publish' && body.user_id) {
