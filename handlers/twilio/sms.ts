@@ -122,7 +122,8 @@ export function twilioSmsRouter(deps: Deps): Router {
           deps.log.error({ err, order, sid }, 'sms: could not mark the CONFIRM reply lost');
           return;
         }
-        await new Promise((r) => setTimeout(r, 2_000 * attempt));
+        // unref'd: a server that is closing does not wait for this retry.
+        await new Promise((r) => setTimeout(r, 2_000 * attempt).unref());
       }
     }
   }
