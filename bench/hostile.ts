@@ -14,7 +14,7 @@ import { SLACK_SECRET, slashCommand, TWILIO } from './signing.js';
 
 /**
  * `npm run bench -- hostile`: can anyone stall the app with URLs shaped to slow its log redaction
- * (issue 17)? Every request's URL goes into its log line, and the line is scrubbed of secrets.
+ * (README, Security)? Every request's URL goes into its log line, and the line is scrubbed of secrets.
  *
  * 1. Starts the built app in a process of its own (app-host.ts: production, LOG_LEVEL=info so
  *    every request line is written and scrubbed, Slack and Twilio live against recording fakes),

@@ -45,7 +45,7 @@ export interface ScaleResult {
 }
 
 export interface Target {
-  /** `growth`: issue 8's own (flat cost, lists); `standing`: the project's throughput and memory targets. */
+  /** `growth`: the cost stays flat as orders pile up (lists too); `standing`: the project's throughput and memory targets. */
   group: 'growth' | 'standing';
   name: string;
   value: string;

@@ -6,7 +6,7 @@ import { parseApiKeys } from './access/scopes.js';
 import { DEFAULT_BUSINESS_HOURS, parseBusinessHours } from './voice/hours.js';
 
 /**
- * Every environment variable of SPEC.md and how each one alone is read and checked. The rules
+ * Every environment variable of README "Configuration" and how each one alone is read and checked. The rules
  * between variables (one credential needs the other, production needs keys) are in config.ts.
  */
 
@@ -86,7 +86,7 @@ const apiKeys = optionalString.transform((raw, ctx) => {
 
 const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
-/** A count per phone or per API key (issue 9's abuse limits); `0` turns the limit off. */
+/** A count per phone or per API key (README, Configuration); `0` turns the limit off. */
 const abuseLimit = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000).default(fallback);
 
 export const EnvSchema = z.object({
@@ -230,7 +230,7 @@ export const EnvSchema = z.object({
   DELIVERY_LATE_AFTER: interval('10 minutes'),
   DELIVERY_SWEEP_EVERY: interval('1 minute'),
 
-  // Abuse limits (issue 9): how much one phone or one API key may ask for; 0 turns a limit off.
+  // Abuse limits (README, Configuration): how much one phone or one API key may ask for; 0 turns a limit off.
   SMS_RATE_LIMIT: abuseLimit(10),
   SMS_MAX_OPEN_ORDERS: abuseLimit(3),
   API_RATE_LIMIT: abuseLimit(600),

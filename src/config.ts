@@ -2,7 +2,7 @@ import { type ApiKey, unscopedKeyWarnings } from './access/scopes.js';
 import { type Env, EnvSchema } from './config-env.js';
 
 /**
- * The only reader of process.env. `loadConfig(env)` parses every variable of SPEC.md once;
+ * The only reader of process.env. `loadConfig(env)` parses every variable of README "Configuration" once;
  * the typed result is handed to everything else.
  */
 
@@ -199,7 +199,7 @@ function buildConfig(e: Env) {
       sweepEvery: e.DELIVERY_SWEEP_EVERY,
     },
     /**
-     * Abuse limits (issue 9), each 0 = off. Counted in this process's memory: the product runs one
+     * Abuse limits, each 0 = off. Counted in this process's memory: the product runs one
      * process per database, so that is the whole traffic (see README "Configuration").
      */
     limits: {

@@ -36,7 +36,7 @@ function serializeErrorFields(obj: Record<string, unknown>): Record<string, unkn
 
 /**
  * Structured JSON logs (stdout unless a destination is given); children carry extra context.
- * No credential reaches a line, whoever logs (issue 9): errors keep what an operator needs and
+ * No credential reaches a line, whoever logs (README, Security): errors keep what an operator needs and
  * lose their HTTP client's request and config, and every finished line is scrubbed of
  * credential-shaped text (`src/redact.ts`), a pass linear in the line's length.
  */
@@ -72,7 +72,7 @@ export const MAX_LOGGED_URL = 512;
 const URL_BOUNDARY = /[/?&#;]/;
 
 /**
- * A request's URL as a line keeps it (issue 17): at most `MAX_LOGGED_URL` characters and a note of
+ * A request's URL as a line keeps it (README, Security): at most `MAX_LOGGED_URL` characters and a note of
  * the whole length, cut before redaction runs, so a long URL costs little however it is shaped.
  * The cut goes back to the last `/`, `?`, `&`, `#` or `;`, so the line never ends in the first
  * characters of a password or token whose end (`@`, its length) the redaction needs to see.

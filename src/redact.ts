@@ -1,7 +1,7 @@
 import { types } from 'node:util';
 
 /**
- * Credentials out of the logs (issue 9). Two layers, both used by `createLogger`:
+ * Credentials out of the logs (README, Security). Two layers, both used by `createLogger`:
  * - `serializeError` turns any thrown value into what an operator needs (type, message, codes,
  *   HTTP status, stack, causes) and drops the request/response/config objects that HTTP clients
  *   hang on their errors: axios (under twilio-node and the Slack WebClient) keeps the
@@ -15,7 +15,7 @@ const CENSOR = '[redacted]';
 /**
  * Each pattern keeps its prefix (`$1`) so a line still says what kind of thing was there.
  *
- * Every pattern is linear in the length of the text (issue 17: each request's URL goes through
+ * Every pattern is linear in the length of the text (each request's URL goes through
  * them, so one that backtracks lets anyone pin the event loop with long URLs). Each one starts
  * only at a literal or a delimiter, and no two neighbouring repeated parts can take the same
  * character, so a failed attempt never rescans text another attempt already covered. Keep it so

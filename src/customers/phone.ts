@@ -7,7 +7,7 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js'
  *
  * "Possible" (right length for its country) rather than "valid" (an assigned range): carriers
  * keep assigning ranges faster than metadata ships, and the US 555 numbers used in examples and
- * demos (+15551234567, as in SPEC.md) are not in an assigned range.
+ * demos (+15551234567, as in the README) are not in an assigned range.
  */
 export function toE164(input: string, defaultCountry: CountryCode): string | undefined {
   const parsed = parsePhoneNumberFromString(input.trim(), defaultCountry);

@@ -1,4 +1,4 @@
-/** The order lifecycle of SPEC.md, as data: status → action → next status. */
+/** The order lifecycle (README, "Order lifecycle"), as data: status → action → next status. */
 
 export const ORDER_STATUSES = [
   'pending_approval',

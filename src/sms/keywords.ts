@@ -1,4 +1,4 @@
-/** The customer SMS grammar of SPEC.md "SMS (customers)": one text in, one intent out. Pure. */
+/** The customer SMS grammar (README, "SMS (customers)"): one text in, one intent out. Pure. */
 import type { Language } from '../../models/customer.js';
 import { SKU_PATTERN } from '../inventory/sku.js';
 import { xmlText } from '../xml-text.js';

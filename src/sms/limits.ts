@@ -4,7 +4,7 @@ import { RESERVING_STATUSES } from '../orders/lifecycle.js';
 import type { SmsIntent } from './keywords.js';
 
 /**
- * Per-phone limits on inbound texts (issue 9, "SMS abuse"): one phone could loop ORDER + CONFIRM
+ * Per-phone limits on inbound texts (README, SMS): one phone could loop ORDER + CONFIRM
  * and reserve all the stock, and every text we answer is a paid reply.
  *
  * - **Texts per minute** (SMS_RATE_LIMIT, default 10): a customer's real conversation (ORDER, ADD,

@@ -15,7 +15,7 @@ import {
 } from '../helpers/slack.js';
 
 /**
- * Slack roles (issue 17): who may press which staff button or change stock, user groups resolved
+ * Slack roles (README, Slack "Roles"): who may press which staff button or change stock, user groups resolved
  * through the (fake) Slack Web API, guests from another workspace, and the body limit.
  */
 

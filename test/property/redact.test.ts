@@ -7,7 +7,7 @@ import { hugeString, runs, weirdString } from './arbitraries.js';
  * Log redaction (src/redact.ts) under generated text: secrets of every kind the module masks,
  * in the forms they take in a log line, at random places in random and hostile text. No secret
  * may come out, whether the text is scrubbed alone or written as a log line (where it sits inside
- * a JSON string); and the hostile shapes of issue 17 are part of the noise.
+ * a JSON string); and the hostile shapes of bench/hostile.ts are part of the noise.
  */
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';

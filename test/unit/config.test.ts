@@ -252,7 +252,7 @@ test('The issuer and tax: production prints the configured business; elsewhere a
   expect(local.tax).toEqual({ rate: 0, pricesIncludeTax: true });
 });
 
-describe('Slack role lists (issue 17)', () => {
+describe('Slack role lists', () => {
   // Twilio off on purpose: production wants each door live or off, and these cases are about Slack.
   const production = {
     NODE_ENV: 'production',

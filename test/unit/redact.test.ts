@@ -166,7 +166,7 @@ describe('secrets in strings', () => {
 });
 
 /**
- * Hostile text (issue 17): every request's URL reaches `scrubSecrets` through the request line,
+ * Hostile text: every request's URL reaches `scrubSecrets` through the request line,
  * so a pattern that backtracks lets anyone pin the event loop with a few long URLs. The shapes
  * below are the ones a backtracking pattern of this module could slow down on (long `a.a.a…` runs
  * before a `://` that never comes, scheme-like `ab:ab:…`, encoded `Bearer%20` runs, long query

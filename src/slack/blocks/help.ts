@@ -1,4 +1,4 @@
-/** `/order help` and `/stock help`: the commands as SPEC.md's "Slack (staff)" lists them. */
+/** `/order help` and `/stock help`: the commands as README "Slack" lists them. */
 import { Blocks } from 'slack-block-builder';
 import { ORDER_STATUSES } from '../../orders/lifecycle.js';
 import type { SlackMessage } from './format.js';
