@@ -1,15 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRepositories } from '../models/index.js';
-import { loadConfig, toolEnv } from '../src/config.js';
 import { connectDatabase } from '../src/db/connection.js';
-import { PROJECT_ROOT } from '../src/db/project.js';
-import { startDatabase } from '../src/db/start.js';
-import { createLogger } from '../src/logger.js';
 import { createClient } from './client.js';
-import { startFakeSlack, startFakeTwilio } from './fakes.js';
 import { APPROVER, floorInteractions, homeUser, type World } from './interactions.js';
 import { load } from './measure.js';
 import { measurePhase, type PhaseOptions } from './phase.js';
@@ -17,6 +10,7 @@ import { startAppProcess, startFloorProcess } from './processes.js';
 import { evaluate, type Results, render, writeResults } from './report.js';
 import { createSeeder } from './seed.js';
 import { CHANNEL_IDS } from './seed-data.js';
+import { startBenchEnvironment } from './setup.js';
 import { api, SLACK_SECRET, TWILIO } from './signing.js';
 
 /**
@@ -71,21 +65,7 @@ const progress = (line: string) =>
 const mb = (bytes: number) => Math.round(bytes / 1e6);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const tools = toolEnv();
-const log = createLogger('warn', process.stderr);
-const database = await startDatabase({
-  ...(loadConfig({ MONGODB_URI: tools.childEnv.MONGODB_URI }).mongodbUri
-    ? { uri: tools.childEnv.MONGODB_URI }
-    : {}),
-  ...(tools.embeddedDb ? { prefer: tools.embeddedDb } : {}),
-  env: tools.childEnv,
-  log,
-});
-const dbName = `growth_${Date.now()}`;
-const slack = await startFakeSlack();
-const twilio = await startFakeTwilio(TWILIO.accountSid);
-mkdirSync(join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
-const logFile = join(PROJECT_ROOT, 'bench', 'results', `growth-${startedAt.replace(/[:.]/g, '-')}.log`);
+const { log, database, dbName, slack, twilio, logFile } = await startBenchEnvironment('growth', startedAt);
 
 const appEnv: Record<string, string> = {
   NODE_ENV: 'production',

@@ -1,15 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, toolEnv } from '../src/config.js';
 import { connectDatabase } from '../src/db/connection.js';
-import { PROJECT_ROOT } from '../src/db/project.js';
-import { startDatabase } from '../src/db/start.js';
-import { createLogger } from '../src/logger.js';
 import { type Client, createClient } from './client.js';
-import { startFakeSlack, startFakeTwilio } from './fakes.js';
 import { percentile } from './measure.js';
 import { startAppProcess } from './processes.js';
+import { startBenchEnvironment } from './setup.js';
 import { SLACK_SECRET, slashCommand, TWILIO } from './signing.js';
 
 /**
@@ -170,26 +164,7 @@ async function attack(client: Client, rate: number, durationMs: number): Promise
   return { sent: total - skipped, skipped, statuses, answer: summary(ms, errors) };
 }
 
-const tools = toolEnv();
-const log = createLogger('warn', process.stderr);
-const database = await startDatabase({
-  ...(loadConfig({ MONGODB_URI: tools.childEnv.MONGODB_URI }).mongodbUri
-    ? { uri: tools.childEnv.MONGODB_URI }
-    : {}),
-  ...(tools.embeddedDb ? { prefer: tools.embeddedDb } : {}),
-  env: tools.childEnv,
-  log,
-});
-const dbName = `hostile_${Date.now()}`;
-const slack = await startFakeSlack();
-const twilio = await startFakeTwilio(TWILIO.accountSid);
-mkdirSync(join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
-const logFile = join(
-  PROJECT_ROOT,
-  'bench',
-  'results',
-  `hostile-${new Date().toISOString().replace(/[:.]/g, '-')}.log`,
-);
+const { log, database, dbName, slack, twilio, logFile } = await startBenchEnvironment('hostile');
 const STAFF = 'UHOSTILE1';
 const appEnv: Record<string, string> = {
   NODE_ENV: 'production',
