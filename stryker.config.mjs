@@ -14,11 +14,15 @@ if (!module) {
 
 const indent = (line) => line.length - line.trimStart().length;
 
-/** `file:start-end` for the block starting at the line containing `at` (1-based, inclusive). */
-export function blockRange(file, at) {
+/**
+ * `file:start-end` for the block starting at the `nth` line (1 = the first) containing `at`
+ * (line numbers 1-based, inclusive).
+ */
+export function blockRange(file, at, nth = 1) {
   const lines = readFileSync(file, 'utf8').split('\n');
-  const start = lines.findIndex((l) => l.includes(at));
-  if (start < 0) throw new Error(`mutation module ${name}: "${at}" not found in ${file}`);
+  const matches = lines.flatMap((l, i) => (l.includes(at) ? [i] : []));
+  const start = matches[nth - 1] ?? -1;
+  if (start < 0) throw new Error(`mutation module ${name}: "${at}" (match ${nth}) not found in ${file}`);
   const depth = indent(lines[start]);
   let end = start;
   for (let i = start + 1; i < lines.length; i++) {
@@ -34,7 +38,7 @@ export function blockRange(file, at) {
 const mutate = module.mutate.flatMap((entry) => {
   const file = typeof entry === 'string' ? entry : entry.file;
   if (!existsSync(file)) return [];
-  return [typeof entry === 'string' ? file : blockRange(file, entry.at)];
+  return [typeof entry === 'string' ? file : blockRange(file, entry.at, entry.nth)];
 });
 
 const reports = `reports/mutation/${name}`;
@@ -66,9 +70,13 @@ export default {
   mutate,
   // perTest: a mutant runs only the tests that reach it (static ones, like the lifecycle table, run all).
   coverageAnalysis: 'perTest',
-  concurrency: 1,
-  // Each test file starts the app: a mutant's run is seconds, not milliseconds.
-  timeoutMS: 30_000,
+  // One test runner by default: each starts the app and shares the 2-core machine with the
+  // database. ORDERLY_MUTATE_CONCURRENCY=2 on a quiet machine halves a run.
+  concurrency: Number(process.env.ORDERLY_MUTATE_CONCURRENCY) || 1,
+  // Added to the mutant's expected time (its tests' time in the dry run × timeoutFactor): enough
+  // for a slow start on a busy machine, short enough that a mutant stuck in a wait loop (the
+  // replay's 15 s wait for another placement) ends as a timeout instead of holding the run.
+  timeoutMS: 10_000,
   timeoutFactor: 2,
   // The built db starter (dist/) is copied with the sandbox: global setup imports it.
   ignorePatterns: ['.cache', '.data', 'coverage', 'bench/results'],

@@ -1,12 +1,12 @@
 // The modules `npm run mutate` checks: those where a slip costs money or trust. Each names what
 // to mutate and the few test files that cover it, so one module runs in minutes.
 //
-// `mutate` entries are a whole file ('path'), or a block of one (`{ file, at }`): the block starts
-// at the first line containing `at` and runs to the end of that statement or declaration (by
+// `mutate` entries are a whole file ('path'), or a block of one (`{ file, at, nth? }`): the block
+// starts at the first (or `nth`) line containing `at` and runs to the end of that statement or declaration (by
 // indentation), so it follows the code when lines move. A file that does not exist yet is skipped
 // (src/access/* arrives with the role and scope work); a marker that is not found is reported.
 
-/** @typedef {string | { file: string, at: string }} MutateEntry */
+/** @typedef {string | { file: string, at: string, nth?: number }} MutateEntry */
 /** @typedef {{ what: string, mutate: MutateEntry[], tests: string[] }} MutationModule */
 
 /** @type {Record<string, MutationModule>} */
@@ -51,8 +51,28 @@ export const MUTATION_MODULES = {
   },
   placement: {
     what: "placement's idempotency: one order per channel + externalId, stock held once",
-    mutate: ['src/orders/placement.ts'],
-    tests: ['test/integration/replay-after-sellout.test.ts', 'test/integration/concurrency.test.ts'],
+    // The key's part of place() and what it calls; the rest of place() is pricing and storing.
+    mutate: [
+      { file: 'src/orders/placement.ts', at: 'const existing = async (key: string)' },
+      { file: 'src/orders/placement.ts', at: 'async function claim(key: string, token: string)' },
+      { file: 'src/orders/placement.ts', at: 'const key = cmd.externalId' },
+      { file: 'src/orders/placement.ts', at: 'if (key) {', nth: 1 },
+      { file: 'src/orders/placement.ts', at: 'if (key) {', nth: 2 },
+      { file: 'src/orders/placement.ts', at: 'const giveBackClaim = async () => {' },
+      { file: 'src/orders/placement.ts', at: 'await giveBackClaim();', nth: 1 },
+      { file: 'src/orders/placement.ts', at: 'await giveBackClaim();', nth: 2 },
+      { file: 'src/orders/placement.ts', at: 'if (isDuplicateKey(err) && key) {' },
+      { file: 'src/orders/placement.ts', at: 'if (key) await orderKeys.done(' },
+      { file: 'models/order-key.ts', at: 'async claim(key: string, token: string)' },
+      { file: 'models/order-key.ts', at: 'async takeOver(key: string' },
+      { file: 'models/order-key.ts', at: 'async done(key: string' },
+      { file: 'models/order-key.ts', at: 'async drop(key: string' },
+    ],
+    tests: [
+      'test/integration/placement-keys.test.ts',
+      'test/integration/replay-after-sellout.test.ts',
+      'test/integration/concurrency.test.ts',
+    ],
   },
   invoices: {
     what: 'invoice and credit-note numbering: 1, 2, 3 … without gaps or duplicates',

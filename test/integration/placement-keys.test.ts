@@ -1,0 +1,79 @@
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { createProduct, orderBody } from '../helpers/builders.js';
+
+/**
+ * The order keys (`order_keys`) behind idempotent placement: a claim left by a placement that
+ * died is taken over, a replay waits for a placement still running, and a placement that fails
+ * gives its claim back so the shop's retry can place the order.
+ */
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp('placementkeys');
+});
+afterAll(() => app.close());
+
+const keys = () => app.raw('order_keys');
+const available = async (sku: string) =>
+  (await app.api('GET', `/api/v1/products/${sku}`)).body.available as number;
+
+test('When a placement died after claiming its key, then the next request takes the stale claim over and places the order', async () => {
+  const p = await createProduct(app, { onHand: 5 });
+  // What a placement that crashed after claiming leaves behind: a claim two minutes old.
+  await keys().insertOne({
+    _id: 'web:CRASHED-1' as never,
+    token: 'dead-placement',
+    state: 'claimed',
+    claimedAt: new Date(Date.now() - 120_000),
+  });
+  const body = orderBody([{ sku: p.sku, quantity: 2 }], { channel: 'web', externalId: 'CRASHED-1' });
+  const res = await app.api('POST', '/api/v1/orders', body);
+  expect(res.status).toBe(201);
+  const key = await keys().findOne({ _id: 'web:CRASHED-1' as never });
+  expect(key).toMatchObject({ state: 'done', number: res.body.number });
+  expect(key?.token).not.toBe('dead-placement');
+  expect(await available(p.sku)).toBe(3);
+});
+
+test('When a replay arrives while the first placement still holds a fresh claim, then it waits and answers 200 with that order', async () => {
+  const p = await createProduct(app, { onHand: 5 });
+  const body = orderBody([{ sku: p.sku, quantity: 1 }], { channel: 'web', externalId: 'SLOW-1' });
+  const first = await app.api('POST', '/api/v1/orders', body);
+  expect(first.status).toBe(201);
+  // Put the key back in the state a placement still running leaves it: claimed a moment ago.
+  await keys().updateOne(
+    { _id: 'web:SLOW-1' as never },
+    { $set: { state: 'claimed', token: 'still-running', claimedAt: new Date() }, $unset: { number: '' } },
+  );
+  const replay = app.api('POST', '/api/v1/orders', body);
+  await new Promise((r) => setTimeout(r, 400));
+  // The first placement finishes.
+  await keys().updateOne({ _id: 'web:SLOW-1' as never }, { $set: { state: 'done', number: first.body.number } });
+  const res = await replay;
+  expect(res.body.error).toBeUndefined();
+  expect(res.status).toBe(200);
+  expect(res.body.number).toBe(first.body.number);
+  expect(await available(p.sku)).toBe(4);
+});
+
+test('When orders with their own externalIds race for the last unit, then the losers leave no claim behind and each is placed on retry once stock arrives', async () => {
+  const p = await createProduct(app, { onHand: 1 });
+  const ids = Array.from({ length: 10 }, (_, i) => `LAST-UNIT-${i}`);
+  const bodies = ids.map((externalId) =>
+    orderBody([{ sku: p.sku, quantity: 1 }], { channel: 'web', externalId }),
+  );
+  const results = await Promise.all(bodies.map((b) => app.api('POST', '/api/v1/orders', b)));
+  expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+
+  const left = await keys()
+    .find({ _id: { $in: ids.map((id) => `web:${id}`) as never[] } })
+    .toArray();
+  expect(left.map((k) => k.state)).toEqual(['done']);
+
+  await app.api('POST', `/api/v1/products/${p.sku}/stock`, { add: 9 });
+  const retries = await Promise.all(
+    bodies.filter((_, i) => results[i].status === 409).map((b) => app.api('POST', '/api/v1/orders', b)),
+  );
+  // A claim left by a failed attempt would make its retry wait, then answer 409 conflict.
+  expect(retries.map((r) => r.status)).toEqual(Array(9).fill(201));
+  expect(await available(p.sku)).toBe(0);
+});
