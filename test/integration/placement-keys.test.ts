@@ -47,7 +47,10 @@ test('When a replay arrives while the first placement still holds a fresh claim,
   const replay = app.api('POST', '/api/v1/orders', body);
   await new Promise((r) => setTimeout(r, 400));
   // The first placement finishes.
-  await keys().updateOne({ _id: 'web:SLOW-1' as never }, { $set: { state: 'done', number: first.body.number } });
+  await keys().updateOne(
+    { _id: 'web:SLOW-1' as never },
+    { $set: { state: 'done', number: first.body.number } },
+  );
   const res = await replay;
   expect(res.body.error).toBeUndefined();
   expect(res.status).toBe(200);
