@@ -96,7 +96,7 @@ say(`growth bench: ${database.describe}, database ${dbName}, ${cpus().length} CP
 say(`app log: ${logFile}`);
 const host = await startAppProcess(appEnv, database.uri, dbName, logFile);
 const startRssMb = mb((await host.stats()).rss);
-const seeding = await connectDatabase(database.uri, log, dbName);
+const seeding = await connectDatabase(database.uri, log, { dbName });
 const repos = createRepositories(seeding.connection);
 const seeder = createSeeder(repos, { products: PRODUCTS, open: OPEN, plannedOrders: ORDERS });
 const client = createClient(host.url, 32);

@@ -258,7 +258,7 @@ try {
   staff.close();
   attacker.close();
   await host.stop().catch(() => undefined);
-  const cleanup = await connectDatabase(database.uri, log, dbName).catch(() => undefined);
+  const cleanup = await connectDatabase(database.uri, log, { dbName }).catch(() => undefined);
   await cleanup?.connection.dropDatabase().catch(() => undefined);
   await cleanup?.close().catch(() => undefined);
   await slack.stop();

@@ -34,6 +34,8 @@ export interface StartOptions {
   dbName?: string;
   /** Run the background work: Agenda's job processor and the delivery of effects (default true). */
   jobs?: boolean;
+  /** Driver command events (tests that check which commands a path sends); off in production. */
+  monitorCommands?: boolean;
 }
 
 /**
@@ -41,7 +43,11 @@ export interface StartOptions {
  * Used by main.ts, the benchmark and the tests alike.
  */
 export async function startApp(config: Config, opts: StartOptions): Promise<RunningApp> {
-  const db = await connectDatabase(opts.uri, opts.log, opts.dbName);
+  const db = await connectDatabase(opts.uri, opts.log, {
+    dbName: opts.dbName,
+    poolSize: config.mongodbPoolSize,
+    monitorCommands: opts.monitorCommands,
+  });
   try {
     await migrateDatabase(db.connection, opts.log);
   } catch (err) {

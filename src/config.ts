@@ -93,6 +93,7 @@ function buildConfig(e: Env) {
     env: e.NODE_ENV,
     port: e.PORT,
     mongodbUri: e.MONGODB_URI,
+    mongodbPoolSize: e.MONGODB_POOL_SIZE,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     businessName: e.BUSINESS_NAME ?? 'Orderly',

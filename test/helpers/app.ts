@@ -57,6 +57,7 @@ export async function startTestApp(
     dbName,
     log: createLogger(opts.logStream ? 'info' : config.logLevel, opts.logStream),
     jobs: opts.jobs ?? false,
+    monitorCommands: true,
   });
   return {
     ...app,
