@@ -234,5 +234,7 @@ export function toolEnv(env: Record<string, string | undefined> = process.env) {
     embeddedDb: env.ORDERLY_EMBEDDED_DB,
     /** Where the embedded database keeps its data (default `.data/`); drills use a temporary one. */
     dataDir: env.ORDERLY_DATA_DIR?.trim() || undefined,
+    /** LOG_LEVEL for a tool that has no full configuration (`npm run db`). */
+    logLevel: env.LOG_LEVEL?.trim() || undefined,
   };
 }

@@ -12,6 +12,8 @@ export interface EmbeddedDb {
 export interface EmbeddedOptions {
   /** Keep data here across restarts; unset: a temporary folder removed on stop. */
   dataDir?: string;
+  /** Listen on this port (127.0.0.1); unset: a free one. */
+  port?: number;
   /** `ferretdb`: skip mongod; `mongod`: try mongod even after a recent failed download. */
   prefer?: string;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;

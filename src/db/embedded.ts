@@ -38,8 +38,9 @@ function lockDataDir(dataDir: string): () => void {
       const owner = Number(readFileSync(lock, 'utf8'));
       if (owner && owner !== process.pid && isAlive(owner)) {
         throw new EmbeddedDbError(
-          `the embedded database in ${dataDir} is in use by process ${owner} (a running \`npm start\`?); ` +
-            'stop it first, or set MONGODB_URI to share a database server',
+          `the embedded database in ${dataDir} is in use by process ${owner} (a running \`npm start\` or \`npm run db\`?). ` +
+            'For several Orderly processes on one database, run it on its own with `npm run db` and start each ' +
+            'process with the MONGODB_URI it prints',
         );
       }
       rmSync(lock, { force: true });
@@ -112,7 +113,10 @@ async function startMongod(opts: EmbeddedOptions): Promise<EmbeddedDb> {
   const dbPath = opts.dataDir ? join(opts.dataDir, 'mongod') : undefined;
   if (dbPath) mkdirSync(dbPath, { recursive: true });
   const server = await MongoMemoryServer.create({
-    instance: dbPath ? { dbPath, storageEngine: 'wiredTiger' } : {},
+    instance: {
+      ...(dbPath ? { dbPath, storageEngine: 'wiredTiger' as const } : {}),
+      ...(opts.port ? { port: opts.port } : {}),
+    },
   });
   opts.log.info({ kind: 'mongod', dbPath }, 'embedded database started');
   let stopping = false;

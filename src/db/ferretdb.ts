@@ -37,7 +37,7 @@ export async function startFerretDb(opts: EmbeddedOptions): Promise<EmbeddedDb> 
   mkdirSync(dir, { recursive: true });
   const pidFile = join(dir, 'ferretdb.pid');
   await stopOrphan(pidFile, opts.log);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const launch = async () => {
     const child = spawn(
       binary,

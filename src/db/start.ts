@@ -24,6 +24,8 @@ export interface StartDatabaseOptions {
   dataDir?: string;
   /** ORDERLY_EMBEDDED_DB: `ferretdb` skips mongod, `mongod` retries it. */
   prefer?: string;
+  /** The embedded server's port (`npm run db -- --port`); unset: a free one. */
+  port?: number;
   env: NodeJS.ProcessEnv;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** The embedded server died for good (see EmbeddedOptions.onLost). */
@@ -67,6 +69,7 @@ export async function startDatabase(opts: StartDatabaseOptions): Promise<Started
   const embedded = await startEmbeddedDb({
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     ...(opts.prefer ? { prefer: opts.prefer } : {}),
+    ...(opts.port ? { port: opts.port } : {}),
     env: opts.env,
     log: opts.log,
     ...(opts.onLost ? { onLost: opts.onLost } : {}),
