@@ -3,7 +3,7 @@ import type { Collection, Db } from 'mongodb';
 import type { DestinationStream } from 'pino';
 import { type RunningApp, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { detectBackend } from '../../src/db/connection.js';
+import { describeServer, detectBackend } from '../../src/db/connection.js';
 import { createLogger } from '../../src/logger.js';
 
 export const API_KEY = 'test-key-0123456789';
@@ -87,14 +87,17 @@ export async function startTestApp(
 }
 
 /**
- * `test`, or `test.skip` with a warning saying why, for what only a real mongod can promise
- * (several processes on one database: FerretDB v1 has no cross-connection atomicity).
+ * `test`, or `test.skip` with a warning saying why, for what needs each write command to be atomic
+ * across connections (several processes on one database): MongoDB, or FerretDB built with our
+ * write-lock patch (`buildInfo.orderlyAtomicWrites`). Every server this project builds has it;
+ * only a MONGODB_URI naming another FerretDB skips.
  */
-export async function testWithRealMongo(what: string): Promise<typeof test> {
-  if ((await testBackend()) === 'mongodb') return test;
+export async function testWithAtomicWrites(what: string): Promise<typeof test> {
+  if ((await describeServer(testDatabaseUri())).atomicWrites) return test;
   console.warn(
-    `SKIPPED ${what}: the test database is FerretDB, which has no cross-connection atomicity. ` +
-      'Run `MONGODB_URI=mongodb://… npm test` against a real mongod to run it.',
+    `SKIPPED ${what}: the test database lacks atomic writes across connections (a FerretDB ` +
+      'without scripts/ferretdb/0002-handler-write-lock.patch). Unset MONGODB_URI to use the one ' +
+      'scripts/build-ferretdb.sh builds, or point it at a MongoDB.',
   );
   return test.skip;
 }

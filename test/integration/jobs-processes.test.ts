@@ -1,4 +1,4 @@
-import { testDatabaseUri, testWithRealMongo, uniqueDbName } from '../helpers/app.js';
+import { testDatabaseUri, testWithAtomicWrites, uniqueDbName } from '../helpers/app.js';
 import { uniquePhone } from '../helpers/builders.js';
 import { eventually } from '../helpers/eventually.js';
 import { spawnServer, uriWithDb, waitListening } from '../helpers/process.js';
@@ -6,12 +6,12 @@ import { FakeTwilio, twilioEnv } from '../helpers/twilio.js';
 
 /**
  * Scheduled jobs with two server processes on one database: each follow-up goes out once. Agenda's
- * lock is a findOneAndUpdate, atomic on a real mongod only (FerretDB v1 has no cross-connection
- * atomicity), so on FerretDB the test is reported as skipped, with the reason.
+ * lock is a findOneAndUpdate, atomic across connections on MongoDB and our patched FerretDB; on
+ * any other server the test is reported as skipped, with the reason.
  */
-const withRealMongo = await testWithRealMongo('two-process jobs test');
+const withAtomicWrites = await testWithAtomicWrites('two-process jobs test');
 
-withRealMongo(
+withAtomicWrites(
   'When orders are delivered through two server processes on one database, then each customer gets exactly one follow-up',
   async () => {
     const twilio = await new FakeTwilio().start();

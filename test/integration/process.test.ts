@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
-import { testDatabaseUri, testWithRealMongo, uniqueDbName } from '../helpers/app.js';
+import { testDatabaseUri, testWithAtomicWrites, uniqueDbName } from '../helpers/app.js';
 import { spawnServer, uriWithDb, waitListening } from '../helpers/process.js';
 
 /** The server as its own OS process: start-up checks, SIGTERM, several instances on one database. */
@@ -50,13 +50,13 @@ test('When SIGTERM arrives, then the server finishes what it is doing, closes th
 });
 
 /**
- * Several server processes on one database. On FerretDB v1 an update is read-then-write with no
- * concurrency control between connections, so only a real mongod can promise this; on FerretDB
- * the test is reported as skipped, with the reason.
+ * Several server processes on one database: each write command must be atomic across
+ * connections (MongoDB, or our patched FerretDB); on any other server the test is reported as
+ * skipped, with the reason.
  */
-const withRealMongo = await testWithRealMongo('cross-process oversell test');
+const withAtomicWrites = await testWithAtomicWrites('cross-process oversell test');
 
-withRealMongo(
+withAtomicWrites(
   'When 30 orders for 6 units arrive at 3 server processes at once, then exactly 6 are accepted',
   async () => {
     const uri = uriWithDb(testDatabaseUri(), uniqueDbName('multiproc'));
