@@ -1,3 +1,4 @@
+import type { CommandStartedEvent, MongoClient } from 'mongodb';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, orderBody } from '../helpers/builders.js';
 
@@ -79,4 +80,77 @@ test('When orders with their own externalIds race for the last unit, then the lo
   // A claim left by a failed attempt would make its retry wait, then answer 409 conflict.
   expect(retries.map((r) => r.status)).toEqual(Array(9).fill(201));
   expect(await available(p.sku)).toBe(0);
+});
+
+test('When five retries race for a claim a dead placement left, then one takes it over, all get that order, and no order number is spent on the others', async () => {
+  const p = await createProduct(app, { onHand: 10 });
+  await keys().insertOne({
+    _id: 'web:CRASHED-2' as never,
+    token: 'dead-placement',
+    state: 'claimed',
+    claimedAt: new Date(Date.now() - 120_000),
+  });
+  const body = orderBody([{ sku: p.sku, quantity: 1 }], { channel: 'web', externalId: 'CRASHED-2' });
+  const results = await Promise.all(Array.from({ length: 5 }, () => app.api('POST', '/api/v1/orders', body)));
+  expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+  const number = results.find((r) => r.status === 201)?.body.number;
+  expect(new Set(results.map((r) => r.body.number))).toEqual(new Set([number]));
+  expect(await available(p.sku)).toBe(9);
+  // A retry that took the claim over too would have spent a number before finding the order.
+  const next = await app.api('POST', '/api/v1/orders', orderBody([{ sku: p.sku, quantity: 1 }]));
+  expect(next.body.number).toBe(number + 1);
+});
+
+test('When an order has no externalId, then placing it reads and writes no order key', async () => {
+  const p = await createProduct(app, { onHand: 5 });
+  const seen: string[] = [];
+  const client = app.db.connection.getClient() as unknown as MongoClient;
+  const record = (e: CommandStartedEvent) => {
+    if (e.command[e.commandName] === 'order_keys') seen.push(e.commandName);
+  };
+  client.on('commandStarted', record);
+  try {
+    const res = await app.api('POST', '/api/v1/orders', orderBody([{ sku: p.sku, quantity: 1 }]));
+    expect(res.status).toBe(201);
+  } finally {
+    client.off('commandStarted', record);
+  }
+  expect(seen).toEqual([]);
+});
+
+test('When the first placement holds a fresh claim and never finishes, then the replay waits, then answers 409 conflict and holds no stock', async () => {
+  const p = await createProduct(app, { onHand: 5 });
+  await keys().insertOne({
+    _id: 'web:STUCK-1' as never,
+    token: 'still-running',
+    state: 'claimed',
+    claimedAt: new Date(),
+  });
+  const body = orderBody([{ sku: p.sku, quantity: 1 }], { channel: 'web', externalId: 'STUCK-1' });
+  const res = await app.api('POST', '/api/v1/orders', body);
+  expect(res.status).toBe(409);
+  expect(res.body.error.code).toBe('conflict');
+  expect(await available(p.sku)).toBe(5);
+}, 30_000);
+
+test('When a claim was already taken over or finished, then a take-over with the old token fails and changes nothing', async () => {
+  const { orderKeys } = app.repos;
+  const old = new Date(Date.now() - 120_000);
+  await keys().insertMany([
+    { _id: 'web:TAKEN-1' as never, token: 'second', state: 'claimed', claimedAt: old },
+    { _id: 'web:DONE-1' as never, token: 'first', state: 'done', number: 4242, claimedAt: old },
+  ]);
+  // Two retries read the same stale claim; the second to try finds the token changed.
+  expect(await orderKeys.takeOver('web:TAKEN-1', 'first', 'third')).toBe(false);
+  // A finished placement's key is never taken over, whatever its age.
+  expect(await orderKeys.takeOver('web:DONE-1', 'first', 'third')).toBe(false);
+  const left = await keys()
+    .find({ _id: { $in: ['web:TAKEN-1', 'web:DONE-1'] as never[] } })
+    .sort({ _id: 1 })
+    .toArray();
+  expect(left).toEqual([
+    expect.objectContaining({ _id: 'web:DONE-1', token: 'first', state: 'done', number: 4242 }),
+    expect.objectContaining({ _id: 'web:TAKEN-1', token: 'second', state: 'claimed', claimedAt: old }),
+  ]);
+  expect(await orderKeys.takeOver('web:TAKEN-1', 'second', 'third')).toBe(true);
 });
