@@ -39,7 +39,8 @@ export const MUTATION_MODULES = {
     mutate: [
       { file: 'models/product.ts', at: 'reserveLine: (sku: string' },
       { file: 'models/product.ts', at: 'releaseLine: (sku: string' },
-      { file: 'models/product.ts', at: 'commitLine: (sku: string' },
+      { file: 'models/product.ts', at: 'async reserveLineAboveThreshold(sku: string' },
+      { file: 'models/product.ts', at: 'async commitLine(sku: string' },
       { file: 'models/product.ts', at: 'restockLine: (sku: string' },
       { file: 'src/inventory/service.ts', at: 'async function reserve(' },
       { file: 'src/inventory/service.ts', at: 'async function reserveLine(' },
