@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import type { CommandStartedEvent, MongoClient } from 'mongodb';
 import { API_KEY, startTestApp, type TestApp, uniqueDbName } from '../helpers/app.js';
 import { createProduct, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
 import { FakeTwilio, text, twilioEnv } from '../helpers/twilio.js';
@@ -50,6 +51,26 @@ test('When a phone texts two processes on one database alternately, then the lim
   expect((await text(two.url, phone, 'STOP')).reply).toContain('unsubscribed');
   // Another phone is not affected.
   expect((await text(two.url, uniquePhone(), 'HELP')).reply).toContain('STATUS');
+});
+
+test('When a phone texts within its limit, then counting the text costs one database command, and a refused text after the notice one too', async () => {
+  const phone = uniquePhone();
+  const seen: string[] = [];
+  const client = one.db.connection.getClient() as unknown as MongoClient;
+  const listen = (e: CommandStartedEvent) => {
+    if (e.command[e.commandName] === 'rate_counters') seen.push(e.commandName);
+  };
+  client.on('commandStarted', listen);
+  try {
+    await text(one.url, phone, 'HELP');
+    expect(seen).toEqual(['findAndModify']);
+    for (let i = 1; i <= SMS_PER_MINUTE; i++) await text(one.url, phone, 'HELP');
+    seen.length = 0;
+    expect((await text(one.url, phone, 'HELP')).twiml).toBe(EMPTY_TWIML);
+    expect(seen).toEqual(['findAndModify']);
+  } finally {
+    client.off('commandStarted', listen);
+  }
 });
 
 test('When a phone’s window has ended, then its next text, in either process, starts a new one: answered, counted from one, with a notice of its own to come; housekeeping deletes only ended windows', async () => {
