@@ -3,6 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../src/errors.js';
 import { LINK_PATHS } from '../src/invoices/links.js';
 import type { Logger } from '../src/logger.js';
+import type { RateCounts } from '../src/rate-counts.js';
 import type { Deps } from '../src/services.js';
 import { sendDocumentPdf } from './invoice-pdf.js';
 
@@ -12,9 +13,9 @@ import { sendDocumentPdf } from './invoice-pdf.js';
  * `exp`: a forged or edited link gets 403, a genuine one past its time 410. Being public, the
  * routes are limited per client address (LINK_REQUESTS_PER_MINUTE, both kinds together).
  */
-export function invoiceLinkRouter({ orders, invoices, invoiceLinks, pdfs, log }: Deps): Router {
+export function invoiceLinkRouter({ orders, invoices, invoiceLinks, pdfs, rateCounts, log }: Deps): Router {
   const router = Router();
-  const limited = limitPerClient(LINK_REQUESTS_PER_MINUTE, log);
+  const limited = limitPerClient(LINK_REQUESTS_PER_MINUTE, rateCounts, log);
   for (const kind of ['invoice', 'credit-note'] as const) {
     const what = kind === 'invoice' ? 'invoice' : 'credit note';
     router.get(`/${LINK_PATHS[kind]}/:file`, limited, async (req, res) => {
@@ -60,15 +61,17 @@ const WINDOW_MS = 60_000;
  * At most `perMinute` link requests per client address in a fixed one-minute window, counted before
  * the signature is checked, so forged links cost their sender the same. The address is the
  * connection's (Express's `trust proxy` is off): behind a reverse proxy every client shares the
- * proxy's budget. Counted in this process's memory, like the API's limit (handlers/api/rate-limit.ts).
+ * proxy's budget. Counted in the database like the API's limit (handlers/api/rate-limit.ts), so
+ * every process on it shares the address's budget.
  * A refusal is 429 `rate_limited` with `Retry-After`, in the API's error shape.
  */
-function limitPerClient(perMinute: number, log: Logger): RequestHandler {
+function limitPerClient(perMinute: number, counts: Pick<RateCounts, 'store'>, log: Logger): RequestHandler {
   return rateLimit({
     windowMs: WINDOW_MS,
     limit: perMinute,
     standardHeaders: 'draft-6',
     legacyHeaders: false,
+    store: counts.store('link:'),
     handler: (req, res, next) => {
       const retryAfter = Number(res.getHeader('Retry-After') ?? WINDOW_MS / 1000);
       req.log.warn({ ip: req.ip, limit: perMinute, retryAfter }, 'invoice link refused: rate limit');

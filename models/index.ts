@@ -10,6 +10,7 @@ import { createOrderKeyRepository } from './order-key.js';
 import { createOutboxRepository } from './outbox.js';
 import { createProcessedRequestRepository } from './processed-request.js';
 import { createProductRepository } from './product.js';
+import { createRateCounterRepository } from './rate-counter.js';
 import { createSettingRepository } from './setting.js';
 import { createSmsDraftRepository } from './sms-draft.js';
 import { createSmsMessageRepository } from './sms-message.js';
@@ -40,6 +41,7 @@ export function createRepositories(conn: Connection, opts: StoreOptions = {}) {
     processedRequests: createProcessedRequestRepository(conn),
     smsDrafts: createSmsDraftRepository(conn),
     smsMessages: createSmsMessageRepository(conn),
+    rateCounters: createRateCounterRepository(conn),
     outbox: createOutboxRepository(conn, counters),
     settings: createSettingRepository(conn),
     calls: createCallRepository(conn, opts),

@@ -195,8 +195,8 @@ function buildConfig(e: Env) {
       sweepEvery: e.DELIVERY_SWEEP_EVERY,
     },
     /**
-     * Abuse limits, each 0 = off. Counted in this process's memory: the product runs one
-     * process per database, so that is the whole traffic (see README "Configuration").
+     * Abuse limits, each 0 = off. Counted in the database (`rate_counters`), so every process on
+     * it shares them (see README "Configuration").
      */
     limits: {
       /** Texts per minute per phone; over it one short notice, then silence (no paid replies). */

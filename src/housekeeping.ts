@@ -1,4 +1,5 @@
 import type { ProcessedRequestRepository } from '../models/processed-request.js';
+import type { RateCounterRepository } from '../models/rate-counter.js';
 import type { SmsDraftRepository } from '../models/sms-draft.js';
 import type { Logger } from './logger.js';
 
@@ -13,12 +14,15 @@ export const KEEP_PROCESSED_MS = 7 * 24 * 3600_000;
  * Deletes what is finished and no longer needed, so nothing a request reads grows without bound.
  * FerretDB v1 has no TTL index, so this does what `expireAfterSeconds` would: old idempotency
  * records of SMS deliveries (finished, or claimed by a process that died before finishing), and
- * SMS drafts nobody confirmed within their 30 minutes (CONFIRM checks the time itself). Finished jobs remove themselves (`removeOnComplete`), and the outbox
- * is a fixed ring.
+ * SMS drafts nobody confirmed within their 30 minutes (CONFIRM checks the time itself), and the
+ * request limits' windows that ended (a key that comes back starts a new one anyway), so
+ * `rate_counters` holds about a day of callers. Finished jobs remove themselves
+ * (`removeOnComplete`), and the outbox is a fixed ring.
  */
 export function createHousekeeping(deps: {
   processedRequests: ProcessedRequestRepository;
   smsDrafts: SmsDraftRepository;
+  rateCounters: RateCounterRepository;
   log: Logger;
 }) {
   async function purge(now = new Date()) {
@@ -30,7 +34,9 @@ export function createHousekeeping(deps: {
     const requests = done + abandoned;
     const drafts = await deps.smsDrafts.purgeExpired(now);
     if (drafts) deps.log.info({ deleted: drafts }, 'expired SMS drafts purged');
-    return { requests, drafts };
+    const windows = await deps.rateCounters.purgeEnded(now);
+    if (windows) deps.log.info({ deleted: windows }, 'ended rate-limit windows purged');
+    return { requests, drafts, windows };
   }
   return { purge };
 }

@@ -19,6 +19,7 @@ import { createReconciler } from './orders/reconcile.js';
 import { createApprovalReminders } from './orders/reminders.js';
 import { createOrderService } from './orders/service.js';
 import { createOutbox } from './outbox/service.js';
+import { createRateCounts } from './rate-counts.js';
 import { createOnce } from './requests/once.js';
 import type { Scheduler } from './scheduler.js';
 import { createSlackOut } from './slack/client.js';
@@ -80,6 +81,7 @@ export function createServices(
   const slackOut = createSlackOut(config, log, outbox);
   const sms = createSmsOut(config, log, outbox);
   const once = createOnce({ processedRequests: repos.processedRequests });
+  const rateCounts = createRateCounts({ counters: repos.rateCounters });
   const slackSync = createSlackSync({
     config,
     orderRecords: repos.orders,
@@ -145,8 +147,10 @@ export function createServices(
     },
     sms,
     once,
+    rateCounts,
     smsConversation: createSmsConversation({
       config,
+      rateCounts,
       customers,
       orders,
       inventory,
@@ -186,6 +190,7 @@ export function createServices(
     housekeeping: createHousekeeping({
       processedRequests: repos.processedRequests,
       smsDrafts: repos.smsDrafts,
+      rateCounters: repos.rateCounters,
       log,
     }),
     digest: createDigestService({

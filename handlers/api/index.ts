@@ -16,7 +16,7 @@ export function apiRouter(deps: Deps): Router {
   const router = Router();
   router.use(requireApiKey(deps.config.apiKeys));
   // After the key (the limit is per key), before the body is parsed (a refusal costs nothing).
-  router.use(limitPerApiKey(deps.config.limits.apiPerMinute, deps.log));
+  router.use(limitPerApiKey(deps.config.limits.apiPerMinute, deps.rateCounts, deps.log));
   router.use(express.json({ limit: '1mb', strict: true, type: ['application/json', 'application/*+json'] }));
   router.use((req, _res, next) => {
     // A body was sent but not as JSON: say so rather than report every field missing.

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
+import type { RateCounts } from '../../src/rate-counts.js';
 
 const WINDOW_MS = 60_000;
 
@@ -12,20 +13,26 @@ const WINDOW_MS = 60_000;
  * without spending anyone's. It runs before the body is parsed, so a refused request costs no
  * parsing and changes nothing.
  *
- * The counts live in this process's memory: the product runs one process per database (FerretDB
- * allows no more), so that is all of the traffic. Several processes would each allow `perMinute`.
+ * The counts live in the database (`rate_counters`, src/rate-counts.ts), one command per request,
+ * so every process on it counts against the same budget: several processes allow `perMinute`
+ * together, not each.
  *
  * Every answer carries `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and
  * `RateLimit-Policy` (the IETF draft's separate headers, which most clients read); a refusal is a
  * 429 `rate_limited` with `Retry-After` in seconds, through the one error sink.
  */
-export function limitPerApiKey(perMinute: number, log: Logger): RequestHandler {
+export function limitPerApiKey(
+  perMinute: number,
+  counts: Pick<RateCounts, 'store'>,
+  log: Logger,
+): RequestHandler {
   if (perMinute <= 0) return (_req, _res, next) => next();
   return rateLimit({
     windowMs: WINDOW_MS,
     limit: perMinute,
     standardHeaders: 'draft-6',
     legacyHeaders: false,
+    store: counts.store('api:'),
     keyGenerator: (_req, res) => `key:${String(res.locals.apiKeyName)}`,
     handler: (req, res, next) => {
       const retryAfter = Number(res.getHeader('Retry-After') ?? WINDOW_MS / 1000);

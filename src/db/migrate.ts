@@ -35,8 +35,14 @@ const STEPS: readonly Step[] = [
 /** The schema version this release writes. */
 export const SCHEMA_VERSION = STEPS[STEPS.length - 1]?.to ?? FIRST_RELEASE;
 const MIGRATIONS = 'migrations';
-/** How long a migration lock lasts without renewal: a process that died lets the next one finish. */
-const LEASE_MS = 60_000;
+/**
+ * How long the migration lock lasts without renewal: the holder renews it as it goes (the steps
+ * call `renew` between batches, and a timer does between steps), so only a holder that stopped
+ * lets it run out, and the next process takes over within this long.
+ */
+const LEASE_MS = 30_000;
+/** How often the holder renews: several renewals fit in a lease, so a slow one does not lose it. */
+const RENEW_MS = LEASE_MS / 6;
 const WAIT_MS = 500;
 
 interface MigrationDoc {
@@ -46,6 +52,7 @@ interface MigrationDoc {
   at?: Date;
   /** `lock`: who migrates now, and until when without renewal. */
   owner?: string;
+  /** For the operator's eyes only (logs): whether a holder is gone is the lease's say alone. */
   host?: string;
   pid?: number;
   until?: Date;
@@ -78,18 +85,19 @@ async function stamp(db: Db, version: number): Promise<void> {
   try {
     await db.collection<MigrationDoc>(MIGRATIONS).updateOne({ _id: 'schema' }, set, { upsert: true });
   } catch (err) {
-    // Two processes stamping a new database at once: the upsert that lost the race to insert the
-    // record finds it there now. (FerretDB v1 does not make the lock's compare-and-set atomic
-    // across connections, so both may hold it; the stamp they write is the same.)
+    // Two processes stamping a new database at once (one took the lock over from the other, whose
+    // lease ran out while it stamped): the upsert that lost the race to insert the record finds
+    // it there now. The stamp they write is the same.
     if (codeOf(err) !== 11000) throw err;
     await db.collection<MigrationDoc>(MIGRATIONS).updateOne({ _id: 'schema' }, set);
   }
 }
 
 /**
- * Brings the database to the current schema version. Several processes may start at once on a
- * shared MongoDB: one takes the lock (`migrations` doc `lock`, a lease it renews) and migrates, the
- * others wait until it stamps the version. Refuses a database newer than this code.
+ * Brings the database to the current schema version. Several processes may start at once on one
+ * database: one takes the lock (`migrations` doc `lock`, a lease it renews) and migrates, the
+ * others wait until it stamps the version, or take over once its lease runs out. Refuses a
+ * database newer than this code.
  */
 export async function migrateDatabase(
   conn: Connection,
@@ -141,25 +149,12 @@ export async function migrateDatabase(
   }
 }
 
-/** A lock's holder is gone: its lease ran out, or it ran on this host and its process is no more. */
-function holderGone(lock: MigrationDoc | null): boolean {
-  if (!lock) return true;
-  if (!lock.until || lock.until.getTime() < Date.now()) return true;
-  if (lock.host !== hostname() || typeof lock.pid !== 'number') return false;
-  // The same pid is an earlier life of this process (a container restarts as pid 1 again).
-  if (lock.pid === process.pid) return true;
-  try {
-    process.kill(lock.pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
 /**
- * Takes the migration lock, waiting while a live process holds it; null if another process
- * finished the migration meanwhile. A crashed holder's lock is taken over (compare-and-set on its
- * owner), at once if it ran on this host, else once its lease ran out.
+ * Takes the migration lock, waiting while another process holds it; null if that process finished
+ * the migration meanwhile. The lock is a lease in the database alone: a holder whose lease ran out
+ * is gone, whoever and wherever it was (a pid says nothing across machines, nor across restarts of
+ * a container, where every process is pid 1 again). Taken with an insert, or over an expired lease
+ * with a compare-and-set on its end: of two processes taking over at once, one gets it.
  */
 async function takeLock(db: Db, log: MigrationLog, latest: number) {
   const locks = db.collection<MigrationDoc>(MIGRATIONS);
@@ -174,15 +169,16 @@ async function takeLock(db: Db, log: MigrationLog, latest: number) {
       if (codeOf(err) !== 11000) throw err;
     }
     const held = await locks.findOne({ _id: 'lock' });
-    if (held && holderGone(held)) {
+    // A lock without an end (never written so) counts as run out.
+    if (held && (held.until?.getTime() ?? 0) <= Date.now()) {
       const taken = await locks.updateOne(
-        { _id: 'lock', owner: held.owner },
+        { _id: 'lock', owner: held.owner, until: held.until ?? { $exists: false } },
         { $set: { ...me, until: until() } },
       );
       if (taken.modifiedCount === 1) {
         log.warn(
-          { from: { host: held.host, pid: held.pid } },
-          'migration: taking over from a process that stopped',
+          { from: { host: held.host, pid: held.pid, until: held.until } },
+          'migration: taking over from a process whose lease ran out',
         );
         break;
       }
@@ -190,20 +186,35 @@ async function takeLock(db: Db, log: MigrationLog, latest: number) {
     if ((await readVersion(db)) >= latest) return null;
     if (!told)
       log.info(
-        { holder: { host: held?.host, pid: held?.pid } },
+        { holder: { host: held?.host, pid: held?.pid, until: held?.until } },
         'migration: another process is migrating; waiting',
       );
     told = true;
     await sleep(WAIT_MS);
   }
   let renewed = Date.now();
+  let lost: Error | undefined;
+  const renew = async () => {
+    if (lost) throw lost;
+    if (Date.now() - renewed < RENEW_MS) return;
+    const res = await locks.updateOne({ _id: 'lock', owner: me.owner }, { $set: { until: until() } });
+    if (res.matchedCount !== 1) {
+      lost = new Error('migration: another process took the lock over; stopping');
+      throw lost;
+    }
+    renewed = Date.now();
+  };
+  // Between the steps' own renewals (a long index build, a slow batch), the lease is kept alive
+  // here; a lost lock is reported at the step's next `renew`.
+  const timer = setInterval(() => {
+    renew().catch(() => undefined);
+  }, RENEW_MS);
+  timer.unref();
   return {
-    async renew() {
-      if (Date.now() - renewed < LEASE_MS / 6) return;
-      const res = await locks.updateOne({ _id: 'lock', owner: me.owner }, { $set: { until: until() } });
-      if (res.matchedCount !== 1) throw new Error('migration: another process took the lock over; stopping');
-      renewed = Date.now();
+    renew,
+    async release() {
+      clearInterval(timer);
+      await locks.deleteOne({ _id: 'lock', owner: me.owner });
     },
-    release: () => locks.deleteOne({ _id: 'lock', owner: me.owner }),
   };
 }

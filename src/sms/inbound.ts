@@ -6,6 +6,7 @@ import { t } from '../i18n/index.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
 import type { OrderService } from '../orders/service.js';
+import type { RateCounts } from '../rate-counts.js';
 import type { Once } from '../requests/once.js';
 import type { SmsContext } from './context.js';
 import { detectLanguage, parseSms, type SmsIntent } from './keywords.js';
@@ -26,6 +27,8 @@ const READ_ONLY = new Set<SmsIntent['kind']>(['help', 'unknown', 'status', 'orde
  */
 export function createSmsConversation(deps: {
   config: Config;
+  /** The per-phone text counts, shared by every process on the database. */
+  rateCounts: Pick<RateCounts, 'hit' | 'claimNotice'>;
   customers: CustomerService;
   orders: OrderService;
   inventory: InventoryService;
@@ -39,7 +42,7 @@ export function createSmsConversation(deps: {
 }) {
   const { config, customers, orders, once, log } = deps;
   const business = config.businessName;
-  const limits = createSmsLimits(config.limits, orders);
+  const limits = createSmsLimits(config.limits, deps.rateCounts, orders);
   const { describe, oneOrder, recentOrders, act } = createSmsOrderAnswers({ orders });
   const { draft, add, confirm } = createSmsOrdering({ ...deps, limits, describe });
 

@@ -1,6 +1,6 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Order } from '../../models/order.js';
 import { RESERVING_STATUSES } from '../orders/lifecycle.js';
+import type { RateCounts } from '../rate-counts.js';
 import type { SmsIntent } from './keywords.js';
 
 /**
@@ -11,8 +11,10 @@ import type { SmsIntent } from './keywords.js';
  *   CONFIRM, STATUS) is a handful of texts over several minutes, so 10 leaves room for a fast
  *   typist and a retry or two, while a loop costs at most 10 replies and one notice a minute.
  *   Over it, the phone gets one short notice per window, then an empty TwiML answer (no paid
- *   reply) and nothing is read or written. Counted in memory, before anything else: no database
- *   round trip on the hot path.
+ *   reply) and nothing else is read or written. Counted before anything else, in the database
+ *   (`rate_counters`, src/rate-counts.ts), so every process on it counts the same texts: one
+ *   command per text, and a second only for the first refused text of a window (which claims the
+ *   notice, so that of several processes one sends it).
  * - **Open orders by text** (SMS_MAX_OPEN_ORDERS, default 3): orders this phone placed by SMS that
  *   still hold stock (pending approval … packed). Few customers have more than one or two texted
  *   orders on their way; three bounds what one phone can hold back from everyone else. Checked on
@@ -22,12 +24,9 @@ import type { SmsIntent } from './keywords.js';
  * opt-out and opt-in to take effect and be confirmed. They still count, so a loop that mixes them
  * in reaches the limit sooner. HELP and STATUS are limited like any other text: they cost a reply
  * too, and work again within the minute.
- *
- * The counters live in this process's memory. The product runs one process per database (FerretDB
- * allows no more), so that is all of the traffic; a restart forgets at most a minute of counts.
  */
 
-const WINDOW_S = 60;
+const WINDOW_MS = 60_000;
 /** Carrier compliance: these always take effect and are confirmed. */
 const ALWAYS_HONOURED = new Set<SmsIntent['kind']>(['opt_out', 'opt_in']);
 /**
@@ -45,40 +44,26 @@ export type TextVerdict =
   | { kind: 'silence' };
 
 const ANSWER: TextVerdict = { kind: 'answer' };
-
-/** The limiter's refusal; anything else it throws is a real error. */
-async function refusal(attempt: Promise<unknown>): Promise<RateLimiterRes | undefined> {
-  try {
-    await attempt;
-    return undefined;
-  } catch (err) {
-    if (err instanceof RateLimiterRes) return err;
-    throw err;
-  }
-}
+const SILENCE: TextVerdict = { kind: 'silence' };
 
 export function createSmsLimits(
   limits: { smsPerMinute: number; smsMaxOpenOrders: number },
+  counts: Pick<RateCounts, 'hit' | 'claimNotice'>,
   orders: {
     recentOf(phone: string, count: number, customer?: { orders: number[] } | null): Promise<Order[]>;
   },
 ) {
-  const texts =
-    limits.smsPerMinute > 0
-      ? new RateLimiterMemory({ points: limits.smsPerMinute, duration: WINDOW_S })
-      : null;
-  /** One point per phone and window: whether the notice was already sent. */
-  const notices = new RateLimiterMemory({ points: 1, duration: WINDOW_S });
-
-  /** Counts the text and says whether to answer it. Memory only. */
+  /** Counts the text and says whether to answer it. */
   async function admitText(phone: string, intent: SmsIntent): Promise<TextVerdict> {
-    if (!texts) return ANSWER;
-    const over = await refusal(texts.consume(phone));
-    if (!over || ALWAYS_HONOURED.has(intent.kind)) return ANSWER;
-    // The notice's mark expires with the phone's window, so the next window may get one again.
-    const msLeft = Math.max(over.msBeforeNext, 1);
-    const told = await refusal(notices.consume(phone, 1, { customDuration: msLeft / 1000 }));
-    return told ? { kind: 'silence' } : { kind: 'notice', seconds: Math.ceil(msLeft / 1000) };
+    if (limits.smsPerMinute <= 0) return ANSWER;
+    const key = `sms:${phone}`;
+    const now = new Date();
+    const window = await counts.hit(key, WINDOW_MS, now);
+    if (window.count <= limits.smsPerMinute || ALWAYS_HONOURED.has(intent.kind)) return ANSWER;
+    // The notice is claimed per window, so the next window may get one again.
+    if (window.noticed || !(await counts.claimNotice(key, window.until))) return SILENCE;
+    const msLeft = Math.max(window.until.getTime() - now.getTime(), 1);
+    return { kind: 'notice', seconds: Math.ceil(msLeft / 1000) };
   }
 
   /**

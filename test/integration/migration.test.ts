@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { BSON, type Db, type Document, MongoClient } from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
 import { createRepositories, ensureIndexes } from '../../models/index.js';
@@ -304,6 +305,12 @@ async function snapshot(db: Db): Promise<string> {
   return BSON.EJSON.stringify(out, { relaxed: false });
 }
 
+/** A dead migrator's lease runs out: as time would make it, without waiting. */
+const leaseRunsOut = (db: Db) =>
+  db
+    .collection('migrations')
+    .updateOne({ _id: 'lock' } as Document, { $set: { until: new Date(Date.now() - 1) } });
+
 const indexNames = async (db: Db, name: string) =>
   (await db.collection(name).listIndexes().toArray()).map((i) => i.name as string).sort();
 
@@ -493,8 +500,10 @@ describe('The migration', () => {
     ];
     for (const { at, after } of points) {
       await reload();
-      // It dies (or, dying at the lock's release, finishes with the lock left behind).
+      // It dies (or, dying at the lock's release, finishes with the lock left behind), and its
+      // lease runs out (at once here rather than in 30 s).
       await migrateDatabase(dyingAt(db, at, after).conn, quiet).catch(() => undefined);
+      await leaseRunsOut(db);
       expect(await migrateDatabase(conn, quiet)).toMatchObject({ to: SCHEMA_VERSION });
       expect({ at, after, same: (await snapshot(db)) === clean }).toEqual({ at, after, same: true });
     }
@@ -646,6 +655,94 @@ describe('The migration', () => {
     await db.collection('migrations').insertOne({ _id: 'schema', version: SCHEMA_VERSION } as Document);
     await db.collection('migrations').deleteOne({ _id: 'lock' } as Document);
     expect(await waiting).toEqual({ from: 1, to: SCHEMA_VERSION });
+  });
+
+  test('When two processes start on the old database at once, then one migrates and the other waits for it and finds the migration done', async () => {
+    await loadV1Fixture(db);
+    const other = await mongoose
+      .createConnection(testDatabaseUri(), { dbName: db.databaseName, maxPoolSize: 1 })
+      .asPromise();
+    try {
+      const lines: string[][] = [[], []];
+      const logTo = (i: number): MigrationLog => ({
+        ...quiet,
+        info: (_: object, msg: string) => void lines[i]?.push(msg),
+      });
+      const results = await Promise.all([migrateDatabase(conn, logTo(0)), migrateDatabase(other, logTo(1))]);
+      expect(results).toEqual([
+        { from: 1, to: SCHEMA_VERSION },
+        { from: 1, to: SCHEMA_VERSION },
+      ]);
+      const migrated = lines.map((l) => l.some((m) => m.startsWith(`migration to v${SCHEMA_VERSION} done`)));
+      const waited = lines.map((l) => l.includes('migration: another process is migrating; waiting'));
+      expect(migrated.filter(Boolean)).toHaveLength(1);
+      expect(waited).toEqual(migrated.map((m) => !m));
+      expect(await db.collection('migrations').countDocuments({ _id: 'lock' } as Document)).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('When a live process renewing its lease holds the lock, even one with this host and this pid (a restarted container), then a start waits past the lease’s first end and then finds the migration done', async () => {
+    await loadV1Fixture(db);
+    const lease = () => new Date(Date.now() + 1000);
+    await db.collection('migrations').insertOne({
+      _id: 'lock',
+      owner: 'other',
+      host: hostname(),
+      pid: process.pid,
+      until: lease(),
+    } as Document);
+    const renewing = setInterval(() => {
+      void db
+        .collection('migrations')
+        .updateOne({ _id: 'lock', owner: 'other' } as Document, { $set: { until: lease() } });
+    }, 200);
+    try {
+      let done = false;
+      const waiting = migrateDatabase(conn, quiet).then((r) => {
+        done = true;
+        return r;
+      });
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(done).toBe(false);
+      expect(await db.collection('migrations').findOne({ _id: 'lock' } as Document)).toMatchObject({
+        owner: 'other',
+      });
+      expect(await db.collection('orders').countDocuments({ _id: { $type: 'objectId' } })).toBe(
+        v1.orders.length,
+      );
+      // The other process finishes.
+      clearInterval(renewing);
+      await db.collection('migrations').insertOne({ _id: 'schema', version: SCHEMA_VERSION } as Document);
+      await db.collection('migrations').deleteOne({ _id: 'lock' } as Document);
+      expect(await waiting).toEqual({ from: 1, to: SCHEMA_VERSION });
+      expect(await db.collection('orders').countDocuments({ _id: { $type: 'objectId' } })).toBe(
+        v1.orders.length,
+      );
+    } finally {
+      clearInterval(renewing);
+    }
+  });
+
+  test('When the process that was migrating died with its lease still running, then the next start waits until the lease runs out, takes the lock over and finishes', async () => {
+    await loadV1Fixture(db);
+    // No process has this pid on this host: only the lease says whether its holder is gone.
+    const until = new Date(Date.now() + 2000);
+    await db
+      .collection('migrations')
+      .insertOne({ _id: 'lock', owner: 'dead', host: hostname(), pid: 2 ** 22 + 1, until } as Document);
+    let finishedAt = 0;
+    const migrating = migrateDatabase(conn, quiet).then((r) => {
+      finishedAt = Date.now();
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(finishedAt).toBe(0);
+    expect(await migrating).toEqual({ from: 1, to: SCHEMA_VERSION });
+    expect(finishedAt).toBeGreaterThanOrEqual(until.getTime());
+    expect(await db.collection('orders').countDocuments({ _id: { $type: 'objectId' } })).toBe(0);
+    expect(await db.collection('migrations').countDocuments({ _id: 'lock' } as Document)).toBe(0);
   });
 
   test('When the process that was migrating is gone (its lease ran out), then the next start takes over and finishes', async () => {

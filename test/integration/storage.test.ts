@@ -24,6 +24,8 @@ const GROWING = [
   'sms_drafts',
   'calls',
   'phone_calls',
+  // One counter per phone, API key and client address seen in the last day.
+  'rate_counters',
 ];
 
 let app: TestApp;
