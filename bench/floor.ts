@@ -4,8 +4,8 @@ import { MongoClient } from 'mongodb';
 
 /**
  * The FLOOR the app is held against: a bare node:http server and the raw mongodb driver on the
- * same database server and data, with the same one connection as the app has on FerretDB
- * (maxPoolSize 1), doing the least work each request needs. Forked by processes.ts, like the app.
+ * same database server and data, with the same connection pool as the app (`poolSize`, given by
+ * growth.ts), doing the least work each request needs. Forked by processes.ts, like the app.
  *
  * - POST /sms (`STATUS` with no number): parse the form, one findOne of the customer by phone,
  *   one find of its last three orders by number, reply TwiML. No signature check (the app checks
@@ -32,8 +32,12 @@ interface OrderDoc {
   items: { sku: string; quantity: number }[];
 }
 
-const { uri, dbName } = JSON.parse(process.argv[2] ?? '{}') as { uri: string; dbName: string };
-const client = new MongoClient(uri, { maxPoolSize: 1 });
+const { uri, dbName, poolSize } = JSON.parse(process.argv[2] ?? '{}') as {
+  uri: string;
+  dbName: string;
+  poolSize: number;
+};
+const client = new MongoClient(uri, { maxPoolSize: poolSize });
 await client.connect();
 const db = client.db(dbName);
 const customers = db.collection<{ _id: string; orders: number[] }>('customers');

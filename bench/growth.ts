@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createRepositories } from '../models/index.js';
-import { connectDatabase } from '../src/db/connection.js';
+import { connectDatabase, DEFAULT_POOL_SIZE, describeServer } from '../src/db/connection.js';
 import { createClient } from './client.js';
 import { APPROVER, floorInteractions, homeUser, type World } from './interactions.js';
 import { load } from './measure.js';
@@ -67,8 +67,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const { log, database, dbName, slack, twilio, logFile } = await startBenchEnvironment('growth', startedAt);
 
+// The app's pool as connectDatabase will choose it, given to the app and to the floor alike.
+const server = await describeServer(database.uri);
+const poolSize = server.atomicWrites
+  ? Number(process.env.MONGODB_POOL_SIZE) || DEFAULT_POOL_SIZE[server.backend]
+  : 1;
+
 const appEnv: Record<string, string> = {
   NODE_ENV: 'production',
+  MONGODB_POOL_SIZE: String(poolSize),
   PORT: '0',
   LOG_LEVEL: 'warn',
   API_KEYS: `bench:${API_KEY}`,
@@ -92,7 +99,9 @@ const appEnv: Record<string, string> = {
   SMS_RATE_LIMIT: '1000000',
 };
 
-say(`growth bench: ${database.describe}, database ${dbName}, ${cpus().length} CPUs, node ${process.version}`);
+say(
+  `growth bench: ${database.describe}, database ${dbName}, pool ${poolSize} (app and floor), ${cpus().length} CPUs, node ${process.version}`,
+);
 say(`app log: ${logFile}`);
 const host = await startAppProcess(appEnv, database.uri, dbName, logFile);
 const startRssMb = mb((await host.stats()).rss);
@@ -158,7 +167,7 @@ try {
 
   await quiet(1000, 600_000);
   const stats = await host.stats();
-  const floorProcess = await startFloorProcess(database.uri, dbName, logFile);
+  const floorProcess = await startFloorProcess(database.uri, dbName, poolSize, logFile);
   const floorClient = createClient(floorProcess.url, 32);
   const floorAttempts = floorInteractions(floorClient, world);
   const loadOpts = {
@@ -202,6 +211,7 @@ try {
       customers: CUSTOMERS,
       cpus: cpus().length,
       node: process.version,
+      poolSize,
     },
     seeding: { first: first.stats, grow, totalMs: Math.round(first.stats.ms + grow.ms) },
     scales: [small, large],

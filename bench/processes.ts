@@ -133,8 +133,13 @@ export interface FloorProcess {
   stop(): Promise<void>;
 }
 
-export async function startFloorProcess(uri: string, dbName: string, logFile: string): Promise<FloorProcess> {
-  const child = spawnLogged('./floor.js', [JSON.stringify({ uri, dbName })], logFile);
+export async function startFloorProcess(
+  uri: string,
+  dbName: string,
+  poolSize: number,
+  logFile: string,
+): Promise<FloorProcess> {
+  const child = spawnLogged('./floor.js', [JSON.stringify({ uri, dbName, poolSize })], logFile);
   const url = await once(child, (m) => (m.type === 'ready' ? m.url : undefined), 'starting the floor');
   return {
     url,
