@@ -93,7 +93,11 @@ export const MUTATION_MODULES = {
       { file: 'src/sms/order-answers.ts', at: 'async function act(' },
       { file: 'src/calls/service.ts', at: 'const owned = (number: number, phone: string)' },
     ],
-    tests: ['test/integration/sms.test.ts', 'test/integration/voice.test.ts'],
+    tests: [
+      'test/integration/sms.test.ts',
+      'test/integration/voice.test.ts',
+      'test/integration/bounds.test.ts',
+    ],
   },
   effects: {
     what: 'the effects of a change and the order in which delivery settles them',

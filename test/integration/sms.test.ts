@@ -254,7 +254,7 @@ describe('keywords', () => {
         calls.find((c) => c.method === 'chat.postMessage' && JSON.stringify(c.body).includes(`#${a.number}`)),
       'the approval request',
     );
-    expect((await text(app.url, phone, `cancel ${a.number}`)).reply).toContain(`#${a.number}`);
+    expect((await text(app.url, phone, `cancel ${a.number}`)).reply).toBe(`Order #${a.number} is cancelled.`);
     // Staff see it in Slack too: the approval message now says who cancelled (the customer's phone).
     await slack.waitFor(
       (calls) =>
@@ -275,13 +275,20 @@ describe('keywords', () => {
     const refused = await text(app.url, phone, `ביטול ${b.number}`);
     expect(refused.reply).toMatch(hebrew);
     expect((await orderOf(b.number)).status).toBe('shipped');
-    expect((await text(app.url, phone, `CANCEL ${b.number}`)).reply).toMatch(/RETURN|shipped/i);
+    expect((await text(app.url, phone, `CANCEL ${b.number}`)).reply).toBe(
+      `Order #${b.number} is shipped and can't be cancelled. Reply RETURN ${b.number} once it arrives.`,
+    );
+    expect((await text(app.url, phone, `CANCEL ${a.number}`)).reply).toBe(
+      `Order #${a.number} is already cancelled.`,
+    );
   });
 
   test('When the owner texts RETURN <n> for a delivered order, then a return is requested; before delivery it is refused', async () => {
     const phone = uniquePhone();
     const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Eli', phone } });
-    expect((await text(app.url, phone, `RETURN ${order.number}`)).reply).toContain(`#${order.number}`);
+    expect((await text(app.url, phone, `RETURN ${order.number}`)).reply).toBe(
+      `Order #${order.number} isn't delivered yet (awaiting approval). Reply CANCEL ${order.number} to cancel it instead.`,
+    );
     expect((await orderOf(order.number)).status).toBe('pending_approval');
     await walk(app, order.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver']);
     // Shipped and delivered: the status now names the carrier and the tracking number.
@@ -290,6 +297,16 @@ describe('keywords', () => {
     expect(status).toContain('1Z999AA10123456784');
     await text(app.url, phone, `החזרה ${order.number}`);
     expect((await orderOf(order.number)).status).toBe('return_requested');
+    // The reply follows the language of the text: English now.
+    expect((await text(app.url, phone, `RETURN ${order.number}`)).reply).toBe(
+      `A return for order #${order.number} is already requested.`,
+    );
+    const other = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Eli', phone } });
+    await walk(app, other.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver']);
+    expect((await text(app.url, phone, `RETURN ${other.number}`)).reply).toBe(
+      `Return requested for order #${other.number}. We'll contact you with the next steps.`,
+    );
+    expect((await orderOf(other.number)).status).toBe('return_requested');
   });
 
   test('When a customer replies 1-5 after delivery, then it is stored as that order’s rating; a 6 is not', async () => {
