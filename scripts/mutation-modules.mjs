@@ -17,22 +17,23 @@ export const MUTATION_MODULES = {
     tests: ['test/unit/lifecycle.test.ts', 'test/integration/lifecycle.test.ts'],
   },
   roles: {
-    what: 'role checks: who may act in Slack (approvers, fulfillment, stock), from which workspace; API scopes',
+    what: 'Slack role checks: who may act (approvers, fulfillment, stock), by user group, from which workspace',
     mutate: [
       'src/access/roles.ts',
       'src/access/slack-access.ts',
-      'src/access/scopes.ts',
-      'handlers/api/route-scopes.ts',
       'handlers/slack/workspace.ts',
       { file: 'handlers/slack/reply.ts', at: 'export async function refusalFor(' },
     ],
     tests: [
       'test/unit/slack-roles.test.ts',
-      'test/unit/scopes.test.ts',
       'test/integration/slack-roles.test.ts',
-      'test/integration/api-scopes.test.ts',
       'test/integration/slack-reject-form-role.test.ts',
     ],
+  },
+  scopes: {
+    what: "API keys' scopes and channel binding: which key may call which route",
+    mutate: ['src/access/scopes.ts', 'handlers/api/route-scopes.ts'],
+    tests: ['test/unit/scopes.test.ts', 'test/integration/api-scopes.test.ts'],
   },
   reservations: {
     what: 'reservations and their ledger: reserve, release, commit and restock once per order',
