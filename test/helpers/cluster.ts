@@ -67,7 +67,8 @@ export async function startCluster(
     db: client.db(dbName),
     start,
     async close() {
-      for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
+      for (const s of servers)
+        if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
       await Promise.all(servers.map((s) => s.exited));
       await client
         .db(dbName)

@@ -96,7 +96,10 @@ withAtomicWrites(
     for (const r of results.filter((x) => !x.answers.some(ok))) {
       expect(r.answers.map((a) => a.body.error?.code)).toEqual(['insufficient_stock', 'insufficient_stock']);
     }
-    const stored = await cluster.db.collection('orders').find({ externalId: /^RACE-/ }).toArray();
+    const stored = await cluster.db
+      .collection('orders')
+      .find({ externalId: /^RACE-/ })
+      .toArray();
     expect(stored).toHaveLength(30);
     expect(new Set(stored.map((o) => o.externalId)).size).toBe(30);
     expect(await productOf('RACE-A')).toMatchObject({ onHand: 30, reserved: 30, available: 0 });
