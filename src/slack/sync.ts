@@ -132,9 +132,13 @@ export function createSlackSync(deps: {
     if (order.status !== 'pending_approval') return;
     const parent = order.slack?.approval;
     if (!parent) throw new RetryLater(`order #${order.number} has no approval message yet`, 5_000);
-    const count = Math.max(
-      ...(order.effects ?? []).filter((e) => e.startsWith('slack:remind:')).map((e) => Number(e.slice(13))),
-    );
+    const due = (order.effects ?? [])
+      .filter((e) => e.startsWith('slack:remind:'))
+      .map((e) => Number(e.slice(13)));
+    // Another process delivered it between our two reads and removed the effect: nothing is due.
+    // (Math.max of nothing is -Infinity, a slot no claim guards, so it would be posted again.)
+    if (due.length === 0) return;
+    const count = Math.max(...due);
     await show(
       {
         slot: `remind.n${count}`,
