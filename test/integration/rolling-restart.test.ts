@@ -165,9 +165,6 @@ withAtomicWrites(
     );
     expect(failures).toEqual([]);
     expect(stopped?.exit).toBe(0);
-    process.stdout.write(
-      `rolling restart: ${stopped?.inFlight} flow requests in flight on A at SIGTERM, plus 2 half-sent\n`,
-    );
     expect(a.output()).toContain('"msg":"stopped"');
     const all = [...items, ...extra];
     // Both processes served placements.
