@@ -49,7 +49,12 @@ export const MUTATION_MODULES = {
       { file: 'src/inventory/service.ts', at: 'async function commit(' },
       { file: 'src/inventory/service.ts', at: 'async function restock(' },
     ],
-    tests: ['test/integration/inventory.test.ts', 'test/integration/release-once.test.ts'],
+    tests: [
+      'test/integration/inventory.test.ts',
+      'test/integration/release-once.test.ts',
+      // Orders racing for the last units: a line refused after others were reserved.
+      'test/integration/concurrency.test.ts',
+    ],
   },
   placement: {
     what: "placement's idempotency: one order per channel + externalId, stock held once",

@@ -1,3 +1,4 @@
+import type { CommandStartedEvent, MongoClient } from 'mongodb';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { act, createProduct, placeOrder, walk } from '../helpers/builders.js';
 
@@ -134,6 +135,33 @@ test('When available falls to the threshold, then one low-stock alert; none agai
   expect(lowAlerts.filter((s) => s === p.sku)).toHaveLength(2);
 });
 
+test('When a cancelled order brings a low product back above its threshold, then the alert re-arms and the next drop alerts again', async () => {
+  const p = await createProduct(app, { onHand: 10, lowStockThreshold: 3 });
+  const big = await placeOrder(app, [{ sku: p.sku, quantity: 8 }]); // available 2: low
+  await new Promise((r) => setTimeout(r, 50));
+  expect(lowAlerts.filter((s) => s === p.sku)).toHaveLength(1);
+  expect((await app.raw('products').findOne({ _id: p.sku as never }))?.lowStockAlerted).toBe(true);
+  await act(app, big.number, 'cancel'); // available 10: above the threshold, re-armed
+  expect((await app.raw('products').findOne({ _id: p.sku as never }))?.lowStockAlerted).toBe(false);
+  await placeOrder(app, [{ sku: p.sku, quantity: 8 }]); // 2: low again
+  await new Promise((r) => setTimeout(r, 50));
+  expect(lowAlerts.filter((s) => s === p.sku)).toHaveLength(2);
+});
+
+test('When returned goods bring a low product back above its threshold, then the alert re-arms', async () => {
+  const p = await createProduct(app, { onHand: 10, lowStockThreshold: 3 });
+  const order = await placeOrder(app, [{ sku: p.sku, quantity: 5 }]);
+  await walk(app, order.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver']);
+  await placeOrder(app, [{ sku: p.sku, quantity: 3 }]); // available 2: low
+  await new Promise((r) => setTimeout(r, 50));
+  expect(lowAlerts.filter((s) => s === p.sku)).toHaveLength(1);
+  await walk(app, order.number, ['request_return', 'receive_return']); // available 7
+  expect((await app.raw('products').findOne({ _id: p.sku as never }))?.lowStockAlerted).toBe(false);
+  await placeOrder(app, [{ sku: p.sku, quantity: 5 }]); // 2: low again
+  await new Promise((r) => setTimeout(r, 50));
+  expect(lowAlerts.filter((s) => s === p.sku)).toHaveLength(2);
+});
+
 test('When a product is created at or below its threshold, then it alerts once at once', async () => {
   const p = await createProduct(app, { onHand: 2, lowStockThreshold: 5 });
   await app.api('POST', `/api/v1/products/${p.sku}/stock`, { add: 1 });
@@ -162,4 +190,41 @@ test('When a product SKU already exists, then 409 conflict', async () => {
   const res = await app.api('POST', '/api/v1/products', { sku: p.sku, name: 'Again', price: 1, onHand: 1 });
   expect(res.status).toBe(409);
   expect(res.body.error.code).toBe('conflict');
+});
+
+/** The commands `work` sends to the products collection, by name. */
+async function productCommands(work: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const client = app.db.connection.getClient() as unknown as MongoClient;
+  const record = (e: CommandStartedEvent) => {
+    if (e.command[e.commandName] === 'products') seen.push(e.commandName);
+  };
+  client.on('commandStarted', record);
+  try {
+    await work();
+  } finally {
+    client.off('commandStarted', record);
+  }
+  return seen;
+}
+
+test('When stock moves far from the low-stock threshold, then each line costs one write and nothing is read back', async () => {
+  const p = await createProduct(app, { onHand: 100, lowStockThreshold: 3 });
+  let number = 0;
+  // The check reads the products once; the reservation, well above the threshold, is one update.
+  expect(
+    await productCommands(async () => {
+      number = (await placeOrder(app, [{ sku: p.sku, quantity: 2 }])).number;
+    }),
+  ).toEqual(['find', 'update']);
+  // No alert is out: the release is one update, with nothing read back for the low-stock rule.
+  expect(await productCommands(() => act(app, number, 'cancel'))).toEqual(['update']);
+});
+
+test('When a reservation reaches the threshold, then it is not tried the quick way first: one update, then the product read for the low-stock rule', async () => {
+  const p = await createProduct(app, { onHand: 10, lowStockThreshold: 3 });
+  const seen = await productCommands(() => placeOrder(app, [{ sku: p.sku, quantity: 7 }]));
+  // The check's read, then the reservation (an update, the product read back), then the alert's flag.
+  expect(seen.slice(0, 3)).toEqual(['find', 'update', 'find']);
+  expect(seen.filter((c) => c === 'update')).toHaveLength(2);
 });
