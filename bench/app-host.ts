@@ -7,7 +7,8 @@ import type { HostRequest } from './processes.js';
  * The app under test in a process of its own (forked by processes.ts): its memory is the app's
  * alone, not the bench's seeding and load generation, and its event loop serves only the app.
  * It tells the parent what the parent cannot see from outside: when an order moved (the effect
- * of a Slack click, which is acknowledged before the work), whether jobs are still running, and
+ * of a Slack click, which is acknowledged before the work), when a job for an order started (the
+ * follow-up, so its work is timed without FOLLOW_UP_DELAY), whether jobs are still running, and
  * its memory.
  */
 
@@ -37,9 +38,11 @@ async function start(msg: Extract<HostRequest, { type: 'start' }>): Promise<void
     send({ type: 'moved', number: order.number, to });
   });
   app.deps.events.on('order.placed', touch);
-  app.agenda.on('start', () => {
+  app.agenda.on('start', (job) => {
     running++;
     touch();
+    const order = (job.attrs.data as { order?: unknown } | undefined)?.order;
+    if (typeof order === 'number') send({ type: 'job', name: job.attrs.name, order });
   });
   // 'complete' follows every run, failed or not.
   app.agenda.on('complete', () => {

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * Recording fakes of Slack's Web API and Twilio's Messages API that SLACK_API_URL and
  * TWILIO_API_URL point at, so the app runs live (no sandbox, no outbox) and its work after an
- * acknowledgement (App Home's views.publish, a late slash-command answer) can be timed where it
- * lands. They answer at once with what the real APIs answer that the app reads.
+ * acknowledgement (App Home's views.publish, a late slash-command answer, a customer's text) can be timed
+ * where it lands. They answer at once with what the real APIs answer that the app reads.
  */
 
 export interface Fake {
@@ -22,6 +22,14 @@ export interface FakeSlack extends Fake {
   responseUrl(): { url: string; answered: Promise<number>; forget(): void };
   /** Calls by Web API method, for the report. */
   methods(): Record<string, number>;
+}
+
+export interface FakeTwilio extends Fake {
+  /**
+   * Resolves with the arrival time of the next text whose status callback names `ref` (the app's
+   * record key, `<order>:<kind>`, e.g. `1234:follow_up`).
+   */
+  nextText(ref: string): Promise<number>;
 }
 
 async function serve(handle: (req: IncomingMessage, raw: string, res: ServerResponse) => void) {
@@ -101,9 +109,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   };
 }
 
-export async function startFakeTwilio(accountSid: string): Promise<Fake> {
+export async function startFakeTwilio(accountSid: string): Promise<FakeTwilio> {
+  const texts = new Map<string, (at: number) => void>();
   let sids = 0;
-  return serve((req, raw, res) => {
+  const base = await serve((req, raw, res) => {
+    const at = performance.now();
     res.setHeader('content-type', 'application/json');
     if (req.method !== 'POST' || !req.url?.startsWith(`/2010-04-01/Accounts/${accountSid}/Messages.json`)) {
       res.statusCode = 404;
@@ -111,6 +121,11 @@ export async function startFakeTwilio(accountSid: string): Promise<Fake> {
       return;
     }
     const f = fields(raw, req.headers['content-type']);
+    const ref = f.StatusCallback ? new URL(f.StatusCallback).searchParams.get('m') : null;
+    if (ref) {
+      texts.get(ref)?.(at);
+      texts.delete(ref);
+    }
     const sid = `SM${String(++sids).padStart(32, '0')}`;
     res.statusCode = 201;
     res.end(
@@ -124,4 +139,8 @@ export async function startFakeTwilio(accountSid: string): Promise<Fake> {
       }),
     );
   });
+  return {
+    ...base,
+    nextText: (ref) => new Promise<number>((resolve) => texts.set(ref, resolve)),
+  };
 }

@@ -24,7 +24,9 @@ import { api, SLACK_SECRET, TWILIO } from './signing.js';
  * 2. at that size (phase.ts): runs every read hot for a moment (untimed), then times each
  *    interaction one request at a time (p50/p90 of --n after --warmup, the app settled between
  *    requests) and under --workers closed-loop workers for --duration ms after a warm-up second,
- *    and Slack's acknowledgement of `/order <n>` under 20;
+ *    and Slack's acknowledgement of `/order <n>` under 20; then, one at a time only, a call to the
+ *    voice menu, `pack` (the invoice), the follow-up text after `deliver` and `receive_return`
+ *    (the credit note), on orders the bench carries through the lifecycle untimed in between;
  * 3. cancels the orders it placed (so the same 200 stay open), seeds closed orders and their
  *    customers up to --orders (100,000), and measures everything again;
  * 4. measures the FLOOR (floor.ts: node:http + the raw driver, one connection, the least work) for
@@ -97,6 +99,10 @@ const appEnv: Record<string, string> = {
   // The abuse limits stay on (their cost is measured) but never refuse the bench's own load.
   API_RATE_LIMIT: '1000000',
   SMS_RATE_LIMIT: '1000000',
+  // The follow-up is timed from its job's start, a second after the delivery (the job then runs
+  // when due, not at the next poll). Only the orders the bench delivers have one: seeded orders
+  // are inserted delivered, with no job.
+  FOLLOW_UP_DELAY: '1 second',
 };
 
 say(
@@ -145,6 +151,7 @@ try {
   const world: World = {
     client,
     slack,
+    twilio,
     host,
     apiKey: API_KEY,
     subjects: first.subjects,
@@ -152,6 +159,7 @@ try {
     run: Date.now().toString(36),
     pending: [],
     placed: [],
+    stage: { picking: [], packed: [], shipped: [], delivered: [], return_requested: [] },
     serial: 0,
   };
   const small = await measurePhase(labelOf(SMALL), await repos.orders.count(), world, phaseOpts);
@@ -249,6 +257,7 @@ async function closePlaced(world: World): Promise<void> {
   const numbers = [...world.placed];
   world.placed.length = 0;
   world.pending.length = 0;
+  for (const list of Object.values(world.stage)) list.length = 0;
   const started = performance.now();
   const worker = async () => {
     for (let n = numbers.pop(); n !== undefined; n = numbers.pop()) {

@@ -1,10 +1,19 @@
 import type { Client } from './client.js';
-import type { FakeSlack } from './fakes.js';
-import type { Attempt } from './measure.js';
+import type { FakeSlack, FakeTwilio } from './fakes.js';
+import { lifecycleInteractions, type Stage } from './lifecycle.js';
+import { type Attempt, within } from './measure.js';
 import type { AppProcess } from './processes.js';
 import type { Subjects } from './seed.js';
 import { CHANNEL_IDS, skuOf } from './seed-data.js';
-import { api, buttonClick, homeOpened, incomingSms, type Outgoing, slashCommand } from './signing.js';
+import {
+  api,
+  buttonClick,
+  homeOpened,
+  incomingCall,
+  incomingSms,
+  type Outgoing,
+  slashCommand,
+} from './signing.js';
 
 /**
  * What the bench does to the app, as the people using it would: one builder per interaction, each
@@ -14,12 +23,10 @@ import { api, buttonClick, homeOpened, incomingSms, type Outgoing, slashCommand 
 
 export const APPROVER = 'UAPPROVER1';
 export const homeUser = (worker: number) => `UHOME${String(worker).padStart(2, '0')}`;
-/** Slack waits 3 s, Twilio 15 s; an effect later than this counts as a failure. */
-const EFFECT_TIMEOUT_MS = 15_000;
-
 export interface World {
   client: Client;
   slack: FakeSlack;
+  twilio: FakeTwilio;
   host: AppProcess;
   apiKey: string;
   subjects: Subjects;
@@ -29,6 +36,12 @@ export interface World {
   pending: number[];
   /** Every order the bench placed (to close them before growing the data). */
   placed: number[];
+  /**
+   * The bench's orders by status, carried on from `pending` one step at a time: picked (untimed)
+   * → packed (timed: the invoice) → shipped (untimed) → delivered (timed: the follow-up) → return
+   * requested (untimed) → returned (timed: the credit note).
+   */
+  stage: Record<Stage, number[]>;
   /** Placements so far, for unique external ids across phases. */
   serial: number;
 }
@@ -44,7 +57,11 @@ export type InteractionId =
   | 'list_pending'
   | 'app_home'
   | 'api_list'
-  | 'api_phone';
+  | 'api_phone'
+  | 'call_menu'
+  | 'invoice_at_pack'
+  | 'follow_up'
+  | 'credit_note';
 
 export const LABELS: Record<InteractionId, string> = {
   place: 'place order (API)',
@@ -58,18 +75,12 @@ export const LABELS: Record<InteractionId, string> = {
   app_home: 'App Home (to views.publish)',
   api_list: 'API GET orders?limit=20',
   api_phone: 'API GET orders?phone=',
+  call_menu: 'call: TwiML menu (voice webhook)',
+  invoice_at_pack: 'pack, invoice issued (API action)',
+  // FOLLOW_UP_DELAY (growth.ts) and the wait for the job are left out: from the job's start.
+  follow_up: 'follow-up SMS (job start to Twilio)',
+  credit_note: 'receive return, credit note (API)',
 };
-
-function within<T>(work: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} did not happen within ${EFFECT_TIMEOUT_MS} ms`)),
-      EFFECT_TIMEOUT_MS,
-    );
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
 
 const turn = <T>(list: readonly T[]) => {
   let i = 0;
@@ -132,7 +143,6 @@ export function interactions(world: World): Record<InteractionId, Attempt> {
   }
 
   const EXHAUSTED = { ms: 0, ok: false, exhausted: true, error: 'no pending order left to approve' };
-
   return {
     async place() {
       const req = api('POST', '/api/v1/orders', apiKey, placeBody(world, ++world.serial, nextPlacer()));
@@ -223,6 +233,28 @@ export function interactions(world: World): Record<InteractionId, Attempt> {
               ? undefined
               : 'no orders',
       ),
+    /** A regular customer calls; the time is to the TwiML with the menu. The call's record is checked after. */
+    async call_menu() {
+      const phone = nextRegular().phone;
+      const { req, sid } = incomingCall(phone);
+      const t0 = performance.now();
+      const res = await client.send(req);
+      const ms = performance.now() - t0;
+      if (res.status !== 200)
+        return { ms, ok: false, error: `HTTP ${res.status}: ${res.body.slice(0, 200)}` };
+      if (!res.body.includes('<Gather'))
+        return { ms, ok: false, error: `no menu in ${res.body.slice(0, 200)}` };
+      // The menu also answers without the database (its fallback): the call must have been recorded.
+      const call = await client.send(api('GET', `/api/v1/calls/${sid}`, apiKey));
+      if (call.status !== 200)
+        return {
+          ms,
+          ok: false,
+          error: `call ${sid} not recorded: HTTP ${call.status} ${call.body.slice(0, 200)}`,
+        };
+      return { ms, ok: true };
+    },
+    ...lifecycleInteractions(world),
   };
 }
 

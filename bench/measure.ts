@@ -124,3 +124,18 @@ export async function load(
     ...(failed[0]?.error ? { firstError: failed[0].error } : {}),
   };
 }
+
+/** Slack waits 3 s, Twilio 15 s; an effect later than this counts as a failure. */
+const EFFECT_TIMEOUT_MS = 15_000;
+
+/** `work`, or a failure naming `what` once EFFECT_TIMEOUT_MS has passed without it. */
+export function within<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not happen within ${EFFECT_TIMEOUT_MS} ms`)),
+      EFFECT_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}

@@ -1,4 +1,5 @@
 import { type InteractionId, interactions, LABELS, type World } from './interactions.js';
+import { carry, STEPS } from './lifecycle.js';
 import { type Attempt, type LoadResult, load, sequential } from './measure.js';
 import type { HostStats } from './processes.js';
 import type { ScaleResult } from './report.js';
@@ -7,7 +8,11 @@ import type { ScaleResult } from './report.js';
  * Everything measured at one size of the data, in an order that keeps the lists honest: the
  * reads first, while the open orders are exactly the seeded ones; then placement (which leaves
  * pending orders); then the approvals, which take those pending orders (topped up, untimed, when
- * the placements did not leave enough).
+ * the placements did not leave enough); last, one at a time, a call to the menu and the
+ * documents and follow-up, where one batch of pending orders is carried through the lifecycle:
+ * picked (untimed), packed (timed, the invoice), shipped (untimed), delivered (timed, the
+ * follow-up), return requested (untimed), return received (timed, the credit note). They end
+ * returned, so the board holds the same open orders at both sizes.
  */
 
 export interface PhaseOptions {
@@ -95,6 +100,15 @@ export async function measurePhase(
       `  ${label} placed ${world.pending.length - before} orders to approve (untimed) in ${seconds} s`,
     );
   }
+  /** An untimed step that readies orders for the next timed one, reported with its time. */
+  async function prepare(what: string, work: () => Promise<number>): Promise<void> {
+    await opts.quiet(1000, 300_000);
+    const started = performance.now();
+    const moved = await work();
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    opts.say(`  ${label} ${what} ${moved} orders (untimed) in ${seconds} s`);
+  }
+
   /**
    * Enough pending orders for a load run: an approval is a part of a placement's work and makes
    * as many jobs, so three times the placement rate under the same load is plenty (the one-at-a-time
@@ -134,6 +148,19 @@ export async function measurePhase(
   // The acknowledgement that carries the answer (an Approve click is acknowledged before any work;
   // its ack under load is in the approve_click run above).
   result.ack20.order_n = await underLoad('order_n', opts.ackWorkers);
+
+  await oneAtATime('call_menu');
+  const count = opts.warmup + opts.n;
+  await pendingPool(count);
+  const { stage } = world;
+  await prepare('picked', () => carry(world, world.pending, stage.picking, count, STEPS.picking));
+  await oneAtATime('invoice_at_pack');
+  await prepare('shipped', () => carry(world, stage.packed, stage.shipped, count, STEPS.shipped));
+  await oneAtATime('follow_up');
+  await prepare('returns requested on', () =>
+    carry(world, stage.delivered, stage.return_requested, count, STEPS.return_requested),
+  );
+  await oneAtATime('credit_note');
   const stats = await opts.appStats();
   result.app = { rssMb: Math.round(stats.rss / 1e6), heapUsedMb: Math.round(stats.heapUsed / 1e6) };
   return result;

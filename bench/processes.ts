@@ -28,7 +28,8 @@ type HostMessage =
   | { type: 'ready'; url: string }
   | { type: 'failed'; error: string }
   | ({ type: 'stats'; id: number } & HostStats)
-  | { type: 'moved'; number: number; to: string };
+  | { type: 'moved'; number: number; to: string }
+  | { type: 'job'; name: string; order: number };
 
 /** The node flags in package.json's `start` script. */
 function startFlags(): string[] {
@@ -78,6 +79,8 @@ export interface AppProcess {
   stats(opts?: { gc?: boolean; resetPeak?: boolean }): Promise<HostStats>;
   /** Resolves with the time (performance.now() here) the app reported order `number` moved to `to`. */
   moved(number: number, to: string): Promise<number>;
+  /** Resolves with the time the app reported that job `name` for order `order` started. */
+  jobStarted(name: string, order: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -92,8 +95,8 @@ export async function startAppProcess(
   const child = spawnLogged('./app-host.js', [], logFile, [...startFlags(), '--expose-gc']);
   const waiting = new Map<string, (at: number) => void>();
   child.on('message', (msg: HostMessage) => {
-    if (msg.type !== 'moved') return;
-    const key = `${msg.number}:${msg.to}`;
+    if (msg.type !== 'moved' && msg.type !== 'job') return;
+    const key = msg.type === 'moved' ? `${msg.number}:${msg.to}` : `job:${msg.name}:${msg.order}`;
     waiting.get(key)?.(performance.now());
     waiting.delete(key);
   });
@@ -117,6 +120,7 @@ export async function startAppProcess(
       return answer;
     },
     moved: (number, to) => new Promise((resolve) => waiting.set(`${number}:${to}`, resolve)),
+    jobStarted: (name, order) => new Promise((resolve) => waiting.set(`job:${name}:${order}`, resolve)),
     async stop() {
       if (child.exitCode !== null) return;
       const stopped = new Promise<void>((r) => child.once('exit', () => r()));

@@ -28,6 +28,10 @@ export const KEYED: readonly InteractionId[] = [
   'sms_status',
   'order_n',
   'order_find',
+  'call_menu',
+  'invoice_at_pack',
+  'follow_up',
+  'credit_note',
 ];
 export const LISTS: readonly InteractionId[] = ['list_pending', 'app_home', 'api_list', 'api_phone'];
 
@@ -178,7 +182,9 @@ export function render(r: Results): string {
       pass ? 'PASS' : 'FAIL',
     ];
   });
-  const loadRows = [...KEYED, ...LISTS].map((id) => {
+  // Some paths are timed one at a time only (the documents, the follow-up, the call).
+  const loaded = [...KEYED, ...LISTS].filter((id) => small.load[id] || large.load[id]);
+  const loadRows = loaded.map((id) => {
     const cell = (x?: LoadResult) => {
       if (!x) return '—';
       // Where the end is later work (views.publish, the order approved), the HTTP ack is shown too.

@@ -16,6 +16,7 @@ export const TWILIO = {
   publicUrl: 'https://orders.bench.test',
 };
 export const SMS_PATH = '/twilio/sms';
+export const VOICE_PATH = '/twilio/voice';
 
 export interface Outgoing {
   method: 'GET' | 'POST';
@@ -101,10 +102,21 @@ export function homeOpened(user: string): Outgoing {
   return slack(body, 'application/json');
 }
 
+/** A form Twilio posts to `path`, signed over PUBLIC_URL + path and its fields. */
+function twilioForm(path: string, fields: Record<string, string>): Outgoing {
+  const signature = twilio.getExpectedTwilioSignature(TWILIO.authToken, `${TWILIO.publicUrl}${path}`, fields);
+  return {
+    method: 'POST',
+    path,
+    headers: { 'content-type': FORM, 'x-twilio-signature': signature },
+    body: new URLSearchParams(fields).toString(),
+  };
+}
+
 /** A customer's text to the shop's number, as Twilio posts it (a new MessageSid each time). */
 export function incomingSms(from: string, text: string): Outgoing {
   const sid = `SM${randomBytes(16).toString('hex')}`;
-  const fields = {
+  return twilioForm(SMS_PATH, {
     MessageSid: sid,
     SmsSid: sid,
     AccountSid: TWILIO.accountSid,
@@ -112,18 +124,24 @@ export function incomingSms(from: string, text: string): Outgoing {
     To: TWILIO.number,
     Body: text,
     NumMedia: '0',
-  };
-  const signature = twilio.getExpectedTwilioSignature(
-    TWILIO.authToken,
-    `${TWILIO.publicUrl}${SMS_PATH}`,
-    fields,
-  );
-  return {
-    method: 'POST',
-    path: SMS_PATH,
-    headers: { 'content-type': FORM, 'x-twilio-signature': signature },
-    body: new URLSearchParams(fields).toString(),
-  };
+  });
+}
+
+/** A customer calls the shop's number: Twilio's "a call comes in" webhook (a new CallSid each time). */
+export function incomingCall(from: string): { req: Outgoing; sid: string } {
+  const sid = `CA${randomBytes(16).toString('hex')}`;
+  const req = twilioForm(VOICE_PATH, {
+    CallSid: sid,
+    AccountSid: TWILIO.accountSid,
+    From: from,
+    To: TWILIO.number,
+    Caller: from,
+    Called: TWILIO.number,
+    CallStatus: 'ringing',
+    Direction: 'inbound',
+    ApiVersion: '2010-04-01',
+  });
+  return { req, sid };
 }
 
 /** A REST API call with the bench's key. */
