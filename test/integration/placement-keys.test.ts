@@ -129,7 +129,10 @@ test('When the first placement holds a fresh claim and never finishes, then the 
   const body = orderBody([{ sku: p.sku, quantity: 1 }], { channel: 'web', externalId: 'STUCK-1' });
   const res = await app.api('POST', '/api/v1/orders', body);
   expect(res.status).toBe(409);
-  expect(res.body.error.code).toBe('conflict');
+  expect(res.body.error).toMatchObject({
+    code: 'conflict',
+    message: 'The same order is still being placed by another request; retry shortly.',
+  });
   expect(await available(p.sku)).toBe(5);
 }, 30_000);
 
@@ -153,4 +156,19 @@ test('When a claim was already taken over or finished, then a take-over with the
     expect.objectContaining({ _id: 'web:TAKEN-1', token: 'second', state: 'claimed', claimedAt: old }),
   ]);
   expect(await orderKeys.takeOver('web:TAKEN-1', 'second', 'third')).toBe(true);
+});
+
+test('When the order exists but its key was lost (a placement that outlived its claim), then the replay answers 200 with that order and holds its stock once', async () => {
+  const p = await createProduct(app, { onHand: 5 });
+  const body = orderBody([{ sku: p.sku, quantity: 2 }], { channel: 'web', externalId: 'OUTLIVED-1' });
+  const first = await app.api('POST', '/api/v1/orders', body);
+  expect(first.status).toBe(201);
+  // The claim is gone: the replay claims the key afresh and reaches the order's unique key.
+  await keys().deleteOne({ _id: 'web:OUTLIVED-1' as never });
+  const replay = await app.api('POST', '/api/v1/orders', body);
+  expect(replay.body.error).toBeUndefined();
+  expect(replay.status).toBe(200);
+  expect(replay.body.number).toBe(first.body.number);
+  expect(await available(p.sku)).toBe(3);
+  expect(await app.raw('orders').countDocuments({ externalId: 'OUTLIVED-1' })).toBe(1);
 });
