@@ -75,6 +75,9 @@ test('When an order ships, then the reservation becomes a decrement of on hand; 
   expect(await stock(p.sku)).toMatchObject({ onHand: 10, reserved: 3, available: 7 });
   await walk(app, order.number, ['ship']);
   expect(await stock(p.sku)).toMatchObject({ onHand: 7, reserved: 0, available: 7 });
+  // Committed once: the ledger entry goes with it, so nothing can commit it again.
+  const ledger = (await app.raw('products').findOne({ _id: p.sku as never }))?.reservations ?? {};
+  expect(ledger).toEqual({});
   await walk(app, order.number, ['deliver', 'request_return']);
   expect(await stock(p.sku)).toMatchObject({ onHand: 7, available: 7 });
   await walk(app, order.number, ['receive_return']);
