@@ -96,7 +96,7 @@ export const EnvSchema = z.object({
     (v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v),
     'must start with mongodb:// or mongodb+srv://',
   ),
-  // Connections per process (src/db/connection.ts); unset: 20 on MongoDB, 8 on the patched FerretDB.
+  // Connections per process (src/db/connection.ts); unset: 20 on MongoDB, 4 on the patched FerretDB.
   MONGODB_POOL_SIZE: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     z.coerce.number().int().min(1).max(200).optional(),

@@ -58,7 +58,7 @@ export const detectBackend = async (uri: string) => (await describeServer(uri)).
  * so that reads stop queueing behind writes (its size as measured in README "Status"). An
  * unpatched FerretDB gets one, whatever was asked (see `connectDatabase`).
  */
-export const DEFAULT_POOL_SIZE = { mongodb: 20, ferretdb: 8 } as const;
+export const DEFAULT_POOL_SIZE = { mongodb: 20, ferretdb: 4 } as const;
 
 export interface ConnectOptions {
   /** Database name; default: the one in the URI. */
