@@ -170,9 +170,12 @@ describe('approval reminders and expiry', () => {
       () => slack.postsOf(order.number, 'approval')[0],
       'the approval message',
     );
-    const ts = (await app.raw('orders').findOne({ _id: order.number as never }))?.slack?.approval
-      ?.ts as string;
-    expect(ts).toBeTruthy();
+    // The message's ts is stored on the order once Slack has answered the post.
+    const ts = (await eventually(
+      async () => (await app.raw('orders').findOne({ _id: order.number as never }))?.slack?.approval?.ts,
+      Boolean,
+      { what: "the approval message's ts on the order" },
+    )) as string;
     const placedAt = new Date(order.createdAt).getTime();
     // Other tests' orders wait too: what counts is this order's reminders.
     const sweep = async (afterMs: number) => {
