@@ -52,6 +52,9 @@ test.each([
   ['PORT', { PORT: 'eighty' }],
   ['PORT', { PORT: '70000' }],
   ['MONGODB_URI', { MONGODB_URI: 'postgres://x' }],
+  ['MONGODB_POOL_SIZE', { MONGODB_POOL_SIZE: '0' }],
+  ['MONGODB_POOL_SIZE', { MONGODB_POOL_SIZE: 'many' }],
+  ['MONGODB_POOL_SIZE', { MONGODB_POOL_SIZE: '201' }],
   ['CURRENCY', { CURRENCY: 'XYZW' }],
   ['DEFAULT_COUNTRY', { DEFAULT_COUNTRY: 'ZZ' }],
   ['DEFAULT_LANGUAGE', { DEFAULT_LANGUAGE: 'fr' }],
@@ -93,6 +96,12 @@ test.each([
   expect(err.variable).toBe(variable);
   expect(err.message.startsWith(variable)).toBe(true);
   expect(err.message).not.toContain('\n');
+});
+
+test('When MONGODB_POOL_SIZE is set, then it is the pool asked for; unset or empty, the backend decides', () => {
+  expect(loadConfig({ MONGODB_POOL_SIZE: '8' }).mongodbPoolSize).toBe(8);
+  expect(loadConfig({ MONGODB_POOL_SIZE: '' }).mongodbPoolSize).toBeUndefined();
+  expect(loadConfig({}).mongodbPoolSize).toBeUndefined();
 });
 
 test('API_KEYS pairs are parsed into names and keys', () => {
