@@ -137,14 +137,13 @@ export function createProductRepository(
       ),
     /**
      * At ship: the reservation becomes a decrement of on-hand, once. `available` does not change,
-     * so neither can the low-stock rule: nothing is read back. False if it was done already.
+     * so neither can the low-stock rule: nothing is read back. Done already, it changes nothing.
      */
-    async commitLine(sku: string, orderNumber: number, qty: number): Promise<boolean> {
-      const res = await Product.updateOne(
+    async commitLine(sku: string, orderNumber: number, qty: number): Promise<void> {
+      await Product.updateOne(
         { _id: sku, [ledger(orderNumber)]: { $exists: true } },
         { $inc: { reserved: -qty, onHand: -qty }, $unset: { [ledger(orderNumber)]: '' } },
       );
-      return res.matchedCount === 1;
     },
     /** A return's goods back on hand, once per order until `clearRestocked`. */
     restockLine: (sku: string, orderNumber: number, qty: number) =>

@@ -1,11 +1,17 @@
 import type { CommandStartedEvent, MongoClient } from 'mongodb';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { act, createProduct, placeOrder, walk } from '../helpers/builders.js';
+import { act, createProduct, placeOrder, uniqueSku, walk } from '../helpers/builders.js';
 
 let app: TestApp;
 const lowAlerts: string[] = [];
+// What the service logs, for the cases whose only trace is a log line.
+const logLines: { level: number; msg: string; [k: string]: unknown }[] = [];
 beforeAll(async () => {
-  app = await startTestApp('inventory');
+  app = await startTestApp(
+    'inventory',
+    {},
+    { logStream: { write: (l: string) => logLines.push(JSON.parse(l)) } },
+  );
   app.deps.events.on('stock.low', ({ product }) => {
     lowAlerts.push(product.sku);
   });
@@ -42,6 +48,56 @@ test('When any line is short, then the whole order is refused naming each short 
   expect(await stock(plenty.sku)).toMatchObject({ onHand: 50, reserved: 0, available: 50 });
   expect(await stock(few.sku)).toMatchObject({ reserved: 0, available: 2 });
   expect((await app.api('GET', '/api/v1/orders?phone=%2B15551230001')).body.items).toEqual([]);
+});
+
+// Placement checks stock by reading first, so the refusals below come from `reserve` itself only
+// when another order took the units in between: called directly here, as placement would.
+test('When a line is short at reservation, then it refuses with what is available and gives back the lines it had reserved', async () => {
+  const prefix = uniqueSku('RACE');
+  const first = await createProduct(app, { sku: `${prefix}-A`, onHand: 10 });
+  const short = await createProduct(app, { sku: `${prefix}-B`, onHand: 5 });
+  const after = await createProduct(app, { sku: `${prefix}-C`, onHand: 4 });
+  const lines = [
+    { sku: after.sku, quantity: 1 },
+    { sku: short.sku, quantity: 7 },
+    { sku: first.sku, quantity: 3 },
+  ];
+  const refused = await app.deps.inventory.reserve(990_001, lines).catch((err: unknown) => err);
+  expect(refused).toMatchObject({
+    code: 'insufficient_stock',
+    details: { items: [{ sku: short.sku, requested: 7, available: 5 }] },
+  });
+  for (const p of [first, short, after]) {
+    expect(await stock(p.sku)).toMatchObject({ onHand: p.onHand, reserved: 0, available: p.onHand });
+    expect((await app.raw('products').findOne({ _id: p.sku as never }))?.reservations ?? {}).toEqual({});
+  }
+});
+
+test('When a SKU is unknown at reservation, then it is a validation error naming it, and nothing stays reserved', async () => {
+  const prefix = uniqueSku('GONE');
+  const known = await createProduct(app, { sku: `${prefix}-A`, onHand: 6 });
+  const refused = await app.deps.inventory
+    .reserve(990_002, [
+      { sku: `${prefix}-Z`, quantity: 1 },
+      { sku: known.sku, quantity: 2 },
+    ])
+    .catch((err: unknown) => err);
+  expect(refused).toMatchObject({ code: 'validation_error', details: [{ sku: `${prefix}-Z` }] });
+  expect(await stock(known.sku)).toMatchObject({ reserved: 0, available: 6 });
+});
+
+test('When goods come back for a product deleted since, then an operator sees an error naming the SKU and quantity', async () => {
+  const p = await createProduct(app, { onHand: 5 });
+  await app.raw('products').deleteOne({ _id: p.sku as never });
+  await app.deps.inventory.restock(990_003, [{ sku: p.sku, quantity: 2 }]);
+  expect(logLines.filter((l) => l.msg === 'returned goods for a deleted product')).toEqual([
+    expect.objectContaining({ level: 50, sku: p.sku, quantity: 2 }),
+  ]);
+  // A product that exists is restocked without that error.
+  const kept = await createProduct(app, { onHand: 5, lowStockThreshold: 6 });
+  await app.deps.inventory.restock(990_004, [{ sku: kept.sku, quantity: 2 }]);
+  expect(await stock(kept.sku)).toMatchObject({ onHand: 7, available: 7 });
+  expect(logLines.filter((l) => l.msg === 'returned goods for a deleted product')).toHaveLength(1);
 });
 
 test('When the same SKU appears on two lines, then they are reserved together', async () => {
