@@ -3,15 +3,14 @@ import { parseArgs } from 'node:util';
 import { createRepositories } from '../models/index.js';
 import { connectDatabase, DEFAULT_POOL_SIZE, describeServer } from '../src/db/connection.js';
 import { createClient } from './client.js';
-import { APPROVER, floorInteractions, homeUser, type World } from './interactions.js';
+import { floorInteractions, type World } from './interactions.js';
 import { load } from './measure.js';
 import { measurePhase, type PhaseOptions } from './phase.js';
 import { startAppProcess, startFloorProcess } from './processes.js';
 import { evaluate, type Results, render, writeResults } from './report.js';
 import { createSeeder } from './seed.js';
-import { CHANNEL_IDS } from './seed-data.js';
-import { startBenchEnvironment } from './setup.js';
-import { api, SLACK_SECRET, TWILIO } from './signing.js';
+import { benchAppEnv, startBenchEnvironment } from './setup.js';
+import { api } from './signing.js';
 
 /**
  * `npm run bench -- growth` (or `npm run bench:growth`): does the app's cost stay flat as orders
@@ -75,35 +74,7 @@ const poolSize = server.atomicWrites
   ? Number(process.env.MONGODB_POOL_SIZE) || DEFAULT_POOL_SIZE[server.backend]
   : 1;
 
-const appEnv: Record<string, string> = {
-  NODE_ENV: 'production',
-  MONGODB_POOL_SIZE: String(poolSize),
-  PORT: '0',
-  LOG_LEVEL: 'warn',
-  API_KEYS: `bench:${API_KEY}`,
-  PUBLIC_URL: TWILIO.publicUrl,
-  BUSINESS_NAME: 'Bench Shop',
-  BUSINESS_ADDRESS: '1 Bench Street, Springfield',
-  BUSINESS_TAX_ID: 'BENCH-0001',
-  SLACK_SIGNING_SECRET: SLACK_SECRET,
-  SLACK_BOT_TOKEN: 'xoxb-bench-token',
-  SLACK_API_URL: `${slack.url}/api/`,
-  SLACK_CHANNEL_APPROVALS: CHANNEL_IDS.approvals,
-  SLACK_CHANNEL_FULFILLMENT: CHANNEL_IDS.fulfillment,
-  SLACK_CHANNEL_INVENTORY: CHANNEL_IDS.inventory,
-  SLACK_APPROVER_IDS: [APPROVER, ...Array.from({ length: 32 }, (_, w) => homeUser(w))].join(','),
-  TWILIO_ACCOUNT_SID: TWILIO.accountSid,
-  TWILIO_AUTH_TOKEN: TWILIO.authToken,
-  TWILIO_PHONE_NUMBER: TWILIO.number,
-  TWILIO_API_URL: twilio.url,
-  // The abuse limits stay on (their cost is measured) but never refuse the bench's own load.
-  API_RATE_LIMIT: '1000000',
-  SMS_RATE_LIMIT: '1000000',
-  // The follow-up is timed from its job's start, a second after the delivery (the job then runs
-  // when due, not at the next poll). Only the orders the bench delivers have one: seeded orders
-  // are inserted delivered, with no job.
-  FOLLOW_UP_DELAY: '1 second',
-};
+const appEnv = benchAppEnv(poolSize, slack.url, twilio.url, API_KEY);
 
 say(
   `growth bench: ${database.describe}, database ${dbName}, pool ${poolSize} (app and floor), ${cpus().length} CPUs, node ${process.version}`,

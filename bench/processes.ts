@@ -92,7 +92,10 @@ export async function startAppProcess(
 ): Promise<AppProcess> {
   // The V8 flags of `npm start` (package.json), so the memory measured is what a shop runs.
   // --expose-gc only serves the diagnostic `stats(true)`; nothing calls gc() otherwise.
-  const child = spawnLogged('./app-host.js', [], logFile, [...startFlags(), '--expose-gc']);
+  // BENCH_APP_FLAGS adds node flags for the app alone, e.g. `--cpu-prof --cpu-prof-dir=bench/results`
+  // to see where its time goes under the same load (written when the bench stops it).
+  const extra = (process.env.BENCH_APP_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawnLogged('./app-host.js', [], logFile, [...startFlags(), '--expose-gc', ...extra]);
   const waiting = new Map<string, (at: number) => void>();
   child.on('message', (msg: HostMessage) => {
     if (msg.type !== 'moved' && msg.type !== 'job') return;

@@ -5,7 +5,9 @@ import { PROJECT_ROOT } from '../src/db/project.js';
 import { startDatabase } from '../src/db/start.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeSlack, startFakeTwilio } from './fakes.js';
-import { TWILIO } from './signing.js';
+import { APPROVER, homeUser } from './interactions.js';
+import { CHANNEL_IDS } from './seed-data.js';
+import { SLACK_SECRET, TWILIO } from './signing.js';
 
 /**
  * What every bench that runs the app in its own process starts with: the database (MONGODB_URI
@@ -28,4 +30,42 @@ export async function startBenchEnvironment(bench: string, startedAt = new Date(
   mkdirSync(join(PROJECT_ROOT, 'bench', 'results'), { recursive: true });
   const logFile = join(PROJECT_ROOT, 'bench', 'results', `${bench}-${startedAt.replace(/[:.]/g, '-')}.log`);
   return { log, database, dbName: `${bench}_${Date.now()}`, slack, twilio, logFile };
+}
+
+/** The app's environment in the benches: production, Slack and Twilio live against the fakes. */
+export function benchAppEnv(
+  poolSize: number,
+  slackUrl: string,
+  twilioUrl: string,
+  apiKey: string,
+): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    MONGODB_POOL_SIZE: String(poolSize),
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    API_KEYS: `bench:${apiKey}`,
+    PUBLIC_URL: TWILIO.publicUrl,
+    BUSINESS_NAME: 'Bench Shop',
+    BUSINESS_ADDRESS: '1 Bench Street, Springfield',
+    BUSINESS_TAX_ID: 'BENCH-0001',
+    SLACK_SIGNING_SECRET: SLACK_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-bench-token',
+    SLACK_API_URL: `${slackUrl}/api/`,
+    SLACK_CHANNEL_APPROVALS: CHANNEL_IDS.approvals,
+    SLACK_CHANNEL_FULFILLMENT: CHANNEL_IDS.fulfillment,
+    SLACK_CHANNEL_INVENTORY: CHANNEL_IDS.inventory,
+    SLACK_APPROVER_IDS: [APPROVER, ...Array.from({ length: 32 }, (_, w) => homeUser(w))].join(','),
+    TWILIO_ACCOUNT_SID: TWILIO.accountSid,
+    TWILIO_AUTH_TOKEN: TWILIO.authToken,
+    TWILIO_PHONE_NUMBER: TWILIO.number,
+    TWILIO_API_URL: twilioUrl,
+    // The abuse limits stay on (their cost is measured) but never refuse the bench's own load.
+    API_RATE_LIMIT: '1000000',
+    SMS_RATE_LIMIT: '1000000',
+    // The follow-up is timed from its job's start, a second after the delivery (the job then runs
+    // when due, not at the next poll). Only the orders the bench delivers have one: seeded orders
+    // are inserted delivered, with no job.
+    FOLLOW_UP_DELAY: '1 second',
+  };
 }
