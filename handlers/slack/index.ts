@@ -65,6 +65,9 @@ export function createSlackRouter(deps: Deps): Router | undefined {
       botUserId: 'U_ORDERLY',
     }),
     clientOptions: { slackApiUrl: config.slack.apiUrl },
+    // No listener reads `context.conversation`: Bolt's conversation store would only cost a lookup
+    // on every request.
+    convoStore: false,
   });
   // Before every listener: a guest from another workspace (Slack Connect) is refused outright.
   app.use(onlyInstalledWorkspace(deps));
