@@ -126,12 +126,37 @@ export function createSmsMessageRepository(conn: Connection) {
       );
     },
     /**
-     * Claims the right to send: only while the message is unsent and nobody else has tried since
-     * `staleBefore`. Returns the record as it was before (its `attemptAt` says whether a sender
-     * that died may have sent it already), or null when it is sent, given up, or being sent.
+     * Claims the right to send the update: only while it is unsent and nobody else has tried since
+     * `staleBefore`. The first time, the record is made already claimed (one insert); after that,
+     * one compare-and-set. Null when it is not ours to send (sent, replied, skipped, or another
+     * sender's try is live); otherwise `earlier`, when a sender before us began and may have sent
+     * it (its time and text, to look for it at Twilio).
      */
-    async claimAttempt(key: string, body: string, at: Date, staleBefore: Date): Promise<SmsMessage | null> {
-      const doc = await Message.findOneAndUpdate(
+    async claimAttempt(
+      orderNumber: number,
+      kind: SmsUpdateKind,
+      to: string,
+      body: string,
+      at: Date,
+      staleBefore: Date,
+    ): Promise<{ key: string; earlier?: { at: Date; body?: string } } | null> {
+      const key = smsMessageKey(orderNumber, kind);
+      try {
+        await Message.create({
+          _id: key,
+          orderNumber,
+          kind,
+          to,
+          status: 'pending',
+          attempts: 1,
+          body,
+          attemptAt: at,
+        });
+        return { key };
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      const before = await Message.findOneAndUpdate(
         {
           _id: key,
           status: 'pending',
@@ -141,7 +166,10 @@ export function createSmsMessageRepository(conn: Connection) {
         { $set: { body, attemptAt: at }, $inc: { attempts: 1 } },
         { returnDocument: 'before', lean: true },
       );
-      return toMessage(doc as MessageDoc | null);
+      if (!before) return null;
+      return before.attemptAt
+        ? { key, earlier: { at: before.attemptAt, ...(before.body ? { body: before.body } : {}) } }
+        : { key };
     },
     /**
      * Ends a failed attempt: removed when Twilio plainly refused, else left as `staleSince`, an

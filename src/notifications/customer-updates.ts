@@ -147,10 +147,10 @@ export function createCustomerUpdates(deps: {
     if (kind === 'placed' && order.channel === 'sms' && replyDue > 0) {
       throw new RetryLater(`order #${number} is confirmed in the reply to CONFIRM`, replyDue);
     }
-    const message = await messages.ensure(number, kind, phone);
-    if (message.sid || message.status !== 'pending') return;
     const customer = await customers.findByPhone(phone);
     if (customer?.optedOut) {
+      const message = await messages.ensure(number, kind, phone);
+      if (message.sid || message.status !== 'pending') return;
       await messages.markSkipped(message.key);
       log.info({ order: number, kind, phone }, 'customer update not sent: the customer opted out');
       return;
@@ -158,18 +158,27 @@ export function createCustomerUpdates(deps: {
     const lang = customer?.language ?? order.customer.language ?? config.defaultLanguage;
     const body = renderBody(kind, order, lang, extras);
     const at = new Date();
-    const before = await messages.claimAttempt(message.key, body, at, new Date(at.getTime() - SEND_CLAIM_MS));
-    if (!before) {
-      const now = await messages.get(message.key);
+    // The record is made with the claim (one write): there is nothing to record before sending.
+    const claim = await messages.claimAttempt(
+      number,
+      kind,
+      phone,
+      body,
+      at,
+      new Date(at.getTime() - SEND_CLAIM_MS),
+    );
+    const key = smsMessageKey(number, kind);
+    if (!claim) {
+      const now = await messages.get(key);
       if (now?.sid || now?.status !== 'pending') return;
       const heldFor = now.attemptAt ? at.getTime() - now.attemptAt.getTime() : 0;
       throw new RetryLater(`the ${kind} text of order #${number} is being sent`, SEND_CLAIM_MS - heldFor);
     }
-    if (before.attemptAt) {
+    if (claim.earlier) {
       // A sender died mid-send, or its answer was lost: did Twilio take the message?
-      const earlier = await deps.sms.findSent(phone, before.body ?? body, before.attemptAt, message.key);
+      const earlier = await deps.sms.findSent(phone, claim.earlier.body ?? body, claim.earlier.at, key);
       if (earlier) {
-        await messages.markSent(message.key, earlier.sid, earlier.status);
+        await messages.markSent(key, earlier.sid, earlier.status);
         log.warn(
           { order: number, kind, sid: earlier.sid },
           'found the customer update a crashed sender sent',
@@ -178,15 +187,15 @@ export function createCustomerUpdates(deps: {
       }
     }
     try {
-      const sent = await deps.sms.send(phone, body, { ref: message.key });
-      await messages.markSent(message.key, sent.sid, sent.status);
+      const sent = await deps.sms.send(phone, body, { ref: key });
+      await messages.markSent(key, sent.sid, sent.status);
       log.info({ order: number, kind, sid: sent.sid }, 'customer update sent');
     } catch (err) {
       const code = (err as { code?: number }).code;
       if (code === TWILIO_UNSUBSCRIBED) {
         // The carrier says this phone replied STOP to our number: record it, never retry.
         await customers.setOptedOut(phone, true);
-        await messages.markSkipped(message.key, String(code));
+        await messages.markSkipped(key, String(code));
         return;
       }
       if (permanent(err)) {
@@ -194,18 +203,10 @@ export function createCustomerUpdates(deps: {
         await giveUp(number, kind, scrubSecrets((err as Error).message));
         return;
       }
-      await messages.markError(
-        message.key,
-        scrubSecrets((err as Error).message),
-        code ? String(code) : undefined,
-      );
+      await messages.markError(key, scrubSecrets((err as Error).message), code ? String(code) : undefined);
       // Twilio answered, so it did not take the message; otherwise it may have: look first.
       const answered = typeof (err as { status?: number }).status === 'number';
-      await messages.releaseAttempt(
-        message.key,
-        at,
-        answered ? undefined : new Date(at.getTime() - SEND_CLAIM_MS),
-      );
+      await messages.releaseAttempt(key, at, answered ? undefined : new Date(at.getTime() - SEND_CLAIM_MS));
       throw err;
     }
   }
