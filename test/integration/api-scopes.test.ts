@@ -1,3 +1,4 @@
+import { SCOPE_MEANING, type Scope } from '../../src/access/scopes.js';
 import { API_KEY, startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, orderBody, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
 
@@ -58,6 +59,9 @@ function expectForbidden(res: { status: number; body: any }, scope: string) {
   expect(res.status).toBe(403);
   expect(res.body.error.code).toBe('forbidden');
   expect(res.body.error.message).toContain(`"${scope}"`);
+  // The scope is also given as data, and the message says what the scope opens.
+  expect(res.body.error.details).toEqual({ scope });
+  expect(res.body.error.message).toContain(`(${SCOPE_MEANING[scope as Scope]})`);
 }
 
 describe('Order actions need "act"', () => {
@@ -189,6 +193,7 @@ describe('Placement needs "place", and channel=<c> binds it', () => {
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('forbidden');
     expect(res.body.error.message).toContain('store');
+    expect(res.body.error.details).toEqual({ channel: 'store' });
     expect(await app.raw('orders').countDocuments()).toBe(ordersBefore);
     expect(await app.raw('counters').find().toArray()).toEqual(counterBefore);
     expect(await storedProduct(product.sku)).toMatchObject({ onHand: 5, reserved: 0, available: 5 });

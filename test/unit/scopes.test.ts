@@ -49,6 +49,12 @@ test.each([
   ['a short key', 'till:short:read', '8'],
   ['a doubled name', 'till:till-key-123:read,till:other-key-123:admin', 'twice'],
   ['one key under two names', 'till:same-key-123:read,web:same-key-123:admin', 'same key'],
+  ['a name with other characters', 'till!:till-key-123:read', 'name'],
+  ['other characters before a good name', 'x!till:till-key-123:read', 'name'],
+  ['a name of 65 characters', `${'t'.repeat(65)}:till-key-123:read`, 'name'],
+  ['scopes of spaces only', 'till:till-key-123:  ', 'no scope'],
+  ['a scope that only ends like a channel', 'till:till-key-123:place+xchannel=store', 'unknown scope'],
+  ['commas only', ' , ,', 'no name:key entry'],
 ])(
   'When API_KEYS has %s, then start-up stops with one line naming API_KEYS and never the key itself',
   (_what, value, says) => {
@@ -61,6 +67,24 @@ test.each([
       expect(err.message).not.toContain(secret);
   },
 );
+
+test('When entries have spaces around them and commas doubled or trailing, then the keys are read as if they had none', () => {
+  expect(keysOf(' web : web-key-1234 ,, till:till-key-123:read ,')).toEqual([
+    { name: 'web', key: 'web-key-1234' },
+    { name: 'till', key: 'till-key-123', scopes: ['read'] },
+  ]);
+  expect(keysOf(`${'t'.repeat(64)}:till-key-123`)).toEqual([{ name: 't'.repeat(64), key: 'till-key-123' }]);
+});
+
+test('When an entry is refused, then the message counts its position among the entries', () => {
+  expect(refusal('web:web-key-1234,:till-key-123').message).toContain('entry 2 ');
+});
+
+test('When a key names a long unknown channel, then the message repeats only its first 20 characters', () => {
+  const message = refusal(`till:till-key-123:channel=${'k'.repeat(20)}tail`).message;
+  expect(message).toContain(`"${'k'.repeat(20)}"`);
+  expect(message).not.toContain('tail');
+});
 
 /** Production wants each door live or off on purpose; these cases are about keys alone. */
 const DOORS_OFF = { SLACK_ENABLED: 'false', TWILIO_ENABLED: 'false' };
