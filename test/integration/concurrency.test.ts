@@ -62,7 +62,12 @@ test('When multi-line orders race, then no line is oversold and refused orders h
   expect(pb).toMatchObject({ reserved: usedB, available: 4 - usedB });
   expect(pa.available).toBeGreaterThanOrEqual(0);
   expect(results.filter((r) => r.status !== 409 && r.status !== 201).map((r) => r.body)).toEqual([]);
-  expect(pb.available).toBe(0);
+  // 20 orders ask for 30 of A and 20 of B against 6 and 4: some are refused. Neither product is
+  // sure to run out: three A-heavy orders winning first leave one B, and an order refused while
+  // another held a unit it then gave back leaves that unit (a line is refused when it is short at
+  // that moment; the service retries only while the product shows enough).
+  expect(accepted.length).toBeGreaterThan(0);
+  expect(results.some((r) => r.status === 409)).toBe(true);
 });
 
 test('When the same externalId is sent twice, then the second gets 200 with the same order and nothing new', async () => {
