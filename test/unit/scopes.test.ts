@@ -76,6 +76,10 @@ test('When entries have spaces around them and commas doubled or trailing, then 
   expect(keysOf(`${'t'.repeat(64)}:till-key-123`)).toEqual([{ name: 't'.repeat(64), key: 'till-key-123' }]);
 });
 
+test('When a key holds a colon and scopes follow, then the key is everything between the name and the scopes', () => {
+  expect(keysOf('till:till:key-123:read')).toEqual([{ name: 'till', key: 'till:key-123', scopes: ['read'] }]);
+});
+
 test('When an entry is refused, then the message counts its position among the entries', () => {
   expect(refusal('web:web-key-1234,:till-key-123').message).toContain('entry 2 ');
 });
