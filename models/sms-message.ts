@@ -139,7 +139,7 @@ export function createSmsMessageRepository(conn: Connection) {
       body: string,
       at: Date,
       staleBefore: Date,
-    ): Promise<{ key: string; earlier?: { at: Date; body?: string } } | null> {
+    ): Promise<{ earlier?: { at: Date; body?: string } } | null> {
       const key = smsMessageKey(orderNumber, kind);
       try {
         await Message.create({
@@ -152,7 +152,7 @@ export function createSmsMessageRepository(conn: Connection) {
           body,
           attemptAt: at,
         });
-        return { key };
+        return {};
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
@@ -168,8 +168,8 @@ export function createSmsMessageRepository(conn: Connection) {
       );
       if (!before) return null;
       return before.attemptAt
-        ? { key, earlier: { at: before.attemptAt, ...(before.body ? { body: before.body } : {}) } }
-        : { key };
+        ? { earlier: { at: before.attemptAt, ...(before.body ? { body: before.body } : {}) } }
+        : {};
     },
     /**
      * Ends a failed attempt: removed when Twilio plainly refused, else left as `staleSince`, an

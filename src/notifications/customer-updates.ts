@@ -159,6 +159,7 @@ export function createCustomerUpdates(deps: {
     const body = renderBody(kind, order, lang, extras);
     const at = new Date();
     // The record is made with the claim (one write): there is nothing to record before sending.
+    const key = smsMessageKey(number, kind);
     const claim = await messages.claimAttempt(
       number,
       kind,
@@ -167,7 +168,6 @@ export function createCustomerUpdates(deps: {
       at,
       new Date(at.getTime() - SEND_CLAIM_MS),
     );
-    const key = smsMessageKey(number, kind);
     if (!claim) {
       const now = await messages.get(key);
       if (now?.sid || now?.status !== 'pending') return;
