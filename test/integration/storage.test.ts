@@ -117,9 +117,10 @@ test("When an order's first text goes out, then its record costs two writes: mad
   await jobsDone('the text');
   expect(twilio.sent.some((m) => m.body.includes(`#${order.number}`))).toBe(true);
   // Writes go first under FerretDB's write lock, so each one saved is throughput (DEVELOPERS.md).
-  expect(
-    commands.filter((e) => collectionOf(e) === 'sms_messages').map((e) => e.commandName),
-  ).toEqual(['insert', 'update']);
+  expect(commands.filter((e) => collectionOf(e) === 'sms_messages').map((e) => e.commandName)).toEqual([
+    'insert',
+    'update',
+  ]);
 });
 
 test('When orders are approved through the API and by a Slack button, then every command is by key', async () => {
