@@ -10,6 +10,7 @@ import {
   postToSlackRoute,
   type SlackCall,
   sendCommand,
+  sendEvent,
   slackEnv,
   submitView,
 } from '../helpers/slack.js';
@@ -251,6 +252,8 @@ describe('with all three role lists set', () => {
     expect(click.status).toBe(200);
     const told = await toldPrivately('UAPPROVER1', before);
     expect(text(told)).toMatch(/workspace/i);
+    // Where they clicked, seen by them alone.
+    expect(told).toMatchObject({ method: 'chat.postEphemeral', body: { channel: CHANNELS.approvals } });
     expect(fake.calls.some((c) => c.method === 'auth.test')).toBe(true);
 
     const reject = await submitView(
@@ -277,6 +280,15 @@ describe('with all three role lists set', () => {
     expect((await orderOf(number)).status).toBe('pending_approval');
     expect((await orderOf(number)).history).toHaveLength(1);
     expect(await onHand(product.sku)).toBe(10);
+  });
+
+  test('When an event arrives (App Home opened), then the workspace check lets it through: it is not a click, form or command', async () => {
+    const before = fake.calls.length;
+    await sendEvent(app.url, { type: 'app_home_opened', user: 'UAPPROVER1', tab: 'home' });
+    await fake.waitFor(
+      (calls) => calls.slice(before).find((c) => c.method === 'views.publish'),
+      'App Home published',
+    );
   });
 
   test('When a 100 KB body is posted to /slack/events, then it gets 413 before any signature check and the command is not run', async () => {

@@ -114,3 +114,80 @@ test('When an approver list names a user group, then the approval reminder menti
   const reminder = approvalReminder(order, 45 * 60_000, ['U1AA', 'S0SALES']);
   expect(reminder.text).toContain('<@U1AA> <!subteam^S0SALES>');
 });
+
+test('Each refusal says who may take the action and what the action is, in words', () => {
+  const lists = { stockIds: ['U1AA'] };
+  const said = Object.fromEntries(
+    Object.keys(ROLE_OF).map((action) => [
+      action,
+      refusalText(action as keyof typeof ROLE_OF, lists)
+        .replace(/ \(`[^)]*\)/, '')
+        .split('.')[0],
+    ]),
+  );
+  expect(said).toEqual({
+    approve: 'Only approvers can approve orders',
+    reject: 'Only approvers can reject orders',
+    cancel: 'Only approvers can cancel orders',
+    call_back: 'Only approvers can take call-backs on low ratings',
+    start_picking: 'Only fulfillment staff can start picking orders',
+    pack: 'Only fulfillment staff can pack orders',
+    ship: 'Only fulfillment staff can ship orders',
+    deliver: 'Only fulfillment staff can mark orders delivered',
+    receive_return: 'Only fulfillment staff can receive returns',
+    reject_return: 'Only fulfillment staff can refuse returns',
+    change_stock: 'Only stock keepers can change stock',
+    // Anyone may take these two; were a role ever needed, the approvers' would be named.
+    request_return: 'Only approvers can request returns',
+    log_order: 'Only approvers can log orders',
+  });
+});
+
+test('When several checks need the same group at once, then Slack is asked once; an action without a role asks nothing', async () => {
+  const asked: string[] = [];
+  let answer: (users: string[]) => void = () => undefined;
+  const access = createSlackAccess({
+    lists: { approverIds: ['S0APPROVE'] },
+    slack: {
+      installedTeam: async () => 'T1',
+      userGroupMembers: (group) => {
+        asked.push(group);
+        return new Promise((resolve) => {
+          answer = resolve;
+        });
+      },
+    },
+    log,
+  });
+  const checks = [
+    access.mayDo('U2BB', 'approve'),
+    access.mayDo('U3CC', 'approve'),
+    access.mayDo('U2BB', 'cancel'),
+  ];
+  await new Promise((r) => setImmediate(r));
+  answer(['U2BB']);
+  expect(await Promise.all(checks)).toEqual([true, false, true]);
+  expect(asked).toEqual(['S0APPROVE']);
+  expect(await access.mayDo('U9ZZ', 'request_return')).toBe(true);
+  expect(asked).toEqual(['S0APPROVE']);
+});
+
+test('The installed workspace is asked for once, at warm-up, and kept for every later check', async () => {
+  let asked = 0;
+  const access = createSlackAccess({
+    lists: {},
+    slack: {
+      installedTeam: async () => {
+        asked++;
+        return 'T1';
+      },
+      userGroupMembers: async () => [],
+    },
+    log,
+  });
+  access.warmUp();
+  expect(asked).toBe(1);
+  expect(await access.fromInstalledWorkspace('T1')).toBe(true);
+  expect(await access.fromInstalledWorkspace('T2')).toBe(false);
+  expect(asked).toBe(1);
+});
