@@ -13,6 +13,11 @@ export interface Trouble {
   nextAt?: Date;
 }
 
+/** The keys of the delivery lanes' work: one order's effects, one product's alert, one call's messages. */
+export const orderKey = (n: number) => `order:${n}`;
+export const stockKey = (sku: string) => `stock:${sku}`;
+export const callKey = (sid: string) => `call:${sid}`;
+
 /** Where a lane keeps the failures of single deliveries (models/delivery-failure.ts). */
 export interface FailureStore {
   get(lane: string, key: string): Promise<DeliveryFailure | null>;

@@ -1,7 +1,12 @@
-import type { DeliveryFailure } from '../../models/delivery-failure.js';
-import type { Order } from '../../models/order.js';
+import {
+  type DeliveryFailure,
+  type DeliveryFailureRepository,
+  failureId,
+} from '../../models/delivery-failure.js';
+import type { Order, OrderRepository } from '../../models/order.js';
+import type { InventoryService } from '../inventory/service.js';
 import { isJobEffect, isSlackEffect, type LateEffect, smsKindOf } from './effects.js';
-import type { Trouble } from './lane.js';
+import { callKey, type Lane, stockKey, type Trouble } from './lane.js';
 
 /** At most this many orders are read to answer "what is late" (oldest asked first). */
 export const LATE_MAX_ORDERS = 500;
@@ -70,4 +75,71 @@ export function givenUp(records: readonly DeliveryFailure[]): LateEffect[] {
     }
   }
   return items;
+}
+
+/** What `late()` reads: the lanes of this process, the failure records, and what waits elsewhere. */
+export function createLateList(deps: {
+  lanes: Record<string, Lane>;
+  failures: Pick<DeliveryFailureRepository, 'list'>;
+  orders: Pick<OrderRepository, 'getMany'>;
+  calls: {
+    due(): Promise<{ sid: string; at: Date }[]>;
+    get(sid: string): Promise<{ effects: string[] } | null>;
+  };
+  inventory: Pick<InventoryService, 'alertsDue'>;
+  lateAfterMs: number;
+}) {
+  const { lanes, failures, orders, calls, inventory, lateAfterMs } = deps;
+
+  /**
+   * Effects due for longer than DELIVERY_LATE_AFTER, oldest first, and deliveries given up: what
+   * staff should know about. It reads what the lanes hold (what this process is delivering or
+   * waiting to retry, which every sweep refills from the board), the failure records (small: only
+   * current failures and a week of give-ups), the calls due and the catalogue's alerts; never the
+   * whole board. An effect another process left behind shows once a sweep has found it.
+   */
+  return async function late(now = Date.now()): Promise<LateEffect[]> {
+    const troubles = new Map<string, Trouble>();
+    for (const [name, lane] of Object.entries(lanes)) {
+      for (const t of lane.troubles()) troubles.set(failureId(name, t.key), t);
+    }
+    const records = await failures.list();
+    const byId = new Map(records.map((r) => [r.id, r] as const));
+    const why = (lane: string, key: string) =>
+      whyLate(byId.get(failureId(lane, key)), troubles.get(failureId(lane, key)));
+
+    const numbers = new Set<number>();
+    const keys = [
+      ...(lanes.slack?.keys() ?? []),
+      ...(lanes.sms?.keys() ?? []),
+      ...(lanes.jobs?.keys() ?? []),
+      ...records.filter((r) => !r.givenUpAt).map((r) => r.key),
+    ];
+    for (const key of keys) {
+      if (numbers.size >= LATE_MAX_ORDERS) break;
+      if (key.startsWith('order:')) numbers.add(Number(key.slice(6)));
+    }
+    const items: LateEffect[] = [];
+    const list = [...numbers];
+    for (let i = 0; i < list.length; i += 200) {
+      items.push(...lateOfOrders(await orders.getMany(list.slice(i, i + 200)), now, lateAfterMs, why));
+    }
+    for (const { sid, at } of await calls.due()) {
+      if (now - at.getTime() < lateAfterMs) continue;
+      for (const effect of (await calls.get(sid))?.effects ?? []) {
+        items.push({ call: sid, effect, since: at, ...why('calls', callKey(sid)) });
+      }
+    }
+    for (const product of await inventory.alertsDue()) {
+      if (now - product.updatedAt.getTime() < lateAfterMs) continue;
+      items.push({
+        sku: product.sku,
+        effect: 'slack:low-stock',
+        since: product.updatedAt,
+        ...why('slack', stockKey(product.sku)),
+      });
+    }
+    items.push(...givenUp(records));
+    return items.sort((a, b) => a.since.getTime() - b.since.getTime());
+  };
 }

@@ -1,8 +1,4 @@
-import {
-  type DeliveryFailureRepository,
-  failureId,
-  GIVEN_UP_KEPT_MS,
-} from '../../models/delivery-failure.js';
+import { type DeliveryFailureRepository, GIVEN_UP_KEPT_MS } from '../../models/delivery-failure.js';
 import type { Order, OrderRepository } from '../../models/order.js';
 import type { OrderBoardRepository } from '../../models/order-board.js';
 import type { ProductRepository } from '../../models/product.js';
@@ -17,25 +13,13 @@ import { escapeText } from '../slack/blocks/index.js';
 import type { SlackOut } from '../slack/client.js';
 import type { SlackSync } from '../slack/sync.js';
 import { createAlertPoster } from './alerts.js';
-import {
-  FOLLOW_UP_JOB,
-  isJobEffect,
-  isSlackEffect,
-  type LateEffect,
-  SMS_ORDER,
-  smsEffect,
-  smsKindOf,
-} from './effects.js';
+import { FOLLOW_UP_JOB, isJobEffect, isSlackEffect, SMS_ORDER, smsEffect, smsKindOf } from './effects.js';
 import { createGiveUps } from './give-up.js';
 
 export type { LateEffect } from './effects.js';
 
-import { createLane, type Lane, type Trouble } from './lane.js';
-import { givenUp, LATE_MAX_ORDERS, lateOfOrders, whyLate } from './late.js';
-
-const orderKey = (n: number) => `order:${n}`;
-const stockKey = (sku: string) => `stock:${sku}`;
-const callKey = (sid: string) => `call:${sid}`;
+import { callKey, createLane, type Lane, orderKey, stockKey } from './lane.js';
+import { createLateList } from './late.js';
 
 /**
  * Tries of one delivery failing for its own reasons before it is given up: with the interval
@@ -227,57 +211,14 @@ export function createDelivery(deps: {
 
   const lanes: Record<string, Lane> = { slack, sms, jobs, calls };
 
-  /**
-   * Effects due for longer than DELIVERY_LATE_AFTER, oldest first, and deliveries given up: what
-   * staff should know about. It reads what the lanes hold (what this process is delivering or
-   * waiting to retry, which every sweep refills from the board), the failure records (small: only
-   * current failures and a week of give-ups), the calls due and the catalogue's alerts; never the
-   * whole board. An effect another process left behind shows once a sweep has found it.
-   */
-  async function late(now = Date.now()): Promise<LateEffect[]> {
-    const troubles = new Map<string, Trouble>();
-    for (const [name, lane] of Object.entries(lanes)) {
-      for (const t of lane.troubles()) troubles.set(failureId(name, t.key), t);
-    }
-    const records = await failures.list();
-    const byId = new Map(records.map((r) => [r.id, r] as const));
-    const why = (lane: string, key: string) =>
-      whyLate(byId.get(failureId(lane, key)), troubles.get(failureId(lane, key)));
-
-    const numbers = new Set<number>();
-    const keys = [
-      ...slack.keys(),
-      ...sms.keys(),
-      ...jobs.keys(),
-      ...records.filter((r) => !r.givenUpAt).map((r) => r.key),
-    ];
-    for (const key of keys) {
-      if (numbers.size >= LATE_MAX_ORDERS) break;
-      if (key.startsWith('order:')) numbers.add(Number(key.slice(6)));
-    }
-    const items: LateEffect[] = [];
-    const list = [...numbers];
-    for (let i = 0; i < list.length; i += 200) {
-      items.push(...lateOfOrders(await orders.getMany(list.slice(i, i + 200)), now, lateAfterMs, why));
-    }
-    for (const { sid, at } of await deps.calls.due()) {
-      if (now - at.getTime() < lateAfterMs) continue;
-      for (const effect of (await deps.calls.get(sid))?.effects ?? []) {
-        items.push({ call: sid, effect, since: at, ...why('calls', callKey(sid)) });
-      }
-    }
-    for (const product of await inventory.alertsDue()) {
-      if (now - product.updatedAt.getTime() < lateAfterMs) continue;
-      items.push({
-        sku: product.sku,
-        effect: 'slack:low-stock',
-        since: product.updatedAt,
-        ...why('slack', stockKey(product.sku)),
-      });
-    }
-    items.push(...givenUp(records));
-    return items.sort((a, b) => a.since.getTime() - b.since.getTime());
-  }
+  const late = createLateList({
+    lanes,
+    failures,
+    orders,
+    calls: deps.calls,
+    inventory,
+    lateAfterMs,
+  });
 
   let timer: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> | undefined;
