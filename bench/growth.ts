@@ -9,7 +9,7 @@ import { measurePhase, type PhaseOptions } from './phase.js';
 import { startAppProcess, startFloorProcess } from './processes.js';
 import { evaluate, type Results, render, writeResults } from './report.js';
 import { createSeeder } from './seed.js';
-import { benchAppEnv, startBenchEnvironment } from './setup.js';
+import { benchAppEnv, quietWaiter, startBenchEnvironment } from './setup.js';
 import { api } from './signing.js';
 
 /**
@@ -64,7 +64,6 @@ const say = (line: string) => console.log(line);
 const progress = (line: string) =>
   console.log(`[${((performance.now() - began) / 60_000).toFixed(1)} min] ${line}`);
 const mb = (bytes: number) => Math.round(bytes / 1e6);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const { log, database, dbName, slack, twilio, logFile } = await startBenchEnvironment('growth', startedAt);
 
@@ -87,19 +86,7 @@ const repos = createRepositories(seeding.connection);
 const seeder = createSeeder(repos, { products: PRODUCTS, open: OPEN, plannedOrders: ORDERS });
 const client = createClient(host.url, 32);
 
-/** Until the app's jobs are done and nothing reached the fakes for `idleMs`; how long that took. */
-async function quiet(idleMs: number, maxMs: number): Promise<number> {
-  const start = performance.now();
-  while (performance.now() - start < maxMs) {
-    const s = await host.stats();
-    const fakes = Math.max(slack.activity().lastAt, twilio.activity().lastAt);
-    if (s.runningJobs === 0 && s.idleMs >= idleMs && performance.now() - fakes >= idleMs) {
-      return performance.now() - start;
-    }
-    await sleep(Math.min(20, idleMs / 2));
-  }
-  return performance.now() - start;
-}
+const quiet = quietWaiter(host, [slack, twilio]);
 
 const phaseOpts: PhaseOptions = {
   n: Number(opt.n),

@@ -4,8 +4,9 @@ import { loadConfig, toolEnv } from '../src/config.js';
 import { PROJECT_ROOT } from '../src/db/project.js';
 import { startDatabase } from '../src/db/start.js';
 import { createLogger } from '../src/logger.js';
-import { startFakeSlack, startFakeTwilio } from './fakes.js';
+import { type Fake, startFakeSlack, startFakeTwilio } from './fakes.js';
 import { APPROVER, homeUser } from './interactions.js';
+import type { AppProcess } from './processes.js';
 import { CHANNEL_IDS } from './seed-data.js';
 import { SLACK_SECRET, TWILIO } from './signing.js';
 
@@ -67,5 +68,24 @@ export function benchAppEnv(
     // when due, not at the next poll). Only the orders the bench delivers have one: seeded orders
     // are inserted delivered, with no job.
     FOLLOW_UP_DELAY: '1 second',
+  };
+}
+
+/**
+ * Waits until the app's jobs are done and nothing reached the fakes for `idleMs` (or `maxMs`
+ * passed); resolves with how long that took.
+ */
+export function quietWaiter(host: Pick<AppProcess, 'stats'>, fakes: Pick<Fake, 'activity'>[]) {
+  return async (idleMs: number, maxMs: number): Promise<number> => {
+    const start = performance.now();
+    while (performance.now() - start < maxMs) {
+      const s = await host.stats();
+      const last = Math.max(...fakes.map((f) => f.activity().lastAt));
+      if (s.runningJobs === 0 && s.idleMs >= idleMs && performance.now() - last >= idleMs) {
+        return performance.now() - start;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(20, idleMs / 2)));
+    }
+    return performance.now() - start;
   };
 }

@@ -7,7 +7,7 @@ import { type LoadResult, load } from './measure.js';
 import { startAppProcess, startFloorProcess } from './processes.js';
 import { TARGETS } from './report.js';
 import { createSeeder } from './seed.js';
-import { benchAppEnv, startBenchEnvironment } from './setup.js';
+import { benchAppEnv, quietWaiter, startBenchEnvironment } from './setup.js';
 
 /**
  * `npm run bench -- standing`: the standing targets alone, in about two minutes, for working on
@@ -31,7 +31,6 @@ const { values: opt } = parseArgs({
 const API_KEY = 'bench-standing-key-0123456789';
 const say = (line: string) => console.log(line);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const { log, database, dbName, slack, twilio, logFile } = await startBenchEnvironment('standing');
 const server = await describeServer(database.uri);
@@ -53,16 +52,11 @@ const client = createClient(host.url, 32);
 const floorProcess = await startFloorProcess(database.uri, dbName, poolSize, logFile);
 const floorClient = createClient(floorProcess.url, 32);
 
+const waitQuiet = quietWaiter(host, [slack, twilio]);
 /** Until the app's jobs are done and nothing reached the fakes for a second. */
-async function quiet(maxMs = 120_000): Promise<void> {
-  const start = performance.now();
-  while (performance.now() - start < maxMs) {
-    const s = await host.stats();
-    const fakes = Math.max(slack.activity().lastAt, twilio.activity().lastAt);
-    if (s.runningJobs === 0 && s.idleMs >= 1000 && performance.now() - fakes >= 1000) return;
-    await sleep(20);
-  }
-}
+const quiet = async () => {
+  await waitQuiet(1000, 120_000);
+};
 
 let exitCode = 1;
 try {
