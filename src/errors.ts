@@ -85,7 +85,11 @@ export function toAppError(err: unknown): AppError {
   });
 }
 
-/** The driver's (and mongoose's) errors for a database it cannot reach. */
+/**
+ * The driver's (and mongoose's) errors for a database it cannot reach, by class name. Subclasses
+ * count: the driver's PoolClearedOnNetworkError (a heartbeat timed out while an operation waited
+ * for a connection) is a MongoPoolClearedError, itself a MongoNetworkError.
+ */
 const UNREACHABLE = new Set([
   'MongoServerSelectionError',
   'MongooseServerSelectionError',
@@ -94,11 +98,29 @@ const UNREACHABLE = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
+  'MongoPoolClosedError',
+  'MongoServerClosedError',
 ]);
 
+/** `name` as each class in the error's prototype chain reports it. */
+function classNames(err: object): string[] {
+  const names: string[] = [];
+  for (
+    let proto = Object.getPrototypeOf(err);
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    const own = Object.getOwnPropertyDescriptor(proto, 'name');
+    const name = own?.get ? own.get.call(err) : own?.value;
+    if (typeof name === 'string') names.push(name);
+  }
+  return names;
+}
+
 export function isDatabaseUnreachable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
   const e = err as { name?: string; message?: string };
-  if (UNREACHABLE.has(e?.name ?? '')) return true;
+  if (UNREACHABLE.has(e.name ?? '') || classNames(err).some((n) => UNREACHABLE.has(n))) return true;
   // mongoose queues commands while disconnected, then gives up with this message.
-  return e?.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '');
+  return e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '');
 }

@@ -30,7 +30,9 @@ export function createHttpApp(deps: Deps): Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      // A 503 is the database away: logged once as an error where it went, a warning per request.
+      customLogLevel: (_req, res, err) =>
+        res.statusCode === 503 ? 'warn' : err || res.statusCode >= 500 ? 'error' : 'info',
       // One short line per request: what an operator needs, not every header.
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
