@@ -76,7 +76,8 @@ export default {
   // Added to the mutant's expected time (its tests' time in the dry run × timeoutFactor): enough
   // for a slow start on a busy machine, short enough that a mutant stuck in a wait loop (the
   // replay's 15 s wait for another placement) ends as a timeout instead of holding the run.
-  timeoutMS: 10_000,
+  // A module whose mutants mostly stop work (the effects' lanes) may ask for less.
+  timeoutMS: module.timeoutMS ?? 10_000,
   timeoutFactor: 2,
   // The built db starter (dist/) is copied with the sandbox: global setup imports it.
   ignorePatterns: ['.cache', '.data', 'coverage', 'bench/results'],

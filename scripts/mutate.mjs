@@ -56,6 +56,8 @@ try {
       env: {
         ...process.env,
         ORDERLY_MUTATE_MODULE: name,
+        // A mutant that stops the work fails its test's wait in 4 s, not 10 (test/helpers/eventually.ts).
+        ORDERLY_TEST_WAIT_MS: process.env.ORDERLY_TEST_WAIT_MS ?? '4000',
         MONGODB_URI: db.uri,
         ...(force ? { ORDERLY_MUTATE_FORCE: '1' } : {}),
       },

@@ -1,7 +1,7 @@
 import type { CommandStartedEvent, MongoClient } from 'mongodb';
 import { POST_TAG_EVENT } from '../../src/slack/client.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { createProduct, placeOrder, uniquePhone } from '../helpers/builders.js';
+import { createProduct, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
 import { eventually } from '../helpers/eventually.js';
 import { CHANNELS, FakeSlack, sendCommand, slackEnv } from '../helpers/slack.js';
 
@@ -313,4 +313,51 @@ describe('one bad message does not hold the lane', () => {
     );
     expect(slack.postsOf(bad.number, 'approval')).toHaveLength(0);
   }, 60_000);
+});
+
+describe('timed work a change asks for', () => {
+  const followUps = async (n: number) =>
+    (await app.deps.scheduler.list()).filter(
+      (j) => j.name === 'follow-up' && (j.data as { order?: number })?.order === n,
+    );
+
+  test('When an order is delivered, then one follow-up is scheduled FOLLOW_UP_DELAY after the delivery itself, the effect is settled, and delivering it again adds none', async () => {
+    const placed = await place();
+    await walk(app, placed.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver']);
+    await app.deps.delivery.idle();
+    const stored = await order(placed.number);
+    const deliveredAt = (stored?.history as { to: string; at: Date }[]).find((h) => h.to === 'delivered')?.at;
+    const jobs = await eventually(
+      () => followUps(placed.number),
+      (j) => j.length > 0,
+      { what: 'the follow-up job' },
+    );
+    expect(jobs).toHaveLength(1);
+    // FOLLOW_UP_DELAY's default, 3 days, from the moment of delivery (not of the job's scheduling).
+    expect(jobs[0]?.nextRunAt?.getTime()).toBe((deliveredAt as Date).getTime() + 3 * 24 * 60 * MIN);
+    expect((await order(placed.number))?.effects ?? []).not.toContain('job:follow-up');
+
+    // Its settle lost in a crash: the effect is delivered again, and the job is still the one.
+    await app
+      .raw('orders')
+      .updateOne({ _id: placed.number as never }, { $addToSet: { effects: 'job:follow-up' } });
+    app.deps.delivery.kick({ number: placed.number, effects: ['job:follow-up'] });
+    await app.deps.delivery.idle();
+    expect(await followUps(placed.number)).toEqual(jobs);
+    expect((await order(placed.number))?.effects ?? []).not.toContain('job:follow-up');
+  });
+
+  test('When an order carries a job effect no code knows, then it is dropped (settled) and nothing is scheduled for it', async () => {
+    const placed = await place();
+    await app.deps.delivery.idle();
+    const before = (await app.deps.scheduler.list()).length;
+    await app
+      .raw('orders')
+      .updateOne({ _id: placed.number as never }, { $addToSet: { effects: 'job:no-such-job' } });
+    app.deps.delivery.kick({ number: placed.number, effects: ['job:no-such-job'] });
+    await app.deps.delivery.idle();
+    expect((await order(placed.number))?.effects ?? []).not.toContain('job:no-such-job');
+    expect(await app.deps.scheduler.list()).toHaveLength(before);
+    expect(await followUps(placed.number)).toEqual([]);
+  });
 });
