@@ -326,7 +326,9 @@ describe('timed work a change asks for', () => {
     await walk(app, placed.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver']);
     await app.deps.delivery.idle();
     const stored = await order(placed.number);
-    const deliveredAt = (stored?.history as { to: string; at: Date }[]).find((h) => h.to === 'delivered')?.at;
+    const deliveredAt = ((stored?.history ?? []) as { to: string; at: Date }[]).find(
+      (h) => h.to === 'delivered',
+    )?.at;
     const jobs = await eventually(
       () => followUps(placed.number),
       (j) => j.length > 0,
