@@ -64,6 +64,8 @@ process.on('message', (msg: HostRequest) => {
       id: msg.id,
       rss: mem.rss,
       heapUsed: mem.heapUsed,
+      heapTotal: mem.heapTotal,
+      external: mem.external,
       peakRss,
       maxRss,
       // Agenda's jobs and the deliveries (Slack posts, texts) still to go out.

@@ -16,6 +16,9 @@ export type HostRequest =
 export interface HostStats {
   rss: number;
   heapUsed: number;
+  /** V8's heap as reserved (used or not), and memory outside it (Buffers, native). */
+  heapTotal: number;
+  external: number;
   /** Highest RSS since the last reset, and ever. */
   peakRss: number;
   maxRss: number;

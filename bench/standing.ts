@@ -116,7 +116,12 @@ try {
     }
   }
   await quiet();
-  const rssMb = Math.round((await host.stats()).rss / 1e6);
+  const end = await host.stats();
+  const rssMb = Math.round(end.rss / 1e6);
+  const mb = (n: number) => `${Math.round(n / 1e6)} MB`;
+  say(
+    `app memory at the end: RSS ${mb(end.rss)} (peak ${mb(end.peakRss)}), V8 heap ${mb(end.heapUsed)} used of ${mb(end.heapTotal)}, external ${mb(end.external)}`,
+  );
   const results = [
     ['SMS STATUS vs floor', median(ratios.sms_status), TARGETS.smsStatusVsFloor, '≥'] as const,
     ['place order vs floor', median(ratios.place), TARGETS.placeVsFloor, '≥'] as const,

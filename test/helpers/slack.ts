@@ -49,7 +49,7 @@ export class FakeSlack {
   readonly calls: SlackCall[] = [];
   url = '';
   private close?: () => Promise<void>;
-  private failures = new Map<string, { times: number; error: string }>();
+  private failures = new Map<string, { times: number; error: string; channel?: string }>();
   private ts = 0;
   /** Messages as Slack keeps them, per channel (what conversations.history answers). */
   private messages = new Map<
@@ -100,7 +100,7 @@ export class FakeSlack {
       const body = parseFields(raw, req.headers['content-type']);
       this.calls.push({ method, body, token: req.headers.authorization?.replace(/^Bearer /, '') });
       const failure = this.failures.get(method);
-      if (failure && failure.times > 0) {
+      if (failure && failure.times > 0 && (!failure.channel || failure.channel === body.channel)) {
         failure.times--;
         res.end(JSON.stringify({ ok: false, error: failure.error }));
         return;
@@ -196,9 +196,12 @@ export class FakeSlack {
     );
   }
 
-  /** The next `times` calls of `method` answer `{ok: false, error}` as Slack does when it refuses. */
-  failNext(method: string, times: number, error = 'fatal_error'): void {
-    this.failures.set(method, { times, error });
+  /**
+   * The next `times` calls of `method` (to `channel` alone, if given) answer `{ok: false, error}`
+   * as Slack does when it refuses.
+   */
+  failNext(method: string, times: number, error = 'fatal_error', channel?: string): void {
+    this.failures.set(method, { times, error, ...(channel ? { channel } : {}) });
   }
 
   /** Waits until `pick` finds something among the calls (Slack work runs after the ack). */

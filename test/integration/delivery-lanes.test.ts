@@ -347,6 +347,12 @@ describe('timed work a change asks for', () => {
     await app.deps.delivery.idle();
     expect(await followUps(placed.number)).toEqual(jobs);
     expect((await order(placed.number))?.effects ?? []).not.toContain('job:follow-up');
+
+    // Another order delivered gets its own follow-up: "once" is per order, not per job name.
+    const second = await place();
+    await walk(app, second.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver']);
+    await app.deps.delivery.idle();
+    expect(await followUps(second.number)).toHaveLength(1);
   });
 
   test('When an order carries a job effect no code knows, then it is dropped (settled) and nothing is scheduled for it', async () => {
@@ -361,5 +367,98 @@ describe('timed work a change asks for', () => {
     expect((await order(placed.number))?.effects ?? []).not.toContain('job:no-such-job');
     expect(await app.deps.scheduler.list()).toHaveLength(before);
     expect(await followUps(placed.number)).toEqual([]);
+  });
+});
+
+describe('what delivery does around the work itself', () => {
+  test('When a final order has its last effects delivered, then it leaves the board', async () => {
+    const placed = await place();
+    await walk(app, placed.number, ['reject']);
+    await app.deps.delivery.idle();
+    expect((await order(placed.number))?.effects ?? []).toEqual([]);
+    expect(await app.raw('order_board').findOne({ _id: placed.number as never })).toBeNull();
+  });
+
+  test('When a lane is asked to deliver for an order that does not exist, then nothing is sent and nothing is recorded as failing', async () => {
+    const missing = 999_999_001;
+    const posts = slack.calls.length;
+    app.deps.delivery.kick({ number: missing, effects: ['slack:1', 'sms:placed', 'job:follow-up'] });
+    await app.deps.delivery.idle();
+    expect(slack.calls.length).toBe(posts);
+    expect(await app.raw('delivery_failures').countDocuments({ key: `order:${missing}` })).toBe(0);
+    expect(
+      await app.raw('delivery_failures').findOne({ _id: { $regex: `order:${missing}$` } as never }),
+    ).toBeNull();
+  });
+
+  test('When a low-stock alert fails for its own reasons until its last try, then it is given up: settled on the product, and staff told', async () => {
+    const product = await createProduct(app, { onHand: 10, lowStockThreshold: 3 });
+    await app.deps.delivery.idle();
+    // Slack refuses every post to the inventory channel (a refusal of its own, not an outage).
+    slack.failNext('chat.postMessage', 1_000_000, 'invalid_blocks', CHANNELS.inventory);
+    try {
+      await placeOrder(app, [{ sku: product.sku, quantity: 8 }], {
+        customer: { name: 'Bo', phone: uniquePhone() },
+      });
+      const id = `slack:stock:${product.sku}`;
+      await eventually(() => app.raw('delivery_failures').findOne({ _id: id as never }), Boolean, {
+        what: "the alert's failure record",
+      });
+      await app
+        .raw('delivery_failures')
+        .updateOne({ _id: id as never }, { $set: { attempts: 19, nextAt: new Date() } });
+      await eventually(
+        async () => (await app.raw('products').findOne({ _id: product.sku as never }))?.alertPending,
+        (pending) => pending === undefined,
+        { what: 'the alert settled as given up', ms: 20_000 },
+      );
+      await slack.waitFor(
+        (calls) =>
+          calls.find(
+            (c) =>
+              c.method === 'chat.postMessage' &&
+              c.body.channel === CHANNELS.approvals &&
+              String(c.body.text).includes(`Gave up delivering the low-stock alert of ${product.sku}`),
+          ),
+        'staff told of the give-up',
+      );
+    } finally {
+      slack.failNext('chat.postMessage', 0);
+    }
+  });
+
+  test('When scheduling a follow-up fails for its own reasons until its last try, then it is given up: dropped from the order, and staff told', async () => {
+    const placed = await place();
+    await walk(app, placed.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver']);
+    await app.deps.delivery.idle();
+    // A history that cannot be read makes the follow-up's time throw, for this order alone.
+    await app
+      .raw('orders')
+      .updateOne(
+        { _id: placed.number as never },
+        { $set: { history: 5 }, $addToSet: { effects: 'job:follow-up' } },
+      );
+    app.deps.delivery.kick({ number: placed.number, effects: ['job:follow-up'] });
+    const id = `jobs:order:${placed.number}`;
+    await eventually(() => app.raw('delivery_failures').findOne({ _id: id as never }), Boolean, {
+      what: "the follow-up's failure record",
+    });
+    await app
+      .raw('delivery_failures')
+      .updateOne({ _id: id as never }, { $set: { attempts: 19, nextAt: new Date() } });
+    await eventually(
+      async () => (await order(placed.number))?.effects ?? [],
+      (effects) => !effects.includes('job:follow-up'),
+      { what: 'the follow-up given up', ms: 20_000 },
+    );
+    await slack.waitFor(
+      (calls) =>
+        calls.find(
+          (c) =>
+            c.method === 'chat.postMessage' &&
+            String(c.body.text).includes(`Gave up delivering order #${placed.number}: job:follow-up`),
+        ),
+      'staff told of the give-up',
+    );
   });
 });

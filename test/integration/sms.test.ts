@@ -581,4 +581,41 @@ describe('customer updates', () => {
       'sms:placed',
     );
   });
+
+  test('When Twilio keeps failing an update until its last try, then it is given up: dropped from the order, its failure kept for staff, and staff told in Slack', async () => {
+    const phone = uniquePhone();
+    // Refused for its own reasons (not an outage, which never gives up; not a 400, given up at once).
+    twilio.failNext(1_000_000, { status: 404, code: 20404, message: 'The requested resource was not found' });
+    try {
+      const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Noa', phone } });
+      // The SMS lane's failure record, as every process reads it (its lane's name is in the key).
+      const id = `sms:order:${order.number}`;
+      await eventually(() => app.raw('delivery_failures').findOne({ _id: id as never }), Boolean, {
+        what: 'the failure record',
+        ms: 20_000,
+      });
+      await app
+        .raw('delivery_failures')
+        .updateOne({ _id: id as never }, { $set: { attempts: 19, nextAt: new Date() } });
+      await eventually(
+        async () => (await app.raw('orders').findOne({ _id: order.number as never }))?.effects ?? [],
+        (effects) => !effects.includes('sms:placed'),
+        { what: 'the text given up', ms: 30_000 },
+      );
+      await slack.waitFor(
+        (calls) =>
+          calls.find(
+            (c) =>
+              c.method === 'chat.postMessage' &&
+              String(c.body.text).includes(`Gave up delivering order #${order.number}: sms:placed`),
+          ),
+        'staff told of the give-up',
+      );
+      expect(await app.raw('delivery_failures').findOne({ _id: id as never })).toMatchObject({
+        givenUpAt: expect.any(Date),
+      });
+    } finally {
+      twilio.failNext(0);
+    }
+  });
 });
