@@ -117,10 +117,18 @@ function classNames(err: object): string[] {
   return names;
 }
 
+/**
+ * Socket errors the driver lets through unwrapped: writing a command to a connection the server
+ * has just closed throws Node's own `EPIPE` ("This socket has been ended by the other party"),
+ * a plain Error. Outbound HTTP clients (Slack's, Twilio's) wrap theirs in their own classes.
+ */
+const SOCKET_GONE = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED']);
+
 export function isDatabaseUnreachable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
-  const e = err as { name?: string; message?: string };
+  const e = err as { name?: string; message?: string; code?: unknown };
   if (UNREACHABLE.has(e.name ?? '') || classNames(err).some((n) => UNREACHABLE.has(n))) return true;
+  if (Object.getPrototypeOf(err) === Error.prototype && SOCKET_GONE.has(String(e.code))) return true;
   // mongoose queues commands while disconnected, then gives up with this message.
   return e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '');
 }

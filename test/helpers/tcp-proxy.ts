@@ -5,14 +5,14 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * database slow. Traffic passes untouched until `slowFrom(pattern, ms)`: from the first chunk a
  * connection sends that contains `pattern` (a collection's name in a command), everything that
  * connection sends waits `ms`, in order. `fast()` lets later chunks through at once again.
- * `cutAt(pattern)`: the next chunk that contains `pattern` is not sent, and its connection is cut
- * (a database that goes away in the middle of a command), once.
+ * `cutAt(...patterns)`: the next chunk that contains every pattern is not sent, and its connection
+ * is cut (a database that goes away in the middle of a command), once.
  */
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private slow?: { pattern: Buffer; ms: number };
-  private cut?: Buffer;
+  private cut?: Buffer[];
   port = 0;
 
   async start(target: { host: string; port: number }): Promise<this> {
@@ -23,7 +23,7 @@ export class TcpProxy {
       let held = false;
       let chain = Promise.resolve();
       client.on('data', (chunk: Buffer) => {
-        if (this.cut && chunk.includes(this.cut)) {
+        if (this.cut?.every((p) => chunk.includes(p))) {
           this.cut = undefined;
           client.destroy();
           upstream.destroy();
@@ -66,8 +66,8 @@ export class TcpProxy {
     this.slow = { pattern: Buffer.from(pattern), ms };
   }
 
-  cutAt(pattern: string): void {
-    this.cut = Buffer.from(pattern);
+  cutAt(...patterns: string[]): void {
+    this.cut = patterns.map((p) => Buffer.from(p));
   }
 
   fast(): void {

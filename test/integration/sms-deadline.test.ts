@@ -104,8 +104,9 @@ test('When the database answers in time, then the CONFIRM reply carries "placed"
 test('When recording the CONFIRM reply fails, then the reply is empty TwiML and the customer gets the "placed" text exactly once', async () => {
   const phone = uniquePhone();
   await text(app.url, phone, `ORDER 1 ${sku}`);
-  // The database connection is cut just as the reply's record is sent.
-  proxy.cutAt('sms_messages');
+  // The database connection is cut just as the reply's record is sent (its update sets `replied`),
+  // not at another command on sms_messages that happens to come first (a delivery in the background).
+  proxy.cutAt('sms_messages', 'replied');
   const confirm = await text(app.url, phone, 'CONFIRM');
   expect(confirm.status).toBe(200);
   expect(confirm.reply).toBe('');

@@ -40,6 +40,20 @@ test.each([
   expect(appError.status).toBe(503);
 });
 
+test("When the driver lets a socket's own error through (a command written to a connection the database just closed), then it is database_unavailable", () => {
+  // What Node throws from Socket.write after the peer's FIN, as the driver's writeCommand passed it
+  // on in CI's database drill.
+  const epipe = Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
+  expect(toAppError(epipe).code).toBe('database_unavailable');
+  const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' });
+  expect(toAppError(reset).code).toBe('database_unavailable');
+  // An outbound client's own error class with the same code is not the database.
+  class HttpClientError extends Error {
+    code = 'ECONNRESET';
+  }
+  expect(toAppError(new HttpClientError('socket hang up')).code).toBe('internal');
+});
+
 test('When mongoose gives up buffering a command while disconnected, then it is database_unavailable', () => {
   const err = Object.assign(new Error('Operation `orders.findOne()` buffering timed out after 10000ms'), {
     name: 'MongooseError',
