@@ -351,8 +351,12 @@ describe('timed work a change asks for', () => {
     // Another order delivered gets its own follow-up: "once" is per order, not per job name.
     const second = await place();
     await walk(app, second.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver']);
-    await app.deps.delivery.idle();
-    expect(await followUps(second.number)).toHaveLength(1);
+    const own = await eventually(
+      () => followUps(second.number),
+      (j) => j.length > 0,
+      { what: "the second order's follow-up" },
+    );
+    expect(own).toHaveLength(1);
   });
 
   test('When an order carries a job effect no code knows, then it is dropped (settled) and nothing is scheduled for it', async () => {
@@ -374,9 +378,16 @@ describe('what delivery does around the work itself', () => {
   test('When a final order has its last effects delivered, then it leaves the board', async () => {
     const placed = await place();
     await walk(app, placed.number, ['reject']);
-    await app.deps.delivery.idle();
-    expect((await order(placed.number))?.effects ?? []).toEqual([]);
-    expect(await app.raw('order_board').findOne({ _id: placed.number as never })).toBeNull();
+    await eventually(
+      async () => (await order(placed.number))?.effects ?? [],
+      (effects) => effects.length === 0,
+      { what: "the rejected order's effects delivered" },
+    );
+    await eventually(
+      () => app.raw('order_board').findOne({ _id: placed.number as never }),
+      (entry) => entry === null,
+      { what: 'the rejected order off the board' },
+    );
   });
 
   test('When a lane is asked to deliver for an order that does not exist, then nothing is sent and nothing is recorded as failing', async () => {
