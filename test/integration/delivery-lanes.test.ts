@@ -2,6 +2,7 @@ import type { CommandStartedEvent, MongoClient } from 'mongodb';
 import { POST_TAG_EVENT } from '../../src/slack/client.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
+import { makeNextTryTheLast, staffToldOfGiveUp } from '../helpers/delivery.js';
 import { eventually } from '../helpers/eventually.js';
 import { CHANNELS, FakeSlack, sendCommand, slackEnv } from '../helpers/slack.js';
 
@@ -411,28 +412,14 @@ describe('what delivery does around the work itself', () => {
       await placeOrder(app, [{ sku: product.sku, quantity: 8 }], {
         customer: { name: 'Bo', phone: uniquePhone() },
       });
-      const id = `slack:stock:${product.sku}`;
-      await eventually(() => app.raw('delivery_failures').findOne({ _id: id as never }), Boolean, {
-        what: "the alert's failure record",
-      });
-      await app
-        .raw('delivery_failures')
-        .updateOne({ _id: id as never }, { $set: { attempts: 19, nextAt: new Date() } });
+      await makeNextTryTheLast(app, `slack:stock:${product.sku}`);
       await eventually(
         async () => (await app.raw('products').findOne({ _id: product.sku as never }))?.alertPending,
         (pending) => pending === undefined,
         { what: 'the alert settled as given up', ms: 20_000 },
       );
-      await slack.waitFor(
-        (calls) =>
-          calls.find(
-            (c) =>
-              c.method === 'chat.postMessage' &&
-              c.body.channel === CHANNELS.approvals &&
-              String(c.body.text).includes(`Gave up delivering the low-stock alert of ${product.sku}`),
-          ),
-        'staff told of the give-up',
-      );
+      const told = await staffToldOfGiveUp(slack, `the low-stock alert of ${product.sku}`);
+      expect(told.body.channel).toBe(CHANNELS.approvals);
     } finally {
       slack.failNext('chat.postMessage', 0);
     }
@@ -450,26 +437,12 @@ describe('what delivery does around the work itself', () => {
         { $set: { history: 5 }, $addToSet: { effects: 'job:follow-up' } },
       );
     app.deps.delivery.kick({ number: placed.number, effects: ['job:follow-up'] });
-    const id = `jobs:order:${placed.number}`;
-    await eventually(() => app.raw('delivery_failures').findOne({ _id: id as never }), Boolean, {
-      what: "the follow-up's failure record",
-    });
-    await app
-      .raw('delivery_failures')
-      .updateOne({ _id: id as never }, { $set: { attempts: 19, nextAt: new Date() } });
+    await makeNextTryTheLast(app, `jobs:order:${placed.number}`);
     await eventually(
       async () => (await order(placed.number))?.effects ?? [],
       (effects) => !effects.includes('job:follow-up'),
       { what: 'the follow-up given up', ms: 20_000 },
     );
-    await slack.waitFor(
-      (calls) =>
-        calls.find(
-          (c) =>
-            c.method === 'chat.postMessage' &&
-            String(c.body.text).includes(`Gave up delivering order #${placed.number}: job:follow-up`),
-        ),
-      'staff told of the give-up',
-    );
+    await staffToldOfGiveUp(slack, `order #${placed.number}: job:follow-up`);
   });
 });

@@ -2,6 +2,7 @@ import twilioLib from 'twilio';
 import { countSegments } from '../../src/sms/segments.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { act, createProduct, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
+import { makeNextTryTheLast, staffToldOfGiveUp } from '../helpers/delivery.js';
 import { eventually } from '../helpers/eventually.js';
 import { FakeSlack, randomId, slackEnv } from '../helpers/slack.js';
 import {
@@ -590,27 +591,13 @@ describe('customer updates', () => {
       const order = await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Noa', phone } });
       // The SMS lane's failure record, as every process reads it (its lane's name is in the key).
       const id = `sms:order:${order.number}`;
-      await eventually(() => app.raw('delivery_failures').findOne({ _id: id as never }), Boolean, {
-        what: 'the failure record',
-        ms: 20_000,
-      });
-      await app
-        .raw('delivery_failures')
-        .updateOne({ _id: id as never }, { $set: { attempts: 19, nextAt: new Date() } });
+      await makeNextTryTheLast(app, id);
       await eventually(
         async () => (await app.raw('orders').findOne({ _id: order.number as never }))?.effects ?? [],
         (effects) => !effects.includes('sms:placed'),
         { what: 'the text given up', ms: 30_000 },
       );
-      await slack.waitFor(
-        (calls) =>
-          calls.find(
-            (c) =>
-              c.method === 'chat.postMessage' &&
-              String(c.body.text).includes(`Gave up delivering order #${order.number}: sms:placed`),
-          ),
-        'staff told of the give-up',
-      );
+      await staffToldOfGiveUp(slack, `order #${order.number}: sms:placed`);
       expect(await app.raw('delivery_failures').findOne({ _id: id as never })).toMatchObject({
         givenUpAt: expect.any(Date),
       });

@@ -1,0 +1,28 @@
+import type { TestApp } from './app.js';
+import { eventually } from './eventually.js';
+import type { FakeSlack } from './slack.js';
+
+/**
+ * Makes the next try of a delivery failing for its own reasons its last: waits for its failure
+ * record (`<lane>:<key>`, as every process reads it), then sets it at 19 tries, due now.
+ */
+export async function makeNextTryTheLast(app: TestApp, id: string): Promise<void> {
+  await eventually(() => app.raw('delivery_failures').findOne({ _id: id as never }), Boolean, {
+    what: `the failure record ${id}`,
+    ms: 20_000,
+  });
+  await app
+    .raw('delivery_failures')
+    .updateOne({ _id: id as never }, { $set: { attempts: 19, nextAt: new Date() } });
+}
+
+/** Waits for the staff notice of a give-up that names `what`. */
+export function staffToldOfGiveUp(slack: FakeSlack, what: string) {
+  return slack.waitFor(
+    (calls) =>
+      calls.find(
+        (c) => c.method === 'chat.postMessage' && String(c.body.text).includes(`Gave up delivering ${what}`),
+      ),
+    `staff told of the give-up of ${what}`,
+  );
+}
