@@ -34,18 +34,36 @@ type HostMessage =
   | { type: 'moved'; number: number; to: string }
   | { type: 'job'; name: string; order: number };
 
-/** The node flags in package.json's `start` script. */
-function startFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
-    scripts: { start: string };
-  };
-  return pkg.scripts.start.split(/\s+/).filter((w) => w.startsWith('--'));
+/**
+ * How package.json's `start` script runs node: the environment it sets before `node` (such as
+ * `MALLOC_ARENA_MAX=2`) and the flags after it, so the app measured runs as a shop runs it.
+ */
+export function startCommand(script?: string): { env: Record<string, string>; flags: string[] } {
+  const start =
+    script ??
+    (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
+      .scripts.start;
+  const words = start.split(/\s+/).filter(Boolean);
+  const node = words.indexOf('node');
+  const env: Record<string, string> = {};
+  for (const word of words.slice(0, Math.max(node, 0))) {
+    const eq = word.indexOf('=');
+    if (eq > 0) env[word.slice(0, eq)] = word.slice(eq + 1);
+  }
+  return { env, flags: words.slice(node + 1).filter((w) => w.startsWith('--')) };
 }
 
-function spawnLogged(script: string, args: string[], logFile: string, execArgv: string[] = []): ChildProcess {
+function spawnLogged(
+  script: string,
+  args: string[],
+  logFile: string,
+  execArgv: string[] = [],
+  env: Record<string, string> = {},
+): ChildProcess {
   const child = fork(new URL(script, import.meta.url), args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     execArgv,
+    env: { ...process.env, ...env },
   });
   const out = createWriteStream(logFile, { flags: 'a' });
   child.stdout?.pipe(out, { end: false });
@@ -93,12 +111,20 @@ export async function startAppProcess(
   dbName: string,
   logFile: string,
 ): Promise<AppProcess> {
-  // The V8 flags of `npm start` (package.json), so the memory measured is what a shop runs.
+  // The V8 flags and environment of `npm start` (package.json), so the memory measured is what a
+  // shop runs.
   // --expose-gc only serves the diagnostic `stats(true)`; nothing calls gc() otherwise.
   // BENCH_APP_FLAGS adds node flags for the app alone, e.g. `--cpu-prof --cpu-prof-dir=bench/results`
   // to see where its time goes under the same load (written when the bench stops it).
   const extra = (process.env.BENCH_APP_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawnLogged('./app-host.js', [], logFile, [...startFlags(), '--expose-gc', ...extra]);
+  const start = startCommand();
+  const child = spawnLogged(
+    './app-host.js',
+    [],
+    logFile,
+    [...start.flags, '--expose-gc', ...extra],
+    start.env,
+  );
   const waiting = new Map<string, (at: number) => void>();
   child.on('message', (msg: HostMessage) => {
     if (msg.type !== 'moved' && msg.type !== 'job') return;
