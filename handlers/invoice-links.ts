@@ -3,6 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import { AppError } from '../src/errors.js';
 import { LINK_PATHS } from '../src/invoices/links.js';
 import type { Logger } from '../src/logger.js';
+import { parseOrderNumber } from '../src/orders/number.js';
 import type { RateCounts } from '../src/rate-counts.js';
 import type { Deps } from '../src/services.js';
 import { sendDocumentPdf } from './invoice-pdf.js';
@@ -19,9 +20,10 @@ export function invoiceLinkRouter({ orders, invoices, invoiceLinks, pdfs, rateCo
   for (const kind of ['invoice', 'credit-note'] as const) {
     const what = kind === 'invoice' ? 'invoice' : 'credit note';
     router.get(`/${LINK_PATHS[kind]}/:file`, limited, async (req, res) => {
-      const m = /^(\d{1,9})\.pdf$/.exec(String(req.params.file));
-      if (!m) throw new AppError('not_found', `No such ${what} link (it may have been mistyped).`);
-      const number = Number(m[1]);
+      const file = String(req.params.file);
+      const number = file.endsWith('.pdf') ? parseOrderNumber(file.slice(0, -'.pdf'.length)) : undefined;
+      if (number === undefined)
+        throw new AppError('not_found', `No such ${what} link (it may have been mistyped).`);
       const verdict = invoiceLinks.verify(number, req.query.exp, req.query.sig, Date.now(), kind);
       if (verdict === 'forged') {
         refuse(

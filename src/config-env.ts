@@ -3,6 +3,7 @@ import humanInterval from 'human-interval';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { parseApiKeys } from './access/scopes.js';
+import { isE164 } from './customers/phone.js';
 import { DEFAULT_BUSINESS_HOURS, parseBusinessHours } from './voice/hours.js';
 
 /**
@@ -32,7 +33,7 @@ const interval = (fallback: string) =>
     .transform((v) => ({ text: v, ms: humanInterval(v) as number }));
 
 const e164 = optionalString.refine(
-  (v) => v === undefined || /^\+[1-9]\d{6,14}$/.test(v),
+  (v) => v === undefined || isE164(v),
   'must be in E.164 format, e.g. +15551234567',
 );
 

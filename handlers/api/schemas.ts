@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isCountryCode as isCountry } from '../../src/geo.js';
 import { SKU_PATTERN } from '../../src/inventory/sku.js';
 import { CHANNELS, ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecycle.js';
+import { parseOrderNumber } from '../../src/orders/number.js';
 import { isXmlText } from '../../src/xml-text.js';
 
 /**
@@ -120,14 +121,16 @@ export function decodeCallCursor(cursor: string): string | undefined {
 
 export const invoiceQuery = z.strictObject({ format: z.enum(['json', 'pdf']).optional() });
 
-export const orderNumberParam = z
-  .string()
-  .regex(/^\d{1,9}$/, 'an order number is digits only, e.g. 1001')
-  .transform(Number);
+export const orderNumberParam = z.string().transform((text, ctx) => {
+  const number = parseOrderNumber(text);
+  if (number === undefined)
+    ctx.addIssue({ code: 'custom', message: 'an order number is digits only, e.g. 1001' });
+  return number ?? z.NEVER;
+});
 
 /** Page cursors are opaque to clients: base64url of the last order number seen. */
 export const encodeCursor = (number: number) => Buffer.from(`n:${number}`).toString('base64url');
 export function decodeCursor(cursor: string): number | undefined {
-  const m = /^n:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  return m ? Number(m[1]) : undefined;
+  const text = Buffer.from(cursor, 'base64url').toString();
+  return text.startsWith('n:') ? parseOrderNumber(text.slice(2)) : undefined;
 }

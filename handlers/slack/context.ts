@@ -1,3 +1,4 @@
+import { parseOrderNumber } from '../../src/orders/number.js';
 import type { Deps } from '../../src/services.js';
 import type { RenderContext } from '../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../src/slack/client.js';
@@ -40,6 +41,5 @@ export async function tellPrivately(
 
 /** Button values and modal metadata carry the order number; a tampered one is refused. */
 export function orderNumberFrom(value: unknown): number | undefined {
-  const n = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
-  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  return parseOrderNumber(value);
 }

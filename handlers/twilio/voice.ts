@@ -4,6 +4,7 @@ import { isE164, toE164 } from '../../src/customers/phone.js';
 import { withinDeadline } from '../../src/deadline.js';
 import { CALL_STATUSES, type CallStatus, type Language } from '../../src/domain.js';
 import { AppError } from '../../src/errors.js';
+import { parseOrderNumber } from '../../src/orders/number.js';
 import type { Deps } from '../../src/services.js';
 import { isOpen } from '../../src/voice/hours.js';
 import { menuChoice, parseSpokenNumber } from '../../src/voice/speech.js';
@@ -203,8 +204,10 @@ export function twilioVoiceRouter(deps: Deps): Router {
       menu(twiml, lang, 0);
       return send(res, twiml);
     }
-    const number = digits?.replace(/#/g, '') || parseSpokenNumber(field(req, 'SpeechResult'));
-    if (!number || !/^\d{1,9}$/.test(number)) {
+    const number = parseOrderNumber(
+      digits?.replace(/#/g, '') || parseSpokenNumber(field(req, 'SpeechResult')),
+    );
+    if (number === undefined) {
       if (tries + 1 >= MAX_TRIES) {
         goodbye(twiml, lang, 'goodbye');
       } else {
@@ -214,7 +217,7 @@ export function twilioVoiceRouter(deps: Deps): Router {
       return send(res, twiml);
     }
     const found = await fromDb('look up the order', call.sid, async () => {
-      const order = isE164(call.from) ? await calls.owned(Number(number), call.from) : undefined;
+      const order = isE164(call.from) ? await calls.owned(number, call.from) : undefined;
       if (order) await calls.heard(call.sid, [order]);
       else await calls.step(call.sid, `not-found:${number}`);
       return { order };

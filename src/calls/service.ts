@@ -12,6 +12,7 @@ import { isE164 } from '../customers/phone.js';
 import type { CustomerService } from '../customers/service.js';
 import { RetryLater } from '../delivery/retry.js';
 import type { Logger } from '../logger.js';
+import { OPEN_STATUSES } from '../orders/lifecycle.js';
 import type { OrderService } from '../orders/service.js';
 import { type CallCard, callPop, popShown, voicemailMessage, voicemailShown } from '../slack/blocks/call.js';
 import type { RenderContext } from '../slack/blocks/index.js';
@@ -19,8 +20,7 @@ import type { SlackOut } from '../slack/client.js';
 import { createSlotPoster, type Surface } from '../slack/slots.js';
 import { slackChannels } from '../slack/sync.js';
 
-/** Statuses in which an order is still on its way to the customer (what a caller asks about). */
-const OPEN: ReadonlySet<string> = new Set(['pending_approval', 'approved', 'picking', 'packed', 'shipped']);
+const OPEN: ReadonlySet<string> = new Set(OPEN_STATUSES);
 /** How many recent orders are looked at for a caller (the card shows open ones and the last rating). */
 const RECENT = 10;
 

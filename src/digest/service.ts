@@ -3,7 +3,7 @@ import type { Order } from '../../models/order.js';
 import type { Config } from '../config.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
-import type { OrderStatus } from '../orders/lifecycle.js';
+import { FULFILLMENT_STATUSES, type OrderStatus } from '../orders/lifecycle.js';
 import type { OrderService } from '../orders/service.js';
 import { dayTitle, digestMessage } from '../slack/blocks/digest.js';
 import type { PostTag, SlackOut } from '../slack/client.js';
@@ -22,7 +22,6 @@ export const DIGEST_SLOT = 'digest';
 
 /** Open orders read from the board for the "waiting longest" lists; the board is small. */
 const OPEN_MAX = 2000;
-const AWAITING_SHIPMENT: readonly OrderStatus[] = ['approved', 'picking', 'packed'];
 
 export type DigestOutcome =
   /** Posted now (and the chart, if it could be drawn). */
@@ -108,7 +107,7 @@ export function createDigestService(deps: {
     }
     const [awaitingApproval, awaitingShipment, products] = await Promise.all([
       openOrders(['pending_approval']),
-      openOrders(AWAITING_SHIPMENT),
+      openOrders(FULFILLMENT_STATUSES),
       inventory.list(),
     ]);
     return computeDigest({

@@ -52,13 +52,22 @@ export const STOCK_EFFECTS: Partial<Record<OrderAction, StockEffect>> = {
 
 export const FINAL_STATUSES: readonly OrderStatus[] = ['rejected', 'cancelled', 'returned'];
 
-/** Statuses in which the order still holds a reservation. */
-export const RESERVING_STATUSES: readonly OrderStatus[] = [
-  'pending_approval',
+/** Approved and not yet shipped: the fulfillment task's life (pick, pack, ship). */
+export const FULFILLMENT_STATUSES = [
   'approved',
   'picking',
   'packed',
-];
+] as const satisfies readonly OrderStatus[];
+
+/** Still on its way to the customer: from placement until it is delivered (what a caller asks about). */
+export const OPEN_STATUSES = [
+  'pending_approval',
+  ...FULFILLMENT_STATUSES,
+  'shipped',
+] as const satisfies readonly OrderStatus[];
+
+/** Statuses in which the order still holds a reservation. */
+export const RESERVING_STATUSES: readonly OrderStatus[] = ['pending_approval', ...FULFILLMENT_STATUSES];
 
 export const CHANNELS = ['web', 'marketplace', 'store', 'phone', 'sms', 'voice', 'slack', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];

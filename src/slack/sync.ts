@@ -9,6 +9,7 @@ import type { Config } from '../config.js';
 import { RetryLater } from '../delivery/retry.js';
 import type { InvoiceLinks } from '../invoices/links.js';
 import type { Logger } from '../logger.js';
+import { FULFILLMENT_STATUSES } from '../orders/lifecycle.js';
 import type { OrderService } from '../orders/service.js';
 import {
   approvalMessage,
@@ -30,7 +31,7 @@ type Surface = OrderSurface<Order>;
  */
 const LATE_POST_MS = 24 * 3600_000;
 const recent = (at: Date | undefined) => at !== undefined && Date.now() - at.getTime() < LATE_POST_MS;
-const TASK_OPEN: readonly string[] = ['approved', 'picking', 'packed'];
+const TASK_OPEN: readonly string[] = FULFILLMENT_STATUSES;
 
 export { CLAIM_STALE_MS } from './slots.js';
 

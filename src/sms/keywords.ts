@@ -1,6 +1,7 @@
 /** The customer SMS grammar (README, "SMS (customers)"): one text in, one intent out. Pure. */
 import type { Language } from '../../models/customer.js';
 import { SKU_PATTERN } from '../inventory/sku.js';
+import { parseWrittenOrderNumber } from '../orders/number.js';
 import { xmlText } from '../xml-text.js';
 
 export type SmsIntent =
@@ -63,18 +64,11 @@ const COMMANDS: Record<string, Command> = {
   עזרה: 'help',
 };
 
-const ORDER_NUMBER = /^#?\s*(\d{1,9})$/;
 // Trailing "." or "!" ("Confirm.", "Stop!"). The lookbehind starts a match only at the first mark
 // of a run: a plain /[.!]+$/ retries from every mark of a long run and takes quadratic time.
 const TRAILING_PUNCTUATION = /(?<![.!])[.!]+$/;
 // Invisible direction marks that Hebrew keyboards insert; they must not make "הסר" unreadable.
 const BIDI_MARKS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-
-function orderNumber(text: string): number | undefined {
-  const m = ORDER_NUMBER.exec(text);
-  const n = m ? Number(m[1]) : 0;
-  return n > 0 ? n : undefined;
-}
 
 export function parseSms(body: string): SmsIntent {
   // Spaces collapse, but line breaks survive: they separate ORDER items.
@@ -90,13 +84,13 @@ export function parseSms(body: string): SmsIntent {
   if (OPT_OUT.has(flat)) return { kind: 'opt_out', keyword: flat };
   if (OPT_IN.has(flat)) return { kind: 'opt_in', keyword: flat };
   if (/^[1-5]$/.test(flat)) return { kind: 'rating', score: Number(flat) as 1 | 2 | 3 | 4 | 5 };
-  const bare = orderNumber(flat);
+  const bare = parseWrittenOrderNumber(flat);
   if (bare !== undefined) return { kind: 'status', number: bare };
 
   const m = /^(\S+?):?(?:\s+([\s\S]*))?$/.exec(text);
   const command = m?.[1] ? COMMANDS[m[1].toUpperCase()] : undefined;
   const rest = (m?.[2] ?? '').trim();
-  const number = orderNumber(rest.replace(/\s+/g, ' '));
+  const number = parseWrittenOrderNumber(rest.replace(/\s+/g, ' '));
   switch (command) {
     case 'status':
       if (!rest) return { kind: 'status' };

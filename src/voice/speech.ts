@@ -4,6 +4,7 @@
  * or what they keyed (Digits). Pure.
  */
 import type { Language } from '../../models/customer.js';
+import { MAX_ORDER_NUMBER_DIGITS } from '../orders/number.js';
 
 /** Twilio <Say> voices: a neural-quality voice that exists for each language. */
 export const VOICES: Record<Language, { language: 'en-US' | 'he-IL'; voice: string }> = {
@@ -140,7 +141,8 @@ function digitOf(word: string): string | undefined {
 /**
  * An order number from what the caller said or keyed: digits in any grouping ("10 42", "1042.",
  * "#1042"), digit words in English or Hebrew ("one oh four two", "אחת אפס ארבע שתיים"), around
- * words like "order number". Undefined unless the whole answer is one number of 1 to 9 digits.
+ * words like "order number". Undefined unless the whole answer is one number of 1 to 9 digits
+ * (the longest order number).
  */
 export function parseSpokenNumber(speech: string | undefined): string | undefined {
   let digits = '';
@@ -159,7 +161,8 @@ export function parseSpokenNumber(speech: string | undefined): string | undefine
       return undefined;
     }
   }
-  return repeat === 1 && /^\d{1,9}$/.test(digits) ? digits : undefined;
+  const fits = digits.length >= 1 && digits.length <= MAX_ORDER_NUMBER_DIGITS;
+  return repeat === 1 && fits ? digits : undefined;
 }
 
 export type MenuChoice = 'status' | 'agent' | 'language';

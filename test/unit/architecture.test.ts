@@ -61,3 +61,23 @@ test('When the modules are followed import by import, then none comes back to it
   for (const file of files) visit(file, []);
   expect(cycles).toEqual([]);
 });
+
+test.each([
+  [
+    'an order number (1 to 9 digits)',
+    /\\d\{1,9\}|\\d\{1,\$\{MAX_ORDER_NUMBER_DIGITS\}\}/,
+    ['src/orders/number.ts'],
+  ],
+  ['an E.164 phone number', /\[1-9\]\\d\{6,14\}/, ['src/customers/phone.ts']],
+  ['the fulfillment statuses', /'approved',\s*'picking',\s*'packed'/, ['src/orders/lifecycle.ts']],
+])(
+  'When the sources are read, then the pattern of %s is written in one place only',
+  (_what, pattern, home) => {
+    // A migration keeps the rules of the release it converts from, frozen on purpose.
+    const writers = files
+      .filter((f) => !rel(f).startsWith('src/db/migrations/'))
+      .filter((f) => pattern.test(readFileSync(f, 'utf8')))
+      .map(rel);
+    expect(writers).toEqual(home);
+  },
+);

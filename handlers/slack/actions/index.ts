@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { isE164 } from '../../../src/customers/phone.js';
 import type { Deps } from '../../../src/services.js';
 import { CALL_BLOCK_PREFIX } from '../../../src/slack/blocks/call.js';
 import { ACTIONS } from '../../../src/slack/blocks/ids.js';
@@ -26,7 +27,7 @@ export function registerActions(app: App, deps: Deps): void {
 function newOrderAction(deps: Deps) {
   return async ({ ack, body, action }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>>) => {
     await ack();
-    const phone = action.value && /^\+[1-9]\d{6,14}$/.test(action.value) ? action.value : undefined;
+    const phone = action.value && isE164(action.value) ? action.value : undefined;
     try {
       const customer = phone ? await deps.customers.findByPhone(phone) : null;
       const prefill = phone ? { phone, ...(customer?.name ? { name: customer.name } : {}) } : undefined;

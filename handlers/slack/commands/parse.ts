@@ -1,5 +1,6 @@
 import { SKU_PATTERN } from '../../../src/inventory/sku.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../../src/orders/lifecycle.js';
+import { parseWrittenOrderNumber } from '../../../src/orders/number.js';
 
 /** `/order` and `/stock` text, parsed into what to do; anything else explains itself. */
 
@@ -23,11 +24,6 @@ export type StockCommand =
 
 const MAX_QTY = 1_000_000;
 
-function orderNumber(token: string | undefined): number | undefined {
-  const m = token?.match(/^#?(\d{1,9})$/);
-  return m ? Number(m[1]) : undefined;
-}
-
 /** `pending`, `pending approval`, `Return-Requested` → the lifecycle's status names. */
 export function parseStatus(text: string): OrderStatus | undefined {
   const norm = text
@@ -47,11 +43,11 @@ export function parseOrderCommand(raw: string): OrderCommand {
   if (verb === 'new') return { kind: 'new' };
   if (verb === 'late' && rest.length === 0) return { kind: 'late' };
   if (verb === 'jobs' && rest.length === 0) return { kind: 'jobs' };
-  const direct = orderNumber(word);
+  const direct = parseWrittenOrderNumber(word);
   if (direct !== undefined && rest.length === 0) return { kind: 'status', number: direct };
   switch (verb) {
     case 'status': {
-      const number = orderNumber(rest[0]);
+      const number = parseWrittenOrderNumber(rest[0]);
       if (number === undefined || rest.length > 1)
         return { kind: 'invalid', message: 'Which order? Try `/order status 1001`.' };
       return { kind: 'status', number };
@@ -76,7 +72,7 @@ export function parseOrderCommand(raw: string): OrderCommand {
       return { kind: 'list', status };
     }
     case 'cancel': {
-      const number = orderNumber(rest[0]);
+      const number = parseWrittenOrderNumber(rest[0]);
       if (number === undefined)
         return {
           kind: 'invalid',

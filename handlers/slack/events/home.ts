@@ -1,15 +1,14 @@
 import type { App } from '@slack/bolt';
+import { FULFILLMENT_STATUSES } from '../../../src/orders/lifecycle.js';
 import type { Deps } from '../../../src/services.js';
 import { homeView } from '../../../src/slack/blocks/index.js';
 import { renderContext } from '../context.js';
-
-const FULFILLMENT = ['approved', 'picking', 'packed'] as const;
 
 /** App Home: what waits for this person, what the warehouse is doing, what is running out. */
 export async function publishHome(deps: Deps, userId: string): Promise<void> {
   const [pending, inFulfillment, lowStock, canApprove] = await Promise.all([
     deps.orders.list({ status: 'pending_approval', limit: 20 }),
-    deps.orders.list({ status: FULFILLMENT, limit: 30 }),
+    deps.orders.list({ status: FULFILLMENT_STATUSES, limit: 30 }),
     deps.inventory.listLow(),
     deps.slack.access.mayDo(userId, 'approve'),
   ]);

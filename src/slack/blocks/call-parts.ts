@@ -7,7 +7,9 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { type BlockBuilder, Blocks, Elements } from 'slack-block-builder';
 import { type Call, callStatusRank, outcomeOf } from '../../../models/call-shape.js';
+import { isE164 } from '../../customers/phone.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../orders/lifecycle.js';
+import { parseOrderNumber } from '../../orders/number.js';
 import { LIMITS, type RenderContext, statusLabel, truncate } from './format.js';
 import { ACTIONS } from './ids.js';
 import { lineBlocks, money } from './parts.js';
@@ -37,11 +39,10 @@ const NAME_MAX = 60;
  * calls from these strange numbers?"). They look like E.164, but calling them back reaches nobody.
  */
 const WITHHELD = new Set(['+266696687', '+8656696', '+2562533', '+7378742833', '+86282452253']);
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** The number we can call back and log an order under, or undefined for a hidden one. */
 function callbackNumber(from: string): string | undefined {
-  return E164.test(from) && !WITHHELD.has(from) ? from : undefined;
+  return isE164(from) && !WITHHELD.has(from) ? from : undefined;
 }
 
 /** `+1 555 123 4567` for reading aloud; the E.164 form when libphonenumber cannot group it. */
@@ -103,7 +104,10 @@ export function clock(seconds: number): string {
 }
 
 const isOrderStatus = (s: string): s is OrderStatus => (ORDER_STATUSES as readonly string[]).includes(s);
-const orderNumber = (s: string | undefined) => (s && /^\d{1,9}$/.test(s) ? `#${Number(s)}` : undefined);
+const orderNumber = (s: string | undefined) => {
+  const n = parseOrderNumber(s);
+  return n === undefined ? undefined : `#${n}`;
+};
 
 /** One menu step as staff read it; an unknown step is shown as recorded (escaped). */
 function stepText(step: string): string {
