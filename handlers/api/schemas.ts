@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { isCountryCode as isCountry } from '../../src/geo.js';
-import { SKU_PATTERN } from '../../src/inventory/sku.js';
+import { MAX_STOCK_UNITS, SKU_PATTERN } from '../../src/inventory/sku.js';
 import { CHANNELS, ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecycle.js';
 import { parseOrderNumber } from '../../src/orders/number.js';
+import { ORDER_LIMITS } from '../../src/orders/types.js';
 import { isXmlText } from '../../src/xml-text.js';
 
 /**
@@ -27,14 +28,14 @@ export const createProductBody = z.strictObject({
   sku: skuSchema,
   name: text(200),
   price: count(1_000_000_000),
-  onHand: count(10_000_000),
-  lowStockThreshold: count(10_000_000).optional(),
+  onHand: count(MAX_STOCK_UNITS),
+  lowStockThreshold: count(MAX_STOCK_UNITS).optional(),
 });
 
 export const stockBody = z
   .strictObject({
-    set: count(10_000_000).optional(),
-    add: z.number().int().min(-10_000_000).max(10_000_000).optional(),
+    set: count(MAX_STOCK_UNITS).optional(),
+    add: z.number().int().min(-MAX_STOCK_UNITS).max(MAX_STOCK_UNITS).optional(),
   })
   .refine((b) => (b.set === undefined) !== (b.add === undefined), {
     message: 'give exactly one of "set" or "add"',
@@ -63,9 +64,11 @@ export const placeOrderBody = z.strictObject({
     language: z.enum(['en', 'he']).optional(),
   }),
   items: z
-    .array(z.strictObject({ sku: skuSchema, quantity: z.number().int().min(1).max(10_000) }))
+    .array(
+      z.strictObject({ sku: skuSchema, quantity: z.number().int().min(1).max(ORDER_LIMITS.quantityPerLine) }),
+    )
     .min(1)
-    .max(100),
+    .max(ORDER_LIMITS.lines),
   shippingAddress: addressSchema.optional(),
   notes: safeString().trim().max(2000).optional(),
 });

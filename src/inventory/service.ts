@@ -2,6 +2,7 @@ import type { Product, ProductRepository } from '../../models/product.js';
 import { AppError, isDuplicateKey } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
+import { MAX_STOCK_UNITS } from './sku.js';
 
 /**
  * Stock levels and reservations (SPEC "Inventory rules"). Every invariant is one conditional
@@ -66,7 +67,16 @@ export function createInventoryService({ products, events, log }: Deps) {
     return product;
   }
 
+  /** A count of units within the stock's bounds (`MAX_STOCK_UNITS`), or a validation error. */
+  function units(n: number, path: string): void {
+    if (Number.isInteger(n) && n >= 0 && n <= MAX_STOCK_UNITS) return;
+    const message = `${path} must be a whole number from 0 to ${MAX_STOCK_UNITS.toLocaleString('en-US')}.`;
+    throw new AppError('validation_error', message, { details: [{ path, message }] });
+  }
+
   async function create(input: NewProduct): Promise<Product> {
+    units(input.onHand, 'onHand');
+    if (input.lowStockThreshold !== undefined) units(input.lowStockThreshold, 'lowStockThreshold');
     try {
       const product = await products.insert({ ...input, lowStockThreshold: input.lowStockThreshold ?? 5 });
       await checkLowStock(product);
@@ -83,6 +93,7 @@ export function createInventoryService({ products, events, log }: Deps) {
 
   /** Sets on-hand to an absolute count; refused below what open orders hold. */
   async function setStock(sku: string, onHand: number): Promise<Product> {
+    units(onHand, 'set');
     for (let attempt = 0; attempt < 20; attempt++) {
       const current = await mustGet(sku);
       if (onHand < current.reserved) {
@@ -101,6 +112,7 @@ export function createInventoryService({ products, events, log }: Deps) {
 
   /** Adds (or with a negative number removes) units; never takes available below zero. */
   async function addStock(sku: string, delta: number): Promise<Product> {
+    units(Math.abs(delta), 'add');
     const updated = await products.addOnHand(sku, delta);
     if (updated) return checkLowStock(updated);
     const current = await mustGet(sku);
@@ -110,6 +122,7 @@ export function createInventoryService({ products, events, log }: Deps) {
   }
 
   async function setThreshold(sku: string, lowStockThreshold: number): Promise<Product> {
+    units(lowStockThreshold, 'lowStockThreshold');
     const updated = await products.setThreshold(sku, lowStockThreshold);
     if (!updated) return mustGet(sku);
     return checkLowStock(updated);

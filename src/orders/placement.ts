@@ -12,7 +12,7 @@ import { AppError, isDuplicateKey } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { InventoryService, StockLine } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
-import type { Actor, PlaceOrderCommand } from './types.js';
+import { type Actor, ORDER_LIMITS, type PlaceOrderCommand } from './types.js';
 
 export const FIRST_ORDER_NUMBER = 1001;
 /** A claim older than this with no order behind it belongs to a crashed placement. */
@@ -44,6 +44,20 @@ function mergeLines(items: PlaceOrderCommand['items']): StockLine[] {
   const merged = new Map<string, number>();
   for (const item of items) merged.set(item.sku, (merged.get(item.sku) ?? 0) + item.quantity);
   return [...merged].map(([sku, quantity]) => ({ sku, quantity }));
+}
+
+/** The domain's bounds (`ORDER_LIMITS`), whichever door the order came through. */
+function withinLimits(lines: StockLine[]): StockLine[] {
+  const refuse = (message: string, path: string) => {
+    throw new AppError('validation_error', message, { details: [{ path, message }] });
+  };
+  if (lines.length === 0 || lines.length > ORDER_LIMITS.lines)
+    refuse(`An order has 1 to ${ORDER_LIMITS.lines} products, not ${lines.length}.`, 'items');
+  for (const { sku, quantity } of lines) {
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > ORDER_LIMITS.quantityPerLine)
+      refuse(`${sku}: the quantity must be 1 to ${ORDER_LIMITS.quantityPerLine}, not ${quantity}.`, 'items');
+  }
+  return lines;
 }
 
 const priced = (lines: StockLine[], products: Map<string, Product>): OrderItem[] =>
@@ -100,12 +114,12 @@ export function createPlacement(deps: PlacementDeps) {
         details: [{ path: 'customer.phone', message: 'not a valid phone number' }],
       });
     }
+    const lines = withinLimits(mergeLines(cmd.items));
     const key = cmd.externalId ? `${cmd.channel}:${cmd.externalId}` : undefined;
     if (key) {
       const found = await existing(key);
       if (found) return { order: found, created: false };
     }
-    const lines = mergeLines(cmd.items);
     // Unknown SKUs and short lines are refused before a number is spent on the order.
     const seen = await inventory.check(lines);
     const token = randomUUID();

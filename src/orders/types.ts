@@ -9,6 +9,18 @@ export interface Actor {
   channel: Channel | 'system';
 }
 
+/**
+ * The domain's bounds on one order, whatever door it comes through: placement refuses anything
+ * beyond them, and each door's form or schema reads them from here. A door may ask for less (a
+ * text orders at most `MAX_ITEM_QUANTITY` of a product, src/sms/keywords.ts), never more.
+ */
+export const ORDER_LIMITS = {
+  /** Lines (distinct products) in one order. */
+  lines: 100,
+  /** Units of one product on one line. */
+  quantityPerLine: 10_000,
+} as const;
+
 export interface PlaceOrderCommand {
   channel: Channel;
   externalId?: string;

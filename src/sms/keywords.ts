@@ -19,6 +19,11 @@ export type SmsIntent =
   | { kind: 'rating'; score: 1 | 2 | 3 | 4 | 5 }
   | { kind: 'unknown' };
 
+/**
+ * A text's own bounds, tighter than the domain's (`ORDER_LIMITS`, src/orders/types.ts): an order
+ * by text is a handful of products for one household, and a slip of the thumb ("1000") should not
+ * reserve a shelf. A unit test keeps them within the domain's.
+ */
 export const MAX_ORDER_ITEMS = 20;
 export const MAX_ITEM_QUANTITY = 100;
 

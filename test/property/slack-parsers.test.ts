@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parseOrderCommand, parseStatus, parseStockCommand } from '../../handlers/slack/commands/parse.js';
 import { inputValue, parseItems, type ViewValues } from '../../handlers/slack/views/phone-order-form.js';
-import { SKU_PATTERN } from '../../src/inventory/sku.js';
+import { MAX_STOCK_UNITS, SKU_PATTERN } from '../../src/inventory/sku.js';
 import { ORDER_STATUSES } from '../../src/orders/lifecycle.js';
 import { INPUTS } from '../../src/slack/blocks/ids.js';
 import { jsonText, runs, weirdString, wordSoup } from './arbitraries.js';
@@ -44,6 +44,8 @@ const STOCK_WORDS = [
   '1000001',
   '9999999',
   '10000000',
+  '10000001',
+  '99999999',
 ];
 const orderText = fc.oneof(weirdString, wordSoup(ORDER_WORDS));
 const stockText = fc.oneof(weirdString, wordSoup(STOCK_WORDS));
@@ -112,7 +114,7 @@ describe('/order', () => {
       .map((s) => s.trim())
       .filter((s) => s.length > 0);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 999_999_999 }), fc.boolean(), reason, (n, hash, words) => {
+      fc.property(fc.integer({ min: 1, max: 999_999_999 }), fc.boolean(), reason, (n, hash, words) => {
         const ref = `${hash ? '#' : ''}${n}`;
         expect(parseOrderCommand(ref)).toEqual({ kind: 'status', number: n });
         expect(parseOrderCommand(`status ${ref}`)).toEqual({ kind: 'status', number: n });
@@ -126,6 +128,9 @@ describe('/order', () => {
       }),
       runs(300),
     );
+    // 0 names no order (order numbers are positive), with or without "#".
+    for (const ref of ['0', '#0', '000']) expect(parseOrderCommand(ref).kind).toBe('invalid');
+    expect(parseOrderCommand('status 0').kind).toBe('invalid');
   });
 });
 
@@ -143,7 +148,7 @@ describe('/stock', () => {
           case 'add':
             expect(cmd.sku).toMatch(SKU_PATTERN);
             expect(Number.isSafeInteger(cmd.quantity)).toBe(true);
-            expect(Math.abs(cmd.quantity)).toBeLessThanOrEqual(1_000_000);
+            expect(Math.abs(cmd.quantity)).toBeLessThanOrEqual(MAX_STOCK_UNITS);
             if (cmd.kind === 'add') expect(cmd.quantity).not.toBe(0);
             else expect(cmd.quantity).toBeGreaterThanOrEqual(0);
             // -0 would be stored as -0 and shown as "0" only by luck.
@@ -166,7 +171,7 @@ describe('/stock', () => {
       fc.property(
         fc.constantFrom('set', 'add', 'threshold'),
         sku,
-        fc.integer({ min: -1_000_000, max: 1_000_000 }),
+        fc.integer({ min: -MAX_STOCK_UNITS, max: MAX_STOCK_UNITS }),
         fc.boolean(),
         (verb, s, n, plus) => {
           const qty = n >= 0 && plus && verb === 'add' ? `+${n}` : String(n);

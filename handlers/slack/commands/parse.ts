@@ -1,4 +1,4 @@
-import { SKU_PATTERN } from '../../../src/inventory/sku.js';
+import { MAX_STOCK_UNITS, SKU_PATTERN } from '../../../src/inventory/sku.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../../src/orders/lifecycle.js';
 import { parseWrittenOrderNumber } from '../../../src/orders/number.js';
 
@@ -21,8 +21,6 @@ export type StockCommand =
   | { kind: 'show'; sku: string }
   | { kind: 'set' | 'add' | 'threshold'; sku: string; quantity: number }
   | { kind: 'invalid'; message: string };
-
-const MAX_QTY = 1_000_000;
 
 /** `pending`, `pending approval`, `Return-Requested` → the lifecycle's status names. */
 export function parseStatus(text: string): OrderStatus | undefined {
@@ -102,9 +100,9 @@ export function parseStockCommand(raw: string): StockCommand {
     if (!sku || qty === undefined || extra.length) return { kind: 'invalid', message: usage };
     if (!SKU_PATTERN.test(sku))
       return { kind: 'invalid', message: `\`${sku.slice(0, 64)}\` is not a SKU. ${usage}` };
-    const signed = verb === 'add' ? /^[+-]?\d{1,7}$/ : /^\d{1,7}$/;
+    const signed = verb === 'add' ? /^[+-]?\d{1,8}$/ : /^\d{1,8}$/;
     const quantity = Number(qty);
-    if (!signed.test(qty) || Math.abs(quantity) > MAX_QTY || (verb === 'add' && quantity === 0)) {
+    if (!signed.test(qty) || Math.abs(quantity) > MAX_STOCK_UNITS || (verb === 'add' && quantity === 0)) {
       const what =
         verb === 'add' ? 'a non-zero whole number (negative removes)' : 'a whole number, 0 or more';
       return { kind: 'invalid', message: `\`${qty.slice(0, 20)}\` must be ${what}. ${usage}` };

@@ -3,6 +3,7 @@ import type { Address } from '../../../src/domain.js';
 import { isCountryCode } from '../../../src/geo.js';
 import { SKU_PATTERN } from '../../../src/inventory/sku.js';
 import type { PlaceOrderCommand } from '../../../src/orders/types.js';
+import { ORDER_LIMITS } from '../../../src/orders/types.js';
 import type { Deps } from '../../../src/services.js';
 import { INPUTS, MODAL_CHANNELS, type ModalChannel } from '../../../src/slack/blocks/ids.js';
 
@@ -32,8 +33,8 @@ export function inputValue(values: ViewValues, id: string): string {
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
-const MAX_LINES = 50;
-const MAX_QUANTITY = 10_000;
+const MAX_LINES = ORDER_LIMITS.lines;
+const MAX_QUANTITY = ORDER_LIMITS.quantityPerLine;
 /** A SKU (64), a quantity and some spaces fit easily; longer lines are refused before any regex. */
 const MAX_LINE_LENGTH = 200;
 
