@@ -68,6 +68,8 @@ export async function startFerretDb(opts: EmbeddedOptions): Promise<EmbeddedDb> 
 
   let current = await launch();
   let stopping = false;
+  /** The restart under way, if any: `stop` waits for it, so a FerretDB it starts is stopped too. */
+  let restarting: Promise<void> | undefined;
   opts.log.info({ kind: 'ferretdb', port, dir, pid: current.child.pid }, 'embedded database started');
 
   /**
@@ -75,29 +77,40 @@ export async function startFerretDb(opts: EmbeddedOptions): Promise<EmbeddedDb> 
    * driver reconnects by itself and requests meanwhile get 503. After a few failed tries in a row
    * the server gives up (`onLost`) so that a supervisor restarts it whole.
    */
-  const supervise = (child: ChildProcess, stderr: () => string) => {
-    child.once('exit', async (code, signal) => {
+  const restart = async (code: number | null, signal: NodeJS.Signals | null, stderr: () => string) => {
+    opts.log.error(
+      { kind: 'ferretdb', code, signal, stderr: stderr().trim().slice(-500) },
+      'embedded database exited; restarting it',
+    );
+    for (let attempt = 1; attempt <= 5 && !stopping; attempt++) {
+      await new Promise((r) => setTimeout(r, 250 * attempt));
       if (stopping) return;
-      opts.log.error(
-        { kind: 'ferretdb', code, signal, stderr: stderr().trim().slice(-500) },
-        'embedded database exited; restarting it',
-      );
-      for (let attempt = 1; attempt <= 5 && !stopping; attempt++) {
-        await new Promise((r) => setTimeout(r, 250 * attempt));
-        if (stopping) return;
-        try {
-          current = await launch();
-          opts.log.warn(
-            { kind: 'ferretdb', port, pid: current.child.pid, attempt },
-            'embedded database restarted',
-          );
-          supervise(current.child, current.stderr);
+      try {
+        const next = await launch();
+        // Stopped while this one was starting: it must not outlive the server.
+        if (stopping) {
+          await stopChild(next.child);
           return;
-        } catch (err) {
-          opts.log.error({ kind: 'ferretdb', attempt, err }, 'embedded database did not restart');
         }
+        current = next;
+        opts.log.warn(
+          { kind: 'ferretdb', port, pid: current.child.pid, attempt },
+          'embedded database restarted',
+        );
+        supervise(current.child, current.stderr);
+        return;
+      } catch (err) {
+        opts.log.error({ kind: 'ferretdb', attempt, err }, 'embedded database did not restart');
       }
-      if (!stopping) opts.onLost?.('the embedded database (FerretDB) exited and could not be restarted');
+    }
+    if (!stopping) opts.onLost?.('the embedded database (FerretDB) exited and could not be restarted');
+  };
+  const supervise = (child: ChildProcess, stderr: () => string) => {
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      restarting = restart(code, signal, stderr).finally(() => {
+        restarting = undefined;
+      });
     });
   };
   supervise(current.child, current.stderr);
@@ -107,6 +120,7 @@ export async function startFerretDb(opts: EmbeddedOptions): Promise<EmbeddedDb> 
     uri: `mongodb://127.0.0.1:${port}/orderly`,
     stop: async () => {
       stopping = true;
+      await restarting;
       await stopChild(current.child);
       rmSync(pidFile, { force: true });
       if (temporary) rmSync(dir, { recursive: true, force: true });
@@ -192,7 +206,8 @@ async function waitForPort(port: number, child: ChildProcess, stderr: () => stri
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  // Ended already: with a code, or killed by a signal (then `exitCode` stays null).
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((r) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => {

@@ -48,3 +48,38 @@ withFerret(
     }
   },
 );
+
+/** The FerretDB processes running on `dataDir`'s files, found by their command line. */
+function ferretDbsOn(dataDir: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+        return cmd.includes('ferretdb') && cmd.includes(dataDir);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+withFerret(
+  'When the server stops while it is restarting a FerretDB that died, then the restarted one is stopped too (none is left running)',
+  async () => {
+    const db = await startEmbeddedDb({ dataDir: dir, prefer: 'ferretdb', env: process.env, log: quiet });
+    const [died] = ferretDbsOn(dir);
+    expect(died).toBeDefined();
+    process.kill(died as number, 'SIGKILL');
+    // The supervisor starts another within a second; stop the server while that one is starting.
+    const deadline = Date.now() + 10_000;
+    while (!ferretDbsOn(dir).some((pid) => pid !== died) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(ferretDbsOn(dir).some((pid) => pid !== died)).toBe(true);
+    await db.stop();
+    await new Promise((r) => setTimeout(r, 1500));
+    const left = ferretDbsOn(dir);
+    for (const pid of left) process.kill(pid, 'SIGKILL'); // not to leave one behind if this fails
+    expect(left).toEqual([]);
+  },
+);
