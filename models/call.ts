@@ -1,4 +1,5 @@
 import { type Connection, Schema } from 'mongoose';
+import { callEffect } from '../src/delivery/effects.js';
 import { isDuplicateKey } from '../src/errors.js';
 import { createCallLists } from './call-lists.js';
 import { type Call, type CallSlot, type CallStatus, callStatusRank } from './call-shape.js';
@@ -192,7 +193,7 @@ export function createCallRepository(
         sid,
         { agent: { $exists: false } },
         { $set: { agent: { number: agentNumber, dialedAt: new Date() }, updatedAt: new Date() } },
-        ['slack:pop'],
+        [callEffect('pop')],
       ),
 
     /** How the hand-off went (Twilio's DialCallStatus): the screen pop shows it. */
@@ -207,7 +208,7 @@ export function createCallRepository(
             updatedAt: new Date(),
           },
         },
-        ['slack:pop'],
+        [callEffect('pop')],
       ),
 
     /** The caller left a voicemail (once per call: a redelivery changes nothing). */
@@ -218,7 +219,9 @@ export function createCallRepository(
       const current = await get(sid);
       if (!current || current.voicemail) return current;
       const effects =
-        current.slack?.pop || current.agent ? ['slack:voicemail', 'slack:pop'] : ['slack:voicemail'];
+        current.slack?.pop || current.agent
+          ? [callEffect('voicemail'), callEffect('pop')]
+          : [callEffect('voicemail')];
       return (
         (await changeWithEffects(
           sid,
@@ -242,7 +245,7 @@ export function createCallRepository(
             updatedAt: new Date(),
           },
         },
-        ['slack:voicemail'],
+        [callEffect('voicemail')],
       ),
 
     /**
@@ -284,7 +287,7 @@ export function createCallRepository(
           if (!isDuplicateKey(err)) throw err;
         }
       }
-      const effects = final && (current?.slack?.pop || current?.agent) ? ['slack:pop'] : [];
+      const effects = final && (current?.slack?.pop || current?.agent) ? [callEffect('pop')] : [];
       return changeWithEffects(
         sid,
         { statusRank: { $lt: rank } },

@@ -1,4 +1,5 @@
 import type { Connection, QueryFilter } from 'mongoose';
+import { ratingEffect, reminderEffect } from '../src/delivery/effects.js';
 import { type OrderQuery, queryFilter } from './order-query.js';
 import {
   type HistoryEntry,
@@ -178,7 +179,7 @@ export function createOrderRepository(
         { 'rating.score': { $exists: false } },
         {
           $set: { rating: { score, at: new Date() } },
-          ...(score <= LOW_RATING ? { $addToSet: { effects: 'slack:rating' } } : {}),
+          ...(score <= LOW_RATING ? { $addToSet: { effects: ratingEffect() } } : {}),
         },
       ),
 
@@ -193,7 +194,7 @@ export function createOrderRepository(
           status: 'pending_approval',
           ...(previous === 0 ? { reminders: { $exists: false } } : { reminders: previous }),
         },
-        { $set: { reminders: count }, $addToSet: { effects: `slack:remind:${count}` } },
+        { $set: { reminders: count }, $addToSet: { effects: reminderEffect(count) } },
       ),
 
     /** Who took the call back for a low rating (once; the first click wins) and the post to update. */
@@ -201,7 +202,7 @@ export function createOrderRepository(
       update(
         number,
         { 'rating.score': { $lte: LOW_RATING }, 'callBack.by': { $exists: false } },
-        { $set: { callBack: { by, at: new Date() } }, $addToSet: { effects: 'slack:rating' } },
+        { $set: { callBack: { by, at: new Date() } }, $addToSet: { effects: ratingEffect() } },
       ),
 
     ...slackSlots<number, Order, SlackSlot>(Order, update),

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { lowStockEffect } from '../src/delivery/effects.js';
 import {
   ledger,
   mark,
@@ -23,7 +24,7 @@ export function createProductRepository(
   opts: { keepEffect?: (effect: string) => boolean } = {},
 ) {
   // With Slack turned off on purpose the episode is still tracked, but no alert is due.
-  const alertDue = opts.keepEffect?.('slack:low-stock') ?? true;
+  const alertDue = opts.keepEffect?.(lowStockEffect()) ?? true;
   const Product = conn.model<ProductDoc>('Product', productSchema, 'products');
   const get = async (sku: string) => toProduct(await Product.findById(sku, NO_LEDGERS).lean<ProductDoc>());
   /**

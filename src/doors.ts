@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import { FOLLOW_UP_JOB } from './delivery/effects.js';
+import { doorOf } from './delivery/effects.js';
 
 /**
  * Which effects (src/delivery/effects.ts) the doors can carry. A door turned off on purpose
@@ -11,9 +11,7 @@ export function effectKeeper(config: Pick<Config, 'slack' | 'twilio'>): (effect:
   const slackOff = config.slack.door === 'off';
   const twilioOff = config.twilio.door === 'off';
   return (effect) => {
-    if (effect.startsWith('slack:')) return !slackOff;
-    // The follow-up job's only work is a text asking for a rating.
-    if (effect.startsWith('sms:') || effect === `job:${FOLLOW_UP_JOB}`) return !twilioOff;
-    return true;
+    const door = doorOf(effect);
+    return door === 'slack' ? !slackOff : door === 'twilio' ? !twilioOff : true;
   };
 }

@@ -10,6 +10,7 @@ import type { Order, OrderRepository } from '../../models/order.js';
 import type { Config } from '../config.js';
 import { isE164 } from '../customers/phone.js';
 import type { CustomerService } from '../customers/service.js';
+import { callEffect, doorOf } from '../delivery/effects.js';
 import { RetryLater } from '../delivery/retry.js';
 import type { Logger } from '../logger.js';
 import { OPEN_STATUSES } from '../orders/lifecycle.js';
@@ -156,7 +157,7 @@ export function createCallService(deps: {
     // Rendered from one reading of the call; if it changed meanwhile, once more from the next.
     for (let round = 0; round < 5; round++) {
       const call = await calls.get(sid);
-      const due = (call?.effects ?? []).filter((e) => e.startsWith('slack:'));
+      const due = (call?.effects ?? []).filter((e) => doorOf(e) === 'slack');
       if (!call || due.length === 0) return;
       await showCall(call, due);
       if (await calls.settleEffects(sid, due, call.updatedAt)) return;
@@ -166,7 +167,7 @@ export function createCallService(deps: {
 
   async function showCall(call: Call, due: string[]): Promise<void> {
     const about = await card(call);
-    const surfaces: Surface<Call>[] = [
+    const surfaces: (Surface<Call> & { slot: CallSlot })[] = [
       {
         slot: 'pop',
         channel,
@@ -183,7 +184,7 @@ export function createCallService(deps: {
       },
     ];
     for (const surface of surfaces) {
-      if (due.includes(`slack:${surface.slot}`)) await show(surface, call);
+      if (due.includes(callEffect(surface.slot))) await show(surface, call);
     }
   }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { escapeText, notice } from '../slack/blocks/index.js';
 import type { SlackOut } from '../slack/client.js';
 import { slackChannels } from '../slack/sync.js';
+import { orderOfKey } from './lane.js';
 
 /** What went wrong with a delivery given up (src/delivery/lane.ts). */
 export interface GivenUp {
@@ -39,7 +40,8 @@ export function createGiveUps(deps: {
     failure: GivenUp,
     mine: (effect: string) => boolean,
   ): Promise<string[]> {
-    const number = Number(key.slice(6));
+    const number = orderOfKey(key);
+    if (number === undefined) return [];
     const due = ((await deps.orders.get(number))?.effects ?? []).filter(mine);
     if (due.length) await deps.settle(number, due);
     await tellStaff(`order #${number}: ${due.join(', ') || lane}`, failure);

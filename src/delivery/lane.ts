@@ -1,5 +1,6 @@
 import type { DeliveryFailure } from '../../models/delivery-failure.js';
 import { type Logger, runWithLogContext } from '../logger.js';
+import { parseOrderNumber } from '../orders/number.js';
 import { scrubSecrets } from '../redact.js';
 import { backoff, classify } from './retry.js';
 
@@ -17,6 +18,35 @@ export interface Trouble {
 export const orderKey = (n: number) => `order:${n}`;
 export const stockKey = (sku: string) => `stock:${sku}`;
 export const callKey = (sid: string) => `call:${sid}`;
+
+/** What a lane key names; undefined for a key none of the lanes forms. The only place keys are read. */
+export type LaneKey =
+  | { kind: 'order'; number: number }
+  | { kind: 'stock'; sku: string }
+  | { kind: 'call'; sid: string };
+export function parseLaneKey(key: string): LaneKey | undefined {
+  const colon = key.indexOf(':');
+  const id = key.slice(colon + 1);
+  if (colon < 0 || id === '') return undefined;
+  switch (key.slice(0, colon)) {
+    case 'order': {
+      const number = parseOrderNumber(id);
+      return number === undefined ? undefined : { kind: 'order', number };
+    }
+    case 'stock':
+      return { kind: 'stock', sku: id };
+    case 'call':
+      return { kind: 'call', sid: id };
+    default:
+      return undefined;
+  }
+}
+
+/** The order a key names, or undefined (a product's alert, a call, a key from elsewhere). */
+export const orderOfKey = (key: string): number | undefined => {
+  const parsed = parseLaneKey(key);
+  return parsed?.kind === 'order' ? parsed.number : undefined;
+};
 
 /** Where a lane keeps the failures of single deliveries (models/delivery-failure.ts). */
 export interface FailureStore {

@@ -5,21 +5,29 @@ import {
 } from '../../models/delivery-failure.js';
 import type { Order, OrderRepository } from '../../models/order.js';
 import type { InventoryService } from '../inventory/service.js';
-import { isJobEffect, isSlackEffect, type LateEffect, smsKindOf } from './effects.js';
-import { callKey, type Lane, stockKey, type Trouble } from './lane.js';
+import {
+  isSlackEffect,
+  type LateEffect,
+  laneOfName,
+  lowStockEffect,
+  parseEffect,
+  smsKindOf,
+} from './effects.js';
+import { callKey, type Lane, orderKey, orderOfKey, parseLaneKey, stockKey, type Trouble } from './lane.js';
 
 /** At most this many orders are read to answer "what is late" (oldest asked first). */
 export const LATE_MAX_ORDERS = 500;
 
 /** The lane that delivers an order's effect. */
-export const laneOf = (effect: string) =>
-  isSlackEffect(effect) ? 'slack' : smsKindOf(effect) ? 'sms' : isJobEffect(effect) ? 'jobs' : 'other';
+export const laneOf = (effect: string) => laneOfName(effect) ?? 'other';
 
 /** When the change that asked for an effect was made, from the order itself. */
 export function askedAt(order: Order, effect: string): Date {
-  if (effect === 'slack:invoice') return order.invoice?.issuedAt ?? order.updatedAt;
-  if (effect.startsWith('slack:remind:')) return order.updatedAt;
-  if (isSlackEffect(effect)) return order.history[Number(effect.slice(6)) - 1]?.at ?? order.updatedAt;
+  const asked = parseEffect(effect);
+  if (asked?.kind === 'slack-document' && asked.document === 'invoice')
+    return order.invoice?.issuedAt ?? order.updatedAt;
+  if (asked?.kind === 'slack-version') return order.history[asked.version - 1]?.at ?? order.updatedAt;
+  if (isSlackEffect(effect)) return order.updatedAt;
   const kind = smsKindOf(effect);
   const to = kind === 'placed' ? 'pending_approval' : kind;
   return [...order.history].reverse().find((h) => h.to === to)?.at ?? order.updatedAt;
@@ -48,7 +56,7 @@ export function lateOfOrders(
     for (const effect of order.effects ?? []) {
       const since = askedAt(order, effect);
       if (now - since.getTime() < lateAfterMs) continue;
-      items.push({ order: order.number, effect, since, ...why(laneOf(effect), `order:${order.number}`) });
+      items.push({ order: order.number, effect, since, ...why(laneOf(effect), orderKey(order.number)) });
     }
   }
   return items;
@@ -59,10 +67,14 @@ export function givenUp(records: readonly DeliveryFailure[]): LateEffect[] {
   const items: LateEffect[] = [];
   for (const r of records) {
     if (!r.givenUpAt) continue;
-    const [kind, ...rest] = r.key.split(':');
-    const id = rest.join(':');
-    const subject = kind === 'order' ? { order: Number(id) } : kind === 'stock' ? { sku: id } : { call: id };
-    const fallback = kind === 'stock' ? 'slack:low-stock' : `${r.lane}:?`;
+    const work = parseLaneKey(r.key);
+    const subject =
+      work?.kind === 'order'
+        ? { order: work.number }
+        : work?.kind === 'stock'
+          ? { sku: work.sku }
+          : { call: work?.sid ?? r.key };
+    const fallback = work?.kind === 'stock' ? lowStockEffect() : `${r.lane}:?`;
     for (const effect of r.effects?.length ? r.effects : [fallback]) {
       items.push({
         ...subject,
@@ -117,7 +129,8 @@ export function createLateList(deps: {
     ];
     for (const key of keys) {
       if (numbers.size >= LATE_MAX_ORDERS) break;
-      if (key.startsWith('order:')) numbers.add(Number(key.slice(6)));
+      const number = orderOfKey(key);
+      if (number !== undefined) numbers.add(number);
     }
     const items: LateEffect[] = [];
     const list = [...numbers];
@@ -134,7 +147,7 @@ export function createLateList(deps: {
       if (now - product.updatedAt.getTime() < lateAfterMs) continue;
       items.push({
         sku: product.sku,
-        effect: 'slack:low-stock',
+        effect: lowStockEffect(),
         since: product.updatedAt,
         ...why('slack', stockKey(product.sku)),
       });

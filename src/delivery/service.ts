@@ -13,12 +13,22 @@ import { escapeText } from '../slack/blocks/index.js';
 import type { SlackOut } from '../slack/client.js';
 import type { SlackSync } from '../slack/sync.js';
 import { createAlertPoster } from './alerts.js';
-import { FOLLOW_UP_JOB, isJobEffect, isSlackEffect, SMS_ORDER, smsEffect, smsKindOf } from './effects.js';
+import {
+  FOLLOW_UP_JOB,
+  isJobEffect,
+  isSlackEffect,
+  laneOfName,
+  lowStockEffect,
+  parseEffect,
+  SMS_ORDER,
+  smsEffect,
+  smsKindOf,
+} from './effects.js';
 import { createGiveUps } from './give-up.js';
 
 export type { LateEffect } from './effects.js';
 
-import { callKey, createLane, type Lane, orderKey, stockKey } from './lane.js';
+import { callKey, createLane, type Lane, orderKey, orderOfKey, parseLaneKey, stockKey } from './lane.js';
 import { createLateList } from './late.js';
 
 /**
@@ -86,14 +96,17 @@ export function createDelivery(deps: {
     log,
     ...ownFailures,
     async giveUp(key, failure) {
-      if (!key.startsWith('stock:')) return dropOrderEffects('slack', key, failure, isSlackEffect);
-      await inventory.settleAlert(key.slice(6));
-      await tellStaff(`the low-stock alert of ${escapeText(key.slice(6), 64)}`, failure);
-      return ['slack:low-stock'];
+      const work = parseLaneKey(key);
+      if (work?.kind !== 'stock') return dropOrderEffects('slack', key, failure, isSlackEffect);
+      await inventory.settleAlert(work.sku);
+      await tellStaff(`the low-stock alert of ${escapeText(work.sku, 64)}`, failure);
+      return [lowStockEffect()];
     },
     async run(key) {
-      if (key.startsWith('stock:')) return postAlert(key.slice(6));
-      const number = Number(key.slice(6));
+      const work = parseLaneKey(key);
+      if (work?.kind === 'stock') return postAlert(work.sku);
+      if (work?.kind !== 'order') return;
+      const number = work.number;
       const order = await orders.get(number);
       const due = (order?.effects ?? []).filter(isSlackEffect);
       if (!order || due.length === 0) return;
@@ -111,12 +124,14 @@ export function createDelivery(deps: {
     ...ownFailures,
     giveUp: (key, failure) => dropOrderEffects('jobs', key, failure, isJobEffect),
     async run(key) {
-      const number = Number(key.slice(6));
+      const number = orderOfKey(key);
+      if (number === undefined) return;
       const order = await orders.get(number);
       const due = (order?.effects ?? []).filter(isJobEffect);
       if (!order || due.length === 0) return;
       for (const effect of due) {
-        if (effect === `job:${FOLLOW_UP_JOB}`) {
+        const job = parseEffect(effect);
+        if (job?.kind === 'job' && job.job === FOLLOW_UP_JOB) {
           const delivered =
             [...order.history].reverse().find((h) => h.to === 'delivered')?.at ?? order.updatedAt;
           const at = new Date(delivered.getTime() + deps.config.followUpDelay.ms);
@@ -136,7 +151,10 @@ export function createDelivery(deps: {
     retryMaxMs,
     log,
     ...ownFailures,
-    run: (key) => deps.calls.deliverSlack(key.slice(5)),
+    async run(key) {
+      const work = parseLaneKey(key);
+      if (work?.kind === 'call') await deps.calls.deliverSlack(work.sid);
+    },
   });
 
   const sms = createLane({
@@ -147,7 +165,8 @@ export function createDelivery(deps: {
     ...ownFailures,
     giveUp: (key, failure) => dropOrderEffects('sms', key, failure, (e) => Boolean(smsKindOf(e))),
     async run(key) {
-      const number = Number(key.slice(6));
+      const number = orderOfKey(key);
+      if (number === undefined) return;
       const order = await orders.get(number);
       const due = SMS_ORDER.filter((k) => order?.effects?.includes(smsEffect(k)));
       // In the order the customer would expect them; a failure stops the rest until retried.
@@ -163,7 +182,7 @@ export function createDelivery(deps: {
   function kick(order: Pick<Order, 'number' | 'effects'>): void {
     const effects = order.effects ?? [];
     if (effects.some(isSlackEffect)) slack.add(orderKey(order.number));
-    if (effects.some((e) => smsKindOf(e))) sms.add(orderKey(order.number));
+    if (effects.some((e) => laneOfName(e) === 'sms')) sms.add(orderKey(order.number));
     if (effects.some(isJobEffect)) jobs.add(orderKey(order.number));
   }
 

@@ -6,6 +6,7 @@ import {
   type SlackSlot,
 } from '../../models/order.js';
 import type { Config } from '../config.js';
+import { isReminderEffect, parseEffect } from '../delivery/effects.js';
 import { RetryLater } from '../delivery/retry.js';
 import type { InvoiceLinks } from '../invoices/links.js';
 import type { Logger } from '../logger.js';
@@ -120,7 +121,7 @@ export function createSlackSync(deps: {
     if (order.history.some((h) => h.action === 'approve')) await show(task, await orders.get(number));
     if ((order.rating?.score ?? 5) <= LOW_RATING) await show(rating, await orders.get(number));
     // Reminders that fell due together (a sweep after downtime) make one reply, not several.
-    if (order.effects?.some((e) => e.startsWith('slack:remind:'))) await remind(await orders.get(number));
+    if (order.effects?.some(isReminderEffect)) await remind(await orders.get(number));
   }
 
   /**
@@ -133,9 +134,10 @@ export function createSlackSync(deps: {
     if (order.status !== 'pending_approval') return;
     const parent = order.slack?.approval;
     if (!parent) throw new RetryLater(`order #${order.number} has no approval message yet`, 5_000);
-    const due = (order.effects ?? [])
-      .filter((e) => e.startsWith('slack:remind:'))
-      .map((e) => Number(e.slice(13)));
+    const due = (order.effects ?? []).flatMap((e) => {
+      const asked = parseEffect(e);
+      return asked?.kind === 'slack-reminder' ? [asked.reminder] : [];
+    });
     // Another process delivered it between our two reads and removed the effect: nothing is due.
     // (Math.max of nothing is -Infinity, a slot no claim guards, so it would be posted again.)
     if (due.length === 0) return;

@@ -81,3 +81,22 @@ test.each([
     expect(writers).toEqual(home);
   },
 );
+
+/** The code of a source without its comments (which may name effects to explain them). */
+const withoutComments = (text: string) =>
+  text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+
+test.each([
+  ['forms or compares a Slack effect name', /['`]slack:(?!\s)/],
+  ['forms or compares a job effect name', /['`]job:/],
+  ['reads an effect or a lane key by its prefix', /startsWith\(['`](slack|sms|job|order|stock|call):/],
+  ['forms a lane key', /['`](order|stock|call):\$\{/],
+  ['cuts a lane key apart by position', /key\.slice\(\d/],
+])('When the sources are read, then none but the effect and lane-key modules %s', (_what, pattern) => {
+  const home = ['src/delivery/effects.ts', 'src/delivery/lane.ts'];
+  const offending = files
+    .filter((f) => !home.includes(rel(f)) && !rel(f).startsWith('src/db/migrations/'))
+    .filter((f) => pattern.test(withoutComments(readFileSync(f, 'utf8'))))
+    .map(rel);
+  expect(offending).toEqual([]);
+});

@@ -1,12 +1,18 @@
 import {
+  doorOf,
+  type Effect,
+  effectName,
   FOLLOW_UP_JOB,
   isJobEffect,
   isSlackEffect,
+  laneOfName,
+  parseEffect,
   placementEffects,
   SMS_ORDER,
   smsKindOf,
   transitionEffects,
 } from '../../src/delivery/effects.js';
+import { callKey, orderKey, parseLaneKey, stockKey } from '../../src/delivery/lane.js';
 import { CHANNELS, ORDER_STATUSES, type OrderStatus } from '../../src/orders/lifecycle.js';
 
 /**
@@ -67,4 +73,86 @@ test('When several texts of one order are due, then they go out in the order the
     'cancelled',
     'follow_up',
   ]);
+});
+
+const EVERY_KIND: Effect[] = [
+  { kind: 'slack-version', version: 1 },
+  { kind: 'slack-version', version: 999_999_999 },
+  { kind: 'slack-document', document: 'invoice' },
+  { kind: 'slack-document', document: 'credit-note' },
+  { kind: 'slack-rating' },
+  { kind: 'slack-reminder', reminder: 3 },
+  { kind: 'slack-low-stock' },
+  { kind: 'slack-call', slot: 'pop' },
+  { kind: 'slack-call', slot: 'voicemail' },
+  ...SMS_ORDER.map((update) => ({ kind: 'sms', update }) as const),
+  { kind: 'job', job: FOLLOW_UP_JOB },
+];
+
+test.each(EVERY_KIND.map((e) => [effectName(e), e]))(
+  'When the effect %s is stored and read back, then it reads as what was asked',
+  (name, effect) => {
+    expect(parseEffect(name)).toEqual(effect);
+  },
+);
+
+test('When the names are the ones stored by earlier releases, then they read as before', () => {
+  expect(parseEffect('slack:7')).toEqual({ kind: 'slack-version', version: 7 });
+  expect(parseEffect('slack:remind:2')).toEqual({ kind: 'slack-reminder', reminder: 2 });
+  expect(parseEffect('sms:placed')).toEqual({ kind: 'sms', update: 'placed' });
+  expect(parseEffect('job:follow-up')).toEqual({ kind: 'job', job: 'follow-up' });
+  expect(parseEffect('slack:pop')).toEqual({ kind: 'slack-call', slot: 'pop' });
+});
+
+test.each([
+  ['slack:0', 'slack'],
+  ['slack:07', 'slack'],
+  ['slack:remind:', 'slack'],
+  ['slack:toString', 'slack'],
+  ['slack:__proto__', 'slack'],
+  ['sms:hello', 'sms'],
+  ['job:digest', 'jobs'],
+  ['email:placed', undefined],
+  ['slack', undefined],
+  ['', undefined],
+])(
+  'When a stored name %j is not one this release forms, then it is no effect, and its lane goes by its prefix (%j)',
+  (name, lane) => {
+    expect(parseEffect(name)).toBeUndefined();
+    expect(laneOfName(name)).toBe(lane);
+  },
+);
+
+test('When the doors are asked about each kind, then every Slack message goes through Slack and texts and the follow-up through Twilio', () => {
+  for (const effect of EVERY_KIND) {
+    const name = effectName(effect);
+    expect([name, doorOf(name)]).toEqual([
+      name,
+      effect.kind === 'sms' || effect.kind === 'job' ? 'twilio' : 'slack',
+    ]);
+  }
+  expect(doorOf('slack:someday')).toBe('slack');
+  expect(doorOf('sms:someday')).toBe('twilio');
+  expect(doorOf('job:someday')).toBeUndefined();
+});
+
+test.each([
+  ['order:1042', { kind: 'order', number: 1042 }],
+  ['stock:MUG-BLUE', { kind: 'stock', sku: 'MUG-BLUE' }],
+  ['stock:a:b', { kind: 'stock', sku: 'a:b' }],
+  ['call:CA0123', { kind: 'call', sid: 'CA0123' }],
+  ['order:0', undefined],
+  ['order:x', undefined],
+  ['order:', undefined],
+  ['stock:', undefined],
+  ['other:1', undefined],
+  ['order', undefined],
+])('When a lane reads its key %j, then it names %j', (key, expected) => {
+  expect(parseLaneKey(key)).toEqual(expected);
+});
+
+test('When a lane key is formed and read back, then it names the same work', () => {
+  expect(parseLaneKey(orderKey(1042))).toEqual({ kind: 'order', number: 1042 });
+  expect(parseLaneKey(stockKey('MUG-1'))).toEqual({ kind: 'stock', sku: 'MUG-1' });
+  expect(parseLaneKey(callKey('CA1'))).toEqual({ kind: 'call', sid: 'CA1' });
 });

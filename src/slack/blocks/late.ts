@@ -1,21 +1,29 @@
 import { Blocks } from 'slack-block-builder';
-import type { LateEffect } from '../../delivery/effects.js';
+import { doorOf, type LateEffect, parseEffect } from '../../delivery/effects.js';
 import { LIMITS, type SlackMessage, truncate } from './format.js';
 import { toMessage } from './parts.js';
 import { escapeText } from './untrusted.js';
 
-const WHAT: Record<string, string> = {
-  'slack:low-stock': 'low-stock alert',
-  'slack:pop': 'call screen pop',
-  'slack:voicemail': 'voicemail post',
-  'slack:invoice': 'Slack card (invoice)',
-};
-
-const describeEffect = (effect: string) =>
-  WHAT[effect] ??
-  (effect.startsWith('slack:')
-    ? 'Slack card'
-    : `text to the customer (${effect.slice(4).replace('_', ' ')})`);
+/** What staff read for an effect that is late or given up. */
+function describeEffect(name: string): string {
+  const effect = parseEffect(name);
+  switch (effect?.kind) {
+    case 'slack-low-stock':
+      return 'low-stock alert';
+    case 'slack-call':
+      return effect.slot === 'pop' ? 'call screen pop' : 'voicemail post';
+    case 'slack-document':
+      return effect.document === 'invoice' ? 'Slack card (invoice)' : 'Slack card (credit note)';
+    case 'sms':
+      return `text to the customer (${effect.update.replace('_', ' ')})`;
+    case 'job':
+      return `text to the customer (${effect.job})`;
+    case undefined:
+      return doorOf(name) === 'twilio' ? 'text to the customer' : 'Slack card';
+    default:
+      return 'Slack card';
+  }
+}
 
 const minutes = (since: Date, now: number) => Math.max(1, Math.round((now - since.getTime()) / 60_000));
 
