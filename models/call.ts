@@ -1,5 +1,4 @@
 import { type Connection, Schema } from 'mongoose';
-import { callEffect } from '../src/delivery/effects.js';
 import { isDuplicateKey } from '../src/errors.js';
 import { createCallLists } from './call-lists.js';
 import { type Call, type CallSlot, type CallStatus, callStatusRank } from './call-shape.js';
@@ -120,7 +119,7 @@ export function createCallRepository(
     sid: string,
     expect: Record<string, unknown>,
     update: Record<string, unknown>,
-    asked: string[],
+    asked: readonly string[],
     step?: string,
   ): Promise<Call | null> {
     // Slack turned off on purpose: the call is logged, and no screen pop or voicemail post is due.
@@ -187,17 +186,17 @@ export function createCallRepository(
     linkOrder: (sid: string, number: number) =>
       change(sid, {}, { $addToSet: { orders: number }, $set: { updatedAt: new Date() } }),
 
-    /** The caller is being connected to a person: the screen pop is due. */
-    dialed: (sid: string, agentNumber: string) =>
+    /** The caller is being connected to a person, with the effects asked for (the screen pop). */
+    dialed: (sid: string, agentNumber: string, effects: readonly string[]) =>
       changeWithEffects(
         sid,
         { agent: { $exists: false } },
         { $set: { agent: { number: agentNumber, dialedAt: new Date() }, updatedAt: new Date() } },
-        [callEffect('pop')],
+        effects,
       ),
 
-    /** How the hand-off went (Twilio's DialCallStatus): the screen pop shows it. */
-    dialEnded: (sid: string, status: string, duration: number | undefined) =>
+    /** How the hand-off went (Twilio's DialCallStatus), with the effects asked for. */
+    dialEnded: (sid: string, status: string, duration: number | undefined, effects: readonly string[]) =>
       changeWithEffects(
         sid,
         { agent: { $exists: true } },
@@ -208,20 +207,21 @@ export function createCallRepository(
             updatedAt: new Date(),
           },
         },
-        [callEffect('pop')],
+        effects,
       ),
 
-    /** The caller left a voicemail (once per call: a redelivery changes nothing). */
+    /**
+     * The caller left a voicemail (once per call: a redelivery changes nothing), with the effects
+     * the caller asks for, given the call as it was.
+     */
     async recorded(
       sid: string,
       voicemail: { recordingSid: string; url: string; duration?: number },
+      effectsFor: (current: Call) => readonly string[],
     ): Promise<Call | null> {
       const current = await get(sid);
       if (!current || current.voicemail) return current;
-      const effects =
-        current.slack?.pop || current.agent
-          ? [callEffect('voicemail'), callEffect('pop')]
-          : [callEffect('voicemail')];
+      const effects = effectsFor(current);
       return (
         (await changeWithEffects(
           sid,
@@ -234,7 +234,13 @@ export function createCallRepository(
     },
 
     /** Twilio's transcription of the voicemail (only onto the recording it belongs to). */
-    transcribed: (sid: string, recordingSid: string, text: string | undefined, status: string) =>
+    transcribed: (
+      sid: string,
+      recordingSid: string,
+      text: string | undefined,
+      status: string,
+      effects: readonly string[],
+    ) =>
       changeWithEffects(
         sid,
         { 'voicemail.recordingSid': recordingSid },
@@ -245,18 +251,20 @@ export function createCallRepository(
             updatedAt: new Date(),
           },
         },
-        [callEffect('voicemail')],
+        effects,
       ),
 
     /**
      * Twilio's call status, only ever forward (a callback redelivered or overtaken by a later one
-     * changes nothing). A final status ends the call and brings its Slack messages up to date.
-     * Returns the call when this status moved it, null when it was old news.
+     * changes nothing), with the effects the caller asks for given the call as it was (none for a
+     * call first heard of here, in `fields.language`). Returns the call when this status moved it,
+     * null when it was old news.
      */
     async status(
       sid: string,
       status: CallStatus,
-      fields: { duration?: number; from: string; to: string },
+      fields: { duration?: number; from: string; to: string; language: Language },
+      effectsFor: (current: Call | null, final: boolean) => readonly string[],
     ): Promise<Call | null> {
       const rank = callStatusRank(status);
       const final = rank >= 4;
@@ -269,7 +277,7 @@ export function createCallRepository(
             _id: sid,
             from: fields.from,
             to: fields.to,
-            language: 'en',
+            language: fields.language,
             startedAt: now,
             updatedAt: now,
             status,
@@ -287,7 +295,7 @@ export function createCallRepository(
           if (!isDuplicateKey(err)) throw err;
         }
       }
-      const effects = final && (current?.slack?.pop || current?.agent) ? [callEffect('pop')] : [];
+      const effects = effectsFor(current, final);
       return changeWithEffects(
         sid,
         { statusRank: { $lt: rank } },

@@ -1,5 +1,4 @@
 import type { Connection, QueryFilter } from 'mongoose';
-import { ratingEffect, reminderEffect } from '../src/delivery/effects.js';
 import { type OrderQuery, queryFilter } from './order-query.js';
 import {
   type HistoryEntry,
@@ -35,6 +34,10 @@ const AFTER = { returnDocument: 'after', lean: true } as const;
 
 /** A rating this low is posted for staff to call the customer back. */
 export const LOW_RATING = 2;
+
+/** The part of an update that records effects (none: no `$addToSet` at all). */
+const adding = (effects: readonly string[]) =>
+  effects.length ? { $addToSet: { effects: { $each: [...effects] } } } : {};
 
 /**
  * The `orders` collection. Every read and write is by order number (`_id`), so its cost does not
@@ -137,7 +140,7 @@ export function createOrderRepository(
         {
           $set: set,
           $push: { history: entry },
-          ...(effects.length ? { $addToSet: { effects: { $each: [...effects] } } } : {}),
+          ...adding(effects),
         },
       ),
 
@@ -155,11 +158,7 @@ export function createOrderRepository(
 
     /** Attaches the invoice only if the order has none (one number per order), with its effects. */
     attachInvoice: (number: number, invoice: InvoiceRecord, effects: readonly string[] = []) =>
-      update(
-        number,
-        { 'invoice.number': { $exists: false } },
-        { $set: { invoice }, ...(effects.length ? { $addToSet: { effects: { $each: [...effects] } } } : {}) },
-      ),
+      update(number, { 'invoice.number': { $exists: false } }, { $set: { invoice }, ...adding(effects) }),
 
     /** Notes the order's credit note (its Slack task then links it), once. */
     attachCreditNote: (number: number, note: InvoiceRecord, effects: readonly string[] = []) =>
@@ -168,41 +167,38 @@ export function createOrderRepository(
         { 'creditNote.number': { $exists: false } },
         {
           $set: { creditNote: note },
-          ...(effects.length ? { $addToSet: { effects: { $each: [...effects] } } } : {}),
+          ...adding(effects),
         },
       ),
 
-    /** The customer's rating, once; a 1 or 2 asks for the Slack post staff call back from. */
-    rate: (number: number, score: number) =>
+    /** The customer's rating, once, with the effects the service asks for in the same write. */
+    rate: (number: number, score: number, effects: readonly string[]) =>
       update(
         number,
         { 'rating.score': { $exists: false } },
-        {
-          $set: { rating: { score, at: new Date() } },
-          ...(score <= LOW_RATING ? { $addToSet: { effects: ratingEffect() } } : {}),
-        },
+        { $set: { rating: { score, at: new Date() } }, ...adding(effects) },
       ),
 
     /**
      * Records the `count`-th approval reminder of a still-pending order, if it had `previous` so far
-     * (two sweeps at once record it once), with its Slack reply as an effect.
+     * (two sweeps at once record it once), with the effects the sweep asks for (its Slack reply).
      */
-    remind: (number: number, count: number, previous: number) =>
+    remind: (number: number, count: number, previous: number, effects: readonly string[]) =>
       update(
         number,
         {
           status: 'pending_approval',
           ...(previous === 0 ? { reminders: { $exists: false } } : { reminders: previous }),
         },
-        { $set: { reminders: count }, $addToSet: { effects: reminderEffect(count) } },
+        { $set: { reminders: count }, ...adding(effects) },
       ),
 
-    /** Who took the call back for a low rating (once; the first click wins) and the post to update. */
-    takeCallBack: (number: number, by: string) =>
+    /** Who took the call back for a low rating (once; the first click wins), with the effects asked for. */
+    takeCallBack: (number: number, by: string, effects: readonly string[]) =>
       update(
         number,
         { 'rating.score': { $lte: LOW_RATING }, 'callBack.by': { $exists: false } },
-        { $set: { callBack: { by, at: new Date() } }, $addToSet: { effects: ratingEffect() } },
+        { $set: { callBack: { by, at: new Date() } }, ...adding(effects) },
       ),
 
     ...slackSlots<number, Order, SlackSlot>(Order, update),

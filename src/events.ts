@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Call } from '../models/call.js';
 import type { Order } from '../models/order.js';
 import type { Product } from '../models/product.js';
 import type { OrderAction, OrderStatus } from './orders/lifecycle.js';
@@ -11,6 +12,8 @@ export interface DomainEvents {
   /** Any other change that recorded effects on the order (a low rating, a reminder, a call back). */
   'order.effects_added': { order: Order };
   'stock.low': { product: Product };
+  /** A change to a call that recorded Slack messages on it (a screen pop, a voicemail post). */
+  'call.effects_added': { call: Call };
 }
 
 export type EventName = keyof DomainEvents;

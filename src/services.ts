@@ -109,7 +109,7 @@ export function createServices(
     slackOut,
     config,
     log,
-    kick: (sid) => delivery.kickCall(sid),
+    events,
   });
   const delivery = createDelivery({
     orders: repos.orders,

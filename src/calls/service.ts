@@ -12,6 +12,7 @@ import { isE164 } from '../customers/phone.js';
 import type { CustomerService } from '../customers/service.js';
 import { callEffect, doorOf } from '../delivery/effects.js';
 import { RetryLater } from '../delivery/retry.js';
+import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { OPEN_STATUSES } from '../orders/lifecycle.js';
 import type { OrderService } from '../orders/service.js';
@@ -24,6 +25,9 @@ import { slackChannels } from '../slack/sync.js';
 const OPEN: ReadonlySet<string> = new Set(OPEN_STATUSES);
 /** How many recent orders are looked at for a caller (the card shows open ones and the last rating). */
 const RECENT = 10;
+
+/** Whether a call has a screen pop to keep up to date: posted already, or a person was dialed. */
+const hasPop = (call: Call) => Boolean(call.slack?.pop || call.agent);
 
 export const isOpenOrder = (o: Pick<Order, 'status'>) => OPEN.has(o.status);
 
@@ -41,17 +45,17 @@ export function createCallService(deps: {
   slackOut: SlackOut;
   config: Config;
   log: Logger;
-  /** Tells delivery that the call has Slack messages due (src/delivery/service.ts). */
-  kick(sid: string): void;
+  /** Where a change that asked for Slack messages is announced (delivery listens). */
+  events: EventBus;
 }) {
   const { calls, orderRecords, orders, customers, config, log } = deps;
   const ctx: RenderContext = { currency: config.currency, timezone: config.timezone };
   const channel = slackChannels(config).calls;
 
-  /** Runs the change and, when it asked for Slack messages, tells delivery. */
+  /** Runs the change and, when it asked for Slack messages, says so (delivery posts them). */
   const kicked = async (work: Promise<Call | null>) => {
     const call = await work;
-    if (call?.effects.length) deps.kick(call.sid);
+    if (call?.effects.length) deps.events.emit('call.effects_added', { call });
     return call;
   };
 
@@ -202,20 +206,32 @@ export function createCallService(deps: {
     /** The caller switched language: spoken from now on, and kept on the call. */
     setLanguage: (sid: string, language: Language) => calls.step(sid, `lang:${language}`, { language }),
     /** The caller is being connected to TWILIO_AGENT_NUMBER: the screen pop goes out now. */
-    connecting: (sid: string, agentNumber: string) => kicked(calls.dialed(sid, agentNumber)),
+    connecting: (sid: string, agentNumber: string) =>
+      kicked(calls.dialed(sid, agentNumber, [callEffect('pop')])),
+    /** How the hand-off went: the screen pop shows it. */
     dialEnded: (sid: string, status: string, duration?: number) =>
-      kicked(calls.dialEnded(sid, status, duration)),
+      kicked(calls.dialEnded(sid, status, duration, [callEffect('pop')])),
+    /** A voicemail: its post, and the screen pop updated if there is one (or a person was dialed). */
     recorded: (sid: string, voicemail: { recordingSid: string; url: string; duration?: number }) =>
-      kicked(calls.recorded(sid, voicemail)),
+      kicked(
+        calls.recorded(sid, voicemail, (current) =>
+          hasPop(current) ? [callEffect('voicemail'), callEffect('pop')] : [callEffect('voicemail')],
+        ),
+      ),
     transcribed: (sid: string, recordingSid: string, text: string | undefined, status: string) =>
-      kicked(calls.transcribed(sid, recordingSid, text, status)),
+      kicked(calls.transcribed(sid, recordingSid, text, status, [callEffect('voicemail')])),
     /** Twilio's status callback: forward only; a final one ends the call and updates its pop. */
     async statusChanged(
       sid: string,
       status: CallStatus,
       fields: { duration?: number; from: string; to: string },
     ): Promise<Call | null> {
-      const call = await kicked(calls.status(sid, status, fields));
+      // A final status updates the screen pop, if there is one (or a person was dialed).
+      const call = await kicked(
+        calls.status(sid, status, { ...fields, language: config.defaultLanguage }, (current, final) =>
+          final && current && hasPop(current) ? [callEffect('pop')] : [],
+        ),
+      );
       if (call?.endedAt && call.status === status) {
         log.info({ call: sid, status, duration: call.duration, outcome: outcomeOf(call) }, 'call ended');
       }

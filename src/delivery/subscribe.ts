@@ -12,4 +12,5 @@ export function routeEventsToDelivery(events: EventBus, delivery: Delivery): voi
   events.on('invoice.issued', ({ order }) => delivery.kick(order));
   events.on('order.effects_added', ({ order }) => delivery.kick(order));
   events.on('stock.low', ({ product }) => delivery.kickAlert(product.sku));
+  events.on('call.effects_added', ({ call }) => delivery.kickCall(call.sid));
 }

@@ -1,5 +1,6 @@
 import type { Order, OrderRepository } from '../../models/order.js';
 import type { OrderBoardRepository } from '../../models/order-board.js';
+import { reminderEffect } from '../delivery/effects.js';
 import { isAppError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
@@ -67,7 +68,7 @@ export function createApprovalReminders(deps: {
     const sent = order.reminders ?? 0;
     if (due <= sent) return undefined;
     // The effect keeps the order on the board, where it is already (pending).
-    const updated = await orderRecords.remind(order.number, due, sent);
+    const updated = await orderRecords.remind(order.number, due, sent, [reminderEffect(due)]);
     if (!updated) return undefined;
     events.emit('order.effects_added', { order: updated });
     return 'reminded';

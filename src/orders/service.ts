@@ -1,5 +1,5 @@
 import { type HistoryEntry, type InventoryState, LOW_RATING, type Order } from '../../models/order.js';
-import { transitionEffects } from '../delivery/effects.js';
+import { ratingEffect, transitionEffects } from '../delivery/effects.js';
 import { AppError } from '../errors.js';
 import type { InvoiceService } from '../invoices/service.js';
 import { belongsOnBoard } from './board.js';
@@ -167,7 +167,7 @@ export function createOrderService(deps: Deps) {
     const order = await get(number);
     if ((order.rating?.score ?? 5) > LOW_RATING || order.callBack) return { taken: false, order };
     await board.put(number, order.status, order.history.length);
-    const taken = await orders.takeCallBack(number, by);
+    const taken = await orders.takeCallBack(number, by, [ratingEffect()]);
     if (!taken) return { taken: false, order: await get(number) };
     log.info({ order: number, by }, 'call back taken for a low rating');
     events.emit('order.effects_added', { order: taken });
@@ -191,7 +191,7 @@ export function createOrderService(deps: Deps) {
     // A low rating asks for a Slack post: the order is back on the board (where the delivery
     // sweep looks) before the effect is written, and leaves it once the post is out.
     if (score <= LOW_RATING) await board.put(target.number, target.status, target.history.length);
-    const rated = await orders.rate(target.number, score);
+    const rated = await orders.rate(target.number, score, score <= LOW_RATING ? [ratingEffect()] : []);
     if (rated) {
       log.info({ order: target.number, score }, 'order rated by the customer');
       if (rated.effects?.length) events.emit('order.effects_added', { order: rated });

@@ -561,6 +561,18 @@ describe('call log', () => {
     });
   });
 
+  test('When Twilio’s status callback is the first we hear of a call, then it is logged in the business’s language (DEFAULT_LANGUAGE), not always English', async () => {
+    const hebrew = await startTestApp('voicehe', { ...twilioEnv(twilio), DEFAULT_LANGUAGE: 'he' });
+    try {
+      const call = caller(hebrew, uniquePhone());
+      expect((await call.status('completed', { CallDuration: '3' })).status).toBe(204);
+      const stored = await hebrew.raw('calls').findOne({ _id: call.sid as never });
+      expect(stored).toMatchObject({ status: 'completed', language: 'he' });
+    } finally {
+      await hebrew.close();
+    }
+  });
+
   test('When the log is asked for by phone, then that phone’s calls come newest first, a page at a time; a bad phone or cursor is refused', async () => {
     const phone = uniquePhone();
     const sids: string[] = [];

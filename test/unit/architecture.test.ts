@@ -100,3 +100,15 @@ test.each([
     .map(rel);
   expect(offending).toEqual([]);
 });
+
+test('When the repositories are read, then none chooses an effect: the services pass them in', () => {
+  const offending = files
+    .filter((f) => rel(f).startsWith('models/'))
+    .filter((f) =>
+      /\b(slack|sms|job|rating|reminder|call)Effect\(|effectName\(/.test(
+        withoutComments(readFileSync(f, 'utf8')),
+      ),
+    )
+    .map(rel);
+  expect(offending).toEqual([]);
+});
