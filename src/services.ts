@@ -26,6 +26,7 @@ import { createSlackOut } from './slack/client.js';
 import { createSlackSync } from './slack/sync.js';
 import { createSmsOut } from './sms/client.js';
 import { createSmsConversation } from './sms/inbound.js';
+import { createSmsReplies } from './sms/replies.js';
 
 /**
  * Builds every service in dependency order, each with the narrow dependencies it uses. Doors and
@@ -125,6 +126,19 @@ export function createServices(
     config,
     log,
   });
+  const smsConversation = createSmsConversation({
+    config,
+    rateCounts,
+    customers,
+    orders,
+    inventory,
+    drafts: repos.smsDrafts,
+    crossSell,
+    once,
+    log,
+    placedMessageSent: (number: number) => customerUpdates.alreadySent(number, 'placed'),
+  });
+
   return {
     config,
     log,
@@ -148,18 +162,8 @@ export function createServices(
     sms,
     once,
     rateCounts,
-    smsConversation: createSmsConversation({
-      config,
-      rateCounts,
-      customers,
-      orders,
-      inventory,
-      drafts: repos.smsDrafts,
-      crossSell,
-      once,
-      log,
-      placedMessageSent: (number: number) => customerUpdates.alreadySent(number, 'placed'),
-    }),
+    smsConversation,
+    smsReplies: createSmsReplies({ conversation: smsConversation, customerUpdates, sms, config, log }),
     customerUpdates,
     crossSell,
     followUps: createFollowUps({
