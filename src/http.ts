@@ -7,7 +7,7 @@ import { invoiceLinkRouter } from '../handlers/invoice-links.js';
 import { OUTBOX_STYLE_SOURCE, outboxPageRouter } from '../handlers/outbox.js';
 import { createSlackRouter, SLACK_EVENTS_PATH } from '../handlers/slack/index.js';
 import { twilioSmsRouter } from '../handlers/twilio/sms.js';
-import { twilioVoiceRouter } from '../handlers/twilio/voice.js';
+import { twilioVoiceRouter } from '../handlers/twilio/voice/index.js';
 import { AppError, toAppError } from './errors.js';
 import { runWithLogContext } from './logger.js';
 import type { Deps } from './services.js';

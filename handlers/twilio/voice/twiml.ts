@@ -1,14 +1,14 @@
 import type twilio from 'twilio';
-import type { Language, Order } from '../../src/domain.js';
-import { say, type VoiceKey, type VoiceParams } from '../../src/i18n/voice.js';
-import type { BusinessHours } from '../../src/voice/hours.js';
-import { speechHints, VOICES } from '../../src/voice/speech.js';
-import { xmlText } from '../../src/xml-text.js';
+import type { Language, Order } from '../../../src/domain.js';
+import { say, type VoiceKey, type VoiceParams } from '../../../src/i18n/voice.js';
+import type { BusinessHours } from '../../../src/voice/hours.js';
+import { speechHints, VOICES } from '../../../src/voice/speech.js';
+import { xmlText } from '../../../src/xml-text.js';
 
 /**
  * What the voice door says, as TwiML (the library's VoiceResponse): the menu, the questions, the
- * order read out, voicemail and goodbye, each in the caller's language and voice. The routes
- * (./voice.ts) decide which; this only builds them.
+ * order read out, voicemail and goodbye, each in the caller's language and voice. The steps
+ * (./index.ts and its neighbours, with src/calls/ivr.ts) decide which; this only builds them.
  */
 
 export const VOICE_PATH = '/twilio/voice';
@@ -21,8 +21,6 @@ export const TRANSCRIPTION = `${VOICE_PATH}/transcription`;
 
 /** Twilio waits 15 s for TwiML; the database gets this long, then the caller hears an answer anyway. */
 export const VOICE_BUDGET_MS = 8_000;
-/** Wrong or no input repeats a question at most this many times (SPEC), then goodbye. */
-export const MAX_TRIES = 3;
 /** A voicemail is at most two minutes. */
 const VOICEMAIL_MAX_S = 120;
 /** How long the agent line rings before the caller is offered voicemail. */

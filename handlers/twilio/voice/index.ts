@@ -1,0 +1,56 @@
+import express, { type RequestHandler, Router } from 'express';
+import type { Deps } from '../../../src/services.js';
+import { twilioSignature } from '../signature.js';
+import { dialedStep } from './dialed.js';
+import { incoming } from './incoming.js';
+import { menuStep } from './menu.js';
+import { orderStep } from './order.js';
+import { recordedStep } from './recorded.js';
+import { statusStep } from './status.js';
+import { createVoiceStep, type StepHandler } from './step.js';
+import { transcriptionStep } from './transcription.js';
+import { DIALED, MENU, ORDER, RECORDED, TRANSCRIPTION, VOICE_PATH, VOICE_STATUS_PATH } from './twiml.js';
+
+export { VOICE_PATH, VOICE_STATUS_PATH } from './twiml.js';
+
+/** Each step of the phone menu, by the path Twilio posts it to; one file each. */
+const STEPS: readonly (readonly [string, StepHandler])[] = [
+  [VOICE_PATH, incoming],
+  [MENU, menuStep],
+  [ORDER, orderStep],
+  [DIALED, dialedStep],
+  [RECORDED, recordedStep],
+  [TRANSCRIPTION, transcriptionStep],
+  [VOICE_STATUS_PATH, statusStep],
+];
+
+/**
+ * The voice door: `POST /twilio/voice` answers a call with a greeting and a menu in the caller's
+ * language, and the menu's steps post back under `/twilio/voice/…` with the language and the tries
+ * so far in the query (signed by Twilio with it). 1 — order status; 2 — a person (a screen pop in
+ * SLACK_CHANNEL_CALLS while it rings, voicemail outside BUSINESS_HOURS or when nobody answers);
+ * 9 — the other language. Every call is one record (src/calls/service.ts); what each step does
+ * next is decided in src/calls/ivr.ts.
+ *
+ * The caller always hears something within Twilio's 15 s: each step gives the database
+ * VOICE_BUDGET_MS, and while it is unreachable the menu still answers (in DEFAULT_LANGUAGE) and a
+ * person can still be reached; only the order lookups apologise.
+ */
+export function twilioVoiceRouter(deps: Deps): Router {
+  const router = Router();
+  // Turned off on purpose (TWILIO_ENABLED=false): no such route (404), unlike a door left closed.
+  if (deps.config.twilio.door === 'off') return router;
+  const token = deps.config.twilio.webhookToken;
+  if (!token) {
+    const closed: RequestHandler = (_req, res) => {
+      res.status(503).type('text/plain').send('Twilio is not configured.');
+    };
+    router.post([VOICE_PATH, `${VOICE_PATH}/*rest`], closed);
+    return router;
+  }
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  router.use(VOICE_PATH, form, twilioSignature(deps.config.publicUrl, token));
+  const step = createVoiceStep(deps);
+  for (const [path, handler] of STEPS) router.post(path, handler(step));
+  return router;
+}
