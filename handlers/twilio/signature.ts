@@ -1,5 +1,6 @@
-import type { RequestHandler } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import twilio from 'twilio';
+import type { Config } from '../../src/config.js';
 
 /**
  * Twilio's X-Twilio-Signature, checked by the twilio library over `PUBLIC_URL` + the path and
@@ -17,4 +18,25 @@ export function twilioSignature(publicUrl: string, token: string): RequestHandle
     }
     next();
   };
+}
+
+/**
+ * The two webhooks' way in, the same for SMS and voice: nothing when the door is turned off on
+ * purpose (`TWILIO_ENABLED=false`: no such route, 404), 503 on `closedPaths` while Twilio is not
+ * configured, else the form parser and the signature check to put before every route.
+ */
+export function twilioDoor(
+  config: Pick<Config, 'twilio' | 'publicUrl'>,
+  router: Router,
+  closedPaths: string[],
+): RequestHandler[] | undefined {
+  if (config.twilio.door === 'off') return undefined;
+  const token = config.twilio.webhookToken;
+  if (!token) {
+    router.post(closedPaths, (_req, res) => {
+      res.status(503).type('text/plain').send('Twilio is not configured.');
+    });
+    return undefined;
+  }
+  return [express.urlencoded({ extended: false, limit: '64kb' }), twilioSignature(config.publicUrl, token)];
 }

@@ -1,10 +1,10 @@
-import express, { type RequestHandler, Router } from 'express';
+import { Router } from 'express';
 import twilio from 'twilio';
 import { toE164 } from '../../src/customers/phone.js';
 import { AppError } from '../../src/errors.js';
 import type { Deps } from '../../src/services.js';
 import { xmlText } from '../../src/xml-text.js';
-import { twilioSignature } from './signature.js';
+import { twilioDoor } from './signature.js';
 
 export const SMS_PATH = '/twilio/sms';
 export const SMS_STATUS_PATH = '/twilio/sms/status';
@@ -16,20 +16,10 @@ export const SMS_STATUS_PATH = '/twilio/sms/status';
  */
 export function twilioSmsRouter(deps: Deps): Router {
   const router = Router();
-  // Turned off on purpose (TWILIO_ENABLED=false): no such route (404), unlike a door left closed.
-  if (deps.config.twilio.door === 'off') return router;
-  const token = deps.config.twilio.webhookToken;
-  if (!token) {
-    const closed: RequestHandler = (_req, res) => {
-      res.status(503).type('text/plain').send('Twilio is not configured.');
-    };
-    router.post([SMS_PATH, SMS_STATUS_PATH], closed);
-    return router;
-  }
-  const form = express.urlencoded({ extended: false, limit: '64kb' });
-  const signed = twilioSignature(deps.config.publicUrl, token);
+  const checked = twilioDoor(deps.config, router, [SMS_PATH, SMS_STATUS_PATH]);
+  if (!checked) return router;
 
-  router.post(SMS_PATH, form, signed, async (req, res) => {
+  router.post(SMS_PATH, ...checked, async (req, res) => {
     const { From, Body, MessageSid } = req.body as Record<string, unknown>;
     // A field given twice arrives as an array: Twilio never does that, so it is refused.
     if (typeof From !== 'string' || typeof MessageSid !== 'string' || !From || !MessageSid) {
@@ -46,7 +36,7 @@ export function twilioSmsRouter(deps: Deps): Router {
     res.type('text/xml').send(twiml.toString());
   });
 
-  router.post(SMS_STATUS_PATH, form, signed, async (req, res) => {
+  router.post(SMS_STATUS_PATH, ...checked, async (req, res) => {
     const fields = req.body as Record<string, unknown>;
     const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
     const [MessageSid, MessageStatus, ErrorCode] = [

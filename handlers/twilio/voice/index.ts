@@ -1,6 +1,6 @@
-import express, { type RequestHandler, Router } from 'express';
+import { Router } from 'express';
 import type { Deps } from '../../../src/services.js';
-import { twilioSignature } from '../signature.js';
+import { twilioDoor } from '../signature.js';
 import { dialedStep } from './dialed.js';
 import { incoming } from './incoming.js';
 import { menuStep } from './menu.js';
@@ -38,18 +38,9 @@ const STEPS: readonly (readonly [string, StepHandler])[] = [
  */
 export function twilioVoiceRouter(deps: Deps): Router {
   const router = Router();
-  // Turned off on purpose (TWILIO_ENABLED=false): no such route (404), unlike a door left closed.
-  if (deps.config.twilio.door === 'off') return router;
-  const token = deps.config.twilio.webhookToken;
-  if (!token) {
-    const closed: RequestHandler = (_req, res) => {
-      res.status(503).type('text/plain').send('Twilio is not configured.');
-    };
-    router.post([VOICE_PATH, `${VOICE_PATH}/*rest`], closed);
-    return router;
-  }
-  const form = express.urlencoded({ extended: false, limit: '64kb' });
-  router.use(VOICE_PATH, form, twilioSignature(deps.config.publicUrl, token));
+  const checked = twilioDoor(deps.config, router, [VOICE_PATH, `${VOICE_PATH}/*rest`]);
+  if (!checked) return router;
+  router.use(VOICE_PATH, ...checked);
   const step = createVoiceStep(deps);
   for (const [path, handler] of STEPS) router.post(path, handler(step));
   return router;
