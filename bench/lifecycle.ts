@@ -1,5 +1,5 @@
-import { FOLLOW_UP_JOB } from '../src/delivery/effects.js';
 import type { OrderAction } from '../src/orders/lifecycle.js';
+import { FOLLOW_UP_JOB } from '../src/orders/lifecycle.js';
 import type { World } from './interactions.js';
 import { type Attempt, within } from './measure.js';
 import { api } from './signing.js';

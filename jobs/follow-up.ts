@@ -1,8 +1,8 @@
 import { type Agenda, exponential } from 'agenda';
 import { z } from 'zod';
-import { FOLLOW_UP_JOB } from '../src/delivery/effects.js';
 import type { Logger } from '../src/logger.js';
 import type { FollowUps } from '../src/notifications/follow-up.js';
+import { FOLLOW_UP_JOB } from '../src/orders/lifecycle.js';
 
 export const FOLLOW_UP = FOLLOW_UP_JOB;
 const FollowUpData = z.object({ order: z.number().int().positive() });

@@ -1,6 +1,12 @@
 /** The order's shape: the plain type the domain uses, and how mongoose stores it. */
 import { Schema } from 'mongoose';
-import { CHANNELS, type Channel, ORDER_STATUSES, type OrderStatus } from '../src/orders/lifecycle.js';
+import {
+  CHANNELS,
+  type Channel,
+  type InventoryState,
+  ORDER_STATUSES,
+  type OrderStatus,
+} from '../src/orders/lifecycle.js';
 import type { Language } from './customer.js';
 
 export interface OrderItem {
@@ -74,7 +80,6 @@ export interface OrderSlackRefs {
 }
 
 /** Where the order's stock stands; lets a sweeper finish an effect a crash interrupted. */
-export type InventoryState = 'reserved' | 'released' | 'committed' | 'restocking' | 'restocked';
 
 /** A phone call that concerned the order (its status was read out, or it was logged during the call). */
 export interface OrderCallRef {

@@ -18,7 +18,6 @@ export type { OrderQuery } from './order-query.js';
 export type {
   Address,
   HistoryEntry,
-  InventoryState,
   InvoiceRecord,
   Order,
   OrderCallRef,

@@ -1,24 +1,10 @@
 import { type Connection, Schema } from 'mongoose';
 import { isDuplicateKey } from '../src/errors.js';
+import { CUSTOMER_TEXTS, type CustomerText } from '../src/orders/lifecycle.js';
 
-/** The customer's texts about an order: one per lifecycle step, and the follow-up asking for a rating. */
-export type SmsUpdateKind =
-  | 'placed'
-  | 'approved'
-  | 'shipped'
-  | 'delivered'
-  | 'rejected'
-  | 'cancelled'
-  | 'follow_up';
-export const SMS_UPDATE_KINDS: readonly SmsUpdateKind[] = [
-  'placed',
-  'approved',
-  'shipped',
-  'delivered',
-  'rejected',
-  'cancelled',
-  'follow_up',
-];
+/** The customer's texts about an order (the lifecycle's `CUSTOMER_TEXTS`), as stored. */
+export type SmsUpdateKind = CustomerText;
+export const SMS_UPDATE_KINDS: readonly SmsUpdateKind[] = CUSTOMER_TEXTS;
 
 /**
  * One customer update by SMS and what became of it. `key` (`<order>:<kind>`, the `_id`) makes each

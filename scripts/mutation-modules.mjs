@@ -12,9 +12,14 @@
 /** @type {Record<string, MutationModule>} */
 export const MUTATION_MODULES = {
   lifecycle: {
-    what: 'the lifecycle table: which action moves which status where, and what it does to stock',
+    what: 'the lifecycle table: which action moves which status where, what it does to stock and documents, and what reaching a status causes',
     mutate: ['src/orders/lifecycle.ts'],
-    tests: ['test/unit/lifecycle.test.ts', 'test/integration/lifecycle.test.ts'],
+    tests: [
+      'test/unit/lifecycle.test.ts',
+      'test/unit/lifecycle-table.test.ts',
+      'test/unit/delivery-effects.test.ts',
+      'test/integration/lifecycle.test.ts',
+    ],
   },
   roles: {
     what: 'Slack role checks: who may act (approvers, fulfillment, stock), by user group, from which workspace',

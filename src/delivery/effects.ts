@@ -1,6 +1,13 @@
 import type { CallSlot } from '../../models/call-shape.js';
 import { SMS_UPDATE_KINDS, type SmsUpdateKind } from '../../models/sms-message.js';
-import type { Channel, OrderStatus } from '../orders/lifecycle.js';
+import {
+  type Channel,
+  FOLLOW_UP_JOB,
+  type JobName,
+  ORDER_STATUSES,
+  type OrderStatus,
+  STATUSES,
+} from '../orders/lifecycle.js';
 
 /**
  * The effects an order's change calls for, by name. They are written on the order in the same
@@ -25,11 +32,6 @@ export type EffectName =
   | `slack:remind:${number}`
   | `sms:${SmsUpdateKind}`
   | `job:${JobName}`;
-
-/** The job that asks a customer for a rating, FOLLOW_UP_DELAY after delivery. */
-export const FOLLOW_UP_JOB = 'follow-up';
-/** The timed work a change can ask for. */
-export type JobName = typeof FOLLOW_UP_JOB;
 
 /**
  * An effect as the code reads it. This module is the only place an effect's name is formed
@@ -124,14 +126,13 @@ export function laneOf(effect: Effect): 'slack' | 'sms' | 'jobs' | 'calls' {
   }
 }
 
-/** The statuses a customer hears about (SPEC: placed, approved, shipped, delivered, rejected, cancelled). */
-export const UPDATE_ON: Partial<Record<OrderStatus, SmsUpdateKind>> = {
-  approved: 'approved',
-  shipped: 'shipped',
-  delivered: 'delivered',
-  rejected: 'rejected',
-  cancelled: 'cancelled',
-};
+/** The statuses a customer hears about, and the text each sends (the lifecycle's `STATUSES`). */
+export const UPDATE_ON: Partial<Record<OrderStatus, SmsUpdateKind>> = Object.fromEntries(
+  ORDER_STATUSES.flatMap((s) => {
+    const text = STATUSES[s].text;
+    return text ? [[s, text]] : [];
+  }),
+);
 
 export const slackEffect = (version: number | 'invoice' | 'credit-note'): EffectName =>
   effectName(
@@ -155,11 +156,9 @@ export const placementEffects = (_channel: Channel): EffectName[] => [slackEffec
 
 /** A lifecycle move to `to`, the order's history then `version` long. */
 export function transitionEffects(to: OrderStatus, version: number): EffectName[] {
-  const kind = UPDATE_ON[to];
-  const effects: EffectName[] = kind ? [slackEffect(version), smsEffect(kind)] : [slackEffect(version)];
-  // Scheduled with the delivery itself, never found by polling later.
-  if (to === 'delivered') effects.push(jobEffect(FOLLOW_UP_JOB));
-  return effects;
+  const { text, jobs = [] } = STATUSES[to];
+  // Timed work is scheduled with the move itself, never found by polling later.
+  return [slackEffect(version), ...(text ? [smsEffect(text)] : []), ...jobs.map(jobEffect)];
 }
 
 export type LaneName = ReturnType<typeof laneOf>;

@@ -14,7 +14,6 @@ import type { SlackOut } from '../slack/client.js';
 import type { SlackSync } from '../slack/sync.js';
 import { createAlertPoster } from './alerts.js';
 import {
-  FOLLOW_UP_JOB,
   isJobEffect,
   isSlackEffect,
   laneOfName,
@@ -28,6 +27,7 @@ import { createGiveUps } from './give-up.js';
 
 export type { LateEffect } from './effects.js';
 
+import { FOLLOW_UP_JOB } from '../orders/lifecycle.js';
 import { callKey, createLane, type Lane, orderKey, orderOfKey, parseLaneKey, stockKey } from './lane.js';
 import { createLateList } from './late.js';
 

@@ -1,11 +1,5 @@
 import type { Order } from '../../models/order.js';
-import { type OrderStatus, RESERVING_STATUSES } from './lifecycle.js';
-
-/**
- * The statuses in which people still have work on an order: these orders are on the order board
- * (models/order-board.ts), which the daily lists read instead of the whole order collection.
- */
-export const BOARD_STATUSES: readonly OrderStatus[] = [...RESERVING_STATUSES, 'return_requested'];
+import { BOARD_STATUSES, type OrderStatus } from './lifecycle.js';
 
 /**
  * Whether the order belongs on the board: open, a received return whose restock may be unfinished,

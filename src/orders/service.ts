@@ -1,11 +1,11 @@
-import { type HistoryEntry, type InventoryState, LOW_RATING, type Order } from '../../models/order.js';
+import { type HistoryEntry, LOW_RATING, type Order } from '../../models/order.js';
 import { ratingEffect, transitionEffects } from '../delivery/effects.js';
 import { AppError } from '../errors.js';
 import type { InvoiceService } from '../invoices/service.js';
 import { belongsOnBoard } from './board.js';
 import { createOrderHistory } from './history.js';
 import { hasRoom, historyFull, roomFor } from './history-limit.js';
-import { allowedActions, nextStatus, type OrderAction, STOCK_EFFECTS } from './lifecycle.js';
+import { ACTIONS, allowedActions, INVENTORY_AFTER, nextStatus, type OrderAction } from './lifecycle.js';
 import { createOrderLists } from './lists.js';
 import { createPlacement, type PlacementDeps } from './placement.js';
 import type { Actor } from './types.js';
@@ -21,12 +21,6 @@ export interface ActionInput {
 interface Deps extends PlacementDeps {
   invoices: InvoiceService;
 }
-
-const INVENTORY_AFTER: Record<string, InventoryState> = {
-  release: 'released',
-  commit: 'committed',
-  restock: 'restocking',
-};
 
 const stockLines = (order: Order) => order.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
 
@@ -103,7 +97,7 @@ export function createOrderService(deps: Deps) {
       ...actor,
       ...(input.note ? { note: input.note } : {}),
     };
-    const effect = STOCK_EFFECTS[action];
+    const { stock: effect, issues } = ACTIONS[action];
     const set: Record<string, unknown> = { status: to };
     if (effect) set.inventory = INVENTORY_AFTER[effect];
     if (shipped) set.shipment = shipped;
@@ -127,9 +121,9 @@ export function createOrderService(deps: Deps) {
     if (effect === 'commit') await inventory.commit(number, stockLines(result));
     // The credit note before the restock: until the restock is done the order stays on the board,
     // where the reconcile job finds a return whose credit note a crash kept from being issued.
-    if (action === 'receive_return') result = await invoices.ensureCreditNote(result);
+    if (issues === 'credit-note') result = await invoices.ensureCreditNote(result);
     if (effect === 'restock') result = await finishRestock(result);
-    if (action === 'pack') result = await invoices.ensureIssued(result);
+    if (issues === 'invoice') result = await invoices.ensureIssued(result);
     if (effect !== 'restock') await syncBoard(result);
 
     log.info(

@@ -2,7 +2,6 @@ import {
   doorOf,
   type Effect,
   effectName,
-  FOLLOW_UP_JOB,
   isJobEffect,
   isSlackEffect,
   laneOfName,
@@ -13,7 +12,7 @@ import {
   transitionEffects,
 } from '../../src/delivery/effects.js';
 import { callKey, orderKey, parseLaneKey, stockKey } from '../../src/delivery/lane.js';
-import { CHANNELS, ORDER_STATUSES, type OrderStatus } from '../../src/orders/lifecycle.js';
+import { CHANNELS, FOLLOW_UP_JOB, ORDER_STATUSES, type OrderStatus } from '../../src/orders/lifecycle.js';
 
 /**
  * What each change asks delivery to do, written out from SPEC's words rather than read from the
