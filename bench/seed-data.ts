@@ -1,9 +1,9 @@
-import type { Customer, Language } from '../models/customer.js';
-import type { HistoryEntry, Order, OrderItem } from '../models/order.js';
 import type { OrderKey } from '../models/order-key.js';
-import type { Product, Reservation } from '../models/product.js';
 import type { SmsMessage, SmsUpdateKind } from '../models/sms-message.js';
+import type { Customer, Language } from '../src/customers/customer.js';
+import type { Product, Reservation } from '../src/inventory/product.js';
 import type { Channel, OrderAction, OrderStatus } from '../src/orders/lifecycle.js';
+import type { HistoryEntry, Order, OrderItem } from '../src/orders/order.js';
 
 /**
  * Deterministic shapes of the growth bench's data. Everything about an order is derived from its

@@ -1,8 +1,8 @@
 import type { Repositories } from '../models/index.js';
-import type { Order } from '../models/order.js';
 import type { OrderKey } from '../models/order-key.js';
 import type { SmsMessage } from '../models/sms-message.js';
 import type { OrderStatus } from '../src/orders/lifecycle.js';
+import type { Order } from '../src/orders/order.js';
 import { customer, FIRST_NUMBER, type Generated, order, prng, products } from './seed-data.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { OutboxEntry } from '../src/domain.js';
+import type { OutboxEntry } from '../src/outbox/entry.js';
 import type { Deps } from '../src/services.js';
 import { requireScope } from './api/route-scopes.js';
 import { validate } from './api/validate.js';

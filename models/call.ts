@@ -1,12 +1,9 @@
 import { type Connection, Schema } from 'mongoose';
+import { type Call, type CallSlot, type CallStatus, callStatusRank } from '../src/calls/call.js';
+import type { Language } from '../src/customers/customer.js';
 import { isDuplicateKey } from '../src/errors.js';
 import { createCallLists } from './call-lists.js';
-import { type Call, type CallSlot, type CallStatus, callStatusRank } from './call-shape.js';
-import type { Language } from './customer.js';
 import { slackSlots } from './slack-slots.js';
-
-export type { Call, CallOutcome, CallSlackRef, CallSlot, CallStatus } from './call-shape.js';
-export { CALL_STATUSES, callStatusRank, outcomeOf } from './call-shape.js';
 
 type CallDoc = Omit<Call, 'sid'> & { _id: string; statusRank: number };
 

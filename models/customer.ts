@@ -1,21 +1,6 @@
 import { type Connection, Schema } from 'mongoose';
+import type { Customer, CustomerDetails } from '../src/customers/customer.js';
 import { isDuplicateKey } from '../src/errors.js';
-
-export type Language = 'en' | 'he';
-
-export interface Customer {
-  /** E.164, the customer's identity across SMS, voice and orders (stored as `_id`). */
-  phone: string;
-  name?: string;
-  email?: string;
-  language?: Language;
-  optedOut: boolean;
-  optedOutAt?: Date;
-  /** The customer's order numbers, oldest first: how "my orders" is found by key at any size. */
-  orders: number[];
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 type CustomerDoc = Omit<Customer, 'phone'> & { _id: string };
 
@@ -31,12 +16,6 @@ const customerSchema = new Schema<CustomerDoc>(
   },
   { timestamps: true, versionKey: false },
 );
-
-export interface CustomerDetails {
-  name?: string;
-  email?: string;
-  language?: Language;
-}
 
 function toCustomer(doc: CustomerDoc | null): Customer | null {
   if (!doc) return null;

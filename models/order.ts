@@ -1,38 +1,21 @@
 import type { Connection, QueryFilter } from 'mongoose';
-import { type OrderQuery, queryFilter } from './order-query.js';
 import {
   type HistoryEntry,
   type InvoiceRecord,
+  LOW_RATING,
   MAX_HISTORY,
   type Order,
   type OrderCallRef,
-  type OrderDoc,
-  orderSchema,
   type SlackSlot,
   type SmsFailure,
-  toOrder,
-} from './order-shape.js';
+} from '../src/orders/order.js';
+import { type OrderQuery, queryFilter } from './order-query.js';
+import { type OrderDoc, orderSchema, toOrder } from './order-shape.js';
 import { slackSlots } from './slack-slots.js';
 
 export type { OrderQuery } from './order-query.js';
-export type {
-  Address,
-  HistoryEntry,
-  InvoiceRecord,
-  Order,
-  OrderCallRef,
-  OrderItem,
-  OrderSlackRefs,
-  SlackMessageRef,
-  SlackSlot,
-  SmsFailure,
-} from './order-shape.js';
-export { MAX_HISTORY } from './order-shape.js';
 
 const AFTER = { returnDocument: 'after', lean: true } as const;
-
-/** A rating this low is posted for staff to call the customer back. */
-export const LOW_RATING = 2;
 
 /** The part of an update that records effects (none: no `$addToSet` at all). */
 const adding = (effects: readonly string[]) =>

@@ -1,24 +1,6 @@
 import { type Connection, Schema } from 'mongoose';
+import type { OutboxEntry } from '../src/outbox/entry.js';
 import type { CounterRepository } from './counter.js';
-
-/**
- * Sandbox mode's record of what would have gone out: a Slack Web API call or an SMS that had no
- * credentials to go with. A person reads it at /outbox; tests and the README read it too.
- */
-export interface OutboxEntry {
-  /** 1, 2, 3 … in the order they were kept. */
-  seq: number;
-  door: 'slack' | 'sms';
-  /** The API call it stands for, e.g. `chat.postMessage`, `chat.update`, `views.open`, `sms`. */
-  method: string;
-  /** Channel, user or phone it was addressed to. */
-  to: string;
-  /** The human-readable text (Slack's notification text, or the SMS body). */
-  text: string;
-  /** The whole request as it would have been sent. */
-  payload: Record<string, unknown>;
-  createdAt: Date;
-}
 
 /** The outbox keeps the latest this many entries: a ring of slots, so it never grows. */
 export const OUTBOX_KEEP = 1000;

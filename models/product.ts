@@ -1,19 +1,8 @@
 import type { Connection } from 'mongoose';
 import { lowStockEffect } from '../src/delivery/effects.js';
-import {
-  ledger,
-  mark,
-  NO_LEDGERS,
-  type Product,
-  type ProductDoc,
-  type ProductLedgers,
-  productSchema,
-  type Reservation,
-  toProduct,
-} from './product-shape.js';
+import type { Product, ProductLedgers, Reservation } from '../src/inventory/product.js';
+import { ledger, mark, NO_LEDGERS, type ProductDoc, productSchema, toProduct } from './product-shape.js';
 import { slackSlots } from './slack-slots.js';
-
-export type { Product, ProductLedgers, Reservation } from './product-shape.js';
 
 /**
  * The `products` collection, keyed by SKU. Each stock invariant is one conditional update of one

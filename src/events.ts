@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { Call } from '../models/call.js';
-import type { Order } from '../models/order.js';
-import type { Product } from '../models/product.js';
+import type { Call } from './calls/call.js';
+import type { Product } from './inventory/product.js';
 import type { OrderAction, OrderStatus } from './orders/lifecycle.js';
+import type { Order } from './orders/order.js';
 
 /** Domain events. Services emit them after the database change; subscribers route the work. */
 export interface DomainEvents {

@@ -1,5 +1,8 @@
-import { type Call, type Order, outcomeOf, type Product, type TaxDocument } from '../../src/domain.js';
+import { type Call, outcomeOf } from '../../src/calls/call.js';
+import type { Product } from '../../src/inventory/product.js';
+import type { TaxDocument } from '../../src/invoices/document.js';
 import { allowedActions } from '../../src/orders/lifecycle.js';
+import type { Order } from '../../src/orders/order.js';
 
 /** What the API shows of a product: never the reservation ledger. */
 export function productDto(p: Product, currency: string) {

@@ -1,13 +1,7 @@
-import {
-  type Call,
-  type CallRepository,
-  type CallSlot,
-  type CallStatus,
-  outcomeOf,
-} from '../../models/call.js';
-import type { Customer, Language } from '../../models/customer.js';
-import type { Order, OrderRepository } from '../../models/order.js';
+import type { CallRepository } from '../../models/call.js';
+import type { OrderRepository } from '../../models/order.js';
 import type { Config } from '../config.js';
+import type { Customer, Language } from '../customers/customer.js';
 import { isE164 } from '../customers/phone.js';
 import type { CustomerService } from '../customers/service.js';
 import { callEffect, doorOf } from '../delivery/effects.js';
@@ -15,12 +9,14 @@ import { RetryLater } from '../delivery/retry.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { OPEN_STATUSES } from '../orders/lifecycle.js';
+import type { Order } from '../orders/order.js';
 import type { OrderService } from '../orders/service.js';
 import { type CallCard, callPop, popShown, voicemailMessage, voicemailShown } from '../slack/blocks/call.js';
 import type { RenderContext } from '../slack/blocks/index.js';
 import type { SlackOut } from '../slack/client.js';
 import { createSlotPoster, type Surface } from '../slack/slots.js';
 import { slackChannels } from '../slack/sync.js';
+import { type Call, type CallSlot, type CallStatus, outcomeOf } from './call.js';
 
 const OPEN: ReadonlySet<string> = new Set(OPEN_STATUSES);
 /** How many recent orders are looked at for a caller (the card shows open ones and the last rating). */

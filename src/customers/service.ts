@@ -1,4 +1,5 @@
-import type { CustomerDetails, CustomerRepository } from '../../models/customer.js';
+import type { CustomerRepository } from '../../models/customer.js';
+import type { CustomerDetails } from './customer.js';
 
 export type { CustomerDetails };
 

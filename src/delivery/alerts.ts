@@ -1,5 +1,6 @@
-import type { Product, ProductRepository } from '../../models/product.js';
+import type { ProductRepository } from '../../models/product.js';
 import type { Config } from '../config.js';
+import type { Product } from '../inventory/product.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
 import { lowStockAlert } from '../slack/blocks/index.js';

@@ -1,5 +1,5 @@
-import type { CallSlot } from '../../models/call-shape.js';
 import { SMS_UPDATE_KINDS, type SmsUpdateKind } from '../../models/sms-message.js';
+import type { CallSlot } from '../calls/call.js';
 import {
   type Channel,
   FOLLOW_UP_JOB,

@@ -3,8 +3,9 @@ import {
   type DeliveryFailureRepository,
   failureId,
 } from '../../models/delivery-failure.js';
-import type { Order, OrderRepository } from '../../models/order.js';
+import type { OrderRepository } from '../../models/order.js';
 import type { InventoryService } from '../inventory/service.js';
+import type { Order } from '../orders/order.js';
 import {
   isSlackEffect,
   type LateEffect,

@@ -1,5 +1,5 @@
 import { type DeliveryFailureRepository, GIVEN_UP_KEPT_MS } from '../../models/delivery-failure.js';
-import type { Order, OrderRepository } from '../../models/order.js';
+import type { OrderRepository } from '../../models/order.js';
 import type { OrderBoardRepository } from '../../models/order-board.js';
 import type { ProductRepository } from '../../models/product.js';
 import type { Config } from '../config.js';
@@ -28,6 +28,7 @@ import { createGiveUps } from './give-up.js';
 export type { LateEffect } from './effects.js';
 
 import { FOLLOW_UP_JOB } from '../orders/lifecycle.js';
+import type { Order } from '../orders/order.js';
 import { callKey, createLane, type Lane, orderKey, orderOfKey, parseLaneKey, stockKey } from './lane.js';
 import { createLateList } from './late.js';
 

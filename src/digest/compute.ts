@@ -3,9 +3,10 @@
  * service reads the orders, the board and the products, this function only counts. Every window
  * is a local day from `days.ts` (23, 24 or 25 hours), never "the last 24 hours".
  */
-import type { Order } from '../../models/order.js';
-import type { Product } from '../../models/product.js';
+
+import type { Product } from '../inventory/product.js';
 import { CHANNELS, type Channel, ORDER_STATUSES, type OrderStatus } from '../orders/lifecycle.js';
+import type { Order } from '../orders/order.js';
 import { addDays, daysEnding, dayWindow } from './days.js';
 
 /** Days of orders the chart shows, ending with the reported day. */

@@ -1,9 +1,9 @@
 import type { DigestRecord, DigestRepository } from '../../models/digest.js';
-import type { Order } from '../../models/order.js';
 import type { Config } from '../config.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
 import { FULFILLMENT_STATUSES, type OrderStatus } from '../orders/lifecycle.js';
+import type { Order } from '../orders/order.js';
 import type { OrderService } from '../orders/service.js';
 import { dayTitle, digestMessage } from '../slack/blocks/digest.js';
 import type { PostTag, SlackOut } from '../slack/client.js';

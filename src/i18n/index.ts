@@ -3,7 +3,8 @@
  * and params are the contract, and `he` is typed against it, so a missing or extra Hebrew key,
  * or one that needs params English does not give, is a compile error.
  */
-import type { Language } from '../../models/customer.js';
+
+import type { Language } from '../customers/customer.js';
 import type { OrderStatus } from '../orders/lifecycle.js';
 import { type Catalogue, en, enStatusNames } from './en.js';
 import { he, heStatusNames } from './he.js';

@@ -5,7 +5,8 @@
  * by digit, codes spelled in groups. Hebrew uses plural imperatives (הקישו, אמרו) so it addresses
  * the caller without assuming a gender.
  */
-import type { Language } from '../../models/customer.js';
+
+import type { Language } from '../customers/customer.js';
 import type { OrderStatus } from '../orders/lifecycle.js';
 import type { BusinessHours } from '../voice/hours.js';
 import { digitsSpoken, spellCode } from '../voice/speech.js';

@@ -1,7 +1,8 @@
-import type { Product, ProductRepository } from '../../models/product.js';
+import type { ProductRepository } from '../../models/product.js';
 import { AppError, isDuplicateKey } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
+import type { Product } from './product.js';
 import { MAX_STOCK_UNITS } from './sku.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Address } from '../../models/order.js';
+import type { Address } from '../orders/order.js';
 
 /**
  * An issued invoice or credit note, frozen at issue: every amount, name and address as they were

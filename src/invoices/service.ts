@@ -1,12 +1,13 @@
-import type { Language } from '../../models/customer.js';
-import type { Order, OrderRepository } from '../../models/order.js';
+import type { OrderRepository } from '../../models/order.js';
 import type { OrderBoardRepository } from '../../models/order-board.js';
 import type { DocumentDraft, DocumentSeries } from '../../models/tax-document.js';
+import type { Language } from '../customers/customer.js';
 import { slackEffect } from '../delivery/effects.js';
 import { AppError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { belongsOnBoard } from '../orders/board.js';
+import type { Order } from '../orders/order.js';
 import type { TaxDocument } from './document.js';
 import { documentAmounts } from './tax.js';
 

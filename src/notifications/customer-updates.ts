@@ -1,7 +1,7 @@
-import type { Language } from '../../models/customer.js';
-import type { Order, OrderRepository } from '../../models/order.js';
+import type { OrderRepository } from '../../models/order.js';
 import { type SmsMessageRepository, type SmsUpdateKind, smsMessageKey } from '../../models/sms-message.js';
 import type { Config } from '../config.js';
+import type { Language } from '../customers/customer.js';
 import type { CustomerService } from '../customers/service.js';
 import { smsEffect } from '../delivery/effects.js';
 import { RetryLater } from '../delivery/retry.js';
@@ -10,6 +10,7 @@ import type { InvoiceLinks } from '../invoices/links.js';
 import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
 import type { OrderStatus } from '../orders/lifecycle.js';
+import type { Order } from '../orders/order.js';
 import type { OrderService } from '../orders/service.js';
 import { scrubSecrets } from '../redact.js';
 import { escapeText, notice } from '../slack/blocks/index.js';

@@ -1,6 +1,6 @@
-import type { Order } from '../../models/order.js';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Order } from '../orders/order.js';
 import type { OrderService } from '../orders/service.js';
 import type { CustomerUpdates } from './customer-updates.js';
 

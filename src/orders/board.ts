@@ -1,5 +1,5 @@
-import type { Order } from '../../models/order.js';
 import { BOARD_STATUSES, type OrderStatus } from './lifecycle.js';
+import type { Order } from './order.js';
 
 /**
  * Whether the order belongs on the board: open, a received return whose restock may be unfinished,

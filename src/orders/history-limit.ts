@@ -1,6 +1,6 @@
-import { MAX_HISTORY, type Order } from '../../models/order.js';
 import { AppError } from '../errors.js';
 import type { OrderAction } from './lifecycle.js';
+import { MAX_HISTORY, type Order } from './order.js';
 
 /**
  * History entries a move needs free: its own, and for a return request one more, so that a

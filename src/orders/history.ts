@@ -1,5 +1,6 @@
 import type { CounterRepository } from '../../models/counter.js';
-import type { Order, OrderRepository } from '../../models/order.js';
+import type { OrderRepository } from '../../models/order.js';
+import type { Order } from './order.js';
 import { FIRST_ORDER_NUMBER } from './placement.js';
 
 /** How far past a missing number (a placement cut before storing) a probe looks for the next order. */

@@ -1,10 +1,11 @@
 import type { CounterRepository } from '../../models/counter.js';
 import type { CustomerRepository } from '../../models/customer.js';
-import type { Order, OrderQuery, OrderRepository } from '../../models/order.js';
+import type { OrderQuery, OrderRepository } from '../../models/order.js';
 import type { BoardEntry, OrderBoardRepository } from '../../models/order-board.js';
 import type { Logger } from '../logger.js';
 import { belongsOnBoard, boardCanList } from './board.js';
 import type { Channel, OrderStatus } from './lifecycle.js';
+import type { Order } from './order.js';
 import { FIRST_ORDER_NUMBER } from './placement.js';
 
 export interface OrderFilter {

@@ -1,10 +1,11 @@
-import type { Order, OrderRepository } from '../../models/order.js';
+import type { OrderRepository } from '../../models/order.js';
 import type { OrderBoardRepository } from '../../models/order-board.js';
 import { reminderEffect } from '../delivery/effects.js';
 import { isAppError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { createBoardWalk, type WalkLimits } from './board-walk.js';
+import type { Order } from './order.js';
 import type { OrderService } from './service.js';
 
 /** Reminders double their spacing each time: after 1×, 3×, 7×, 15×… APPROVAL_REMINDER_AFTER. */

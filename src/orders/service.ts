@@ -1,4 +1,3 @@
-import { type HistoryEntry, LOW_RATING, type Order } from '../../models/order.js';
 import { ratingEffect, transitionEffects } from '../delivery/effects.js';
 import { AppError } from '../errors.js';
 import type { InvoiceService } from '../invoices/service.js';
@@ -7,6 +6,7 @@ import { createOrderHistory } from './history.js';
 import { hasRoom, historyFull, roomFor } from './history-limit.js';
 import { ACTIONS, allowedActions, INVENTORY_AFTER, nextStatus, type OrderAction } from './lifecycle.js';
 import { createOrderLists } from './lists.js';
+import { type HistoryEntry, LOW_RATING, type Order } from './order.js';
 import { createPlacement, type PlacementDeps } from './placement.js';
 import type { Actor } from './types.js';
 

@@ -1,6 +1,6 @@
-import type { Language } from '../../models/customer.js';
-import type { Address } from '../../models/order.js';
+import type { Language } from '../customers/customer.js';
 import type { Channel } from './lifecycle.js';
+import type { Address } from './order.js';
 
 /** Who did something, and through which door (SPEC: every change records both). */
 export interface Actor {

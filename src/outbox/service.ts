@@ -1,5 +1,6 @@
-import type { OutboxEntry, OutboxRepository } from '../../models/outbox.js';
+import type { OutboxRepository } from '../../models/outbox.js';
 import type { Logger } from '../logger.js';
+import type { OutboxEntry } from './entry.js';
 
 export type NewOutboxEntry = Omit<OutboxEntry, 'seq' | 'createdAt'>;
 

@@ -1,16 +1,11 @@
-import {
-  LOW_RATING,
-  type Order,
-  type OrderRepository,
-  type SlackMessageRef,
-  type SlackSlot,
-} from '../../models/order.js';
+import type { OrderRepository } from '../../models/order.js';
 import type { Config } from '../config.js';
 import { isReminderEffect, parseEffect } from '../delivery/effects.js';
 import { RetryLater } from '../delivery/retry.js';
 import type { InvoiceLinks } from '../invoices/links.js';
 import type { Logger } from '../logger.js';
 import { FULFILLMENT_STATUSES } from '../orders/lifecycle.js';
+import { LOW_RATING, type Order, type SlackMessageRef, type SlackSlot } from '../orders/order.js';
 import type { OrderService } from '../orders/service.js';
 import {
   approvalMessage,

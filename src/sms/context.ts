@@ -1,4 +1,4 @@
-import type { Customer, Language } from '../../models/customer.js';
+import type { Customer, Language } from '../customers/customer.js';
 
 /** What every answer to one text knows: who wrote, in which language, and which delivery. */
 export type SmsContext = {

@@ -1,5 +1,6 @@
 /** The customer SMS grammar (README, "SMS (customers)"): one text in, one intent out. Pure. */
-import type { Language } from '../../models/customer.js';
+
+import type { Language } from '../customers/customer.js';
 import { SKU_PATTERN } from '../inventory/sku.js';
 import { parseWrittenOrderNumber } from '../orders/number.js';
 import { xmlText } from '../xml-text.js';

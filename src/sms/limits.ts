@@ -1,5 +1,5 @@
-import type { Order } from '../../models/order.js';
 import { RESERVING_STATUSES } from '../orders/lifecycle.js';
+import type { Order } from '../orders/order.js';
 import type { RateCounts } from '../rate-counts.js';
 import type { SmsIntent } from './keywords.js';
 

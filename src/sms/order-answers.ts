@@ -1,8 +1,8 @@
-import type { Language } from '../../models/customer.js';
-import type { Order } from '../../models/order.js';
+import type { Language } from '../customers/customer.js';
 import { isAppError } from '../errors.js';
 import { statusName, t } from '../i18n/index.js';
 import type { OrderAction } from '../orders/lifecycle.js';
+import type { Order } from '../orders/order.js';
 import type { OrderService } from '../orders/service.js';
 import { type SmsContext, shortItems } from './context.js';
 

@@ -1,13 +1,13 @@
-import type { Language } from '../../models/customer.js';
-import type { Order } from '../../models/order.js';
 import type { SmsDraftRepository } from '../../models/sms-draft.js';
 import type { Config } from '../config.js';
 import type { CrossSell } from '../crosssell/service.js';
+import type { Language } from '../customers/customer.js';
 import { AppError, isAppError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
+import type { Order } from '../orders/order.js';
 import type { OrderService } from '../orders/service.js';
 import { locale, type SmsContext, shortItems } from './context.js';
 import { MAX_ITEM_QUANTITY, MAX_ORDER_ITEMS } from './keywords.js';

@@ -3,7 +3,8 @@
  * says them one character at a time, and what the caller meant by what Twilio heard (SpeechResult)
  * or what they keyed (Digits). Pure.
  */
-import type { Language } from '../../models/customer.js';
+
+import type { Language } from '../customers/customer.js';
 import { MAX_ORDER_NUMBER_DIGITS } from '../orders/number.js';
 
 /** Twilio <Say> voices: a neural-quality voice that exists for each language. */

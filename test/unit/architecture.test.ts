@@ -112,3 +112,53 @@ test('When the repositories are read, then none chooses an effect: the services 
     .map(rel);
   expect(offending).toEqual([]);
 });
+
+/** The domain's own types and rules: defined in src/, never in the persistence layer. */
+const DOMAIN_NAMES = [
+  'Order',
+  'OrderItem',
+  'Address',
+  'HistoryEntry',
+  'LOW_RATING',
+  'MAX_HISTORY',
+  'Call',
+  'CallStatus',
+  'CALL_STATUSES',
+  'outcomeOf',
+  'Product',
+  'Customer',
+  'Language',
+  'OutboxEntry',
+];
+
+test('When the domain’s types are imported anywhere, then they come from the domain (src/), never from models/', () => {
+  const offending = files.flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g)]
+      .filter(([, , spec]) => spec?.startsWith('.') && rel(resolve(dirname(f), spec)).startsWith('models/'))
+      .flatMap(([, names]) =>
+        (names ?? '')
+          .split(',')
+          .map(
+            (n) =>
+              n
+                .replace(/\btype\b/, '')
+                .trim()
+                .split(/\s+as\s+/)[0] ?? '',
+          )
+          .filter((n) => DOMAIN_NAMES.includes(n))
+          .map((n) => `${rel(f)} imports ${n} from models/`),
+      ),
+  );
+  expect(offending).toEqual([]);
+});
+
+test('When models/ is read, then it defines none of the domain’s types or rules (it imports them from src/)', () => {
+  const offending = files
+    .filter((f) => rel(f).startsWith('models/'))
+    .flatMap((f) =>
+      DOMAIN_NAMES.filter((n) =>
+        new RegExp(`export (?:interface|type|const|function) ${n}\\b`).test(readFileSync(f, 'utf8')),
+      ).map((n) => `${rel(f)} defines ${n}`),
+    );
+  expect(offending).toEqual([]);
+});

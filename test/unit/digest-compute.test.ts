@@ -1,6 +1,6 @@
-import type { HistoryEntry } from '../../models/order.js';
 import { computeDigest, type OpenOrder, type OrderFacts } from '../../src/digest/compute.js';
 import { addDays, dayBefore, dayWindow, localDay, startOfDay } from '../../src/digest/days.js';
+import type { HistoryEntry } from '../../src/orders/order.js';
 
 /** The daily digest's numbers from a known day of data, and its local-day windows across DST. */
 

@@ -1,4 +1,4 @@
-import type { Language } from '../../models/customer.js';
+import type { Language } from '../../src/customers/customer.js';
 import { type Catalogue, en, he, type MessageKey, statusName, t } from '../../src/i18n/index.js';
 import { formatMoney } from '../../src/money.js';
 import { ORDER_STATUSES } from '../../src/orders/lifecycle.js';

@@ -1,6 +1,6 @@
-import type { HistoryEntry, Order } from '../../models/order.js';
-import type { Product } from '../../models/product.js';
+import type { Product } from '../../src/inventory/product.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../src/orders/lifecycle.js';
+import type { HistoryEntry, Order } from '../../src/orders/order.js';
 import {
   ACTIONS,
   approvalMessage,

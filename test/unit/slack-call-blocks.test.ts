@@ -1,4 +1,4 @@
-import type { Call } from '../../models/call-shape.js';
+import type { Call } from '../../src/calls/call.js';
 import {
   type CallCard,
   callPop,

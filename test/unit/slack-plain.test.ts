@@ -1,4 +1,3 @@
-import type { Order } from '../../models/order.js';
 import {
   messageLines,
   mrkdwnToPlain,
@@ -6,6 +5,7 @@ import {
   outboxEntryLines,
   viewLines,
 } from '../../scripts/slack-plain.js';
+import type { Order } from '../../src/orders/order.js';
 import { approvalMessage, orderHelp, shipModal } from '../../src/slack/blocks/index.js';
 
 /** What the helpers print of Slack messages: the words Slack shows, unescaped and complete. */

@@ -2,8 +2,9 @@
  * Issue 9: text that customers (or shops, or staff in free-text fields) typed shows in Slack as
  * typed: no formatting, no links, no mentions, no line breaks that fake a new field.
  */
-import type { HistoryEntry, Order } from '../../models/order.js';
-import type { Product } from '../../models/product.js';
+
+import type { Product } from '../../src/inventory/product.js';
+import type { HistoryEntry, Order } from '../../src/orders/order.js';
 import {
   approvalMessage,
   codeText,

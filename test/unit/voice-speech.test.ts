@@ -1,4 +1,4 @@
-import type { Language } from '../../models/customer.js';
+import type { Language } from '../../src/customers/customer.js';
 import { say, type VoiceKey, voiceEn, voiceHe } from '../../src/i18n/voice.js';
 import { ORDER_STATUSES } from '../../src/orders/lifecycle.js';
 import { parseBusinessHours } from '../../src/voice/hours.js';

@@ -1,5 +1,5 @@
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { Product } from '../../../src/domain.js';
+import type { Product } from '../../../src/inventory/product.js';
 import type { Deps } from '../../../src/services.js';
 import { notice, stockDetail, stockHelp, stockList } from '../../../src/slack/blocks/index.js';
 import type { SlackMessage } from '../../../src/slack/client.js';

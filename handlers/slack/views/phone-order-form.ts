@@ -1,7 +1,7 @@
 import { toE164 } from '../../../src/customers/phone.js';
-import type { Address } from '../../../src/domain.js';
 import { isCountryCode } from '../../../src/geo.js';
 import { SKU_PATTERN } from '../../../src/inventory/sku.js';
+import type { Address } from '../../../src/orders/order.js';
 import type { PlaceOrderCommand } from '../../../src/orders/types.js';
 import { ORDER_LIMITS } from '../../../src/orders/types.js';
 import type { Deps } from '../../../src/services.js';

@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import { CALL_STATUSES, type CallStatus } from '../../../src/domain.js';
+import { CALL_STATUSES, type CallStatus } from '../../../src/calls/call.js';
 import { field, type StepHandler } from './step.js';
 import { speak } from './twiml.js';
 

@@ -1,4 +1,4 @@
-import { CALL_STATUSES, type CallStatus } from '../../../src/domain.js';
+import { CALL_STATUSES, type CallStatus } from '../../../src/calls/call.js';
 import { AppError } from '../../../src/errors.js';
 import { field, type StepHandler } from './step.js';
 

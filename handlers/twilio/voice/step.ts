@@ -1,9 +1,9 @@
 import type express from 'express';
 import type { Request, RequestHandler } from 'express';
 import { MAX_TRIES } from '../../../src/calls/ivr.js';
+import type { Language } from '../../../src/customers/customer.js';
 import { toE164 } from '../../../src/customers/phone.js';
 import { withinDeadline } from '../../../src/deadline.js';
-import type { Language } from '../../../src/domain.js';
 import { AppError } from '../../../src/errors.js';
 import type { Deps } from '../../../src/services.js';
 import { createVoiceTwiml, VOICE_BUDGET_MS, type VoiceResponse } from './twiml.js';

@@ -1,6 +1,7 @@
 import type twilio from 'twilio';
-import type { Language, Order } from '../../../src/domain.js';
+import type { Language } from '../../../src/customers/customer.js';
 import { say, type VoiceKey, type VoiceParams } from '../../../src/i18n/voice.js';
+import type { Order } from '../../../src/orders/order.js';
 import type { BusinessHours } from '../../../src/voice/hours.js';
 import { speechHints, VOICES } from '../../../src/voice/speech.js';
 import { xmlText } from '../../../src/xml-text.js';

@@ -6,7 +6,7 @@
 
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { type BlockBuilder, Blocks, Elements } from 'slack-block-builder';
-import { type Call, callStatusRank, outcomeOf } from '../../../models/call-shape.js';
+import { type Call, callStatusRank, outcomeOf } from '../../calls/call.js';
 import { isE164 } from '../../customers/phone.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../orders/lifecycle.js';
 import { parseOrderNumber } from '../../orders/number.js';

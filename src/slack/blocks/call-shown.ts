@@ -3,7 +3,7 @@
  * CallSlackRef.shown), and the calls line on an order's card.
  */
 
-import type { Call } from '../../../models/call-shape.js';
+import type { Call } from '../../calls/call.js';
 import { factsKey, popState, transcriptOf } from './call-parts.js';
 import { type RenderContext, when } from './format.js';
 import { escapeText } from './untrusted.js';

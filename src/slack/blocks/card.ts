@@ -1,6 +1,6 @@
 /** Answers to `/order <n>`, `/order find` and `/order list`. */
 import { type BlockBuilder, Blocks } from 'slack-block-builder';
-import type { Order } from '../../../models/order.js';
+import type { Order } from '../../orders/order.js';
 import { callsLine } from './call.js';
 import {
   channelLabel,

@@ -1,7 +1,7 @@
 /** App Home: what is waiting for this person, what the warehouse is on, what is running out. */
 import { Blocks, Elements, HomeTab, type ViewBlockBuilder } from 'slack-block-builder';
-import type { Order } from '../../../models/order.js';
-import type { Product } from '../../../models/product.js';
+import type { Product } from '../../inventory/product.js';
+import type { Order } from '../../orders/order.js';
 import { capBlocks, LIMITS, type RenderContext, type SlackView, truncate } from './format.js';
 import { ACTIONS } from './ids.js';
 import { decisionButtons } from './order.js';

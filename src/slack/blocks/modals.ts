@@ -1,7 +1,7 @@
 /** The modals: logging a phone order, shipping (carrier + tracking), rejecting (reason). */
 import { Bits, Blocks, Elements, type InputBuilder, Modal, type ViewBlockBuilder } from 'slack-block-builder';
-import type { Order } from '../../../models/order.js';
 import { formatMoney } from '../../money.js';
+import type { Order } from '../../orders/order.js';
 import { capBlocks, LIMITS, type RenderContext, type SlackView, statusLabel, truncate } from './format.js';
 import { INPUTS, MODAL_CHANNELS, type ModalChannel, VIEWS } from './ids.js';
 import { addressAndNotes, itemBlocks, money, toView } from './parts.js';

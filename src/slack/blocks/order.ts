@@ -1,7 +1,7 @@
 /** The two messages an order lives in while it moves: the approval request and the fulfillment task. */
 import { type ActionsBuilder, type BlockBuilder, Blocks, Elements } from 'slack-block-builder';
-import type { Order } from '../../../models/order.js';
 import type { OrderStatus } from '../../orders/lifecycle.js';
+import type { Order } from '../../orders/order.js';
 import {
   channelLabel,
   LIMITS,

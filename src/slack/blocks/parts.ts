@@ -6,8 +6,8 @@ import {
   Message,
   type SectionBuilder,
 } from 'slack-block-builder';
-import type { Address, HistoryEntry, Order } from '../../../models/order.js';
 import { formatMoney } from '../../money.js';
+import type { Address, HistoryEntry, Order } from '../../orders/order.js';
 import {
   capBlocks,
   channelLabel,

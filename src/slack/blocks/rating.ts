@@ -1,5 +1,5 @@
 import { type BlockBuilder, Blocks, Elements } from 'slack-block-builder';
-import type { Order } from '../../../models/order.js';
+import type { Order } from '../../orders/order.js';
 import { LIMITS, type RenderContext, type SlackMessage, truncate, when } from './format.js';
 import { ACTIONS } from './ids.js';
 import { customerText, itemBlocks, money, toMessage } from './parts.js';

@@ -1,6 +1,6 @@
 /** `/stock` answers and the low-stock alert. */
 import { type BlockBuilder, Blocks } from 'slack-block-builder';
-import type { Product } from '../../../models/product.js';
+import type { Product } from '../../inventory/product.js';
 import { formatMoney } from '../../money.js';
 import { LIMITS, type RenderContext, type SlackMessage, truncate, when } from './format.js';
 import { lineBlocks, toMessage } from './parts.js';

@@ -1,4 +1,5 @@
-import type { Language } from './customer.js';
+/** A phone call to the desk as the domain sees it; the repository is models/call.ts. */
+import type { Language } from '../customers/customer.js';
 
 /** Twilio's call statuses, in the order a call moves through them. A status never moves back. */
 export const CALL_STATUSES = [
