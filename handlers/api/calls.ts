@@ -7,7 +7,7 @@ import { requireScope } from './route-scopes.js';
 import { decodeCallCursor, encodeCallCursor, listCallsQuery } from './schemas.js';
 import { validate } from './validate.js';
 
-/** The call log (SPEC: `GET /api/v1/calls?phone=&limit=&cursor=`), newest first, and one call by its CallSid. */
+/** The call log (README, REST API: `GET /api/v1/calls?phone=&limit=&cursor=`), newest first, and one call by its CallSid. */
 export function callsRouter({ calls, config }: Deps): Router {
   const router = Router();
 

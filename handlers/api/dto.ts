@@ -106,7 +106,7 @@ export function callDto(c: Call) {
   };
 }
 
-/** An invoice or credit note as issued (frozen): SPEC's `number`, `issuedAt`, `issuer`, `lines`, `subtotal`, `tax`, `total`. */
+/** An invoice or credit note as issued (frozen): the README's `number`, `issuedAt`, `issuer`, `lines`, `subtotal`, `tax`, `total`. */
 export function documentDto(d: TaxDocument) {
   return {
     kind: d.kind,

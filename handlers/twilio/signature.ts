@@ -5,7 +5,7 @@ import type { Config } from '../../src/config.js';
 /**
  * Twilio's X-Twilio-Signature, checked by the twilio library over `PUBLIC_URL` + the path and
  * query Twilio called (not the Host header, so it works behind a proxy) and the form fields:
- * missing or wrong → 403 (SPEC; the library's own middleware says 400 when missing).
+ * missing or wrong → 403 (the README's Security section; the library's own middleware says 400 when missing).
  */
 export function twilioSignature(publicUrl: string, token: string): RequestHandler {
   return (req, res, next) => {

@@ -48,7 +48,7 @@ export interface RoleLists {
 
 /**
  * The IDs (users and user groups) that hold `role`; `undefined`: anyone. Unset lists fall back as
- * SPEC says: fulfillment to anyone, stock to the approvers (and so to anyone while those are unset
+ * the README (Slack, Roles) says: fulfillment to anyone, stock to the approvers (and so to anyone while those are unset
  * too, which production does not allow).
  */
 export function holdersOf(role: Role, lists: RoleLists): readonly string[] | undefined {

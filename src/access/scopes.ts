@@ -1,7 +1,7 @@
 import { CHANNELS, type Channel } from '../orders/lifecycle.js';
 
 /**
- * What an API key may do (SPEC, API_KEYS): `name:key[:scopes]`, scopes joined by `+`. A till needs
+ * What an API key may do (README, Configuration: API_KEYS): `name:key[:scopes]`, scopes joined by `+`. A till needs
  * to read and place, not to approve its own orders or change stock; a key that can do everything
  * bypasses the approvers in Slack. `channel=<c>` among the scopes binds the key's new orders to
  * one channel, so a shop's key cannot count an order against a customer's SMS limit.

@@ -1,7 +1,8 @@
-import { SMS_UPDATE_KINDS, type SmsUpdateKind } from '../../models/sms-message.js';
 import type { CallSlot } from '../calls/call.js';
 import {
   type Channel,
+  CUSTOMER_TEXTS,
+  type CustomerText,
   FOLLOW_UP_JOB,
   type JobName,
   ORDER_STATUSES,
@@ -30,7 +31,7 @@ import {
 export type EffectName =
   | `slack:${number | 'invoice' | 'credit-note' | 'rating' | 'low-stock' | CallSlot}`
   | `slack:remind:${number}`
-  | `sms:${SmsUpdateKind}`
+  | `sms:${CustomerText}`
   | `job:${JobName}`;
 
 /**
@@ -52,7 +53,7 @@ export type Effect =
   /** One of a call's Slack messages. */
   | { kind: 'slack-call'; slot: CallSlot }
   /** The customer's text about a change. */
-  | { kind: 'sms'; update: SmsUpdateKind }
+  | { kind: 'sms'; update: CustomerText }
   /** Timed work to schedule (Agenda, once per order). */
   | { kind: 'job'; job: JobName };
 
@@ -101,8 +102,8 @@ export function parseEffect(name: string): Effect | undefined {
     return Object.hasOwn(SLACK_WORDS, rest) ? SLACK_WORDS[rest] : undefined;
   }
   if (prefix === 'sms')
-    return (SMS_UPDATE_KINDS as readonly string[]).includes(rest)
-      ? { kind: 'sms', update: rest as SmsUpdateKind }
+    return (CUSTOMER_TEXTS as readonly string[]).includes(rest)
+      ? { kind: 'sms', update: rest as CustomerText }
       : undefined;
   if (prefix === 'job') return JOBS.includes(rest) ? { kind: 'job', job: rest as JobName } : undefined;
   return undefined;
@@ -127,7 +128,7 @@ export function laneOf(effect: Effect): 'slack' | 'sms' | 'jobs' | 'calls' {
 }
 
 /** The statuses a customer hears about, and the text each sends (the lifecycle's `STATUSES`). */
-export const UPDATE_ON: Partial<Record<OrderStatus, SmsUpdateKind>> = Object.fromEntries(
+export const UPDATE_ON: Partial<Record<OrderStatus, CustomerText>> = Object.fromEntries(
   ORDER_STATUSES.flatMap((s) => {
     const text = STATUSES[s].text;
     return text ? [[s, text]] : [];
@@ -140,7 +141,7 @@ export const slackEffect = (version: number | 'invoice' | 'credit-note'): Effect
       ? { kind: 'slack-version', version }
       : { kind: 'slack-document', document: version },
   );
-export const smsEffect = (kind: SmsUpdateKind): EffectName => effectName({ kind: 'sms', update: kind });
+export const smsEffect = (kind: CustomerText): EffectName => effectName({ kind: 'sms', update: kind });
 export const jobEffect = (job: JobName): EffectName => effectName({ kind: 'job', job });
 export const ratingEffect = (): EffectName => effectName({ kind: 'slack-rating' });
 export const reminderEffect = (reminder: number): EffectName =>
@@ -190,7 +191,7 @@ export function doorOf(name: string): 'slack' | 'twilio' | undefined {
 /** An order's Slack card lane: its posts and their versions, the rating, the reminders. */
 export const isSlackEffect = (name: string) => laneOfName(name) === 'slack';
 export const isJobEffect = (name: string) => laneOfName(name) === 'jobs';
-export const smsKindOf = (name: string): SmsUpdateKind | undefined => {
+export const smsKindOf = (name: string): CustomerText | undefined => {
   const effect = parseEffect(name);
   return effect?.kind === 'sms' ? effect.update : undefined;
 };
@@ -198,7 +199,7 @@ export const smsKindOf = (name: string): SmsUpdateKind | undefined => {
 export const isReminderEffect = (name: string) => parseEffect(name)?.kind === 'slack-reminder';
 
 /** Customer texts go out in the order the customer would expect them (the lifecycle's). */
-export const SMS_ORDER: readonly SmsUpdateKind[] = SMS_UPDATE_KINDS;
+export const SMS_ORDER: readonly CustomerText[] = CUSTOMER_TEXTS;
 
 /** An effect asked for and not delivered yet, as staff see it (`/order late`, the API). */
 export interface LateEffect {

@@ -58,7 +58,7 @@ function facts(o: Order): OrderFacts {
 }
 
 /**
- * The daily digest (SPEC "Scheduled work"): gathers a local day's data with bounded reads by key,
+ * The daily digest (README "Scheduled work"): gathers a local day's data with bounded reads by key,
  * posts one message to SLACK_CHANNEL_DIGEST and the chart in its thread, once per day however
  * many processes run it and however often. The day is claimed first (`digests`, `_id` = the day);
  * a claim left by a dead poster is taken over after DIGEST_CLAIM_STALE_MS, and then the channel is

@@ -6,7 +6,7 @@ import type { Product } from './product.js';
 import { MAX_STOCK_UNITS } from './sku.js';
 
 /**
- * Stock levels and reservations (SPEC "Inventory rules"). Every invariant is one conditional
+ * Stock levels and reservations (README "Inventory rules"). Every invariant is one conditional
  * update on one product document (models/product.ts) — no transactions, so it holds on FerretDB
  * and on any number of servers sharing a real MongoDB. The ledgers keyed by order number make
  * release, commit and restock happen at most once per order, so a retry after a crash is safe.

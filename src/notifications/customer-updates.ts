@@ -1,5 +1,5 @@
 import type { OrderRepository } from '../../models/order.js';
-import { type SmsMessageRepository, type SmsUpdateKind, smsMessageKey } from '../../models/sms-message.js';
+import { type SmsMessageRepository, smsMessageKey } from '../../models/sms-message.js';
 import type { Config } from '../config.js';
 import type { Language } from '../customers/customer.js';
 import type { CustomerService } from '../customers/service.js';
@@ -9,7 +9,7 @@ import { t } from '../i18n/index.js';
 import type { InvoiceLinks } from '../invoices/links.js';
 import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
-import type { OrderStatus } from '../orders/lifecycle.js';
+import type { CustomerText, OrderStatus } from '../orders/lifecycle.js';
 import type { Order } from '../orders/order.js';
 import type { OrderService } from '../orders/service.js';
 import { scrubSecrets } from '../redact.js';
@@ -34,7 +34,7 @@ export interface UpdateExtras {
 }
 
 export function renderUpdate(
-  kind: SmsUpdateKind,
+  kind: CustomerText,
   order: Order,
   lang: Language,
   business: string,
@@ -122,7 +122,7 @@ export function createCustomerUpdates(deps: {
    * The text, at most 2 segments; the "shipped" text carries its invoice link (signed, expiring) and
    * may take a third segment for it rather than lose it, since a link cut short is worthless.
    */
-  function renderBody(kind: SmsUpdateKind, order: Order, lang: Language, extras: UpdateExtras): string {
+  function renderBody(kind: CustomerText, order: Order, lang: Language, extras: UpdateExtras): string {
     if (kind === 'shipped' && order.invoice && !extras.invoiceUrl) {
       const withLink = renderUpdate(kind, order, lang, config.businessName, {
         ...extras,
@@ -136,7 +136,7 @@ export function createCustomerUpdates(deps: {
   /** `current`: the order as the caller just read it, to save reading it again. */
   async function send(
     number: number,
-    kind: SmsUpdateKind,
+    kind: CustomerText,
     current?: Order,
     extras: UpdateExtras = {},
   ): Promise<void> {
@@ -220,7 +220,7 @@ export function createCustomerUpdates(deps: {
    */
   function recordReply(
     number: number,
-    kind: SmsUpdateKind,
+    kind: CustomerText,
     body: string,
     phone: string,
     replyTo: string,
@@ -229,7 +229,7 @@ export function createCustomerUpdates(deps: {
   }
 
   /** After the answer carrying the update went out: nothing is left due for it. */
-  async function settleReply(number: number, kind: SmsUpdateKind): Promise<void> {
+  async function settleReply(number: number, kind: CustomerText): Promise<void> {
     await orderRecords.settleEffects(number, [smsEffect(kind)]);
   }
 
@@ -239,7 +239,7 @@ export function createCustomerUpdates(deps: {
    */
   async function replyLost(
     number: number,
-    kind: SmsUpdateKind,
+    kind: CustomerText,
     phone: string,
     replyTo: string,
   ): Promise<void> {
@@ -247,7 +247,7 @@ export function createCustomerUpdates(deps: {
   }
 
   /** A message that can never go: kept on the order and the message record, and told to staff in Slack. */
-  async function giveUp(number: number, kind: SmsUpdateKind, error: string): Promise<void> {
+  async function giveUp(number: number, kind: CustomerText, error: string): Promise<void> {
     await messages.markFailed(smsMessageKey(number, kind), error);
     await orderRecords.recordSmsFailure(number, { kind, at: new Date(), error });
     log.error({ order: number, kind, error }, 'customer update could not be sent; gave up');
@@ -265,7 +265,7 @@ export function createCustomerUpdates(deps: {
   }
 
   /** Whether the update went out already (texted, replied, or settled for good). */
-  async function alreadySent(number: number, kind: SmsUpdateKind): Promise<boolean> {
+  async function alreadySent(number: number, kind: CustomerText): Promise<boolean> {
     const message = await messages.get(smsMessageKey(number, kind));
     return Boolean(message && (message.sid || message.status !== 'pending'));
   }

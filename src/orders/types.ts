@@ -2,7 +2,7 @@ import type { Language } from '../customers/customer.js';
 import type { Channel } from './lifecycle.js';
 import type { Address } from './order.js';
 
-/** Who did something, and through which door (SPEC: every change records both). */
+/** Who did something, and through which door (every change records both). */
 export interface Actor {
   /** Slack user, agent, customer phone, API key name, or `system`. */
   by: string;

@@ -14,7 +14,7 @@ import { MAX_ITEM_QUANTITY, MAX_ORDER_ITEMS } from './keywords.js';
 import type { SmsLimits } from './limits.js';
 import { countSegments } from './segments.js';
 
-/** An SMS draft waits this long for CONFIRM (SPEC: "expires after 30 minutes"). */
+/** An SMS draft waits this long for CONFIRM (README, SMS: a draft "expires after 30 minutes"). */
 export const DRAFT_TTL_MS = 30 * 60_000;
 
 /** How many times ADD re-reads a draft that changed under it before giving up. */

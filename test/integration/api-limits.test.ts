@@ -3,7 +3,7 @@ import { API_KEY, OTHER_KEY, startTestApp, type TestApp } from '../helpers/app.j
 import { orderBody, uniqueSku } from '../helpers/builders.js';
 
 /**
- * Issue 9: API_RATE_LIMIT requests a minute per API key, counted after authentication. Each test
+ * API_RATE_LIMIT requests a minute per API key, counted after authentication. Each test
  * starts its own app, so each has fresh one-minute windows.
  */
 

@@ -3,7 +3,7 @@ import { API_KEY, startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, orderBody, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
 
 /**
- * API key scopes (SPEC, API_KEYS): `read`, `place`, `act`, `stock`, `admin`, and `channel=<c>`
+ * API key scopes (README, Configuration: API_KEYS): `read`, `place`, `act`, `stock`, `admin`, and `channel=<c>`
  * binding a key's new orders to one channel. A request outside the key's scopes is a 403
  * `forbidden` that names the scope it needs and changes nothing; a key without scopes may do
  * everything (as before scopes existed).

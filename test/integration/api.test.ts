@@ -157,7 +157,7 @@ describe('Reading orders', () => {
     expect((await app.api('GET', '/api/v1/nothing-here')).status).toBe(404);
   });
 
-  test('An order has the fields SPEC.md lists, with the phone in E.164', async () => {
+  test('An order has the fields the README lists, with the phone in E.164', async () => {
     const res = await app.api(
       'POST',
       '/api/v1/orders',

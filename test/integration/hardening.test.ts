@@ -7,7 +7,7 @@ import { clickButton, postToSlackRoute } from '../helpers/slack.js';
 import { FakeTwilio, twilioEnv } from '../helpers/twilio.js';
 
 /**
- * Issue 9, "Nobody in": a live door next to the published sandbox secrets, the outbox, security
+ * "Nobody in": a live door next to the published sandbox secrets, the outbox, security
  * headers and invoice links that expire and outlive a key rotation.
  */
 

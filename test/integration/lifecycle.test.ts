@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { act, createProduct, placeOrder, walk } from '../helpers/builders.js';
 
 /**
- * The lifecycle of SPEC.md written out here, independent of src/orders/lifecycle.ts, so that a
+ * The lifecycle of the README written out here, independent of src/orders/lifecycle.ts, so that a
  * wrong table there fails this test instead of changing it: every status × every action, either
  * the next status or `-` for refused (409 invalid_transition).
  */

@@ -5,7 +5,7 @@ import { createProduct, placeOrder, uniquePhone, walk } from '../helpers/builder
 import { FakeTwilio, text, twilioEnv } from '../helpers/twilio.js';
 
 /**
- * Issue 18, "Several processes": the per-phone SMS limit, the per-key API limit and the per-address
+ * Several processes: the per-phone SMS limit, the per-key API limit and the per-address
  * invoice-link limit are counted in the database, so two Orderly processes on one database allow
  * the limit together, not each.
  */

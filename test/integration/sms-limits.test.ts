@@ -3,7 +3,7 @@ import { createProduct, placeOrder, uniquePhone } from '../helpers/builders.js';
 import { FakeTwilio, text, twilioEnv } from '../helpers/twilio.js';
 
 /**
- * Issue 9, "SMS abuse": SMS_RATE_LIMIT texts a minute per phone (one notice over it, then no paid
+ * "SMS abuse": SMS_RATE_LIMIT texts a minute per phone (one notice over it, then no paid
  * reply) and SMS_MAX_OPEN_ORDERS open orders placed by text per phone.
  */
 

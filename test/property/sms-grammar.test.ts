@@ -9,7 +9,7 @@ import {
 } from '../../src/sms/keywords.js';
 import { runs, weirdString, wordSoup } from './arbitraries.js';
 
-/** The customer SMS grammar (SPEC "SMS (customers)") under generated texts. parseSms promises an intent for any text, never an exception. */
+/** The customer SMS grammar (README "SMS (customers)") under generated texts. parseSms promises an intent for any text, never an exception. */
 
 const VOCABULARY = [
   'STATUS',

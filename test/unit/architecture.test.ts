@@ -162,3 +162,23 @@ test('When models/ is read, then it defines none of the domain’s types or rule
     );
   expect(offending).toEqual([]);
 });
+
+test('When the code, the tests and the docs are read, then they cite only what is in the repository (no outside contract, no tracker numbers)', () => {
+  const everything = [
+    ...['src', 'handlers', 'jobs', 'models', 'test', 'bench', 'scripts'].flatMap((f) =>
+      sources(join(PROJECT_ROOT, f)),
+    ),
+    join(PROJECT_ROOT, 'README.md'),
+    join(PROJECT_ROOT, 'DEVELOPERS.md'),
+  ];
+  const offending = everything.flatMap((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .flatMap((line, i) =>
+        /\bSPEC(\.md|\b)(?!IAL)|\b[Ii]ssues? #?\d+\b|ARCHITECTURE\.md/.test(line)
+          ? [`${rel(f)}:${i + 1}`]
+          : [],
+      ),
+  );
+  expect(offending).toEqual([]);
+});

@@ -32,7 +32,7 @@ const fails = (env: Record<string, string>) => {
   throw new Error('expected a ConfigError');
 };
 
-test('With nothing set, the defaults of SPEC.md apply and Slack and Twilio run in sandbox mode', () => {
+test('With nothing set, the documented defaults apply and Slack and Twilio run in sandbox mode', () => {
   const c = loadConfig(base);
   expect(c).toMatchObject({
     port: 3000,

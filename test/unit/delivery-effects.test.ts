@@ -15,7 +15,7 @@ import { callKey, orderKey, parseLaneKey, stockKey } from '../../src/delivery/la
 import { CHANNELS, FOLLOW_UP_JOB, ORDER_STATUSES, type OrderStatus } from '../../src/orders/lifecycle.js';
 
 /**
- * What each change asks delivery to do, written out from SPEC's words rather than read from the
+ * What each change asks delivery to do, written out from the README's words rather than read from the
  * module: "Customers get an SMS when their order is placed, approved, shipped (with tracking), and
  * delivered, and when it is rejected or cancelled"; every change shows on the order's Slack
  * messages; the follow-up is scheduled "after delivery".
@@ -29,7 +29,7 @@ const TEXTED: Partial<Record<OrderStatus, string>> = {
 };
 
 test.each(ORDER_STATUSES.map((s) => [s]))(
-  'When an order moves to %s, then its Slack messages are brought up to that version, and the customer is texted only where SPEC says',
+  'When an order moves to %s, then its Slack messages are brought up to that version, and the customer is texted only where the README says',
   (status) => {
     const effects = transitionEffects(status, 7);
     const expected = ['slack:7', ...(TEXTED[status] ? [TEXTED[status]] : [])];

@@ -11,7 +11,7 @@ import {
   TRANSITIONS,
 } from '../../src/orders/lifecycle.js';
 
-test('The lifecycle table is exactly the one in SPEC.md', () => {
+test('The lifecycle table is exactly the one in the README', () => {
   expect(TRANSITIONS).toEqual({
     pending_approval: { approve: 'approved', reject: 'rejected', cancel: 'cancelled' },
     approved: { start_picking: 'picking', cancel: 'cancelled' },
@@ -42,7 +42,7 @@ test('An order holds its reservation from placement until it ships or ends: pend
   expect([...RESERVING_STATUSES].sort()).toEqual(['approved', 'packed', 'pending_approval', 'picking']);
 });
 
-test('Stock follows the SPEC: reject and cancel release, ship commits, receive_return restocks', () => {
+test('Stock follows the README: reject and cancel release, ship commits, receive_return restocks', () => {
   expect(STOCK_EFFECTS).toEqual({
     reject: 'release',
     cancel: 'release',

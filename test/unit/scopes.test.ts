@@ -1,7 +1,7 @@
 import { hasScope, mayPlaceOn } from '../../src/access/scopes.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
-/** API_KEYS with scopes (SPEC): `name:key[:scopes]`, scopes joined by `+`, `channel=<c>` among them. */
+/** API_KEYS with scopes (README, Configuration): `name:key[:scopes]`, scopes joined by `+`, `channel=<c>` among them. */
 
 const ISSUER = { BUSINESS_NAME: 'Cafe Levi', BUSINESS_ADDRESS: '1 Herzl St', BUSINESS_TAX_ID: '514000000' };
 const keysOf = (API_KEYS: string) => loadConfig({ NODE_ENV: 'test', API_KEYS }).apiKeys;

@@ -1,5 +1,5 @@
 /**
- * Issue 9: text that customers (or shops, or staff in free-text fields) typed shows in Slack as
+ * Text that customers (or shops, or staff in free-text fields) typed shows in Slack as
  * typed: no formatting, no links, no mentions, no line breaks that fake a new field.
  */
 

@@ -40,6 +40,6 @@ export const INPUTS = {
   reason: 'reason',
 } as const;
 
-/** Channels an agent may log an order under from the modal (SPEC: phone, store, slack). */
+/** Channels an agent may log an order under from the modal (phone, store, slack). */
 export const MODAL_CHANNELS = ['phone', 'store', 'slack'] as const;
 export type ModalChannel = (typeof MODAL_CHANNELS)[number];
