@@ -16,6 +16,7 @@ import { createAlertPoster } from './alerts.js';
 import {
   isJobEffect,
   isSlackEffect,
+  type LaneName,
   laneOfName,
   lowStockEffect,
   parseEffect,
@@ -27,7 +28,7 @@ import { createGiveUps } from './give-up.js';
 
 export type { LateEffect } from './effects.js';
 
-import { FOLLOW_UP_JOB } from '../orders/lifecycle.js';
+import { FOLLOW_UP_JOB, type JobName } from '../orders/lifecycle.js';
 import type { Order } from '../orders/order.js';
 import { callKey, createLane, type Lane, orderKey, orderOfKey, parseLaneKey, stockKey } from './lane.js';
 import { createLateList } from './late.js';
@@ -116,6 +117,19 @@ export function createDelivery(deps: {
     },
   });
 
+  /**
+   * How each kind of timed work is scheduled (an Agenda job, once per order). Keyed by every job
+   * the lifecycle table can ask for: one without an entry here does not compile.
+   */
+  const scheduleJob: { readonly [J in JobName]: (order: Order) => Promise<void> } = {
+    [FOLLOW_UP_JOB]: async (order) => {
+      const delivered = [...order.history].reverse().find((h) => h.to === 'delivered')?.at ?? order.updatedAt;
+      const at = new Date(delivered.getTime() + deps.config.followUpDelay.ms);
+      await deps.scheduler.once(FOLLOW_UP_JOB, { order: order.number }, at, { 'data.order': order.number });
+      log.info({ order: order.number, at }, 'follow-up scheduled');
+    },
+  };
+
   // Timed work a change asked for: stored as an Agenda job (once per order), then settled.
   const jobs = createLane({
     name: 'jobs',
@@ -132,13 +146,8 @@ export function createDelivery(deps: {
       if (!order || due.length === 0) return;
       for (const effect of due) {
         const job = parseEffect(effect);
-        if (job?.kind === 'job' && job.job === FOLLOW_UP_JOB) {
-          const delivered =
-            [...order.history].reverse().find((h) => h.to === 'delivered')?.at ?? order.updatedAt;
-          const at = new Date(delivered.getTime() + deps.config.followUpDelay.ms);
-          await deps.scheduler.once(FOLLOW_UP_JOB, { order: number }, at, { 'data.order': number });
-          log.info({ order: number, at }, 'follow-up scheduled');
-        } else log.warn({ order: number, effect }, 'unknown job effect; dropped');
+        if (job?.kind === 'job') await scheduleJob[job.job](order);
+        else log.warn({ order: number, effect }, 'unknown job effect; dropped');
       }
       await settle(number, due);
     },
@@ -179,12 +188,13 @@ export function createDelivery(deps: {
     },
   });
 
+  /** The lanes that deliver an order's effects, by the lane each effect belongs to (`laneOf`). */
+  const orderLanes: { readonly [L in Exclude<LaneName, 'calls'>]: Lane } = { slack, sms, jobs };
+
   /** Delivers the order's due effects (this process just changed it, or a sweep found them). */
   function kick(order: Pick<Order, 'number' | 'effects'>): void {
-    const effects = order.effects ?? [];
-    if (effects.some(isSlackEffect)) slack.add(orderKey(order.number));
-    if (effects.some((e) => laneOfName(e) === 'sms')) sms.add(orderKey(order.number));
-    if (effects.some(isJobEffect)) jobs.add(orderKey(order.number));
+    const due = new Set((order.effects ?? []).map(laneOfName));
+    for (const lane of due) if (lane && lane !== 'calls') orderLanes[lane].add(orderKey(order.number));
   }
 
   /**
@@ -229,7 +239,7 @@ export function createDelivery(deps: {
     return { orders: found, alerts };
   }
 
-  const lanes: Record<string, Lane> = { slack, sms, jobs, calls };
+  const lanes: { readonly [L in LaneName]: Lane } = { slack, sms, jobs, calls };
 
   const late = createLateList({
     lanes,
