@@ -50,7 +50,7 @@ export function createServices(
   const inventory = createInventoryService({ products: repos.products, events, log });
   const customers = createCustomerService({ customers: repos.customers });
   const invoices = createInvoiceService({
-    orders: repos.orders,
+    orderRecords: repos.orders,
     invoiceDocuments: repos.invoiceDocuments,
     creditNotes: repos.creditNotes,
     settings: { issuer: config.issuer, tax: config.tax, defaultLanguage: config.defaultLanguage },
@@ -59,7 +59,7 @@ export function createServices(
     log,
   });
   const orders = createOrderService({
-    orders: repos.orders,
+    orderRecords: repos.orders,
     orderKeys: repos.orderKeys,
     board: repos.orderBoard,
     counters: repos.counters,
@@ -113,7 +113,7 @@ export function createServices(
     events,
   });
   const delivery = createDelivery({
-    orders: repos.orders,
+    orderRecords: repos.orders,
     board: repos.orderBoard,
     failures: repos.deliveryFailures,
     products: repos.products,
@@ -184,7 +184,7 @@ export function createServices(
     calls,
     reconciler: createReconciler({
       inventory,
-      orders: repos.orders,
+      orderRecords: repos.orders,
       board: repos.orderBoard,
       orderService: orders,
       invoices,

@@ -19,7 +19,7 @@ export interface GivenUp {
  * lane), and `/order late` lists it with its reason from its failure record.
  */
 export function createGiveUps(deps: {
-  orders: Pick<OrderRepository, 'get'>;
+  orderRecords: Pick<OrderRepository, 'get'>;
   settle(number: number, names: string[]): Promise<void>;
   slackOut: SlackOut;
   config: Config;
@@ -42,7 +42,7 @@ export function createGiveUps(deps: {
   ): Promise<string[]> {
     const number = orderOfKey(key);
     if (number === undefined) return [];
-    const due = ((await deps.orders.get(number))?.effects ?? []).filter(mine);
+    const due = ((await deps.orderRecords.get(number))?.effects ?? []).filter(mine);
     if (due.length) await deps.settle(number, due);
     await tellStaff(`order #${number}: ${due.join(', ') || lane}`, failure);
     return due;

@@ -94,7 +94,7 @@ export function givenUp(records: readonly DeliveryFailure[]): LateEffect[] {
 export function createLateList(deps: {
   lanes: Record<string, Lane>;
   failures: Pick<DeliveryFailureRepository, 'list'>;
-  orders: Pick<OrderRepository, 'getMany'>;
+  orderRecords: Pick<OrderRepository, 'getMany'>;
   calls: {
     due(): Promise<{ sid: string; at: Date }[]>;
     get(sid: string): Promise<{ effects: string[] } | null>;
@@ -102,7 +102,7 @@ export function createLateList(deps: {
   inventory: Pick<InventoryService, 'alertsDue'>;
   lateAfterMs: number;
 }) {
-  const { lanes, failures, orders, calls, inventory, lateAfterMs } = deps;
+  const { lanes, failures, orderRecords, calls, inventory, lateAfterMs } = deps;
 
   /**
    * Effects due for longer than DELIVERY_LATE_AFTER, oldest first, and deliveries given up: what
@@ -136,7 +136,7 @@ export function createLateList(deps: {
     const items: LateEffect[] = [];
     const list = [...numbers];
     for (let i = 0; i < list.length; i += 200) {
-      items.push(...lateOfOrders(await orders.getMany(list.slice(i, i + 200)), now, lateAfterMs, why));
+      items.push(...lateOfOrders(await orderRecords.getMany(list.slice(i, i + 200)), now, lateAfterMs, why));
     }
     for (const { sid, at } of await calls.due()) {
       if (now - at.getTime() < lateAfterMs) continue;

@@ -8,6 +8,8 @@ import type { Logger } from '../logger.js';
 import type { CustomerUpdates } from '../notifications/customer-updates.js';
 import { belongsOnBoard } from '../orders/board.js';
 import { createBoardWalk, type WalkLimits } from '../orders/board-walk.js';
+import { FOLLOW_UP_JOB, type JobName } from '../orders/lifecycle.js';
+import type { Order } from '../orders/order.js';
 import type { Scheduler } from '../scheduler.js';
 import { escapeText } from '../slack/blocks/index.js';
 import type { SlackOut } from '../slack/client.js';
@@ -25,13 +27,10 @@ import {
   smsKindOf,
 } from './effects.js';
 import { createGiveUps } from './give-up.js';
-
-export type { LateEffect } from './effects.js';
-
-import { FOLLOW_UP_JOB, type JobName } from '../orders/lifecycle.js';
-import type { Order } from '../orders/order.js';
 import { callKey, createLane, type Lane, orderKey, orderOfKey, parseLaneKey, stockKey } from './lane.js';
 import { createLateList } from './late.js';
+
+export type { LateEffect } from './effects.js';
 
 /**
  * Tries of one delivery failing for its own reasons before it is given up: with the interval
@@ -51,7 +50,7 @@ export const SWEEP_WALK: WalkLimits = { batch: 200, max: 2_000 };
  * open orders, not the order history.
  */
 export function createDelivery(deps: {
-  orders: OrderRepository;
+  orderRecords: OrderRepository;
   board: OrderBoardRepository;
   inventory: InventoryService;
   slackSync: SlackSync;
@@ -75,7 +74,7 @@ export function createDelivery(deps: {
   config: Config;
   log: Logger;
 }) {
-  const { orders, board, inventory, failures, log } = deps;
+  const { orderRecords, board, inventory, failures, log } = deps;
   const retryMaxMs = deps.config.delivery.retryMax.ms;
   const lateAfterMs = deps.config.delivery.lateAfter.ms;
   const walk = createBoardWalk(board);
@@ -84,7 +83,7 @@ export function createDelivery(deps: {
 
   /** The order's effects left; off the board once none is and people have no work on it. */
   async function settle(number: number, names: string[]): Promise<void> {
-    const after = await orders.settleEffects(number, names);
+    const after = await orderRecords.settleEffects(number, names);
     if (after && !belongsOnBoard(after)) await board.remove(number, after.history.length);
   }
 
@@ -109,7 +108,7 @@ export function createDelivery(deps: {
       if (work?.kind === 'stock') return postAlert(work.sku);
       if (work?.kind !== 'order') return;
       const number = work.number;
-      const order = await orders.get(number);
+      const order = await orderRecords.get(number);
       const due = (order?.effects ?? []).filter(isSlackEffect);
       if (!order || due.length === 0) return;
       await deps.slackSync.syncOrder(number, order);
@@ -141,7 +140,7 @@ export function createDelivery(deps: {
     async run(key) {
       const number = orderOfKey(key);
       if (number === undefined) return;
-      const order = await orders.get(number);
+      const order = await orderRecords.get(number);
       const due = (order?.effects ?? []).filter(isJobEffect);
       if (!order || due.length === 0) return;
       for (const effect of due) {
@@ -177,7 +176,7 @@ export function createDelivery(deps: {
     async run(key) {
       const number = orderOfKey(key);
       if (number === undefined) return;
-      const order = await orders.get(number);
+      const order = await orderRecords.get(number);
       const due = SMS_ORDER.filter((k) => order?.effects?.includes(smsEffect(k)));
       // In the order the customer would expect them; a failure stops the rest until retried.
       for (const [i, kind] of due.entries()) {
@@ -209,7 +208,7 @@ export function createDelivery(deps: {
     let found = 0;
     for await (const entries of walk.run(opts.limits ?? SWEEP_WALK)) {
       // Oldest first, so what waited longest goes out first.
-      const batch = (await orders.getMany(entries.map((e) => e.number))).reverse();
+      const batch = (await orderRecords.getMany(entries.map((e) => e.number))).reverse();
       for (const order of batch) {
         if (!order.effects?.length) continue;
         found++;
@@ -244,7 +243,7 @@ export function createDelivery(deps: {
   const late = createLateList({
     lanes,
     failures,
-    orders,
+    orderRecords,
     calls: deps.calls,
     inventory,
     lateAfterMs,

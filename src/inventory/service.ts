@@ -31,7 +31,7 @@ export interface NewProduct {
   lowStockThreshold?: number;
 }
 
-interface Deps {
+interface InventoryDeps {
   products: ProductRepository;
   events: EventBus;
   log: Logger;
@@ -39,7 +39,7 @@ interface Deps {
 
 const bySkuOrder = (x: StockLine, y: StockLine) => (x.sku < y.sku ? -1 : x.sku > y.sku ? 1 : 0);
 
-export function createInventoryService({ products, events, log }: Deps) {
+export function createInventoryService({ products, events, log }: InventoryDeps) {
   async function mustGet(sku: string): Promise<Product> {
     const product = await products.get(sku);
     if (!product) throw new AppError('not_found', `No product with SKU ${sku}.`, { details: { sku } });

@@ -7,12 +7,13 @@ import { AppError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { belongsOnBoard } from '../orders/board.js';
+import { INVOICED_STATUSES } from '../orders/lifecycle.js';
 import type { Order } from '../orders/order.js';
 import type { TaxDocument } from './document.js';
 import { documentAmounts } from './tax.js';
 
-/** The order statuses at and after `pack`, i.e. those that have an invoice. */
-const INVOICED = new Set(['packed', 'shipped', 'delivered', 'return_requested', 'returned']);
+/** The order statuses at and after `pack`, i.e. those that have an invoice (the lifecycle's group). */
+const INVOICED: ReadonlySet<string> = new Set(INVOICED_STATUSES);
 
 export interface InvoiceSettings {
   issuer: { name: string; address: string; taxId: string };
@@ -30,7 +31,7 @@ export interface InvoiceSettings {
  * document.
  */
 export function createInvoiceService(deps: {
-  orders: OrderRepository;
+  orderRecords: OrderRepository;
   invoiceDocuments: DocumentSeries;
   creditNotes: DocumentSeries;
   board: OrderBoardRepository;
@@ -38,7 +39,7 @@ export function createInvoiceService(deps: {
   log: Logger;
   settings: InvoiceSettings;
 }) {
-  const { orders, invoiceDocuments, creditNotes, events, log, settings } = deps;
+  const { orderRecords, invoiceDocuments, creditNotes, events, log, settings } = deps;
 
   /** What an invoice for the order says if issued now. */
   function invoiceDraft(order: Order, issuedAt: Date): DocumentDraft {
@@ -77,12 +78,12 @@ export function createInvoiceService(deps: {
     }
     const { document, issued } = await invoiceDocuments.issue(invoiceDraft(order, new Date()));
     await onBoard(order);
-    const updated = await orders.attachInvoice(
+    const updated = await orderRecords.attachInvoice(
       order.number,
       { number: document.number, issuedAt: document.issuedAt },
       [slackEffect('invoice')],
     );
-    if (!updated) return (await orders.get(order.number)) ?? order;
+    if (!updated) return (await orderRecords.get(order.number)) ?? order;
     if (issued) log.info({ order: order.number, invoice: document.number }, 'invoice issued');
     else
       log.warn({ order: order.number, invoice: document.number }, 'invoice found and attached after a crash');
@@ -133,14 +134,14 @@ export function createInvoiceService(deps: {
     };
     delete (draft as Partial<TaxDocument>).number;
     const { document, issued } = await creditNotes.issue(draft);
-    const current = (await orders.get(order.number)) ?? order;
+    const current = (await orderRecords.get(order.number)) ?? order;
     await onBoard(current);
-    const updated = await orders.attachCreditNote(
+    const updated = await orderRecords.attachCreditNote(
       order.number,
       { number: document.number, issuedAt: document.issuedAt },
       [slackEffect('credit-note')],
     );
-    if (!updated) return (await orders.get(order.number)) ?? order;
+    if (!updated) return (await orderRecords.get(order.number)) ?? order;
     if (issued) log.info({ order: order.number, creditNote: document.number }, 'credit note issued');
     events.emit('order.effects_added', { order: updated });
     return updated;

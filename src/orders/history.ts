@@ -14,14 +14,14 @@ const BATCH = 500;
  * and the nightly cross-sell read, without an index on dates (FerretDB v1 would read the whole
  * collection for one).
  */
-export function createOrderHistory(deps: { orders: OrderRepository; counters: CounterRepository }) {
-  const { orders, counters } = deps;
+export function createOrderHistory(deps: { orderRecords: OrderRepository; counters: CounterRepository }) {
+  const { orderRecords, counters } = deps;
 
   /** The first existing order numbered in [from, to), or null. */
   async function firstFrom(from: number, to: number): Promise<Order | null> {
     for (let start = from; start < to; start += PROBE) {
       const numbers = Array.from({ length: Math.min(PROBE, to - start) }, (_, i) => start + i);
-      const found = await orders.getMany(numbers);
+      const found = await orderRecords.getMany(numbers);
       if (found.length > 0) return found.reduce((a, b) => (a.number < b.number ? a : b));
     }
     return null;
@@ -46,7 +46,7 @@ export function createOrderHistory(deps: { orders: OrderRepository; counters: Co
     const last = await counters.current('order', FIRST_ORDER_NUMBER - 1);
     for (let start = await firstNumberSince(from); start <= last; start += BATCH) {
       const numbers = Array.from({ length: Math.min(BATCH, last - start + 1) }, (_, i) => start + i);
-      const batch = (await orders.getMany(numbers)).sort((a, b) => a.number - b.number);
+      const batch = (await orderRecords.getMany(numbers)).sort((a, b) => a.number - b.number);
       for (const order of batch) {
         if (order.createdAt.getTime() >= to.getTime()) return;
         if (order.createdAt.getTime() >= from.getTime()) yield order;

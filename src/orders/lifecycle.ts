@@ -58,7 +58,7 @@ export type JobName = typeof FOLLOW_UP_JOB;
 export type OrderDocument = 'invoice' | 'credit-note';
 
 /** Named sets of statuses, for the questions asked of many orders at once. */
-export type StatusGroup = 'open' | 'fulfillment' | 'reserving' | 'board' | 'final';
+export type StatusGroup = 'open' | 'fulfillment' | 'reserving' | 'board' | 'invoiced' | 'final';
 
 /**
  * What each action causes, in one place: the status it moves from and to, what it does to the
@@ -100,13 +100,13 @@ export const STATUSES: {
   pending_approval: { groups: ['open', 'reserving', 'board'] },
   approved: { text: 'approved', groups: ['open', 'fulfillment', 'reserving', 'board'] },
   picking: { groups: ['open', 'fulfillment', 'reserving', 'board'] },
-  packed: { groups: ['open', 'fulfillment', 'reserving', 'board'] },
-  shipped: { text: 'shipped', groups: ['open'] },
-  delivered: { text: 'delivered', jobs: [FOLLOW_UP_JOB], groups: [] },
-  return_requested: { groups: ['board'] },
+  packed: { groups: ['open', 'fulfillment', 'reserving', 'board', 'invoiced'] },
+  shipped: { text: 'shipped', groups: ['open', 'invoiced'] },
+  delivered: { text: 'delivered', jobs: [FOLLOW_UP_JOB], groups: ['invoiced'] },
+  return_requested: { groups: ['board', 'invoiced'] },
   rejected: { text: 'rejected', groups: ['final'] },
   cancelled: { text: 'cancelled', groups: ['final'] },
-  returned: { groups: ['final'] },
+  returned: { groups: ['invoiced', 'final'] },
 };
 
 /** The inventory state an order's stock effect leaves it in. */
@@ -155,6 +155,9 @@ export const RESERVING_STATUSES = statusesIn('reserving');
  * (models/order-board.ts), which the daily lists read instead of the whole order collection.
  */
 export const BOARD_STATUSES = statusesIn('board');
+
+/** Packed or later, short of a rejection or cancellation: the order has its invoice. */
+export const INVOICED_STATUSES = statusesIn('invoiced');
 
 export const CHANNELS = ['web', 'marketplace', 'store', 'phone', 'sms', 'voice', 'slack', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];

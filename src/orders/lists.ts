@@ -40,19 +40,19 @@ const WALK_BATCH = 250;
  *   most WALK_MAX_SCAN numbers per page; `next` continues the walk.
  */
 export function createOrderLists(deps: {
-  orders: OrderRepository;
+  orderRecords: OrderRepository;
   board: OrderBoardRepository;
   customers: CustomerRepository;
   counters: CounterRepository;
   log: Logger;
 }) {
-  const { orders, board, customers, counters, log } = deps;
+  const { orderRecords, board, customers, counters, log } = deps;
 
   /** Fetches numbers (newest first) in chunks until `limit + 1` orders match. */
   async function collect(numbers: number[], query: OrderQuery, limit: number): Promise<OrderPage> {
     const items: Order[] = [];
     for (let i = 0; i < numbers.length && items.length <= limit; i += limit + 1) {
-      items.push(...(await orders.getMany(numbers.slice(i, i + limit + 1), query)));
+      items.push(...(await orderRecords.getMany(numbers.slice(i, i + limit + 1), query)));
     }
     const page = items.slice(0, limit);
     return { items: page, next: items.length > limit ? (page[page.length - 1]?.number ?? null) : null };
@@ -77,7 +77,9 @@ export function createOrderLists(deps: {
    * entry without an order is dropped only once it is older than a placement can take.
    */
   async function repair(entries: BoardEntry[], now = Date.now()): Promise<number> {
-    const found = new Map((await orders.getMany(entries.map((e) => e.number))).map((o) => [o.number, o]));
+    const found = new Map(
+      (await orderRecords.getMany(entries.map((e) => e.number))).map((o) => [o.number, o]),
+    );
     let repaired = 0;
     for (const entry of entries) {
       const order = found.get(entry.number);
@@ -124,7 +126,7 @@ export function createOrderLists(deps: {
     }
     const below = filter.before ?? (await counters.current('order', FIRST_ORDER_NUMBER - 1)) + 1;
     const unfiltered = !statuses && !filter.channel && !filter.q;
-    return orders.walk(query, {
+    return orderRecords.walk(query, {
       below,
       limit: filter.limit,
       // Unfiltered, nearly every number is an order: one batch is the page.

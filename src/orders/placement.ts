@@ -21,7 +21,7 @@ const STALE_CLAIM_MS = 60_000;
 const REPLAY_WAIT_MS = 15_000;
 
 export interface PlacementDeps {
-  orders: OrderRepository;
+  orderRecords: OrderRepository;
   orderKeys: OrderKeyRepository;
   board: OrderBoardRepository;
   counters: CounterRepository;
@@ -83,11 +83,11 @@ const priced = (lines: StockLine[], products: Map<string, Product>): OrderItem[]
  * is the last guard.
  */
 export function createPlacement(deps: PlacementDeps) {
-  const { orders, orderKeys, board, counters, customers, inventory, events, log } = deps;
+  const { orderRecords, orderKeys, board, counters, customers, inventory, events, log } = deps;
 
   const existing = async (key: string): Promise<Order | null> => {
     const claim = await orderKeys.get(key);
-    return claim?.state === 'done' && claim.number !== undefined ? orders.get(claim.number) : null;
+    return claim?.state === 'done' && claim.number !== undefined ? orderRecords.get(claim.number) : null;
   };
 
   /** Claims the key, or returns the order of whoever claimed it first. */
@@ -97,7 +97,7 @@ export function createPlacement(deps: PlacementDeps) {
       if (await orderKeys.claim(key, token)) return 'claimed';
       const other = await orderKeys.get(key);
       if (other?.state === 'done' && other.number !== undefined) {
-        const order = await orders.get(other.number);
+        const order = await orderRecords.get(other.number);
         if (order) return order;
       }
       // Its placement crashed before storing the order: take the claim over (compare-and-set).
@@ -152,7 +152,7 @@ export function createPlacement(deps: PlacementDeps) {
       await board.put(number, 'pending_approval', 1);
       const { phone: _, ...details } = { ...cmd.customer, phone };
       await customers.addOrder(phone, details, number);
-      order = await orders.insert({
+      order = await orderRecords.insert({
         number,
         channel: cmd.channel,
         ...(cmd.externalId ? { externalId: cmd.externalId, idempotencyKey: key } : {}),
@@ -175,7 +175,7 @@ export function createPlacement(deps: PlacementDeps) {
       await board.remove(number, 1);
       await giveBackClaim();
       if (isDuplicateKey(err) && key) {
-        const found = (await existing(key)) ?? (await orders.findByIdempotencyKey(key));
+        const found = (await existing(key)) ?? (await orderRecords.findByIdempotencyKey(key));
         if (found) return { order: found, created: false };
       }
       throw err;

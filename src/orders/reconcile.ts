@@ -19,7 +19,7 @@ const COMMITTED: readonly string[] = ['committed', 'restocking', 'restocked'];
  */
 export function createReconciler(deps: {
   inventory: InventoryService;
-  orders: OrderRepository;
+  orderRecords: OrderRepository;
   board: OrderBoardRepository;
   orderService: Pick<OrderService, 'finishRestock' | 'repairBoard'>;
   /** Documents a crash kept from being issued: an invoice at pack, a credit note at a received return. */
@@ -31,7 +31,7 @@ export function createReconciler(deps: {
    */
   graceMs: number;
 }) {
-  const { inventory, orders, board, orderService, log } = deps;
+  const { inventory, orderRecords, board, orderService, log } = deps;
   const GRACE_MS = deps.graceMs;
 
   async function reconcile(now = new Date()) {
@@ -44,7 +44,7 @@ export function createReconciler(deps: {
       );
       const marked = Object.keys(product.restocked);
       const numbers = [...new Set([...held.map(([n]) => Number(n)), ...marked.map(Number)])];
-      const found = new Map((await orders.getMany(numbers)).map((o) => [o.number, o]));
+      const found = new Map((await orderRecords.getMany(numbers)).map((o) => [o.number, o]));
       // Restock marks whose order already records the return: a crash came before they were dropped.
       for (const n of marked.map(Number)) {
         const order = found.get(n);
@@ -70,7 +70,7 @@ export function createReconciler(deps: {
     // A pack or a received return cut before its document was issued (the board still has them).
     let documents = 0;
     const open = await board.list(['packed', 'returned']);
-    for (const order of await orders.getMany(open.map((e) => e.number))) {
+    for (const order of await orderRecords.getMany(open.map((e) => e.number))) {
       if (now.getTime() - order.updatedAt.getTime() < GRACE_MS) continue;
       if (order.status === 'packed' && !order.invoice) {
         await deps.invoices.ensureIssued(order);
@@ -82,7 +82,7 @@ export function createReconciler(deps: {
     }
     // Returns received whose goods were not (all) put back: they stay on the board until done.
     const returns = await board.list(['return_requested', 'returned']);
-    for (const order of await orders.getMany(returns.map((e) => e.number))) {
+    for (const order of await orderRecords.getMany(returns.map((e) => e.number))) {
       if (order.inventory !== 'restocking' || now.getTime() - order.updatedAt.getTime() < GRACE_MS) continue;
       await orderService.finishRestock(order);
       restocked++;

@@ -18,7 +18,7 @@ export interface ActionInput {
   trackingNumber?: string;
 }
 
-interface Deps extends PlacementDeps {
+interface OrderServiceDeps extends PlacementDeps {
   invoices: InvoiceService;
 }
 
@@ -51,14 +51,14 @@ function shipment(action: OrderAction, input: ActionInput, at: Date) {
   return { carrier, trackingNumber, shippedAt: at };
 }
 
-export function createOrderService(deps: Deps) {
-  const { orders, board, events, log, inventory, invoices } = deps;
+export function createOrderService(deps: OrderServiceDeps) {
+  const { orderRecords, board, events, log, inventory, invoices } = deps;
   const placement = createPlacement(deps);
   const lists = createOrderLists(deps);
   const history = createOrderHistory(deps);
 
   async function get(number: number): Promise<Order> {
-    const order = await orders.get(number);
+    const order = await orderRecords.get(number);
     if (!order) throw new AppError('not_found', `No order #${number}.`, { details: { number } });
     return order;
   }
@@ -68,7 +68,7 @@ export function createOrderService(deps: Deps) {
    * not exist, so a caller or texter learns nothing about other people's orders.
    */
   async function ownedBy(number: number, phone: string): Promise<Order | undefined> {
-    const order = await orders.get(number);
+    const order = await orderRecords.get(number);
     return order?.customer.phone === phone ? order : undefined;
   }
 
@@ -108,7 +108,7 @@ export function createOrderService(deps: Deps) {
     const joins = !belongsOnBoard(order) && belongsOnBoard(after);
     if (joins) await board.put(number, to, version);
 
-    const updated = await orders.transition(number, order.status, set, entry, effects, roomFor(action));
+    const updated = await orderRecords.transition(number, order.status, set, entry, effects, roomFor(action));
     if (!updated) {
       // Someone else moved it first (or filled its history): judge the action against it as it is
       // now; the retry's checks refuse it if it is still refused.
@@ -143,7 +143,7 @@ export function createOrderService(deps: Deps) {
   /** Restock, record it on the order, then drop the marks; each step is safe to repeat. */
   async function finishRestock(order: Order): Promise<Order> {
     await inventory.restock(order.number, stockLines(order));
-    const done = await orders.markRestocked(order.number);
+    const done = await orderRecords.markRestocked(order.number);
     await inventory.clearRestocked(
       order.number,
       order.items.map((i) => i.sku),
@@ -161,7 +161,7 @@ export function createOrderService(deps: Deps) {
     const order = await get(number);
     if ((order.rating?.score ?? 5) > LOW_RATING || order.callBack) return { taken: false, order };
     await board.put(number, order.status, order.history.length);
-    const taken = await orders.takeCallBack(number, by, [ratingEffect()]);
+    const taken = await orderRecords.takeCallBack(number, by, [ratingEffect()]);
     if (!taken) return { taken: false, order: await get(number) };
     log.info({ order: number, by }, 'call back taken for a low rating');
     events.emit('order.effects_added', { order: taken });
@@ -185,7 +185,7 @@ export function createOrderService(deps: Deps) {
     // A low rating asks for a Slack post: the order is back on the board (where the delivery
     // sweep looks) before the effect is written, and leaves it once the post is out.
     if (score <= LOW_RATING) await board.put(target.number, target.status, target.history.length);
-    const rated = await orders.rate(target.number, score, score <= LOW_RATING ? [ratingEffect()] : []);
+    const rated = await orderRecords.rate(target.number, score, score <= LOW_RATING ? [ratingEffect()] : []);
     if (rated) {
       log.info({ order: target.number, score }, 'order rated by the customer');
       if (rated.effects?.length) events.emit('order.effects_added', { order: rated });

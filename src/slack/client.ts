@@ -12,10 +12,6 @@ export interface MessageRef {
 }
 
 /**
- * Everything Orderly says to Slack goes through here: live, a WebClient on `SLACK_API_URL`;
- * in sandbox mode, the outbox. Listeners, routing and jobs never hold a WebClient of their own.
- */
-/**
  * Names the message a post is (Slack message metadata): an order's or a call's message in a slot,
  * so that after a crash between posting and storing the reference the message can be found
  * instead of posted twice.
@@ -69,7 +65,11 @@ export interface SlackOut {
   userGroupMembers(group: string): Promise<string[]>;
 }
 
-/** Slack's Web API answers `{ok: false, error}` with HTTP 200; the WebClient turns that into a throw. */
+/**
+ * Everything Orderly says to Slack goes through here: live, a WebClient on `SLACK_API_URL`;
+ * in sandbox mode, the outbox. Listeners, routing and jobs never hold a WebClient of their own.
+ * Slack's Web API answers `{ok: false, error}` with HTTP 200; the WebClient turns that into a throw.
+ */
 export function createSlackOut(config: Config, log: Logger, outbox: Outbox): SlackOut {
   if (config.slack.door === 'off') return offSlack();
   if (config.slack.sandbox) return sandboxSlack(outbox);

@@ -5,6 +5,7 @@ import {
   FINAL_STATUSES,
   FULFILLMENT_STATUSES,
   type INVENTORY_AFTER,
+  INVOICED_STATUSES,
   OPEN_STATUSES,
   ORDER_ACTIONS,
   ORDER_STATUSES,
@@ -49,6 +50,7 @@ test('When the groups are read, then each is the statuses written out here, in t
   expect(RESERVING_STATUSES).toEqual(['pending_approval', 'approved', 'picking', 'packed']);
   expect(BOARD_STATUSES).toEqual(['pending_approval', 'approved', 'picking', 'packed', 'return_requested']);
   expect(FINAL_STATUSES).toEqual(['rejected', 'cancelled', 'returned']);
+  expect(INVOICED_STATUSES).toEqual(['packed', 'shipped', 'delivered', 'return_requested', 'returned']);
 });
 
 test('When an order reaches delivered, then the follow-up is asked for with its text, from the table', () => {
