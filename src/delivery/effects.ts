@@ -5,7 +5,6 @@ import {
   type CustomerText,
   FOLLOW_UP_JOB,
   type JobName,
-  ORDER_STATUSES,
   type OrderStatus,
   STATUSES,
 } from '../orders/lifecycle.js';
@@ -126,14 +125,6 @@ export function laneOf(effect: Effect): 'slack' | 'sms' | 'jobs' | 'calls' {
       return 'jobs';
   }
 }
-
-/** The statuses a customer hears about, and the text each sends (the lifecycle's `STATUSES`). */
-export const UPDATE_ON: Partial<Record<OrderStatus, CustomerText>> = Object.fromEntries(
-  ORDER_STATUSES.flatMap((s) => {
-    const text = STATUSES[s].text;
-    return text ? [[s, text]] : [];
-  }),
-);
 
 export const slackEffect = (version: number | 'invoice' | 'credit-note'): EffectName =>
   effectName(

@@ -19,8 +19,6 @@ import { slackChannels } from '../slack/sync.js';
 import { type SmsOut, TWILIO_UNSUBSCRIBED } from '../sms/client.js';
 import { clampToSegments, countSegments } from '../sms/segments.js';
 
-export { UPDATE_ON } from '../delivery/effects.js';
-
 /** The note given with a reject or cancel, if any: the customer is told why. */
 function reasonOf(order: Order, to: OrderStatus): string | undefined {
   return [...order.history].reverse().find((h) => h.to === to)?.note;

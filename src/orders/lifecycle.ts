@@ -131,14 +131,6 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<OrderActio
     ]),
   ) as Record<OrderStatus, Partial<Record<OrderAction, OrderStatus>>>;
 
-/** What an action does to the stock held for the order, as read from `ACTIONS`. */
-export const STOCK_EFFECTS: Partial<Record<OrderAction, StockEffect>> = Object.fromEntries(
-  ORDER_ACTIONS.flatMap((a) => {
-    const stock = ACTIONS[a].stock;
-    return stock ? [[a, stock]] : [];
-  }),
-);
-
 export const FINAL_STATUSES = statusesIn('final');
 
 /** Approved and not yet shipped: the fulfillment task's life (pick, pack, ship). */

@@ -1,13 +1,13 @@
 import { toE164 } from '../../src/customers/phone.js';
 import { formatMoney } from '../../src/money.js';
 import {
+  ACTIONS,
   allowedActions,
   FINAL_STATUSES,
   nextStatus,
   ORDER_ACTIONS,
   ORDER_STATUSES,
   RESERVING_STATUSES,
-  STOCK_EFFECTS,
   TRANSITIONS,
 } from '../../src/orders/lifecycle.js';
 
@@ -43,7 +43,10 @@ test('An order holds its reservation from placement until it ships or ends: pend
 });
 
 test('Stock follows the README: reject and cancel release, ship commits, receive_return restocks', () => {
-  expect(STOCK_EFFECTS).toEqual({
+  const stock = Object.fromEntries(
+    ORDER_ACTIONS.flatMap((a) => (ACTIONS[a].stock ? [[a, ACTIONS[a].stock]] : [])),
+  );
+  expect(stock).toEqual({
     reject: 'release',
     cancel: 'release',
     ship: 'commit',
