@@ -7,6 +7,7 @@ import { createRepositories, ensureIndexes, type Repositories } from '../models/
 import type { Config } from './config.js';
 import { connectDatabase, type Database } from './db/connection.js';
 import { migrateDatabase } from './db/migrate.js';
+import { withinDeadline } from './deadline.js';
 import { routeEventsToDelivery } from './delivery/subscribe.js';
 import { effectKeeper } from './doors.js';
 import { createHttpApp } from './http.js';
@@ -114,6 +115,9 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
       clearTimeout(timer);
       clearInterval(sweeper);
       server.closeAllConnections();
+      // A text answered late goes out once its answer is ready (it is not on any order to be
+      // found again), so it is waited for like a request.
+      await withinDeadline(deps.smsReplies.idle(), 10_000);
       // Let running deliveries and jobs finish, then stop polling, so closing the database
       // interrupts nothing; what is left undelivered stays due on its order for the next start.
       await deps.delivery.stop(10_000);

@@ -64,8 +64,16 @@ export interface Lane {
   keys(): string[];
   /** How much work is queued, running, or waiting to be retried. */
   pending(): number;
-  /** Resolves once nothing is queued or running (tests, shutdown). */
+  /** Resolves once nothing is queued, running or waiting on a timer (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * Resolves once nothing is queued or running: what was asked for so far has run, or waits on a
+   * timer (a backoff, a reply window, another process's claim). Tests wait for it before checking
+   * that nothing more was sent.
+   */
+  quiet(): Promise<void>;
+  /** Whether work is queued or running now. */
+  busy(): boolean;
   /** Stops taking work; waits up to `timeoutMs` for what runs. */
   stop(timeoutMs: number): Promise<void>;
 }
@@ -115,6 +123,7 @@ export function createLane(opts: {
   let pauseTimer: NodeJS.Timeout | undefined;
   let stopped = false;
   let idleWaiters: (() => void)[] = [];
+  let quietWaiters: (() => void)[] = [];
 
   function add(key: string, front = false): void {
     if (stopped) return;
@@ -154,9 +163,13 @@ export function createLane(opts: {
       running.add(key);
       void runOne(key);
     }
-    if (running.size === 0 && queue.length === 0 && timers.size === 0) {
-      for (const resolve of idleWaiters) resolve();
-      idleWaiters = [];
+    if (running.size === 0 && queue.length === 0) {
+      for (const resolve of quietWaiters) resolve();
+      quietWaiters = [];
+      if (timers.size === 0) {
+        for (const resolve of idleWaiters) resolve();
+        idleWaiters = [];
+      }
     }
   }
 
@@ -315,6 +328,11 @@ export function createLane(opts: {
       running.size === 0 && queue.length === 0 && timers.size === 0
         ? Promise.resolve()
         : new Promise<void>((resolve) => idleWaiters.push(resolve)),
+    busy: () => running.size > 0 || queue.length > 0,
+    quiet: () =>
+      running.size === 0 && queue.length === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => quietWaiters.push(resolve)),
     async stop(timeoutMs) {
       stopped = true;
       clearTimeout(pauseTimer);

@@ -280,6 +280,18 @@ export function createDelivery(deps: {
       await sweeping;
       await Promise.all([slack.idle(), sms.idle(), calls.idle(), jobs.idle()]);
     },
+    /**
+     * Resolves once no lane has work queued or running (work one lane's run asks of another
+     * included). Work waiting on a timer is not waited for: tests wait for this before checking
+     * that nothing more was sent.
+     */
+    quiet: async () => {
+      const lanes = [slack, sms, calls, jobs];
+      do {
+        await sweeping;
+        await Promise.all(lanes.map((lane) => lane.quiet()));
+      } while (lanes.some((lane) => lane.busy()));
+    },
     async stop(timeoutMs = 10_000): Promise<void> {
       clearInterval(timer);
       await Promise.all([

@@ -18,6 +18,13 @@ export function createSmsReplies(deps: {
   config: Pick<Config, 'smsReplyDeadline'>;
   log: Logger;
 }) {
+  /** Work that carries on after the answer: a late reply, settling or refusing the reply's record. */
+  const after = new Set<Promise<unknown>>();
+  function carryOn(work: Promise<unknown>): void {
+    after.add(work);
+    void work.finally(() => after.delete(work));
+  }
+
   /**
    * The text to answer an inbound message with in the reply, or undefined for an empty reply
    * (nothing to say, or an answer that will come as a separate text). `log` carries the request.
@@ -33,16 +40,18 @@ export function createSmsReplies(deps: {
     if (answered === 'late') {
       // Twilio gives up after 15 s: answer now with nothing, and text the reply when it is ready.
       log.warn({ sid }, 'sms reply is slow: it will be sent as a separate text');
-      void answering
-        .then(async ({ reply, replay, order, repeat }) => {
-          // A late CONFIRM: its "placed" message is still due on the order and goes out as a
-          // durable text once the reply window has passed. A retyped CONFIRM of an order announced
-          // meanwhile (by another CONFIRM's reply or a text) would only say it again. Anything else
-          // is sent now.
-          if (!reply || replay || order || repeat) return;
-          await deps.sms.send(from, reply);
-        })
-        .catch((err) => deps.log.error({ err, sid }, 'sms: the late reply could not be sent'));
+      carryOn(
+        answering
+          .then(async ({ reply, replay, order, repeat }) => {
+            // A late CONFIRM: its "placed" message is still due on the order and goes out as a
+            // durable text once the reply window has passed. A retyped CONFIRM of an order announced
+            // meanwhile (by another CONFIRM's reply or a text) would only say it again. Anything else
+            // is sent now.
+            if (!reply || replay || order || repeat) return;
+            await deps.sms.send(from, reply);
+          })
+          .catch((err) => deps.log.error({ err, sid }, 'sms: the late reply could not be sent')),
+      );
       return undefined;
     }
     if (answered.replay) log.info({ sid }, 'sms redelivered: answered once already');
@@ -74,13 +83,15 @@ export function createSmsReplies(deps: {
     const recorded = await withinDeadline(recording, deadline - Date.now());
     if (recorded === true) {
       // Settled after the answer, never holding it; if this fails, delivery settles it later.
-      setImmediate(() => {
-        deps.customerUpdates
-          .settleReply(order, 'placed')
-          .catch((err) =>
-            deps.log.warn({ err, order }, 'sms: the CONFIRM reply is sent; settling it failed'),
-          );
-      });
+      carryOn(
+        new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+          deps.customerUpdates
+            .settleReply(order, 'placed')
+            .catch((err) =>
+              deps.log.warn({ err, order }, 'sms: the CONFIRM reply is sent; settling it failed'),
+            ),
+        ),
+      );
       return reply;
     }
     if (recorded !== false) {
@@ -88,7 +99,7 @@ export function createSmsReplies(deps: {
         { order, sid, recorded },
         'sms: the CONFIRM reply could not be recorded in time; answered empty, "placed" will be texted',
       );
-      void markLost(order, from, sid);
+      carryOn(markLost(order, from, sid));
     }
     return undefined;
   }
@@ -110,5 +121,11 @@ export function createSmsReplies(deps: {
     }
   }
 
-  return { answer };
+  return {
+    answer,
+    /** Resolves once the work carried on after the answers given so far is done (shutdown, tests). */
+    async idle(): Promise<void> {
+      while (after.size > 0) await Promise.allSettled([...after]);
+    },
+  };
 }

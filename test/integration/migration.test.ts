@@ -6,6 +6,7 @@ import { createRepositories, ensureIndexes } from '../../models/index.js';
 import { type MigrationLog, migrateDatabase, SCHEMA_VERSION } from '../../src/db/migrate.js';
 import { loadV1Fixture, readV1Fixture } from '../fixtures/v1.js';
 import { startTestApp, type TestApp, testDatabaseUri, uniqueDbName } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
 import { FakeSlack, sendCommand, slackEnv } from '../helpers/slack.js';
 import { FakeTwilio, text, twilioEnv } from '../helpers/twilio.js';
 
@@ -642,11 +643,15 @@ describe('The migration', () => {
     };
     await db.collection('migrations').insertOne(lock as Document);
     let done = false;
-    const waiting = migrateDatabase(conn, quiet).then((r) => {
+    const said: string[] = [];
+    const waiting = migrateDatabase(conn, {
+      ...quiet,
+      info: (_: object, msg: string) => void said.push(msg),
+    }).then((r) => {
       done = true;
       return r;
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    await eventually(() => said.includes('migration: another process is migrating; waiting'));
     expect(done).toBe(false);
     expect(await db.collection('orders').countDocuments({ _id: { $type: 'objectId' } })).toBe(
       v1.orders.length,
@@ -704,6 +709,8 @@ describe('The migration', () => {
         done = true;
         return r;
       });
+      // Time passing is what this test is about: the lease's first end (1 s) and the waiter's
+      // next look after it (every 500 ms) are behind us.
       await new Promise((r) => setTimeout(r, 2500));
       expect(done).toBe(false);
       expect(await db.collection('migrations').findOne({ _id: 'lock' } as Document)).toMatchObject({
@@ -737,8 +744,6 @@ describe('The migration', () => {
       finishedAt = Date.now();
       return r;
     });
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(finishedAt).toBe(0);
     expect(await migrating).toEqual({ from: 1, to: SCHEMA_VERSION });
     expect(finishedAt).toBeGreaterThanOrEqual(until.getTime());
     expect(await db.collection('orders').countDocuments({ _id: { $type: 'objectId' } })).toBe(0);

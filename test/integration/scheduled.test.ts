@@ -42,7 +42,6 @@ afterAll(async () => {
 });
 
 const MIN = 60_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const followUpsTo = (phone: string) => twilio.to(phone).filter((m) => m.body.includes('Reply 1 (poor) to 5'));
 
 async function delivered(phone: string) {
@@ -70,8 +69,8 @@ describe('follow-up after delivery', () => {
     expect(sent[0]?.body).toContain(`order #${order.number}`);
     expect(sent[0]?.body).toContain('Cafe Levi');
     // Asked again (a redelivered effect, a second process): never twice.
+    // The send is awaited to its end: a second text would have been recorded by now.
     await app.deps.followUps.send(order.number);
-    await sleep(500);
     expect(followUpsTo(phone)).toHaveLength(1);
   }, 30_000);
 
@@ -100,12 +99,19 @@ describe('follow-up after delivery', () => {
 
   test('When the customer texts STOP before the follow-up, or the order is returned meanwhile, then no follow-up is sent', async () => {
     const stopped = uniquePhone();
-    await delivered(stopped);
+    const first = await delivered(stopped);
     expect((await text(app.url, stopped, 'STOP')).status).toBe(200);
     const returning = uniquePhone();
     const order = await delivered(returning);
     expect((await act(app, order.number, 'request_return')).status).toBe(200);
-    await sleep(FOLLOW_UP_MS + 4_000);
+    // Both follow-ups are scheduled, then run to their end (a one-off job removes itself when done).
+    const numbers = [first.number, order.number];
+    const followUps = async () =>
+      (await app.deps.scheduler.list()).filter(
+        (j) => j.name === 'follow-up' && numbers.includes((j.data as { order?: number })?.order ?? 0),
+      );
+    await eventually(followUps, (jobs) => jobs.length === 2, { what: 'both follow-ups scheduled' });
+    await eventually(followUps, (jobs) => jobs.length === 0, { what: 'both follow-ups run', ms: 20_000 });
     expect(followUpsTo(stopped)).toEqual([]);
     expect(followUpsTo(returning)).toEqual([]);
   }, 30_000);

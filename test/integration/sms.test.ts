@@ -173,9 +173,12 @@ describe('keywords', () => {
     const placed = await text(app.url, phone, 'אישור');
     expect(placed.reply).toMatch(hebrew);
     expect(placed.reply).toMatch(/#?\d{4,}/);
-    // The reply to CONFIRM is the confirmation: no second "placed" text.
-    await new Promise((r) => setTimeout(r, 500));
+    // The reply to CONFIRM is the confirmation: no second "placed" text, and none left due.
+    await app.deps.smsReplies.idle();
+    await app.deps.delivery.quiet();
     expect(twilio.to(phone)).toEqual([]);
+    const number = Number(placed.reply.match(/(\d{4,})/)?.[1]);
+    expect((await app.raw('orders').findOne({ _id: number as never }))?.effects ?? []).toEqual([]);
     expect((await customer(phone))?.language).toBe('he');
   });
 
@@ -206,7 +209,8 @@ describe('keywords', () => {
         { by: phone, channel: 'sms' },
       )
     ).order;
-    await new Promise((r) => setTimeout(r, 500));
+    // Delivery has looked at it and is waiting out the reply window.
+    await app.deps.delivery.quiet();
     expect(twilio.to(phone)).toEqual([]);
     // Once Twilio's 15 s for the reply are long over, the sweep texts it.
     await app
@@ -216,7 +220,7 @@ describe('keywords', () => {
     const sent = await twilio.waitFor((s) => s.find((m) => m.to === phone), 'the placed text');
     expect(sent.body).toContain(`#${order.number}`);
     await app.deps.delivery.sweep();
-    await new Promise((r) => setTimeout(r, 500));
+    await app.deps.delivery.quiet();
     expect(twilio.to(phone)).toHaveLength(1);
   });
 
@@ -417,7 +421,8 @@ describe('redelivery', () => {
 
     const told = await twilio.waitFor((s) => s.find((m) => m.to === newsPhone), 'the late answer');
     expect(told.body).toContain(last.sku);
-    await new Promise((r) => setTimeout(r, 1000));
+    await app.deps.smsReplies.idle();
+    await app.deps.delivery.quiet();
     expect(twilio.to(repeatPhone)).toEqual([]);
   }, 40_000);
 
@@ -509,7 +514,7 @@ describe('customer updates', () => {
     await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Maya', phone } });
     await twilio.waitFor((s) => s.find((m) => m.to === phone), 'the text after the outage', 40_000);
     expect(twilio.attempts - before).toBeGreaterThanOrEqual(4);
-    await new Promise((r) => setTimeout(r, 1500));
+    await app.deps.delivery.quiet();
     expect(twilio.to(phone)).toHaveLength(1);
     const record = await app.raw('sms_messages').findOne({ to: phone });
     expect(record).toMatchObject({ status: 'queued', attempts: 4 });
