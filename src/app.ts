@@ -115,9 +115,9 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
       clearTimeout(timer);
       clearInterval(sweeper);
       server.closeAllConnections();
-      // A text answered late goes out once its answer is ready (it is not on any order to be
-      // found again), so it is waited for like a request.
-      await withinDeadline(deps.smsReplies.idle(), 10_000);
+      // What the doors carry on after answering (Slack's listeners after their acknowledgement,
+      // a text answered late) is waited for like a request.
+      await withinDeadline(deps.carryOn.idle(), 10_000);
       // Let running deliveries and jobs finish, then stop polling, so closing the database
       // interrupts nothing; what is left undelivered stays due on its order for the next start.
       await deps.delivery.stop(10_000);

@@ -1,6 +1,7 @@
 import type { Repositories } from '../models/index.js';
 import { createSlackAccess } from './access/slack-access.js';
 import { createCallService } from './calls/service.js';
+import { createCarryOn } from './carry-on.js';
 import type { Config } from './config.js';
 import { createCrossSell } from './crosssell/service.js';
 import { createCustomerService } from './customers/service.js';
@@ -82,6 +83,7 @@ export function createServices(
   const slackOut = createSlackOut(config, log, outbox);
   const sms = createSmsOut(config, log, outbox);
   const once = createOnce({ processedRequests: repos.processedRequests });
+  const carryOn = createCarryOn();
   const rateCounts = createRateCounts({ counters: repos.rateCounters });
   const slackSync = createSlackSync({
     config,
@@ -163,7 +165,15 @@ export function createServices(
     once,
     rateCounts,
     smsConversation,
-    smsReplies: createSmsReplies({ conversation: smsConversation, customerUpdates, sms, config, log }),
+    carryOn,
+    smsReplies: createSmsReplies({
+      conversation: smsConversation,
+      customerUpdates,
+      sms,
+      config,
+      carryOn,
+      log,
+    }),
     customerUpdates,
     crossSell,
     followUps: createFollowUps({

@@ -69,6 +69,9 @@ export function createSlackRouter(deps: Deps): Router | undefined {
     // on every request.
     convoStore: false,
   });
+  // Around every listener: what it does after its acknowledgement is carried on (a shutdown and
+  // the tests wait for it).
+  app.use(({ next }) => deps.carryOn.carry(next()));
   // Before every listener: a guest from another workspace (Slack Connect) is refused outright.
   app.use(onlyInstalledWorkspace(deps));
   deps.slack.access.warmUp();

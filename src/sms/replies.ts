@@ -1,3 +1,4 @@
+import type { CarryOn } from '../carry-on.js';
 import type { Config } from '../config.js';
 import { withinDeadline } from '../deadline.js';
 import type { Logger } from '../logger.js';
@@ -16,14 +17,11 @@ export function createSmsReplies(deps: {
   customerUpdates: Pick<CustomerUpdates, 'recordReply' | 'settleReply' | 'replyLost'>;
   sms: Pick<SmsOut, 'send'>;
   config: Pick<Config, 'smsReplyDeadline'>;
+  carryOn: CarryOn;
   log: Logger;
 }) {
-  /** Work that carries on after the answer: a late reply, settling or refusing the reply's record. */
-  const after = new Set<Promise<unknown>>();
-  function carryOn(work: Promise<unknown>): void {
-    after.add(work);
-    void work.finally(() => after.delete(work));
-  }
+  /** After the answer: a late reply, settling or refusing the reply's record. */
+  const carryOn = (work: Promise<unknown>) => void deps.carryOn.carry(work);
 
   /**
    * The text to answer an inbound message with in the reply, or undefined for an empty reply
@@ -121,11 +119,5 @@ export function createSmsReplies(deps: {
     }
   }
 
-  return {
-    answer,
-    /** Resolves once the work carried on after the answers given so far is done (shutdown, tests). */
-    async idle(): Promise<void> {
-      while (after.size > 0) await Promise.allSettled([...after]);
-    },
-  };
+  return { answer };
 }

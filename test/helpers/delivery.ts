@@ -26,3 +26,16 @@ export function staffToldOfGiveUp(slack: FakeSlack, what: string) {
     `staff told of the give-up of ${what}`,
   );
 }
+
+/**
+ * Waits until nothing more is coming from what happened so far: the doors' work after their
+ * answers is done (Slack's listeners after the acknowledgement, late texts) and no delivery is
+ * queued or running (work waiting on a timer, a backoff or a reply window, is not waited for).
+ * Tests wait for it before checking that nothing more was sent, never for a fixed time.
+ */
+export async function settled(app: TestApp): Promise<void> {
+  do {
+    await app.deps.carryOn.idle();
+    await app.deps.delivery.quiet();
+  } while (app.deps.carryOn.size() > 0);
+}

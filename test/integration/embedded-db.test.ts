@@ -76,8 +76,8 @@ withFerret(
     while (!ferretDbsOn(dir).some((pid) => pid !== died) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 5));
     expect(ferretDbsOn(dir).some((pid) => pid !== died)).toBe(true);
+    // stop() returns once every FerretDB it started has exited.
     await db.stop();
-    await new Promise((r) => setTimeout(r, 1500));
     const left = ferretDbsOn(dir);
     for (const pid of left) process.kill(pid, 'SIGKILL'); // not to leave one behind if this fails
     expect(left).toEqual([]);

@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb';
 import { testDatabaseUri, testWithAtomicWrites, uniqueDbName } from '../helpers/app.js';
 import { uniquePhone } from '../helpers/builders.js';
 import { eventually } from '../helpers/eventually.js';
@@ -51,7 +52,20 @@ withAtomicWrites(
         what: 'every follow-up',
         ms: 30_000,
       });
-      await new Promise((r) => setTimeout(r, 3_000));
+      // Every follow-up job has run to its end (a one-off job removes itself when done).
+      const client = await new MongoClient(env.MONGODB_URI).connect();
+      try {
+        const jobs = client.db().collection('agendaJobs');
+        await eventually(
+          () => jobs.countDocuments({ name: 'follow-up' }),
+          (n) => n === 0,
+          {
+            what: 'every follow-up job done',
+          },
+        );
+      } finally {
+        await client.close();
+      }
       for (const phone of phones) expect(followUps(phone)).toHaveLength(1);
     } finally {
       for (const s of servers) s.child.kill('SIGTERM');

@@ -176,7 +176,6 @@ test('Every placement and change emits a domain event for the channel doors to r
   });
   const order = await placeOrder(app, [{ sku, quantity: 1 }]);
   await walk(app, order.number, ['approve', 'start_picking', 'pack']);
-  await new Promise((r) => setTimeout(r, 20));
   const n = order.number;
   expect(seen).toEqual([
     `placed #${n}`,

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { testDatabaseUri, testWithAtomicWrites, uniqueDbName } from '../helpers/app.js';
+import { eventually } from '../helpers/eventually.js';
 import { spawnServer, uriWithDb, waitListening } from '../helpers/process.js';
 
 /** The server as its own OS process: start-up checks, SIGTERM, several instances on one database. */
@@ -41,7 +42,7 @@ test('When SIGTERM arrives, then the server finishes what it is doing, closes th
   req.write(body.slice(0, 10));
   await new Promise((r) => setTimeout(r, 300));
   server.child.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 300));
+  await eventually(() => server.output().includes('shutting down'));
   req.end(body.slice(10));
   expect(await response).toBe(201);
   expect(await server.exited).toBe(0);

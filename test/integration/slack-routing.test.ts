@@ -1,6 +1,7 @@
 import { ACTIONS, INPUTS, VIEWS } from '../../src/slack/blocks/ids.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { act, createProduct, placeOrder, walk } from '../helpers/builders.js';
+import { settled } from '../helpers/delivery.js';
 import { eventually } from '../helpers/eventually.js';
 import {
   CHANNELS,
@@ -381,7 +382,7 @@ test('When stock falls to its threshold, then one low-stock alert goes to the in
       ),
     'the low-stock alert',
   );
-  await new Promise((r) => setTimeout(r, 300));
+  await settled(app);
   expect(
     fake.calls.filter((c) => c.body.channel === CHANNELS.inventory && text(c).includes(low.sku)),
   ).toHaveLength(1);

@@ -2,7 +2,7 @@ import twilioLib from 'twilio';
 import { countSegments } from '../../src/sms/segments.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { act, createProduct, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
-import { makeNextTryTheLast, staffToldOfGiveUp } from '../helpers/delivery.js';
+import { makeNextTryTheLast, settled, staffToldOfGiveUp } from '../helpers/delivery.js';
 import { eventually } from '../helpers/eventually.js';
 import { FakeSlack, randomId, slackEnv } from '../helpers/slack.js';
 import {
@@ -174,8 +174,7 @@ describe('keywords', () => {
     expect(placed.reply).toMatch(hebrew);
     expect(placed.reply).toMatch(/#?\d{4,}/);
     // The reply to CONFIRM is the confirmation: no second "placed" text, and none left due.
-    await app.deps.smsReplies.idle();
-    await app.deps.delivery.quiet();
+    await settled(app);
     expect(twilio.to(phone)).toEqual([]);
     const number = Number(placed.reply.match(/(\d{4,})/)?.[1]);
     expect((await app.raw('orders').findOne({ _id: number as never }))?.effects ?? []).toEqual([]);
@@ -210,7 +209,7 @@ describe('keywords', () => {
       )
     ).order;
     // Delivery has looked at it and is waiting out the reply window.
-    await app.deps.delivery.quiet();
+    await settled(app);
     expect(twilio.to(phone)).toEqual([]);
     // Once Twilio's 15 s for the reply are long over, the sweep texts it.
     await app
@@ -220,7 +219,7 @@ describe('keywords', () => {
     const sent = await twilio.waitFor((s) => s.find((m) => m.to === phone), 'the placed text');
     expect(sent.body).toContain(`#${order.number}`);
     await app.deps.delivery.sweep();
-    await app.deps.delivery.quiet();
+    await settled(app);
     expect(twilio.to(phone)).toHaveLength(1);
   });
 
@@ -421,8 +420,7 @@ describe('redelivery', () => {
 
     const told = await twilio.waitFor((s) => s.find((m) => m.to === newsPhone), 'the late answer');
     expect(told.body).toContain(last.sku);
-    await app.deps.smsReplies.idle();
-    await app.deps.delivery.quiet();
+    await settled(app);
     expect(twilio.to(repeatPhone)).toEqual([]);
   }, 40_000);
 
@@ -514,7 +512,7 @@ describe('customer updates', () => {
     await placeOrder(app, [{ sku, quantity: 1 }], { customer: { name: 'Maya', phone } });
     await twilio.waitFor((s) => s.find((m) => m.to === phone), 'the text after the outage', 40_000);
     expect(twilio.attempts - before).toBeGreaterThanOrEqual(4);
-    await app.deps.delivery.quiet();
+    await settled(app);
     expect(twilio.to(phone)).toHaveLength(1);
     const record = await app.raw('sms_messages').findOne({ to: phone });
     expect(record).toMatchObject({ status: 'queued', attempts: 4 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { parseOrderCommand, parseStockCommand } from '../../handlers/slack/commands/parse.js';
 import { ACTIONS, INPUTS, VIEWS } from '../../src/slack/blocks/ids.js';
 import { createProduct, placeOrder, walk } from '../helpers/builders.js';
+import { settled } from '../helpers/delivery.js';
 import { postToSlackRoute, randomId } from '../helpers/slack.js';
 import { jsonText, NUMBER_WORDS, runs, weirdString, wordSoup } from './arbitraries.js';
 import { errorsSince, type PropertyApp, snapshot, startPropertyApp } from './harness.js';
@@ -96,16 +97,8 @@ async function check(
   const res = await postToSlackRoute(p.app.url, body, type);
   const what = `${body.slice(0, 500)} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
   expect({ what, status: res.status < 500 }).toEqual({ what, status: true });
-  if (opts.afterAck) {
-    // Clicks are acknowledged first and worked on after: every refusal ends with a private
-    // message to the clicker, and a success changes the database. Wait for either.
-    const deadline = Date.now() + 5_000;
-    while (p.slack.calls.length === calls && Date.now() < deadline) {
-      if (JSON.stringify(await snapshot(p.app)) !== JSON.stringify(before)) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, 30));
-  }
+  // Clicks are acknowledged first and worked on after: wait for that work, and what it queued.
+  if (opts.afterAck) await settled(p.app);
   if (!opts.mayChange(res)) expect({ what, db: await snapshot(p.app) }).toEqual({ what, db: before });
   const sent = p.slack.calls.slice(calls).map((c) => c.body);
   expect({ what, over: [res.body, ...sent].flatMap(withinSlackLimits) }).toEqual({ what, over: [] });

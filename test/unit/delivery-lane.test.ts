@@ -64,7 +64,7 @@ test('When one message is refused for its own reasons, then it is retried alone 
     done.push(key);
   });
   for (const key of ['bad', 'x', 'y']) l.add(key);
-  await sleep(20);
+  await l.quiet();
   expect(done.slice(0, 2)).toEqual(['x', 'y']);
   expect(l.troubles()).toEqual([expect.objectContaining({ key: 'bad', attempts: expect.any(Number) })]);
   await l.idle();
@@ -83,7 +83,7 @@ test('When building one message throws an error of ours (a TypeError), then it b
     done.push(key);
   });
   for (const key of ['bad', 'x', 'y']) l.add(key);
-  await sleep(20);
+  await l.quiet();
   expect(done.slice(0, 2)).toEqual(['x', 'y']);
   expect(l.troubles()).toEqual([
     expect.objectContaining({
@@ -132,7 +132,7 @@ test('When a message fails for its own reasons, then its count and next try are 
     maxAttempts: 5,
   });
   first.add('k');
-  await sleep(20);
+  await first.quiet();
   expect(store.records.get('slack:k')).toMatchObject({
     attempts: 1,
     lastError: expect.stringContaining('invalid_blocks'),
@@ -152,7 +152,7 @@ test('When a message fails for its own reasons, then its count and next try are 
   });
   runs.length = 0;
   second.add('k');
-  await sleep(60);
+  await second.quiet();
   expect(runs).toEqual([]);
   expect(second.troubles()).toEqual([expect.objectContaining({ key: 'k', attempts: 1 })]);
   fail = false;
@@ -248,14 +248,14 @@ test('When someone else holds the claim (RetryLater), then it waits for the clai
     if (held) throw new RetryLater('claimed elsewhere', 60_000);
   });
   l.add('k');
-  await sleep(20);
+  await l.quiet();
   expect(runs).toHaveLength(1);
   // Not counted as our work, and not a failure.
   expect(l.pending()).toBe(0);
   expect(l.troubles()).toEqual([]);
   held = false;
   l.add('k');
-  await sleep(20);
+  await l.quiet();
   expect(runs).toHaveLength(2);
   await l.stop(100);
 });
@@ -267,7 +267,7 @@ test('When work is asked for again while it runs, then it runs once more after',
     await sleep(10);
   });
   l.add('k');
-  await sleep(2);
+  // Running already: add() marks it to run again.
   l.add('k');
   await l.idle();
   expect(runs).toBe(2);
