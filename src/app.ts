@@ -100,6 +100,10 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
   }
   // Slack retries after 3 s and Twilio gives up after 15 s; nothing of ours should hang longer.
   server.requestTimeout = 30_000;
+  // An idle keep-alive connection is closed by the client or the proxy in front (their idle
+  // timeouts are 60 s or less), never by us first: a server that closes it (Node's default, 5 s)
+  // races the next request sent on it, which then fails with ECONNRESET (a 502 behind a proxy).
+  server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
 
   let stopping: Promise<void> | undefined;

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import type { Socket } from 'node:net';
 import { SANDBOX_API_KEY, SANDBOX_SLACK_SIGNING_SECRET } from '../../src/config.js';
 import { ACTIONS } from '../../src/slack/blocks/ids.js';
 import { API_KEY, startTestApp, type TestApp, uniqueDbName } from '../helpers/app.js';
@@ -208,3 +210,33 @@ test('When INVOICE_LINK_SECRET is set, then links are signed with it, whatever t
     await other.close();
   }
 });
+
+test('When a client keeps an idle connection open past 5 s (Node’s default), then the server leaves it open for the client or proxy to close, so a request sent on it is not reset', async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () =>
+    new Promise<{ status: number; socket: Socket }>((resolve, reject) => {
+      request(`${live.url}/healthz`, { agent }, (res) => {
+        const socket = res.socket;
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, socket }));
+      })
+        .on('error', reject)
+        .end();
+    });
+  try {
+    const first = await get();
+    expect(first.status).toBe(200);
+    let closed = false;
+    first.socket.on('close', () => {
+      closed = true;
+    });
+    // Time itself is what is tested: longer than Node's default keep-alive timeout.
+    await new Promise((r) => setTimeout(r, 7_000));
+    expect(closed).toBe(false);
+    const second = await get();
+    expect(second).toMatchObject({ status: 200 });
+    expect(second.socket).toBe(first.socket);
+  } finally {
+    agent.destroy();
+  }
+}, 20_000);
