@@ -47,6 +47,8 @@ function parseFields(raw: string, type: string | undefined): Record<string, any>
 
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
+  /** What was posted to each command's response_url (`/response/<id>`), by id. */
+  readonly lateAnswers = new Map<string, Record<string, any>>();
   url = '';
   private close?: () => Promise<void>;
   private failures = new Map<string, { times: number; error: string; channel?: string }>();
@@ -80,6 +82,10 @@ export class FakeSlack {
       res.setHeader('content-type', 'application/json');
       // A slash command's late answer goes to its response_url; the tests point those here.
       if (req.url?.startsWith('/response/')) {
+        this.lateAnswers.set(
+          req.url.slice('/response/'.length),
+          parseFields(raw, req.headers['content-type']),
+        );
         res.end('{"ok":true}');
         return;
       }
@@ -313,7 +319,12 @@ const form = (fields: Record<string, string>) => new URLSearchParams(fields).toS
 const FORM = 'application/x-www-form-urlencoded';
 export const randomId = (prefix: string) => `${prefix}${randomBytes(5).toString('hex').toUpperCase()}`;
 
-export function sendCommand(
+/**
+ * A slash command, signed as Slack signs it. The answer is the acknowledgement's body, or, when
+ * the work took longer than the app answers inline (a "Working on it…" acknowledgement), what it
+ * posted to the response_url after: what the person sees in the end either way.
+ */
+export async function sendCommand(
   appUrl: string,
   fake: FakeSlack,
   command: string,
@@ -321,6 +332,7 @@ export function sendCommand(
   user = 'UAGENT01',
   opts: SignOptions & { team?: string } = {},
 ) {
+  const responseId = randomId('R');
   const body = form({
     token: 'deprecated',
     team_id: opts.team ?? TEAM_ID,
@@ -332,10 +344,15 @@ export function sendCommand(
     command,
     text,
     api_app_id: 'A0001',
-    response_url: `${fake.url}/response/${randomId('R')}`,
+    response_url: `${fake.url}/response/${responseId}`,
     trigger_id: randomId('TRIG'),
   });
-  return postToSlackRoute(appUrl, body, FORM, opts);
+  const acked = await postToSlackRoute(appUrl, body, FORM, opts);
+  if (acked.status !== 200 || !JSON.stringify(acked.body).includes('Working on it')) return acked;
+  const late = await eventually(() => fake.lateAnswers.get(responseId), Boolean, {
+    what: `the late answer to ${command} ${text}`,
+  });
+  return { status: acked.status, body: late as unknown };
 }
 
 /** A button click on a message in `channel` (or on App Home when `channel` is null). */

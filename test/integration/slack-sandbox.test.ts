@@ -3,7 +3,7 @@ import { ACTIONS } from '../../src/slack/blocks/ids.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, placeOrder } from '../helpers/builders.js';
 import { eventually } from '../helpers/eventually.js';
-import { clickButton, FakeSlack, postToSlackRoute } from '../helpers/slack.js';
+import { clickButton, FakeSlack, postToSlackRoute, sendCommand } from '../helpers/slack.js';
 
 /** Without Slack credentials, what would go to Slack is kept in the outbox for a person to read. */
 
@@ -54,7 +54,7 @@ test('When a command signed with the sandbox secret (as the README shows) is sen
     trigger_id: 'T1',
     response_url: `${fake.url}/response/x`,
   }).toString();
-  const ok = await postToSlackRoute(app.url, body, 'application/x-www-form-urlencoded', {
+  const ok = await sendCommand(app.url, fake, '/order', 'help', 'UME', {
     secret: SANDBOX_SLACK_SIGNING_SECRET,
   });
   expect(ok.status).toBe(200);
