@@ -67,12 +67,12 @@ export interface Lane {
   /** Resolves once nothing is queued, running or waiting on a timer (tests, shutdown). */
   idle(): Promise<void>;
   /**
-   * Resolves once nothing is queued or running: what was asked for so far has run, or waits on a
-   * timer (a backoff, a reply window, another process's claim). Tests wait for it before checking
-   * that nothing more was sent.
+   * Resolves once nothing runs or is free to run: what was asked for so far has run, or waits on a
+   * timer (a backoff, an outage's pause, a reply window, another process's claim). Tests wait for
+   * it before checking that nothing more was sent.
    */
   quiet(): Promise<void>;
-  /** Whether work is queued or running now. */
+  /** Whether work is running, or queued and free to run, now. */
   busy(): boolean;
   /** Stops taking work; waits up to `timeoutMs` for what runs. */
   stop(timeoutMs: number): Promise<void>;
@@ -147,6 +147,16 @@ export function createLane(opts: {
     pump();
   }
 
+  /** Work is running, or queued and free to run (not held by an outage's pause). */
+  function busy(): boolean {
+    return running.size > 0 || (queue.length > 0 && pausedUntil <= Date.now());
+  }
+
+  function resolveQuiet(): void {
+    for (const resolve of quietWaiters) resolve();
+    quietWaiters = [];
+  }
+
   function pump(): void {
     if (stopped) return;
     const wait = pausedUntil - Date.now();
@@ -155,6 +165,8 @@ export function createLane(opts: {
         pauseTimer = undefined;
         pump();
       }, wait);
+      // What the pause holds waits on a timer.
+      if (!busy()) resolveQuiet();
       return;
     }
     while (running.size < opts.concurrency && queue.length > 0) {
@@ -164,8 +176,7 @@ export function createLane(opts: {
       void runOne(key);
     }
     if (running.size === 0 && queue.length === 0) {
-      for (const resolve of quietWaiters) resolve();
-      quietWaiters = [];
+      resolveQuiet();
       if (timers.size === 0) {
         for (const resolve of idleWaiters) resolve();
         idleWaiters = [];
@@ -328,11 +339,8 @@ export function createLane(opts: {
       running.size === 0 && queue.length === 0 && timers.size === 0
         ? Promise.resolve()
         : new Promise<void>((resolve) => idleWaiters.push(resolve)),
-    busy: () => running.size > 0 || queue.length > 0,
-    quiet: () =>
-      running.size === 0 && queue.length === 0
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => quietWaiters.push(resolve)),
+    busy,
+    quiet: () => (busy() ? new Promise<void>((resolve) => quietWaiters.push(resolve)) : Promise.resolve()),
     async stop(timeoutMs) {
       stopped = true;
       clearTimeout(pauseTimer);

@@ -1,3 +1,4 @@
+import { withinDeadline } from '../../src/deadline.js';
 import type { TestApp } from './app.js';
 import { eventually } from './eventually.js';
 import type { FakeSlack } from './slack.js';
@@ -33,9 +34,16 @@ export function staffToldOfGiveUp(slack: FakeSlack, what: string) {
  * queued or running (work waiting on a timer, a backoff or a reply window, is not waited for).
  * Tests wait for it before checking that nothing more was sent, never for a fixed time.
  */
-export async function settled(app: TestApp): Promise<void> {
-  do {
-    await app.deps.carryOn.idle();
-    await app.deps.delivery.quiet();
-  } while (app.deps.carryOn.size() > 0);
+export async function settled(app: TestApp, ms = 20_000): Promise<void> {
+  const settling = (async () => {
+    do {
+      await app.deps.carryOn.idle();
+      await app.deps.delivery.quiet();
+    } while (app.deps.carryOn.size() > 0);
+  })();
+  if ((await withinDeadline(settling, ms)) === 'late')
+    throw new Error(
+      `not settled within ${ms} ms: ${app.deps.carryOn.size()} carried on after answering, ` +
+        `${app.deps.delivery.pending()} deliveries pending`,
+    );
 }

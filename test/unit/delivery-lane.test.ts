@@ -318,3 +318,26 @@ test('The wait between tries grows and stops at the cap', () => {
   for (const w of waits) expect(w).toBeLessThanOrEqual(72_000);
   expect(waits[11]).toBeGreaterThanOrEqual(48_000);
 });
+
+test('When the service is down, then the lane is quiet while its pause holds the queue (nothing runs or may run), and busy again once the pause ends', async () => {
+  let down = true;
+  const done: string[] = [];
+  const l = createLane({
+    name: 'test',
+    concurrency: 1,
+    retryMaxMs: 60_000,
+    log,
+    run: async (key) => {
+      if (down) throw slackDown();
+      done.push(key);
+    },
+  });
+  for (const key of ['1', '2']) l.add(key);
+  await l.quiet();
+  expect(l.busy()).toBe(false);
+  expect(l.pending()).toBe(2);
+  expect(done).toEqual([]);
+  down = false;
+  await l.idle();
+  expect(done).toEqual(['1', '2']);
+}, 10_000);
