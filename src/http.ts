@@ -19,6 +19,19 @@ import type { Deps } from './services.js';
 export function createHttpApp(deps: Deps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // An answer given before the request's body was read (413 over a limit, a refusal before the
+  // body matters) closes the connection: the unread rest would otherwise hold the kept-alive
+  // connection, and the client's next request sent on it would never be answered.
+  app.use((req, res, next) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+      const hasBody =
+        req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length']) > 0;
+      if (hasBody && !req.complete) this.setHeader('Connection', 'close');
+      return writeHead.apply(this, args);
+    } as typeof writeHead;
+    next();
+  });
   app.use(securityHeaders(deps.config.publicUrl));
   app.use(
     pinoHttp({

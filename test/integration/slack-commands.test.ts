@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { INPUTS, VIEWS } from '../../src/slack/blocks/ids.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, placeOrder } from '../helpers/builders.js';
@@ -294,4 +295,34 @@ describe('/stock', () => {
       expect(shown(res)).toContain(expected);
     },
   );
+});
+
+test('When a Slack body over the limit is refused before it is read (413), then the connection is closed, and the client’s next request goes on a new one and is answered', async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (path: string, body?: string) =>
+    new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      const req = request(
+        `${app.url}${path}`,
+        {
+          agent,
+          method: body === undefined ? 'GET' : 'POST',
+          headers: body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' },
+          timeout: 5_000,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+        },
+      );
+      req.on('error', (err) => (err.message.includes('EPIPE') ? undefined : reject(err)));
+      req.on('timeout', () => reject(new Error(`no answer to ${path} within 5 s`)));
+      req.end(body);
+    });
+  try {
+    const refused = await send('/slack/events', `payload=${'x'.repeat(100_000)}`);
+    expect(refused).toEqual({ status: 413, connection: 'close' });
+    expect((await send('/healthz')).status).toBe(200);
+  } finally {
+    agent.destroy();
+  }
 });
