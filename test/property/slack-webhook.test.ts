@@ -237,9 +237,7 @@ test('When any button is clicked with any value, by anyone, anywhere, then no 50
     }),
     runs(40),
   );
-  // Each run waits for its click's work to end; with other test files' process drills sharing the
-  // database server (writes one at a time), that can take seconds.
-}, 180_000);
+});
 
 test('When any modal is submitted with any state and metadata, then no 500, no logged error, and a form answered with errors changes nothing', async () => {
   const inputIds = Object.values(INPUTS);
