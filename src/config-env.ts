@@ -168,6 +168,20 @@ export const EnvSchema = z.object({
   TWILIO_AGENT_NUMBER: e164,
 
   API_KEYS: apiKeys,
+  /** One `name:key:scopes` for signing in to the console without Slack (src/console/users.ts). */
+  CONSOLE_API_KEY: optionalString.transform((raw, ctx) => {
+    if (raw === undefined) return undefined;
+    const parsed = parseApiKeys(raw);
+    if ('problem' in parsed) {
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    }
+    if (parsed.keys.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'must be one name:key:scopes, not a list' });
+      return z.NEVER;
+    }
+    return parsed.keys[0];
+  }),
 
   CURRENCY: z
     .string()

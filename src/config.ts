@@ -167,6 +167,17 @@ function buildConfig(e: Env) {
     /** Empty when API_KEYS is unset and sandbox secrets are off: the REST API is then closed (503). */
     apiKeys: e.API_KEYS ?? (sandboxSecrets ? [SANDBOX_API_KEY] : []),
     apiKeysFromEnv: e.API_KEYS !== undefined,
+    /**
+     * The staff console (handlers/console/): who may sign in. Slack users while Slack is live (its
+     * sign-in is not built yet, so none for now), made-up users while sandbox secrets are
+     * allowed, and the one CONSOLE_API_KEY. None of them: the console answers 404.
+     */
+    console: {
+      sandboxUsers: sandboxSecrets,
+      apiKey: e.CONSOLE_API_KEY,
+      /** Signs the session cookie: a secret of the deployment's, or a random one per process. */
+      sessionSecret: e.CONSOLE_API_KEY?.key ?? e.SLACK_SIGNING_SECRET ?? e.INVOICE_LINK_SECRET,
+    },
     /** Logged at start: in production, each key that still has every scope (main.ts). */
     apiKeyWarnings: e.NODE_ENV === 'production' ? unscopedKeyWarnings(e.API_KEYS ?? []) : [],
     currency: e.CURRENCY,

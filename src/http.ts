@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { apiRouter } from '../handlers/api/index.js';
+import { consoleRouter } from '../handlers/console/index.js';
 import { invoiceLinkRouter } from '../handlers/invoice-links.js';
 import { OUTBOX_STYLE_SOURCE, outboxPageRouter } from '../handlers/outbox.js';
 import { createSlackRouter, SLACK_EVENTS_PATH } from '../handlers/slack/index.js';
@@ -95,6 +96,7 @@ export function createHttpApp(deps: Deps): Express {
   app.use(twilioSmsRouter(deps));
   app.use(invoiceLinkRouter(deps));
   app.use(outboxPageRouter(deps));
+  app.use(consoleRouter(deps));
 
   app.use((req, _res, next) => {
     next(new AppError('not_found', `No route ${req.method} ${req.path}.`));

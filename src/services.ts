@@ -3,6 +3,7 @@ import { createSlackAccess } from './access/slack-access.js';
 import { createCallService } from './calls/service.js';
 import { createCarryOn } from './carry-on.js';
 import type { Config } from './config.js';
+import { createTimeline } from './console/timeline.js';
 import { createCrossSell } from './crosssell/service.js';
 import { createCustomerService } from './customers/service.js';
 import { createDelivery } from './delivery/service.js';
@@ -192,6 +193,15 @@ export function createServices(
     }),
     delivery,
     calls,
+    /** What the console's live board watches for changes made by any process (the board's entries). */
+    boardSignature: async () =>
+      (await repos.orderBoard.list()).map((e) => `${e.number}:${e.status}:${e.v}`).join(','),
+    /** The console's order and customer timelines (src/console/timeline.ts). */
+    timeline: createTimeline({
+      messages: repos.smsMessages,
+      calls: repos.calls,
+      lateAfterMs: config.delivery.lateAfter.ms,
+    }),
     reconciler: createReconciler({
       inventory,
       orderRecords: repos.orders,

@@ -29,7 +29,7 @@ export interface HistoryEntry {
   to: OrderStatus;
   /** Slack user, agent, customer phone, API key name, or `system`. */
   by: string;
-  channel: Channel | 'system';
+  channel: Channel | 'system' | 'console';
   note?: string;
 }
 

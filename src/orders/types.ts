@@ -6,7 +6,8 @@ import type { Address } from './order.js';
 export interface Actor {
   /** Slack user, agent, customer phone, API key name, or `system`. */
   by: string;
-  channel: Channel | 'system';
+  /** `console`: a staff member in the browser console (handlers/console/). */
+  channel: Channel | 'system' | 'console';
 }
 
 /**

@@ -67,7 +67,7 @@ export function capBlocks<T extends BlockBuilder>(blocks: T[], max: number): (T 
 
 /** Mentions render as the person's current name and link to their profile; other actors stay text. */
 export function who(by: string, channel: string): string {
-  if (channel === 'slack' && /^[UW][A-Z0-9]{2,}$/.test(by)) return `<@${by}>`;
+  if ((channel === 'slack' || channel === 'console') && /^[UW][A-Z0-9]{2,}$/.test(by)) return `<@${by}>`;
   return escapeText(by);
 }
 
@@ -118,7 +118,7 @@ export function statusWords(status: OrderStatus): string {
   return STATUS_LABELS[status].replace(/^\S+\s/, '').toLowerCase();
 }
 
-const CHANNEL_LABELS: Record<Channel | 'system', string> = {
+const CHANNEL_LABELS: Record<Channel | 'system' | 'console', string> = {
   web: 'Web',
   marketplace: 'Marketplace',
   store: 'Store',
@@ -128,6 +128,7 @@ const CHANNEL_LABELS: Record<Channel | 'system', string> = {
   slack: 'Slack',
   api: 'API',
   system: 'System',
+  console: 'Console',
 };
 
 export function channelLabel(channel: string): string {

@@ -1,0 +1,129 @@
+import type { SmsMessage } from '../../models/sms-message.js';
+import type { Call, CallOutcome } from '../calls/call.js';
+import { outcomeOf } from '../calls/call.js';
+import { lateOfOrders } from '../delivery/late.js';
+import type { OrderStatus } from '../orders/lifecycle.js';
+import type { Order } from '../orders/order.js';
+
+/**
+ * One timeline of everything that happened to orders, oldest first: status changes (who, through
+ * which door), the customer's texts with their delivery status, calls (menu path, outcome,
+ * voicemail), the rating and its call back, the invoice and credit note, and messages still late.
+ * Every part is read by key: the order itself, its text records (one key per kind) and its calls.
+ */
+export type TimelineEntry = { at: Date; order: number } & (
+  | {
+      kind: 'status';
+      action: string;
+      from: OrderStatus | null;
+      to: OrderStatus;
+      by: string;
+      channel: string;
+      note?: string;
+    }
+  | { kind: 'text'; textKind: string; body?: string; status: string; error?: string }
+  | { kind: 'text_failed'; textKind: string; error: string }
+  | {
+      kind: 'call';
+      sid: string;
+      from: string;
+      path: string[];
+      outcome: CallOutcome;
+      duration?: number;
+      transcription?: string;
+    }
+  | { kind: 'rating'; score: number }
+  | { kind: 'call_back'; by: string }
+  | { kind: 'document'; document: 'invoice' | 'credit-note'; number: number }
+  | { kind: 'late'; effect: string; since: Date }
+);
+
+export interface TimelineDeps {
+  messages: { forOrder(orderNumber: number): Promise<SmsMessage[]> };
+  calls: { getMany(sids: readonly string[]): Promise<Call[]> };
+  /** A message not delivered this long after it was due is late (DELIVERY_LATE_AFTER). */
+  lateAfterMs: number;
+}
+
+export function createTimeline(deps: TimelineDeps) {
+  function fromOrder(order: Order, now: number): TimelineEntry[] {
+    const n = order.number;
+    const entries: TimelineEntry[] = order.history.map((h) => ({
+      at: h.at,
+      order: n,
+      kind: 'status',
+      action: h.action,
+      from: h.from,
+      to: h.to,
+      by: h.by,
+      channel: h.channel,
+      ...(h.note ? { note: h.note } : {}),
+    }));
+    for (const f of order.smsFailures ?? [])
+      entries.push({ at: f.at, order: n, kind: 'text_failed', textKind: f.kind, error: f.error });
+    if (order.rating)
+      entries.push({ at: order.rating.at, order: n, kind: 'rating', score: order.rating.score });
+    if (order.callBack)
+      entries.push({ at: order.callBack.at, order: n, kind: 'call_back', by: order.callBack.by });
+    if (order.invoice)
+      entries.push({
+        at: order.invoice.issuedAt,
+        order: n,
+        kind: 'document',
+        document: 'invoice',
+        number: order.invoice.number,
+      });
+    if (order.creditNote)
+      entries.push({
+        at: order.creditNote.issuedAt,
+        order: n,
+        kind: 'document',
+        document: 'credit-note',
+        number: order.creditNote.number,
+      });
+    for (const late of lateOfOrders([order], now, deps.lateAfterMs, () => ({})))
+      entries.push({ at: late.since, order: n, kind: 'late', effect: late.effect, since: late.since });
+    return entries;
+  }
+
+  const fromText = (m: SmsMessage): TimelineEntry => ({
+    at: m.createdAt,
+    order: m.orderNumber,
+    kind: 'text',
+    textKind: m.kind,
+    ...(m.body ? { body: m.body } : {}),
+    status: m.status,
+    ...(m.lastError ? { error: m.lastError } : {}),
+  });
+
+  const fromCall = (c: Call, order: number): TimelineEntry => ({
+    at: c.startedAt,
+    order,
+    kind: 'call',
+    sid: c.sid,
+    from: c.from,
+    path: c.path,
+    outcome: outcomeOf(c),
+    ...(c.duration !== undefined ? { duration: c.duration } : {}),
+    ...(c.voicemail?.transcription ? { transcription: c.voicemail.transcription } : {}),
+  });
+
+  /** The timeline of these orders together (one order's page, or a customer's), oldest first. */
+  async function of(orders: readonly Order[], now = Date.now()): Promise<TimelineEntry[]> {
+    const entries = orders.flatMap((o) => fromOrder(o, now));
+    const texts = await Promise.all(orders.map((o) => deps.messages.forOrder(o.number)));
+    for (const list of texts) entries.push(...list.map(fromText));
+    const orderOfCall = new Map<string, number>();
+    for (const o of orders)
+      for (const c of o.calls ?? []) if (!orderOfCall.has(c.sid)) orderOfCall.set(c.sid, o.number);
+    if (orderOfCall.size > 0) {
+      const calls = await deps.calls.getMany([...orderOfCall.keys()]);
+      for (const c of calls) entries.push(fromCall(c, orderOfCall.get(c.sid) as number));
+    }
+    return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
+  }
+
+  return { of };
+}
+
+export type Timeline = ReturnType<typeof createTimeline>;
