@@ -30,6 +30,8 @@ import {
   type PageContext,
   signInPage,
 } from './pages.js';
+import type { ConsoleKit } from './kit.js';
+import { CONSOLE_PAGES } from './page-list.js';
 import { strings } from './strings.js';
 
 /**
@@ -105,6 +107,7 @@ export function consoleRouter(deps: Deps): Router {
     csrf,
     timezone: config.timezone,
     currency: config.currency,
+    phone: config.console.sandboxUsers && config.outbox.api,
   });
   const sessionOf = (req: Request): ConsoleSession | null => {
     const session = sessions.open(readCookie(req, SESSION_COOKIE));
@@ -209,6 +212,16 @@ export function consoleRouter(deps: Deps): Router {
     const session = res.locals.session as ConsoleSession;
     return context(req, session, sessions.csrfToken(session));
   };
+  const kit: ConsoleKit = {
+    form,
+    signedIn,
+    checked,
+    ctxOf,
+    send,
+    sessionOf: (res) => res.locals.session as ConsoleSession,
+    users,
+  };
+  for (const page of CONSOLE_PAGES) router.use(page(deps, kit));
 
   router.post('/console/sign-out', form, signedIn, checked, (_req, res) => {
     res.append('Set-Cookie', cookie(SESSION_COOKIE, '', 0));

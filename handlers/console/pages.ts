@@ -15,6 +15,8 @@ export interface PageContext {
   csrf: string;
   timezone: string;
   currency: string;
+  /** The phone simulator is in the menu (sandbox only). */
+  phone: boolean;
 }
 
 const locale = (lang: ConsoleLanguage) => (lang === 'he' ? 'he-IL' : 'en-US');
@@ -51,7 +53,17 @@ export function layout(ctx: PageContext, title: string, body: Html, opts: { live
   const header = ctx.session
     ? html`<header class="top">
         <a class="brand" href="/console/board">${t.title}</a>
-        <nav aria-label="${t.title}"><a href="/console/board">${t.board}</a></nav>
+        <nav aria-label="${t.title}">
+          <a href="/console/board">${t.board}</a>
+          <a href="/console/stock">${t.stock}</a>
+          <a href="/console/reports">${t.reports}</a>
+          <a href="/console/operations">${t.operations}</a>
+          ${ctx.phone ? html`<a href="/console/phone">${t.phone}</a>` : ''}
+        </nav>
+        <form method="get" action="/console/customers" class="inline" role="search">
+          <label for="nav-phone" class="visually-hidden">${t.customerByPhone}</label>
+          <input id="nav-phone" name="phone" type="search" inputmode="tel" placeholder="${t.customerByPhone}" maxlength="32">
+        </form>
         <span class="who">${t.signedInAs} <strong>${ctx.session.name}</strong></span>
         <form method="post" action="/console/language" class="inline">
           ${csrfField(ctx)}<input type="hidden" name="lang" value="${other}">
@@ -262,7 +274,7 @@ export function orderPage(
     ${notice.done ? html`<p class="notice" role="status">${t.done} ${actionName(ctx.lang, notice.done)}</p>` : ''}
     ${notice.error ? html`<p class="error" role="alert">${notice.error}</p>` : ''}
     <dl class="facts">
-      <dt>${t.customer}</dt><dd>${order.customer.name} <span dir="ltr">${order.customer.phone}</span></dd>
+      <dt>${t.customer}</dt><dd><a href="/console/customers/${encodeURIComponent(order.customer.phone)}">${order.customer.name} <span dir="ltr">${order.customer.phone}</span></a></dd>
       <dt>${t.status}</dt><dd>${statusName(ctx.lang, order.status)} · ${order.channel}</dd>
       <dt>${t.total}</dt><dd>${money(order.total)}</dd>
     </dl>

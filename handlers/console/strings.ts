@@ -5,6 +5,11 @@ import type { OrderAction, OrderStatus } from '../../src/orders/lifecycle.js';
 const en = {
   title: 'Orderly console',
   board: 'Board',
+  stock: 'Stock',
+  reports: 'Reports',
+  operations: 'Operations',
+  phone: 'Phone',
+  customerByPhone: 'Customer by phone',
   signIn: 'Sign in',
   signOut: 'Sign out',
   signInAs: 'Sign in as',
@@ -61,6 +66,11 @@ type Strings = { readonly [K in keyof typeof en]: string };
 const he: Strings = {
   title: 'מסוף Orderly',
   board: 'לוח',
+  stock: 'מלאי',
+  reports: 'דוחות',
+  operations: 'תפעול',
+  phone: 'טלפון',
+  customerByPhone: 'לקוח לפי טלפון',
   signIn: 'כניסה',
   signOut: 'יציאה',
   signInAs: 'כניסה בתור',
