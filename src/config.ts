@@ -173,6 +173,8 @@ function buildConfig(e: Env) {
      * allowed, and the one CONSOLE_API_KEY. None of them: the console answers 404.
      */
     console: {
+      /** Someone can sign in: the console is there (and Slack's screen pops link to it). */
+      open: sandboxSecrets || e.CONSOLE_API_KEY !== undefined,
       sandboxUsers: sandboxSecrets,
       apiKey: e.CONSOLE_API_KEY,
       /** Signs the session cookie: a secret of the deployment's, or a random one per process. */

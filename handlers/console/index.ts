@@ -21,6 +21,8 @@ import {
 import type { Order } from '../../src/orders/order.js';
 import type { Deps } from '../../src/services.js';
 import { sendDocumentPdf } from '../invoice-pdf.js';
+import type { ConsoleKit } from './kit.js';
+import { CONSOLE_PAGES } from './page-list.js';
 import {
   type BoardCard,
   boardColumns,
@@ -30,8 +32,6 @@ import {
   type PageContext,
   signInPage,
 } from './pages.js';
-import type { ConsoleKit } from './kit.js';
-import { CONSOLE_PAGES } from './page-list.js';
 import { strings } from './strings.js';
 
 /**

@@ -1,6 +1,8 @@
 import type { Router } from 'express';
 import type { Deps } from '../../src/services.js';
+import { customerPage } from './customer.js';
 import type { ConsoleKit } from './kit.js';
+import { operationsPage } from './operations.js';
 
 /** The console's pages beyond the board and the order (each in its own file, given the kit). */
-export const CONSOLE_PAGES: ((deps: Deps, kit: ConsoleKit) => Router)[] = [];
+export const CONSOLE_PAGES: ((deps: Deps, kit: ConsoleKit) => Router)[] = [customerPage, operationsPage];

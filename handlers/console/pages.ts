@@ -197,7 +197,8 @@ export function boardPage(
 
 function timelineItem(ctx: PageContext, e: TimelineEntry, showOrder: boolean): Html {
   const t = strings(ctx.lang);
-  const order = showOrder ? html`<a href="/console/orders/${e.order}">#${e.order}</a> ` : '';
+  const order =
+    showOrder && e.order !== undefined ? html`<a href="/console/orders/${e.order}">#${e.order}</a> ` : '';
   let what: Html;
   switch (e.kind) {
     case 'status':

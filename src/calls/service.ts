@@ -45,7 +45,11 @@ export function createCallService(deps: {
   events: EventBus;
 }) {
   const { calls, orderRecords, orders, customers, config, log } = deps;
-  const ctx: RenderContext = { currency: config.currency, timezone: config.timezone };
+  const ctx: RenderContext = {
+    currency: config.currency,
+    timezone: config.timezone,
+    ...(config.console.open ? { consoleUrl: (path: string) => `${config.publicUrl}${path}` } : {}),
+  };
   const channel = slackChannels(config).calls;
 
   /** Runs the change and, when it asked for Slack messages, says so (delivery posts them). */

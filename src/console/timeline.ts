@@ -11,7 +11,8 @@ import type { Order } from '../orders/order.js';
  * voicemail), the rating and its call back, the invoice and credit note, and messages still late.
  * Every part is read by key: the order itself, its text records (one key per kind) and its calls.
  */
-export type TimelineEntry = { at: Date; order: number } & (
+/** `order` is absent only for a call that concerned none of the orders (a customer's timeline). */
+export type TimelineEntry = { at: Date; order?: number } & (
   | {
       kind: 'status';
       action: string;
@@ -96,9 +97,9 @@ export function createTimeline(deps: TimelineDeps) {
     ...(m.lastError ? { error: m.lastError } : {}),
   });
 
-  const fromCall = (c: Call, order: number): TimelineEntry => ({
+  const fromCall = (c: Call, order: number | undefined): TimelineEntry => ({
     at: c.startedAt,
-    order,
+    ...(order !== undefined ? { order } : {}),
     kind: 'call',
     sid: c.sid,
     from: c.from,
@@ -108,19 +109,26 @@ export function createTimeline(deps: TimelineDeps) {
     ...(c.voicemail?.transcription ? { transcription: c.voicemail.transcription } : {}),
   });
 
-  /** The timeline of these orders together (one order's page, or a customer's), oldest first. */
-  async function of(orders: readonly Order[], now = Date.now()): Promise<TimelineEntry[]> {
+  /**
+   * The timeline of these orders together (one order's page, or a customer's), oldest first, with
+   * `calls` already read (a customer's calls, some of which concerned no order).
+   */
+  async function of(
+    orders: readonly Order[],
+    calls: readonly Call[] = [],
+    now = Date.now(),
+  ): Promise<TimelineEntry[]> {
     const entries = orders.flatMap((o) => fromOrder(o, now));
     const texts = await Promise.all(orders.map((o) => deps.messages.forOrder(o.number)));
     for (const list of texts) entries.push(...list.map(fromText));
     const orderOfCall = new Map<string, number>();
     for (const o of orders)
       for (const c of o.calls ?? []) if (!orderOfCall.has(c.sid)) orderOfCall.set(c.sid, o.number);
-    if (orderOfCall.size > 0) {
-      const calls = await deps.calls.getMany([...orderOfCall.keys()]);
-      for (const c of calls) entries.push(fromCall(c, orderOfCall.get(c.sid) as number));
-    }
-    return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
+    const given = new Set(calls.map((c) => c.sid));
+    const missing = [...orderOfCall.keys()].filter((sid) => !given.has(sid));
+    const read = missing.length > 0 ? await deps.calls.getMany(missing) : [];
+    for (const c of [...calls, ...read]) entries.push(fromCall(c, orderOfCall.get(c.sid)));
+    return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.order ?? 0) - (b.order ?? 0));
   }
 
   return { of };

@@ -68,7 +68,15 @@ export function createConsoleUsers(access: ConsoleAccess) {
     stillValid(session) &&
     (session.kind !== 'key' || (access.apiKey !== undefined && hasScope(access.apiKey, 'read')));
 
-  return { open, stillValid, keySignIn, may, allowed, mayRead };
+  /**
+   * Operations (late messages, jobs, failed texts): what the API keeps to `admin` keys. Staff signed
+   * in as themselves see it, as `/order late` and `/order jobs` show it to anyone in the workspace.
+   */
+  const mayOperate = (session: ConsoleSession) =>
+    stillValid(session) &&
+    (session.kind !== 'key' || (access.apiKey !== undefined && hasScope(access.apiKey, 'admin')));
+
+  return { open, stillValid, keySignIn, may, allowed, mayRead, mayOperate };
 }
 
 export type ConsoleUsers = ReturnType<typeof createConsoleUsers>;

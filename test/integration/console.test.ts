@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { SANDBOX_TWILIO_AUTH_TOKEN } from '../../src/config.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { createProduct, placeOrder } from '../helpers/builders.js';
+import { createProduct, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
 import { ConsoleClient } from '../helpers/console.js';
+import { postTwilio } from '../helpers/twilio.js';
 
 /**
  * The console over HTTP (SPEC "Console"): signing in, sessions, CSRF, roles, the same actions and
@@ -260,6 +263,91 @@ describe('an order', () => {
     const page = await client.get('/console/board');
     expect(page.text).toContain('<html lang="he" dir="rtl">');
     expect(page.text).toContain('ממתינה לאישור');
+  });
+});
+
+describe('a customer', () => {
+  test('When a customer has orders, a call and a rating, then their page lists the orders and one timeline of it all', async () => {
+    const phone = uniquePhone();
+    const first = (await placeOrder(app, [{ sku, quantity: 1 }], {
+      customer: { name: 'Noa Cohen', phone },
+    })) as {
+      number: number;
+    };
+    const second = (await placeOrder(app, [{ sku, quantity: 2 }], {
+      customer: { name: 'Noa Cohen', phone },
+    })) as {
+      number: number;
+    };
+    await walk(app, first.number, ['approve', 'start_picking', 'pack', 'ship', 'deliver']);
+    const sandboxTwilio = { token: SANDBOX_TWILIO_AUTH_TOKEN, publicUrl: 'http://localhost:0' };
+    const rated = await postTwilio(
+      app.url,
+      '/twilio/sms',
+      { MessageSid: `SM${randomBytes(16).toString('hex')}`, From: phone, To: '+15550000000', Body: '5' },
+      sandboxTwilio,
+    );
+    expect(rated.status).toBe(200);
+    const sid = `CA${randomBytes(16).toString('hex')}`;
+    const call = {
+      CallSid: sid,
+      AccountSid: `AC${'0'.repeat(32)}`,
+      From: phone,
+      To: '+15550000000',
+      Direction: 'inbound',
+    };
+    expect(
+      (await postTwilio(app.url, '/twilio/voice', { ...call, CallStatus: 'ringing' }, sandboxTwilio)).status,
+    ).toBe(200);
+
+    const client = await signedIn(CASEY);
+    const page = await client.get(`/console/customers/${encodeURIComponent(phone)}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Noa Cohen');
+    expect(page.text).toContain(`href="/console/orders/${first.number}"`);
+    expect(page.text).toContain(`href="/console/orders/${second.number}"`);
+    const timeline = page.text.slice(page.text.indexOf('class="timeline"'));
+    expect(timeline).toMatch(/class="event rating">.*Rated 5\/5/);
+    expect(timeline).toMatch(new RegExp(`class="event call">.*Call \\${phone}`));
+    expect(timeline).toMatch(/class="event document">.*Invoice/);
+    // Across orders: entries of both, each naming its order, oldest first.
+    expect(timeline.indexOf(`>#${first.number}<`)).toBeGreaterThan(-1);
+    expect(timeline.indexOf(`>#${second.number}<`)).toBeGreaterThan(-1);
+    const times = [...timeline.matchAll(/datetime="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(times).toEqual([...times].sort());
+  });
+
+  test('When the header search is used, then a phone in any form opens its page and a number opens the order', async () => {
+    const client = await signedIn(CASEY);
+    const res = await client.get('/console/customers?phone=(555)%20010-0999');
+    expect(res.status).toBe(303);
+    expect(res.res.headers.get('location')).toBe(`/console/customers/${encodeURIComponent('+15550100999')}`);
+    expect((await client.get('/console/customers?phone=%231042')).res.headers.get('location')).toBe(
+      '/console/orders/1042',
+    );
+    expect((await client.get('/console/customers?phone=hello')).status).toBe(400);
+    expect((await client.get(`/console/customers/${encodeURIComponent('+15550100998')}`)).status).toBe(404);
+  });
+});
+
+describe('operations', () => {
+  test('When operations is opened, then it shows late messages, failed ones and the jobs, to staff but not to a key without admin', async () => {
+    const client = await signedIn(CASEY);
+    const page = await client.get('/console/operations');
+    expect(page.status).toBe(200);
+    for (const id of ['failed-h', 'late-h', 'jobs-h']) expect(page.text).toContain(`id="${id}"`);
+
+    const keyed = await startTestApp('console-ops-key', {
+      ALLOW_SANDBOX_SECRETS: 'false',
+      CONSOLE_API_KEY: 'desk:console-key-0123456789:read+act',
+    });
+    try {
+      const reader = new ConsoleClient(keyed.url);
+      await reader.signIn({ key: 'console-key-0123456789' });
+      expect((await reader.get('/console/operations')).status).toBe(403);
+    } finally {
+      await keyed.close();
+    }
   });
 });
 

@@ -121,6 +121,15 @@ describe('screen pop', () => {
     ]);
   });
 
+  test('When the console is open, then the pop also links the caller’s page in it, and only then', () => {
+    const open = { ...ctx, consoleUrl: (path: string) => `https://desk.example.com${path}` };
+    const found = buttons(callPop(makeCard(), open)) as { action_id: string; url?: string }[];
+    expect(found.map((b) => [b.action_id, b.url])).toEqual([
+      [ACTIONS.logPhoneOrder, undefined],
+      [ACTIONS.openConsole, `https://desk.example.com/console/customers/${encodeURIComponent(PHONE)}`],
+    ]);
+  });
+
   test.each(['anonymous', '+266696687', '+7378742833', ''])(
     'When the number is hidden (%p), then the pop says Unknown caller and has no button',
     (from) => {

@@ -19,6 +19,10 @@ export function registerActions(app: App, deps: Deps): void {
   app.action(ACTIONS.ship, openOrderModal(deps, 'ship'));
   app.action(ACTIONS.newOrder, newOrderAction(deps));
   app.action(ACTIONS.logPhoneOrder, newOrderAction(deps));
+  // A link button: the browser opens the page; Slack wants the click acknowledged all the same.
+  app.action(ACTIONS.openConsole, async ({ ack }) => {
+    await ack();
+  });
   registerCrossSellHint(app, deps);
   app.action(ACTIONS.callBack, callBackAction(deps));
 }

@@ -240,8 +240,9 @@ export function callerBlocks(card: CallCard, caller: Caller, ctx: RenderContext)
 /** The block of the button names the call, so the order logged from it is linked to the call. */
 export const CALL_BLOCK_PREFIX = 'call:';
 
-export function logButton(caller: Caller, sid: string): BlockBuilder[] {
+export function logButton(caller: Caller, sid: string, ctx: RenderContext): BlockBuilder[] {
   if (!caller.phone) return [];
+  const customerPage = ctx.consoleUrl?.(`/console/customers/${encodeURIComponent(caller.phone)}`);
   return [
     Blocks.Actions({ blockId: `${CALL_BLOCK_PREFIX}${sid}` }).elements(
       Elements.Button({
@@ -249,6 +250,10 @@ export function logButton(caller: Caller, sid: string): BlockBuilder[] {
         actionId: ACTIONS.logPhoneOrder,
         value: caller.phone,
       }).primary(),
+      // The caller's whole story (orders, texts, calls, ratings) in the console.
+      customerPage
+        ? Elements.Button({ text: 'Open in console', url: customerPage, actionId: ACTIONS.openConsole })
+        : undefined,
     ),
   ];
 }

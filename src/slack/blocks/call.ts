@@ -34,7 +34,7 @@ export function callPop(card: CallCard, ctx: RenderContext): SlackMessage {
       text: truncate(`:telephone_receiver: Call from ${caller.title}`, LIMITS.headerText),
     }),
     ...callerBlocks(card, caller, ctx),
-    ...logButton(caller, card.call.sid),
+    ...logButton(caller, card.call.sid, ctx),
     Blocks.Context().elements(
       truncate(`${state.line} · called ${when(card.call.startedAt, ctx.timezone)}`, LIMITS.contextText),
     ),
@@ -89,7 +89,7 @@ export function voicemailMessage(card: CallCard, ctx: RenderContext): SlackMessa
     Blocks.Section({ text: truncate(recording, LIMITS.sectionText) }),
     Blocks.Section({ text: said }),
     ...callerBlocks(card, caller, ctx),
-    ...logButton(caller, card.call.sid),
+    ...logButton(caller, card.call.sid, ctx),
     Blocks.Context().elements(`Called ${when(call.startedAt, ctx.timezone)}`),
   ];
   const gist = transcript.kind === 'text' ? `: ${escapeText(transcript.text, 150)}` : length;

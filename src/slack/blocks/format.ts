@@ -7,6 +7,8 @@ export interface RenderContext {
   timezone: string;
   /** Signed links to an order's documents, where the card should link them. */
   documentUrl?: (order: number, kind: 'invoice' | 'credit-note') => string;
+  /** A page of the staff console (`/console/...`), where it is open to someone; absent otherwise. */
+  consoleUrl?: (path: string) => string;
 }
 
 /** What `chat.postMessage` / `chat.update` take; `text` is the notification and screen-reader fallback. */

@@ -10,6 +10,8 @@ export const ACTIONS = {
   ship: 'order_ship',
   /** On a call screen pop: opens the phone-order modal for the caller. */
   logPhoneOrder: 'log_phone_order',
+  /** On a call screen pop: a link to the caller's page in the console (Slack still reports the click). */
+  openConsole: 'open_console',
   /** On App Home: opens the phone-order modal. */
   newOrder: 'new_order',
   /** On a low-rating post: the clicker takes the call back. */
