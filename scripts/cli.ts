@@ -1,5 +1,3 @@
-import { createHmac } from 'node:crypto';
-
 /**
  * What `npm run slack`, `npm run sms` and `npm run call` share: the options (`--url`, `--help`),
  * where the server is (`--url`, else `http://localhost:$PORT`), how a request that never got there
@@ -114,16 +112,8 @@ export function twilioSignedBase(env: Record<string, string | undefined>, url: s
   return `http://localhost:${port}`;
 }
 
-/**
- * X-Twilio-Signature: base64 HMAC-SHA1 of the URL followed by each form field's name and value in
- * name order (what `twilio.getExpectedTwilioSignature` computes, without loading the library).
- */
-export function twilioSignature(token: string, url: string, fields: Record<string, string>): string {
-  const data = Object.keys(fields)
-    .sort()
-    .reduce((acc, key) => acc + key + fields[key], url);
-  return createHmac('sha1', token).update(Buffer.from(data, 'utf8')).digest('base64');
-}
+/** X-Twilio-Signature, as src/twilio-sim/post.ts computes it for the helpers and the console's phone. */
+export { twilioSignature } from '../src/twilio-sim/post.js';
 
 /** Why a fetch failed, in words: the connection error, not "fetch failed". */
 export function causeOf(err: unknown): string {

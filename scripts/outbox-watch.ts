@@ -1,11 +1,11 @@
 import { type ApiKey, hasScope } from '../src/access/scopes.js';
-import type { OutboxItem } from './slack-plain.js';
+import { collectAfter, type CollectOptions as OutboxCollectOptions } from '../src/outbox/collect.js';
+import type { OutboxItem } from '../src/slack/plain-text.js';
 
 /**
- * What Orderly did after a helper's request, read from the sandbox outbox
- * (`GET /api/v1/outbox` with the API key): Slack answers a click with an empty 200 and Orderly
- * posts, updates and tells privately afterwards; customer texts go out after the change. The
- * helper notes the newest entry before it sends, then collects the entries that come after.
+ * What Orderly did after a helper's request, read from the sandbox outbox (`GET /api/v1/outbox`
+ * with the API key): the helper notes the newest entry before it sends, then collects the entries
+ * that come after (src/outbox/collect.ts, which the console's phone uses in the process).
  */
 
 export type OutboxWatch =
@@ -13,19 +13,7 @@ export type OutboxWatch =
   /** `why`: the outbox is off (a door is live), the key was refused, or the server did not answer. */
   | { available: false; why: 'live' | 'key' | 'unreachable' | 'unexpected'; status?: number };
 
-export interface CollectOptions {
-  /** Which new entries count (all of them by default). */
-  match?: (e: OutboxItem) => boolean;
-  /** Stop this long after the request at the latest. */
-  withinMs: number;
-  /** Stop once something came and nothing more for this long. */
-  quietMs: number;
-  /** Stop this long after the request if nothing came at all (default withinMs). */
-  idleMs?: number;
-  pollMs?: number;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export type CollectOptions = OutboxCollectOptions<OutboxItem>;
 
 async function newest(base: string, apiKey: string, limit: number): Promise<Response> {
   return fetch(`${base}/api/v1/outbox?limit=${limit}`, {
@@ -55,29 +43,15 @@ export async function watchOutbox(base: string, apiKey: string | undefined): Pro
   const since = first ? Number(first.id) : 0;
   return {
     available: true,
-    async collect({ match = () => true, withinMs, quietMs, idleMs = withinMs, pollMs = 150 }) {
-      const started = Date.now();
-      const seen = new Map<string, OutboxItem>();
-      let lastNew = 0;
-      for (;;) {
-        const r = await newest(base, apiKey, 100).catch(() => undefined);
-        if (r?.ok) {
-          const items = ((await r.json()) as { items: OutboxItem[] }).items;
-          for (const e of items) {
-            if (Number(e.id) > since && !seen.has(e.id) && match(e)) {
-              seen.set(e.id, e);
-              lastNew = Date.now();
-            }
-          }
-        }
-        const now = Date.now();
-        if (now - started >= withinMs) break;
-        if (seen.size && now - lastNew >= quietMs) break;
-        if (!seen.size && now - started >= idleMs) break;
-        await sleep(pollMs);
-      }
-      return [...seen.values()].sort((a, b) => Number(a.id) - Number(b.id));
-    },
+    collect: (opts) =>
+      collectAfter(
+        async () => {
+          const r = await newest(base, apiKey, 100).catch(() => undefined);
+          return r?.ok ? ((await r.json()) as { items: OutboxItem[] }).items : undefined;
+        },
+        since,
+        opts,
+      ),
   };
 }
 

@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.js';
 import { ACTIONS, INPUTS, VIEWS } from '../src/slack/blocks/ids.js';
+import { messageLines, mrkdwnToPlain, outboxEntryLines, textOf, viewLines } from '../src/slack/plain-text.js';
 import { COMMON_OPTIONS, parseCli, print, request, runCli, UsageError } from './cli.js';
 import { type OutboxWatch, outboxKey, unavailableNote, watchOutbox } from './outbox-watch.js';
-import { messageLines, mrkdwnToPlain, outboxEntryLines, textOf, viewLines } from './slack-plain.js';
 
 /**
  * Sends a request to a running Orderly exactly as Slack would (signed with the signing secret),

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { orderCard } from '../../src/slack/blocks/index.js';
 import {
   type DialVerb,
   type GatherVerb,
   parseTwiml,
   type RecordVerb,
   type Verb,
-} from '../../scripts/twiml-walk.js';
-import { orderCard } from '../../src/slack/blocks/index.js';
+} from '../../src/twilio-sim/twiml-walk.js';
 import { digitsSpoken } from '../../src/voice/speech.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createProduct, placeOrder, uniquePhone, walk } from '../helpers/builders.js';
@@ -16,7 +16,7 @@ import { AUTH_TOKEN, FakeTwilio, OUR_NUMBER, postTwilio, twilioEnv } from '../he
 
 /**
  * The voice door end to end: Twilio's webhooks signed as Twilio signs them (the twilio library),
- * the TwiML read back as Twilio reads it (scripts/twiml-walk.ts), Slack and Twilio's REST API as
+ * the TwiML read back as Twilio reads it (src/twilio-sim/twiml-walk.ts), Slack and Twilio's REST API as
  * recording fakes at the network edge.
  */
 

@@ -1,12 +1,12 @@
+import type { Order } from '../../src/orders/order.js';
+import { approvalMessage, orderHelp, shipModal } from '../../src/slack/blocks/index.js';
 import {
   messageLines,
   mrkdwnToPlain,
   type OutboxItem,
   outboxEntryLines,
   viewLines,
-} from '../../scripts/slack-plain.js';
-import type { Order } from '../../src/orders/order.js';
-import { approvalMessage, orderHelp, shipModal } from '../../src/slack/blocks/index.js';
+} from '../../src/slack/plain-text.js';
 
 /** What the helpers print of Slack messages: the words Slack shows, unescaped and complete. */
 

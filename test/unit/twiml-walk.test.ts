@@ -6,7 +6,7 @@ import {
   TRANSCRIPTION_TEXT,
   type Turn,
   TwimlError,
-} from '../../scripts/twiml-walk.js';
+} from '../../src/twilio-sim/twiml-walk.js';
 
 const ACCOUNT = `AC${'0'.repeat(32)}`;
 const CALL = `CA${'1'.repeat(32)}`;

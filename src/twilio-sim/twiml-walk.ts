@@ -1,9 +1,11 @@
-import { isXmlChar } from '../src/xml-text.js';
+import { isXmlChar } from '../xml-text.js';
 /**
- * The pure half of `npm run call`: reads one TwiML document as Twilio would (`parseTwiml`) and
- * says what the caller hears and which request Twilio makes next (`nextStep`). No network, no
- * clock, no randomness (new SIDs come from the caller), so it is unit-tested on the documents the
- * twilio library's VoiceResponse writes.
+ * The pure half of `npm run call` and of the console's phone: reads one TwiML document as Twilio
+ * would (`parseTwiml`) and says what the caller hears and which request Twilio makes next
+ * (`nextStep`). No network, no clock, no randomness (new SIDs come from the caller), so it is
+ * unit-tested on the documents the twilio library's VoiceResponse writes. What is heard comes as
+ * events (`Step.events`), which the console words in its reader's language, and as the English
+ * lines `npm run call` prints (`Step.lines`).
  *
  * No XML parser is a direct dependency, so the small subset TwiML needs is read here: elements,
  * attributes, text, CDATA, comments, the XML declaration, the five predefined entities and
@@ -412,6 +414,11 @@ export interface Turn {
   inputs: readonly string[];
   /** Hang up once the inputs are used instead of staying silent. */
   hangup: boolean;
+  /**
+   * Once the inputs are used, stop at the next Gather and wait for the caller's answer (the
+   * console's phone, where a person answers each Gather in turn) instead of staying silent.
+   */
+  wait?: boolean;
   /** The call's own fields, for the recording URL and the callbacks. */
   callSid: string;
   accountSid: string;
@@ -435,10 +442,37 @@ export type Next =
       why: 'hangup' | 'end of document' | 'caller hung up' | 'rejected' | 'not simulated';
       /** `<Reject reason>`: as the call's first verb, the call ends `busy` (busy) or `no-answer`. */
       rejected?: string;
-    };
+    }
+  /**
+   * (Only with `turn.wait`.) A Gather listens and the caller has not answered yet: the answer goes
+   * to `gather.action`; `silence` is what the rest of the document does if they say nothing.
+   */
+  | { kind: 'wait'; gather: GatherVerb; silence: Step };
+
+/** How the caller answered a Gather, or that they have not yet. */
+export type Answer =
+  | { keys: string }
+  | { words: string }
+  | { silence: true }
+  | { hangup: true }
+  | { waiting: true };
+
+/** One thing that happens on the call, in order: what is heard, what the caller does, what Twilio does. */
+export type CallEvent =
+  | { kind: 'prompt'; prompt: Prompt }
+  | { kind: 'listen'; input: string[]; numDigits?: number; answer: Answer }
+  /** Something about the TwiML worth knowing (a method Twilio would not use, a Gather deaf to the input). */
+  | { kind: 'note'; text: string }
+  | { kind: 'dial'; numbers: string[]; callerId: string; timeout: number }
+  | { kind: 'record'; maxLength: number; beep: boolean; seconds: number }
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'unsupported'; name: string }
+  | { kind: 'end' };
 
 export interface Step {
-  /** What the caller hears and what happens, one line each. */
+  /** What happens, in order. */
+  events: CallEvent[];
+  /** The same, one English line each (what `npm run call` prints). */
   lines: string[];
   /** How many of `turn.inputs` this document used. */
   used: number;
@@ -471,72 +505,134 @@ const listensFor = (input: string[]) =>
     .join(' or ')
     .trim() || 'nothing';
 
+function answerWords(answer: Answer): string {
+  if ('keys' in answer) return ` (you: ${answer.keys})`;
+  if ('words' in answer) return ` (you: “${answer.words}”)`;
+  if ('silence' in answer) return ' (silence)';
+  if ('hangup' in answer) return ' (you hang up)';
+  return '';
+}
+
+/** One event as the English lines `npm run call` prints. */
+export function eventLines(e: CallEvent): string[] {
+  switch (e.kind) {
+    case 'prompt':
+      return [promptLine(e.prompt)];
+    case 'listen':
+      return [`… waiting for ${listensFor(e.input)}${answerWords(e.answer)}`];
+    case 'note':
+      return [e.text];
+    case 'dial':
+      return [
+        `(dialling ${e.numbers.join(', ')} with caller ID ${e.callerId})`,
+        `(no answer after ${e.timeout} s)`,
+      ];
+    case 'record':
+      return [
+        `(records a voicemail of up to ${e.maxLength} s${e.beep ? ', after a beep' : ''})`,
+        `(you leave a message of ${e.seconds} s)`,
+      ];
+    case 'rejected':
+      return [`(the call is rejected: ${e.reason})`];
+    case 'unsupported':
+      return [`(<${e.name}> is not simulated by this walker)`];
+    case 'end':
+      return ['(the call ends)'];
+  }
+}
+
 /**
  * Runs one document as Twilio would, for a caller who keys or says `turn.inputs` in order: what
- * is heard, and the next request or the end of the call.
+ * is heard, and the next request or the end of the call (or, with `turn.wait`, the Gather that
+ * waits for the caller).
  */
 export function nextStep(verbs: readonly Verb[], turn: Turn): Step {
-  const lines: string[] = [];
+  const events: CallEvent[] = [];
   const later: Step['later'] = [];
   let used = 0;
+  const done = (next: Next): Step => ({ events, lines: events.flatMap(eventLines), used, next, later });
   const ends = (why: Extract<Next, { kind: 'end' }>['why'], rejected?: string): Step => {
-    lines.push('(the call ends)');
-    return { lines, used, next: defined({ kind: 'end', why, rejected }), later };
+    events.push({ kind: 'end' });
+    return done(defined({ kind: 'end', why, rejected }));
   };
   const request = (url: string, method: string, fields: Record<string, string>): Step => {
-    if (method !== 'POST') lines.push(`(note: method="${method}"; this walker always POSTs)`);
-    return { lines, used, next: { kind: 'request', url, method: 'POST', fields }, later };
+    if (method !== 'POST')
+      events.push({ kind: 'note', text: `(note: method="${method}"; this walker always POSTs)` });
+    return done({ kind: 'request', url, method: 'POST', fields });
   };
+  const listen = (v: GatherVerb, answer: Answer) =>
+    events.push(defined<CallEvent>({ kind: 'listen', input: v.input, numDigits: v.numDigits, answer }));
 
-  for (const v of verbs) {
+  for (const [index, v] of verbs.entries()) {
     switch (v.verb) {
       case 'say':
       case 'play':
       case 'pause':
-        lines.push(promptLine(v));
+        events.push({ kind: 'prompt', prompt: v });
         break;
       case 'gather': {
-        for (const p of v.prompts) lines.push(promptLine(p));
-        const waiting = `… waiting for ${listensFor(v.input)}`;
+        for (const p of v.prompts) events.push({ kind: 'prompt', prompt: p });
         const input = turn.inputs[used];
         if (input === undefined) {
           if (turn.hangup) {
-            lines.push(`${waiting} (you hang up)`);
+            listen(v, { hangup: true });
             return ends('caller hung up');
           }
-          lines.push(`${waiting} (silence)`);
+          if (turn.wait) {
+            listen(v, { waiting: true });
+            const silence = v.actionOnEmptyResult
+              ? nextStep([{ verb: 'redirect', url: v.action ?? '', method: v.method }], {
+                  ...turn,
+                  inputs: [],
+                })
+              : nextStep(verbs.slice(index + 1), { ...turn, inputs: [], wait: false });
+            return done({ kind: 'wait', gather: v, silence });
+          }
+          listen(v, { silence: true });
           if (v.actionOnEmptyResult) return request(v.action ?? '', v.method, {});
           break;
         }
         used += 1;
         if (isKeypad(input)) {
           let digits = v.finishOnKey && input.endsWith(v.finishOnKey) ? input.slice(0, -1) : input;
-          lines.push(`${waiting} (you: ${input})`);
+          listen(v, { keys: input });
           if (!v.input.includes('dtmf'))
-            lines.push(`(note: this Gather does not listen to the keypad (input="${v.input.join(' ')}"))`);
+            events.push({
+              kind: 'note',
+              text: `(note: this Gather does not listen to the keypad (input="${v.input.join(' ')}"))`,
+            });
           if (v.numDigits !== undefined && digits.length > v.numDigits) {
             digits = digits.slice(0, v.numDigits);
-            lines.push(`(note: numDigits="${v.numDigits}": Twilio takes only ${digits})`);
+            events.push({
+              kind: 'note',
+              text: `(note: numDigits="${v.numDigits}": Twilio takes only ${digits})`,
+            });
           }
           return request(v.action ?? '', v.method, { Digits: digits });
         }
-        lines.push(`${waiting} (you: “${input}”)`);
+        listen(v, { words: input });
         if (!v.input.includes('speech'))
-          lines.push(`(note: this Gather does not listen for speech (input="${v.input.join(' ')}"))`);
+          events.push({
+            kind: 'note',
+            text: `(note: this Gather does not listen for speech (input="${v.input.join(' ')}"))`,
+          });
         return request(v.action ?? '', v.method, { SpeechResult: input, Confidence: '0.9' });
       }
       case 'redirect':
         return request(v.url, v.method, {});
       case 'dial': {
-        lines.push(`(dialling ${v.numbers.join(', ')} with caller ID ${v.callerId ?? turn.from})`);
-        lines.push(`(no answer after ${v.timeout} s)`);
+        events.push({
+          kind: 'dial',
+          numbers: v.numbers,
+          callerId: v.callerId ?? turn.from,
+          timeout: v.timeout,
+        });
         if (v.action !== undefined)
           return request(v.action, v.method, { DialCallStatus: 'no-answer', DialCallDuration: '0' });
         break;
       }
       case 'record': {
-        lines.push(`(records a voicemail of up to ${v.maxLength} s${v.playBeep ? ', after a beep' : ''})`);
-        lines.push(`(you leave a message of ${RECORDING_SECONDS} s)`);
+        events.push({ kind: 'record', maxLength: v.maxLength, beep: v.playBeep, seconds: RECORDING_SECONDS });
         const recordingSid = turn.newSid('RE');
         const recordingUrl = `https://api.twilio.com/2010-04-01/Accounts/${turn.accountSid}/Recordings/${recordingSid}`;
         const recording = {
@@ -575,10 +671,10 @@ export function nextStep(verbs: readonly Verb[], turn: Turn): Step {
       case 'hangup':
         return ends('hangup');
       case 'reject':
-        lines.push(`(the call is rejected: ${v.reason})`);
+        events.push({ kind: 'rejected', reason: v.reason });
         return ends('rejected', v.reason);
       case 'other':
-        lines.push(`(<${v.name}> is not simulated by this walker)`);
+        events.push({ kind: 'unsupported', name: v.name });
         return ends('not simulated');
     }
   }

@@ -1,6 +1,7 @@
 /**
  * Slack messages as plain text for a terminal: what `npm run slack`, `npm run sms` and
- * `npm run call` print of Orderly's answers and of what it kept in the sandbox outbox. A person
+ * `npm run call` print of Orderly's answers and of what it kept in the sandbox outbox, and what the
+ * console's phone shows of the Slack posts a text or a call caused. A person
  * reads these lines (and the README's walkthrough test matches them), so they say what Slack would
  * show: Block Kit blocks in order, mrkdwn markers dropped, Slack's escapes undone, nothing cut.
  */
