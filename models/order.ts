@@ -55,8 +55,11 @@ export function createOrderRepository(
   };
 
   return {
-    /** Stores a new order under its number; a duplicate number or idempotency key throws E11000. */
-    async insert(order: Omit<Order, 'createdAt' | 'updatedAt'>): Promise<Order> {
+    /**
+     * Stores a new order under its number; a duplicate number or idempotency key throws E11000.
+     * `createdAt`, when given, is the instant its stock was reserved (placement), else now.
+     */
+    async insert(order: Omit<Order, 'createdAt' | 'updatedAt'> & { createdAt?: Date }): Promise<Order> {
       const { number, ...rest } = order;
       // Only the effects the doors carry (models/index.ts); none left: no `effects` at all.
       const effects = rest.effects?.filter(opts.keepEffect ?? (() => true));

@@ -23,6 +23,12 @@ export const productSchema = new Schema<ProductDoc>(
     slack: { lowStock: { channel: String, ts: String, shown: String }, lowStockClaimedAt: Date },
     suggestions: { type: [String], default: undefined },
     suggestionsAt: Date,
+    // Units sold per local day, `sold.<YYYY-MM-DD>`: changed by `$inc` with each reservation and release.
+    sold: { type: Schema.Types.Mixed },
+    soldSince: String,
+    leadTimeDays: { type: Number, min: 0, max: 365 },
+    // The last few low-stock episodes, `lowEpisodes.e<ms>`: FerretDB v1 ignores `$slice`, so no array.
+    lowEpisodes: { type: Schema.Types.Mixed },
     reservations: { type: Schema.Types.Mixed, default: () => ({}) },
     restocked: { type: Schema.Types.Mixed },
   },

@@ -1,8 +1,17 @@
 import type { Connection } from 'mongoose';
 import { lowStockEffect } from '../src/delivery/effects.js';
-import type { Product, ProductLedgers, Reservation } from '../src/inventory/product.js';
+import type { LowEpisode, Product, ProductLedgers, Reservation } from '../src/inventory/product.js';
 import { ledger, mark, NO_LEDGERS, type ProductDoc, productSchema, toProduct } from './product-shape.js';
 import { slackSlots } from './slack-slots.js';
+
+/** A reservation's sale: when the order was placed, and its local day (`sold.<day>` counts it). */
+export interface Sale {
+  at: Date;
+  day: string;
+}
+
+const soldKey = (day: string) => `sold.${day}`;
+const episodeKey = (key: string) => `lowEpisodes.${key}`;
 
 /**
  * The `products` collection, keyed by SKU. Each stock invariant is one conditional update of one
@@ -88,13 +97,16 @@ export function createProductRepository(
           .lean<ProductDoc[]>()
       ).map((d) => toProduct(d) as Product),
 
-    /** Reserves `qty` for the order if that many are available and it holds none yet. */
-    reserveLine: (sku: string, orderNumber: number, qty: number) =>
+    /**
+     * Reserves `qty` for the order if that many are available and it holds none yet; the same
+     * update counts the units as sold on the order's day (no extra write at placement).
+     */
+    reserveLine: (sku: string, orderNumber: number, qty: number, sale: Sale) =>
       change(
         { _id: sku, available: { $gte: qty }, [ledger(orderNumber)]: { $exists: false } },
         {
-          $inc: { reserved: qty, available: -qty },
-          $set: { [ledger(orderNumber)]: { qty, at: new Date() } },
+          $inc: { reserved: qty, available: -qty, [soldKey(sale.day)]: qty },
+          $set: { [ledger(orderNumber)]: { qty, at: sale.at } },
         },
       ),
     /**
@@ -103,7 +115,13 @@ export function createProductRepository(
      * no read after the write. False if any of that does not hold (the caller falls back to
      * `reserveLine`).
      */
-    async reserveLineAboveThreshold(sku: string, orderNumber: number, qty: number, threshold: number) {
+    async reserveLineAboveThreshold(
+      sku: string,
+      orderNumber: number,
+      qty: number,
+      threshold: number,
+      sale: Sale,
+    ) {
       const res = await Product.updateOne(
         {
           _id: sku,
@@ -113,17 +131,23 @@ export function createProductRepository(
           [ledger(orderNumber)]: { $exists: false },
         },
         {
-          $inc: { reserved: qty, available: -qty },
-          $set: { [ledger(orderNumber)]: { qty, at: new Date() } },
+          $inc: { reserved: qty, available: -qty, [soldKey(sale.day)]: qty },
+          $set: { [ledger(orderNumber)]: { qty, at: sale.at } },
         },
       );
       return res.matchedCount === 1;
     },
-    /** Gives the order's units back, once: the ledger entry goes with them. */
-    releaseLine: (sku: string, orderNumber: number, qty: number) =>
+    /**
+     * Gives the order's units back, once: the ledger entry goes with them, and so does the sale
+     * from the day the order was placed (`soldDay`; null: a day no longer kept).
+     */
+    releaseLine: (sku: string, orderNumber: number, qty: number, soldDay: string | null) =>
       raise(
         { _id: sku, [ledger(orderNumber)]: { $exists: true } },
-        { $inc: { reserved: -qty, available: qty }, $unset: { [ledger(orderNumber)]: '' } },
+        {
+          $inc: { reserved: -qty, available: qty, ...(soldDay ? { [soldKey(soldDay)]: -qty } : {}) },
+          $unset: { [ledger(orderNumber)]: '' },
+        },
       ),
     /**
      * At ship: the reservation becomes a decrement of on-hand, once. `available` does not change,
@@ -155,24 +179,65 @@ export function createProductRepository(
       }),
     setThreshold: (sku: string, lowStockThreshold: number) =>
       change({ _id: sku }, { $set: { lowStockThreshold } }),
+    setLeadTime: (sku: string, leadTimeDays: number) => change({ _id: sku }, { $set: { leadTimeDays } }),
     /**
      * The one low-stock alert: flipping the flag records the alert as due, in the same write, with
-     * a fresh Slack slot (the last alert's post is history).
+     * a fresh Slack slot (the last alert's post is history). The same write opens the episode
+     * (`lowEpisodes.<key>`) and drops the oldest ones kept (`drop`).
      */
-    markLowAlerted: (sku: string) =>
-      change(
+    markLowAlerted: (sku: string, episode: { key: string } & LowEpisode, drop: readonly string[]) => {
+      const { key, ...opened } = episode;
+      return change(
         { _id: sku, lowStockAlerted: false },
         {
-          $set: { lowStockAlerted: true, ...(alertDue ? { alertPending: true } : {}) },
-          $unset: { slack: '' },
+          $set: {
+            lowStockAlerted: true,
+            ...(alertDue ? { alertPending: true } : {}),
+            [episodeKey(key)]: opened,
+          },
+          $unset: { slack: '', ...Object.fromEntries(drop.map((k) => [episodeKey(k), ''])) },
         },
-      ),
-    /** Re-arms the alert once stock is back above the threshold (an alert not posted yet is moot). */
-    async rearmLowAlert(sku: string, threshold: number): Promise<void> {
+      );
+    },
+    /** The episode went lower than it had: a compare-and-set, so only ever downwards. */
+    async noteLowest(sku: string, key: string, available: number): Promise<void> {
+      await Product.updateOne(
+        { _id: sku, [`${episodeKey(key)}.lowest`]: { $gt: available } },
+        { $set: { [`${episodeKey(key)}.lowest`]: available } },
+        { timestamps: false },
+      );
+    },
+    /**
+     * Re-arms the alert once stock is back above the threshold (an alert not posted yet is moot),
+     * and closes the episode `open` in the same write.
+     */
+    async rearmLowAlert(sku: string, threshold: number, open?: string): Promise<void> {
       await Product.updateOne(
         { _id: sku, lowStockAlerted: true, available: { $gt: threshold } },
-        { $set: { lowStockAlerted: false }, $unset: { alertPending: '' } },
+        {
+          $set: { lowStockAlerted: false, ...(open ? { [`${episodeKey(open)}.to`]: new Date() } : {}) },
+          $unset: { alertPending: '' },
+        },
       );
+    },
+    /**
+     * Drops the sales of days before `keepFrom` (`YYYY-MM-DD`) from every product: the daily
+     * housekeeping, one pass over the catalogue reading only `sold`, one write per product with
+     * days to drop. Not a change of the product itself, so `updatedAt` stays as it was.
+     */
+    async pruneSales(keepFrom: string): Promise<number> {
+      let pruned = 0;
+      for await (const doc of Product.find({}, { sold: 1 }).lean<ProductDoc[]>().cursor()) {
+        const old = Object.keys(doc.sold ?? {}).filter((day) => day < keepFrom);
+        if (old.length === 0) continue;
+        await Product.updateOne(
+          { _id: doc._id },
+          { $unset: Object.fromEntries(old.map((day) => [soldKey(day), ''])) },
+          { timestamps: false },
+        );
+        pruned++;
+      }
+      return pruned;
     },
     /** The alert was posted. */
     async settleAlert(sku: string): Promise<void> {

@@ -50,7 +50,7 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
     monitorCommands: opts.monitorCommands,
   });
   try {
-    await migrateDatabase(db.connection, opts.log);
+    await migrateDatabase(db.connection, opts.log, { timezone: config.timezone });
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;

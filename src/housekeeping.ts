@@ -1,6 +1,7 @@
 import type { ProcessedRequestRepository } from '../models/processed-request.js';
 import type { RateCounterRepository } from '../models/rate-counter.js';
 import type { SmsDraftRepository } from '../models/sms-draft.js';
+import type { InventoryService } from './inventory/service.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -16,13 +17,15 @@ export const KEEP_PROCESSED_MS = 7 * 24 * 3600_000;
  * records of SMS deliveries (finished, or claimed by a process that died before finishing), and
  * SMS drafts nobody confirmed within their 30 minutes (CONFIRM checks the time itself), and the
  * request limits' windows that ended (a key that comes back starts a new one anyway), so
- * `rate_counters` holds about a day of callers. Finished jobs remove themselves
+ * `rate_counters` holds about a day of callers. Each product's sales per day keep only the days
+ * the longest pace reads (src/inventory/cover.ts). Finished jobs remove themselves
  * (`removeOnComplete`), and the outbox is a fixed ring.
  */
 export function createHousekeeping(deps: {
   processedRequests: ProcessedRequestRepository;
   smsDrafts: SmsDraftRepository;
   rateCounters: RateCounterRepository;
+  inventory: Pick<InventoryService, 'pruneSales'>;
   log: Logger;
 }) {
   async function purge(now = new Date()) {
@@ -36,7 +39,9 @@ export function createHousekeeping(deps: {
     if (drafts) deps.log.info({ deleted: drafts }, 'expired SMS drafts purged');
     const windows = await deps.rateCounters.purgeEnded(now);
     if (windows) deps.log.info({ deleted: windows }, 'ended rate-limit windows purged');
-    return { requests, drafts, windows };
+    const products = await deps.inventory.pruneSales(now);
+    if (products) deps.log.info({ products }, 'sales older than the longest pace dropped from products');
+    return { requests, drafts, windows, products };
   }
   return { purge };
 }

@@ -1,4 +1,5 @@
 import { type Call, outcomeOf } from '../../src/calls/call.js';
+import { leadTimeOf } from '../../src/inventory/cover.js';
 import type { Product } from '../../src/inventory/product.js';
 import type { TaxDocument } from '../../src/invoices/document.js';
 import { allowedActions } from '../../src/orders/lifecycle.js';
@@ -15,6 +16,7 @@ export function productDto(p: Product, currency: string) {
     reserved: p.reserved,
     available: p.available,
     lowStockThreshold: p.lowStockThreshold,
+    leadTimeDays: leadTimeOf(p),
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };

@@ -58,6 +58,12 @@ export const componentSchemas = () => ({
       reserved: { type: 'integer' },
       available: { type: 'integer' },
       lowStockThreshold: { type: 'integer' },
+      leadTimeDays: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 365,
+        description: 'Days from ordering more to having it in stock (default 7).',
+      },
     },
   },
   ProductPage: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isCountryCode as isCountry } from '../../src/geo.js';
+import { MAX_LEAD_TIME_DAYS } from '../../src/inventory/cover.js';
 import { MAX_STOCK_UNITS, SKU_PATTERN } from '../../src/inventory/sku.js';
 import { CHANNELS, ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecycle.js';
 import { parseOrderNumber } from '../../src/orders/number.js';
@@ -30,6 +31,8 @@ export const createProductBody = z.strictObject({
   price: count(1_000_000_000),
   onHand: count(MAX_STOCK_UNITS),
   lowStockThreshold: count(MAX_STOCK_UNITS).optional(),
+  /** Days from ordering more to having it in stock (the console's suggested reorder). */
+  leadTimeDays: count(MAX_LEAD_TIME_DAYS).optional(),
 });
 
 export const stockBody = z

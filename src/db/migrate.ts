@@ -5,6 +5,7 @@ import type { Connection } from 'mongoose';
 import { codeOf, type MigrationLog, type Step } from './migrations/step.js';
 import { toNaturalKeys } from './migrations/v2-natural-keys.js';
 import { toRecordedEffects } from './migrations/v3-effects.js';
+import { toSalesPerDay } from './migrations/v4-sales.js';
 
 /**
  * Schema migrations, run at start-up before the indexes are made. This is the one place that
@@ -30,6 +31,7 @@ const FIRST_RELEASE = 1;
 const STEPS: readonly Step[] = [
   { to: 2, name: 'natural keys as _id', run: toNaturalKeys },
   { to: 3, name: 'effects recorded on the order', run: toRecordedEffects },
+  { to: 4, name: 'sales per day on each product', run: toSalesPerDay },
 ];
 
 /** The schema version this release writes. */
@@ -102,6 +104,8 @@ async function stamp(db: Db, version: number): Promise<void> {
 export async function migrateDatabase(
   conn: Connection,
   log: MigrationLog,
+  /** `timezone`: BUSINESS_TIMEZONE, the local days of v4's sales per day (default UTC). */
+  opts: { timezone?: string } = {},
 ): Promise<{ from: number; to: number }> {
   const db = conn.db;
   if (!db) throw new Error('migrateDatabase needs an open connection');
@@ -128,6 +132,7 @@ export async function migrateDatabase(
         db,
         log,
         renew: lock.renew,
+        timezone: opts.timezone ?? 'UTC',
         count(collection, what, n) {
           const c = counts.get(collection) ?? {};
           c[what] = (c[what] ?? 0) + n;

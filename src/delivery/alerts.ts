@@ -1,5 +1,6 @@
 import type { ProductRepository } from '../../models/product.js';
 import type { Config } from '../config.js';
+import { lastCompleteDay } from '../inventory/cover.js';
 import type { Product } from '../inventory/product.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
@@ -50,7 +51,12 @@ export function createAlertPoster(deps: {
     worthPosting: (p: Product) => Boolean(p.alertPending),
     // Posted once; never edited.
     shown: () => 'posted',
-    render: (p: Product) => lowStockAlert(p),
+    // Days of cover as the stock page shows them now: the pace of the days up to yesterday.
+    render: (p: Product) =>
+      lowStockAlert(p, {
+        lastDay: lastCompleteDay(new Date(), deps.config.timezone),
+        timezone: deps.config.timezone,
+      }),
   };
 
   return async function postAlert(sku: string): Promise<void> {

@@ -31,8 +31,46 @@ export interface Product {
   suggestions?: string[];
   /** When `suggestions` last changed. */
   suggestionsAt?: Date;
+  /**
+   * Units sold per local day (BUSINESS_TIMEZONE), `YYYY-MM-DD` → units: an order's line adds to
+   * the day it was placed in the same update that reserves it, and a rejection or cancellation
+   * takes it back in the update that releases it. Days older than SALES_KEPT_DAYS are pruned by
+   * the daily housekeeping. The pace of src/inventory/cover.ts is read from it.
+   */
+  sold?: Record<string, number>;
+  /**
+   * The first local day `sold` is complete from, for a product older than the history (filled
+   * from recent orders by migration v4). Absent: complete from the day the product was created.
+   */
+  soldSince?: string;
+  /** Days from ordering more to having it in stock, 0 to 365 (absent: DEFAULT_LEAD_TIME_DAYS). */
+  leadTimeDays?: number;
+  /** The last few times stock ran low (KEEP_LOW_EPISODES), keyed by `e<start in ms>`. */
+  lowEpisodes?: Record<string, LowEpisode>;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** One time stock ran low: from the low-stock alert until stock came back above the threshold. */
+export interface LowEpisode {
+  /** When available fell to or below the threshold (the alert went out). */
+  from: Date;
+  /** The threshold it fell to. */
+  threshold: number;
+  /** The fewest units available while it lasted. */
+  lowest: number;
+  /** When available came back above the threshold; absent while the episode lasts. */
+  to?: Date;
+}
+
+/** How many low-stock episodes a product keeps, the current one included. */
+export const KEEP_LOW_EPISODES = 5;
+
+/** The product's low-stock episodes with their keys, the latest first. */
+export function lowEpisodesOf(p: Pick<Product, 'lowEpisodes'>): (LowEpisode & { key: string })[] {
+  return Object.entries(p.lowEpisodes ?? {})
+    .map(([key, e]) => ({ ...e, key, from: new Date(e.from), ...(e.to ? { to: new Date(e.to) } : {}) }))
+    .sort((a, b) => b.from.getTime() - a.from.getTime());
 }
 
 /** What the reconcile job reads: which orders hold stock, and which returns were put back. */

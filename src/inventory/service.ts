@@ -1,8 +1,10 @@
-import type { ProductRepository } from '../../models/product.js';
+import type { ProductRepository, Sale } from '../../models/product.js';
+import { addDays, localDay } from '../digest/days.js';
 import { AppError, isDuplicateKey } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
-import type { Product } from './product.js';
+import { MAX_LEAD_TIME_DAYS, SALES_KEPT_DAYS } from './cover.js';
+import { KEEP_LOW_EPISODES, lowEpisodesOf, type Product } from './product.js';
 import { MAX_STOCK_UNITS } from './sku.js';
 
 /**
@@ -29,41 +31,67 @@ export interface NewProduct {
   price: number;
   onHand: number;
   lowStockThreshold?: number;
+  leadTimeDays?: number;
 }
 
 interface InventoryDeps {
   products: ProductRepository;
   events: EventBus;
   log: Logger;
+  /** BUSINESS_TIMEZONE: the local day a sale counts on (`sold.<day>`). */
+  timezone: string;
 }
 
 const bySkuOrder = (x: StockLine, y: StockLine) => (x.sku < y.sku ? -1 : x.sku > y.sku ? 1 : 0);
 
-export function createInventoryService({ products, events, log }: InventoryDeps) {
+export function createInventoryService({ products, events, log, timezone }: InventoryDeps) {
   async function mustGet(sku: string): Promise<Product> {
     const product = await products.get(sku);
     if (!product) throw new AppError('not_found', `No product with SKU ${sku}.`, { details: { sku } });
     return product;
   }
 
+  /** The local day of a sale made at `at`. */
+  const saleOf = (at: Date): Sale => ({ at, day: localDay(at, timezone) });
+  /** The day a sale placed at `at` counts on, while that day is kept (null once pruned). */
+  function keptDay(at: Date, now = new Date()): string | null {
+    const day = localDay(at, timezone);
+    return day >= addDays(localDay(now, timezone), -SALES_KEPT_DAYS) ? day : null;
+  }
+
   /**
    * One alert when available falls to or below the threshold; re-armed only when stock is back
-   * above it. The flag flip is itself conditional, so concurrent reservations alert once.
+   * above it. The flag flip is itself conditional, so concurrent reservations alert once. The
+   * flip opens a low-stock episode, the re-arm closes it, and in between a lower available is
+   * noted as the episode's lowest.
    */
   async function checkLowStock<P extends Product | null>(product: P): Promise<P> {
     if (!product) return product;
     const low = product.available <= product.lowStockThreshold;
+    const episodes = lowEpisodesOf(product);
+    const open = product.lowStockAlerted ? episodes.find((e) => !e.to) : undefined;
     if (low && !product.lowStockAlerted) {
-      const flipped = await products.markLowAlerted(product.sku);
+      let at = Date.now();
+      // Keyed by its start: two episodes begun in one millisecond still get a key each.
+      while (episodes.some((e) => e.key === `e${at}`)) at++;
+      const from = new Date(at);
+      const key = `e${at}`;
+      const drop = episodes.slice(KEEP_LOW_EPISODES - 1).map((e) => e.key);
+      const episode = { key, from, threshold: product.lowStockThreshold, lowest: product.available };
+      const flipped = await products.markLowAlerted(product.sku, episode, drop);
       if (flipped) {
         log.warn(
           { sku: product.sku, available: flipped.available, threshold: flipped.lowStockThreshold },
           'stock low',
         );
+        if (flipped.available < product.available)
+          await products.noteLowest(product.sku, key, Math.max(0, flipped.available));
         events.emit('stock.low', { product: flipped });
       }
+    } else if (low && open && product.available < open.lowest) {
+      await products.noteLowest(product.sku, open.key, Math.max(0, product.available));
     } else if (!low && product.lowStockAlerted) {
-      await products.rearmLowAlert(product.sku, product.lowStockThreshold);
+      await products.rearmLowAlert(product.sku, product.lowStockThreshold, open?.key);
     }
     return product;
   }
@@ -75,9 +103,17 @@ export function createInventoryService({ products, events, log }: InventoryDeps)
     throw new AppError('validation_error', message, { details: [{ path, message }] });
   }
 
+  /** A lead time in whole days within 0 to MAX_LEAD_TIME_DAYS, or a validation error. */
+  function leadDays(n: number, path: string): void {
+    if (Number.isInteger(n) && n >= 0 && n <= MAX_LEAD_TIME_DAYS) return;
+    const message = `${path} must be a whole number of days from 0 to ${MAX_LEAD_TIME_DAYS}.`;
+    throw new AppError('validation_error', message, { details: [{ path, message }] });
+  }
+
   async function create(input: NewProduct): Promise<Product> {
     units(input.onHand, 'onHand');
     if (input.lowStockThreshold !== undefined) units(input.lowStockThreshold, 'lowStockThreshold');
+    if (input.leadTimeDays !== undefined) leadDays(input.leadTimeDays, 'leadTimeDays');
     try {
       const product = await products.insert({ ...input, lowStockThreshold: input.lowStockThreshold ?? 5 });
       await checkLowStock(product);
@@ -129,17 +165,25 @@ export function createInventoryService({ products, events, log }: InventoryDeps)
     return checkLowStock(updated);
   }
 
+  /** Sets the days from ordering more to having it in stock (the suggested reorder covers them). */
+  async function setLeadTime(sku: string, leadTimeDays: number): Promise<Product> {
+    leadDays(leadTimeDays, 'leadTimeDays');
+    return (await products.setLeadTime(sku, leadTimeDays)) ?? mustGet(sku);
+  }
+
   /**
    * Reserves every line for the order, or nothing. Returns the products as reserved (their names
    * and prices price the order). An unknown SKU is a validation error; when lines are short, the
    * lines already reserved are released again and the error names each short SKU with what is
-   * available.
+   * available. Each line counts as sold on the local day of `placedAt` (the order's `createdAt`).
    */
   async function reserve(
     orderNumber: number,
     lines: StockLine[],
     seen: ReadonlyMap<string, Product> = new Map(),
+    placedAt = new Date(),
   ): Promise<Map<string, Product>> {
+    const sale = saleOf(placedAt);
     const reserved = new Map<string, Product>();
     // Products the reservation read back, as they are now: the low-stock rule looks at these.
     const current: Product[] = [];
@@ -150,7 +194,9 @@ export function createInventoryService({ products, events, log }: InventoryDeps)
     for (const line of [...lines].sort(bySkuOrder)) {
       const failed = short.length > 0 || unknown.length > 0;
       // Once the order fails, the rest is only read, so as not to hold stock needlessly.
-      const result = failed ? await peek(line) : await reserveLine(orderNumber, line, seen.get(line.sku));
+      const result = failed
+        ? await peek(line)
+        : await reserveLine(orderNumber, line, sale, seen.get(line.sku));
       if ('product' in result) {
         if (!failed) reserved.set(line.sku, result.product);
         if (!failed && result.current) current.push(result.product);
@@ -164,6 +210,7 @@ export function createInventoryService({ products, events, log }: InventoryDeps)
       await release(
         orderNumber,
         lines.filter((l) => reserved.has(l.sku)),
+        placedAt,
       );
       throw refusal(lines, short, unknown);
     }
@@ -208,17 +255,20 @@ export function createInventoryService({ products, events, log }: InventoryDeps)
   async function reserveLine(
     orderNumber: number,
     line: StockLine,
+    sale: Sale,
     seen?: Product,
   ): Promise<{ product: Product; current: boolean } | { available: number | undefined }> {
     const { sku, quantity } = line;
     if (seen && !seen.lowStockAlerted && seen.available - quantity > seen.lowStockThreshold) {
-      if (await products.reserveLineAboveThreshold(sku, orderNumber, quantity, seen.lowStockThreshold)) {
+      if (
+        await products.reserveLineAboveThreshold(sku, orderNumber, quantity, seen.lowStockThreshold, sale)
+      ) {
         return { product: seen, current: false };
       }
     }
     let available: number | undefined;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const product = await products.reserveLine(sku, orderNumber, quantity);
+      const product = await products.reserveLine(sku, orderNumber, quantity, sale);
       if (product) return { product, current: true };
       const current = await products.get(line.sku);
       available = current?.available;
@@ -228,12 +278,15 @@ export function createInventoryService({ products, events, log }: InventoryDeps)
   }
 
   /**
-   * Gives the order's reserved units back. Safe to repeat: the ledger entry goes with it. Stock
-   * only rises, so the low-stock rule can only re-arm an alert that is out (`'unalerted'`: none).
+   * Gives the order's reserved units back, and takes them off the sales of the day it was placed
+   * (`placedAt`: the order's `createdAt`, or its reservation's time). Safe to repeat: the ledger
+   * entry goes with it. Stock only rises, so the low-stock rule can only re-arm an alert that is
+   * out (`'unalerted'`: none).
    */
-  async function release(orderNumber: number, lines: StockLine[]): Promise<void> {
+  async function release(orderNumber: number, lines: StockLine[], placedAt: Date): Promise<void> {
+    const day = keptDay(placedAt);
     for (const line of lines) {
-      const product = await products.releaseLine(line.sku, orderNumber, line.quantity);
+      const product = await products.releaseLine(line.sku, orderNumber, line.quantity, day);
       if (product !== 'unalerted') await checkLowStock(product);
     }
   }
@@ -279,6 +332,7 @@ export function createInventoryService({ products, events, log }: InventoryDeps)
     setStock,
     addStock,
     setThreshold,
+    setLeadTime,
     reserve,
     release,
     commit,
@@ -291,6 +345,8 @@ export function createInventoryService({ products, events, log }: InventoryDeps)
     alertsDue: () => products.listAlertPending(),
     /** The product's alert was posted. */
     settleAlert: (sku: string) => products.settleAlert(sku),
+    /** Drops sales older than the longest pace from every product (the daily housekeeping). */
+    pruneSales: (now = new Date()) => products.pruneSales(addDays(localDay(now, timezone), -SALES_KEPT_DAYS)),
     /** Re-applies the low-stock rule (a crash may have come between a change and its flag). */
     recheckLowStock: async (sku: string) => checkLowStock(await products.get(sku)),
   };

@@ -133,9 +133,11 @@ export function createPlacement(deps: PlacementDeps) {
     };
 
     const number = await counters.next('order', FIRST_ORDER_NUMBER - 1);
+    // The order's `createdAt`, and the instant its lines count as sold: one day for both.
+    const placedAt = new Date();
     let products: Map<string, Product>;
     try {
-      products = await inventory.reserve(number, lines, seen);
+      products = await inventory.reserve(number, lines, seen, placedAt);
     } catch (err) {
       log.info(
         { order: number, reason: (err as Error).message },
@@ -164,13 +166,14 @@ export function createPlacement(deps: PlacementDeps) {
         ...(cmd.shippingAddress ? { shippingAddress: cmd.shippingAddress } : {}),
         ...(cmd.notes ? { notes: cmd.notes } : {}),
         inventory: 'reserved',
+        createdAt: placedAt,
         history: [{ at: new Date(), action: 'place', from: null, to: 'pending_approval', ...actor }],
         // Stored with the order itself: no window in which it exists and its messages are not due.
         effects: placementEffects(cmd.channel),
       });
     } catch (err) {
       // Nothing half-written: the stock goes back before the error is reported.
-      await inventory.release(number, lines);
+      await inventory.release(number, lines, placedAt);
       await customers.removeOrder(phone, number);
       await board.remove(number, 1);
       await giveBackClaim();

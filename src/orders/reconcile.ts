@@ -58,7 +58,8 @@ export function createReconciler(deps: {
           await inventory.commit(Number(key), line);
           committed++;
         } else {
-          await inventory.release(Number(key), line);
+          // The reservation was made when its order was placed: its sale comes off that day.
+          await inventory.release(Number(key), line, order?.createdAt ?? new Date(reservation.at));
           released++;
         }
         log.warn(

@@ -117,7 +117,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       refuse(fresh, action);
     }
     let result = updated;
-    if (effect === 'release') await inventory.release(number, stockLines(result));
+    if (effect === 'release') await inventory.release(number, stockLines(result), result.createdAt);
     if (effect === 'commit') await inventory.commit(number, stockLines(result));
     // The credit note before the restock: until the restock is done the order stays on the board,
     // where the reconcile job finds a return whose credit note a crash kept from being issued.

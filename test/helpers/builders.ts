@@ -17,6 +17,7 @@ export async function createProduct(
     price: number;
     onHand: number;
     lowStockThreshold: number;
+    leadTimeDays: number;
   }> = {},
 ) {
   const body = {

@@ -21,8 +21,9 @@ test('When a cancelled order is released again, then its units come back once an
   await walk(app, order.number, ['cancel']);
   expect(await stock(p.sku)).toMatchObject({ onHand: 10, reserved: 2, available: 8 });
 
-  await app.deps.inventory.release(order.number, [{ sku: p.sku, quantity: 3 }]);
-  await app.deps.inventory.release(order.number, [{ sku: p.sku, quantity: 3 }]);
+  const placedAt = new Date(order.createdAt);
+  await app.deps.inventory.release(order.number, [{ sku: p.sku, quantity: 3 }], placedAt);
+  await app.deps.inventory.release(order.number, [{ sku: p.sku, quantity: 3 }], placedAt);
   expect(await stock(p.sku)).toMatchObject({ onHand: 10, reserved: 2, available: 8 });
 
   // The other order's reservation is untouched and still releases exactly its own units.
@@ -35,8 +36,8 @@ test('When two releases of one reservation race, then the units come back once',
   const order = await placeOrder(app, [{ sku: p.sku, quantity: 4 }]);
   const line = [{ sku: p.sku, quantity: 4 }];
   await Promise.all([
-    app.deps.inventory.release(order.number, line),
-    app.deps.inventory.release(order.number, line),
+    app.deps.inventory.release(order.number, line, new Date(order.createdAt)),
+    app.deps.inventory.release(order.number, line, new Date(order.createdAt)),
   ]);
   expect(await stock(p.sku)).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
 });

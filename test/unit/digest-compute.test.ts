@@ -211,9 +211,25 @@ describe('the digest of a known day', () => {
       open(1005, 'approved', new Date('2026-03-27T15:00:00Z'), new Date('2026-03-27T16:00:00Z')),
       open(960, 'picking', new Date('2026-03-20T05:00:00Z'), new Date('2026-03-26T05:00:00Z')),
     ],
+    // Sales per local day as the products keep them (the orders above placed them there; the
+    // cancelled 50 MUG were taken back): the pace is read from these, as on the stock page.
     products: [
-      { sku: 'MUG', name: 'Mug', available: 2, lowStockThreshold: 3 },
-      { sku: 'TEA', name: 'Tea', available: 1, lowStockThreshold: 5 },
+      {
+        sku: 'MUG',
+        name: 'Mug',
+        available: 2,
+        lowStockThreshold: 3,
+        createdAt: new Date('2026-01-01T00:00:00Z'),
+        sold: { '2026-03-26': 2, '2026-03-27': 4, '2026-03-28': 40 },
+      },
+      {
+        sku: 'TEA',
+        name: 'Tea',
+        available: 1,
+        lowStockThreshold: 5,
+        createdAt: new Date('2026-01-01T00:00:00Z'),
+        sold: { '2026-03-19': 100, '2026-03-22': 7 },
+      },
       { sku: 'PAN', name: 'Pan', available: 0, lowStockThreshold: 1 },
       { sku: 'CUP', name: 'Cup', available: 40, lowStockThreshold: 3 },
     ],
@@ -260,7 +276,7 @@ describe('the digest of a known day', () => {
 
   test('When products are low, then each shows its days of cover at last week’s pace, the shortest first', () => {
     // MUG last week: 2 (the day before) + 3 + 1 (the day; the cancelled 50 and the 40 of the next day not)
-    // = 6 in 7 days; TEA: 7 (the 100 were eight days before).
+    // = 6 in 7 days; TEA: 7 (the 100 were eight days before). Both from the products' sales per day.
     expect(digest.lowStock).toEqual([
       { sku: 'TEA', name: 'Tea', available: 1, threshold: 5, soldLastWeek: 7, daysOfCover: 1 },
       { sku: 'MUG', name: 'Mug', available: 2, threshold: 3, soldLastWeek: 6, daysOfCover: 2 / (6 / 7) },

@@ -326,7 +326,30 @@ test('stock list flags low products; low-stock alert reads as one line', () => {
   const out = stockList([makeProduct(), makeProduct({ sku: 'SKU-2', available: 9, reserved: 1 })]);
   expect(json(out)).toContain('⚠️ SKU-1 · Mug · on hand 10 · reserved 8 · available 2 · alert at 3');
   expect(json(out)).not.toContain('⚠️ SKU-2');
-  expect(lowStockAlert(makeProduct()).text).toBe('⚠️ Low stock: SKU-1 Mug — 2 available (alert at 3)');
+  expect(lowStockAlert(makeProduct(), { lastDay: '2026-03-27', timezone: 'UTC' }).text).toBe(
+    '⚠️ Low stock: SKU-1 Mug — 2 available (alert at 3)',
+  );
+});
+
+test('The low-stock alert shows the days of cover of the stock page, at the 7- and 28-day paces', () => {
+  const when = { lastDay: '2026-03-27', timezone: 'UTC' };
+  const created = new Date('2026-01-01T00:00:00Z');
+  // 7 sold in the last 7 days (1 a day), 14 in the last 28 (0.5 a day); 2 available.
+  const sold = { '2026-03-27': 4, '2026-03-22': 3, '2026-03-10': 7, '2026-02-27': 99 };
+  const alert = json(lowStockAlert(makeProduct({ createdAt: created, sold }), when));
+  expect(alert).toContain(
+    "2.0 days of cover at the last 7 days' pace · 4.0 days of cover at the last 28 days' pace · restock",
+  );
+  expect(json(lowStockAlert(makeProduct({ createdAt: created }), when))).toContain(
+    'none sold in the last 7 days · none sold in the last 28 days',
+  );
+  // Created on the 26th: two days of history (the 26th and 27th), and the alert says since when.
+  const young = makeProduct({ createdAt: new Date('2026-03-26T10:00:00Z'), sold: { '2026-03-26': 4 } });
+  expect(json(lowStockAlert(young, when))).toContain(
+    "1.0 days of cover at the last 7 days' pace · 1.0 days of cover at the last 28 days' pace (sales known since 2026-03-26)",
+  );
+  const today = makeProduct({ createdAt: new Date('2026-03-28T10:00:00Z') });
+  expect(json(lowStockAlert(today, when))).toContain('days of cover not known yet (no full day of sales)');
 });
 
 test('help lists every command', () => {

@@ -148,7 +148,7 @@ const SURFACES: [string, () => { text?: string; blocks: object[] }][] = [
         },
       }),
   ],
-  ['low-stock alert', () => lowStockAlert(hostileProduct())],
+  ['low-stock alert', () => lowStockAlert(hostileProduct(), { lastDay: '2026-03-27', timezone: 'UTC' })],
   ['stock list', () => stockList([hostileProduct()])],
   ['stock detail', () => stockDetail(hostileProduct(), ctx)],
 ];

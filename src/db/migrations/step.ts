@@ -20,6 +20,8 @@ export interface StepContext {
   renew(): Promise<void>;
   /** Counts per collection, logged as one line each when the step ends. */
   count(collection: string, what: string, n: number): void;
+  /** BUSINESS_TIMEZONE, for steps that name local days (v4's sales per day). */
+  timezone: string;
 }
 
 export interface Step {

@@ -1,6 +1,7 @@
 /** The daily digest: one message with yesterday's numbers and what is waiting or running out. */
 import { type BlockBuilder, Blocks } from 'slack-block-builder';
 import { CHART_DAYS, type Digest, type LowStockLine, type WaitingOrder } from '../../digest/compute.js';
+import { shownCover } from '../../inventory/cover.js';
 import { formatMoney } from '../../money.js';
 import { channelLabel, LIMITS, type SlackMessage, statusLabel, truncate, when } from './format.js';
 import { lineBlocks, toMessage } from './parts.js';
@@ -38,7 +39,7 @@ function waitingLine(o: WaitingOrder): string {
 
 function coverText(p: LowStockLine): string {
   if (p.daysOfCover === null) return 'none sold last week';
-  const days = p.daysOfCover < 10 ? p.daysOfCover.toFixed(1) : String(Math.round(p.daysOfCover));
+  const days = shownCover(p.daysOfCover);
   return `${days} days of cover at last week's pace (${p.soldLastWeek} sold)`;
 }
 

@@ -1,5 +1,6 @@
 /** `/stock` answers and the low-stock alert. */
 import { type BlockBuilder, Blocks } from 'slack-block-builder';
+import { coverOf, PACE_WINDOWS, type PaceWindow, shownCover } from '../../inventory/cover.js';
 import type { Product } from '../../inventory/product.js';
 import { formatMoney } from '../../money.js';
 import { LIMITS, type RenderContext, type SlackMessage, truncate, when } from './format.js';
@@ -61,13 +62,34 @@ export function stockDetail(product: Product, ctx: RenderContext): SlackMessage 
   return toMessage(`${sku} ${escapeText(product.name)}: ${product.available} available`, blocks);
 }
 
-export function lowStockAlert(product: Product): SlackMessage {
+/**
+ * `1.5 days of cover at the last 7 days' pace · 2.0 days of cover at the last 28 days' pace`: the
+ * numbers of the console's stock page and the digest (`coverOf`, src/inventory/cover.ts).
+ */
+export function coverLine(product: Product, at: Omit<PaceWindow, 'days'>): string {
+  const covers = PACE_WINDOWS.map((days) => ({ days, ...coverOf(product, { ...at, days }) }));
+  if (covers.every((c) => c.pace.knownDays === 0))
+    return 'days of cover not known yet (no full day of sales)';
+  const since = covers.at(-1)?.pace.knownSince;
+  return (
+    covers
+      .map(({ days, daysOfCover }) =>
+        daysOfCover === null
+          ? `none sold in the last ${days} days`
+          : `${shownCover(daysOfCover)} days of cover at the last ${days} days' pace`,
+      )
+      .join(' · ') + (since ? ` (sales known since ${since})` : '')
+  );
+}
+
+/** The alert, with its days of cover at the pace of the days up to `at.lastDay`. */
+export function lowStockAlert(product: Product, at: Omit<PaceWindow, 'days'>): SlackMessage {
   const text = `⚠️ Low stock: ${escapeText(product.sku)} ${escapeText(product.name)} — ${product.available} available (alert at ${product.lowStockThreshold})`;
   const blocks: BlockBuilder[] = [
     Blocks.Section({ text: truncate(text, LIMITS.sectionText) }),
     Blocks.Context().elements(
       truncate(
-        `on hand ${product.onHand} · reserved ${product.reserved} · restock with \`/stock add ${codeText(product.sku)} &lt;qty&gt;\``,
+        `on hand ${product.onHand} · reserved ${product.reserved} · ${coverLine(product, at)} · restock with \`/stock add ${codeText(product.sku)} &lt;qty&gt;\``,
         LIMITS.contextText,
       ),
     ),
