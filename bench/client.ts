@@ -9,6 +9,8 @@ import type { Outgoing } from './signing.js';
 export interface Reply {
   status: number;
   body: string;
+  /** The cookies the answer set (`name=value`), for the console's sign-in. */
+  cookies: string[];
 }
 
 export interface Client {
@@ -30,7 +32,11 @@ export function createClient(baseUrl: string, sockets: number): Client {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
             res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+              resolve({
+                status: res.statusCode ?? 0,
+                body: Buffer.concat(chunks).toString('utf8'),
+                cookies: (res.headers['set-cookie'] ?? []).map((c) => c.split(';')[0] ?? ''),
+              }),
             );
             res.on('error', reject);
           },

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { createRepositories } from '../models/index.js';
 import { connectDatabase, DEFAULT_POOL_SIZE, describeServer } from '../src/db/connection.js';
 import { createClient } from './client.js';
-import { floorInteractions, type World } from './interactions.js';
+import { consoleSignIn, floorInteractions, type World } from './interactions.js';
 import { load } from './measure.js';
 import { measurePhase, type PhaseOptions } from './phase.js';
 import { startAppProcess, startFloorProcess } from './processes.js';
@@ -120,6 +120,7 @@ try {
     stage: { picking: [], packed: [], shipped: [], delivered: [], return_requested: [] },
     serial: 0,
   };
+  world.consoleCookie = await consoleSignIn(client);
   const small = await measurePhase(labelOf(SMALL), await repos.orders.count(), world, phaseOpts);
 
   // Back to the seeded open orders only, so the lists at the large size hold the same 200.

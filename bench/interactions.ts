@@ -44,6 +44,29 @@ export interface World {
   stage: Record<Stage, number[]>;
   /** Placements so far, for unique external ids across phases. */
   serial: number;
+  /** The console session's cookie (`consoleSignIn`). */
+  consoleCookie?: string;
+}
+
+/** The console key the bench's app accepts (setup.ts). */
+export const CONSOLE_KEY = 'bench-console-key-0123456789';
+
+/** Signs in to the console with its key, as the sign-in form does; returns the session's cookie. */
+export async function consoleSignIn(client: Client): Promise<string> {
+  const form = await client.send({ method: 'GET', path: '/console/sign-in', headers: {} });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
+  const pre = form.cookies.find((c) => c.startsWith('orderly_console_pre='));
+  if (form.status !== 200 || !csrf || !pre) throw new Error(`console sign-in page: HTTP ${form.status}`);
+  const res = await client.send({
+    method: 'POST',
+    path: '/console/sign-in',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, key: CONSOLE_KEY }).toString(),
+  });
+  const session = res.cookies.find((c) => c.startsWith('orderly_console='));
+  if (res.status !== 303 || !session)
+    throw new Error(`console sign-in: HTTP ${res.status} ${res.body.slice(0, 200)}`);
+  return session;
 }
 
 export type InteractionId =
@@ -61,7 +84,10 @@ export type InteractionId =
   | 'call_menu'
   | 'invoice_at_pack'
   | 'follow_up'
-  | 'credit_note';
+  | 'credit_note'
+  | 'console_board'
+  | 'console_order'
+  | 'console_customer';
 
 export const LABELS: Record<InteractionId, string> = {
   place: 'place order (API)',
@@ -80,6 +106,9 @@ export const LABELS: Record<InteractionId, string> = {
   // FOLLOW_UP_DELAY (growth.ts) and the wait for the job are left out: from the job's start.
   follow_up: 'follow-up SMS (job start to Twilio)',
   credit_note: 'receive return, credit note (API)',
+  console_board: 'console: the board',
+  console_order: 'console: an order and its timeline',
+  console_customer: 'console: a customer and their timeline',
 };
 
 const turn = <T>(list: readonly T[]) => {
@@ -255,7 +284,26 @@ export function interactions(world: World): Record<InteractionId, Attempt> {
       return { ms, ok: true };
     },
     ...lifecycleInteractions(world),
+    console_board: () => page('/console/board', 'id="board"'),
+    console_order: () => {
+      const o = nextOrder();
+      return page(`/console/orders/${o.number}`, 'class="timeline"');
+    },
+    console_customer: () =>
+      page(`/console/customers/${encodeURIComponent(nextRegular().phone)}`, 'class="timeline"'),
   };
+
+  /** A console page, signed in; the time is the whole page. */
+  function page(path: string, expect: string) {
+    if (!world.consoleCookie) throw new Error('the bench has not signed in to the console');
+    return http({ method: 'GET', path, headers: { cookie: world.consoleCookie } }, (got, body) =>
+      got !== 200
+        ? `HTTP ${got}: ${body.slice(0, 200)}`
+        : body.includes(expect)
+          ? undefined
+          : `no ${expect} in ${path}`,
+    );
+  }
 }
 
 /**

@@ -40,6 +40,7 @@ const READS: readonly InteractionId[] = [
   'api_list',
   'api_phone',
 ];
+const CONSOLE_READS: readonly InteractionId[] = ['console_board', 'console_order', 'console_customer'];
 /** How long each read runs untimed at the start of each size. */
 const PHASE_WARMUP_MS = 1500;
 /** At most this many orders are placed untimed for one approval run. */
@@ -129,6 +130,11 @@ export async function measurePhase(
     await load(attempts[id], { workers: 8, durationMs: PHASE_WARMUP_MS, warmupMs: 0 });
   }
   for (const id of READS) await oneAtATime(id);
+  // The console's pages: read one at a time (a person at a screen), not under load.
+  for (const id of CONSOLE_READS) {
+    await load(attempts[id], { workers: 4, durationMs: PHASE_WARMUP_MS, warmupMs: 0 });
+    await oneAtATime(id);
+  }
   for (const id of READS) result.load[id] = await underLoad(id);
 
   await oneAtATime('place');

@@ -32,8 +32,16 @@ export const KEYED: readonly InteractionId[] = [
   'invoice_at_pack',
   'follow_up',
   'credit_note',
+  'console_order',
+  'console_customer',
 ];
-export const LISTS: readonly InteractionId[] = ['list_pending', 'app_home', 'api_list', 'api_phone'];
+export const LISTS: readonly InteractionId[] = [
+  'list_pending',
+  'app_home',
+  'api_list',
+  'api_phone',
+  'console_board',
+];
 
 export interface ScaleResult {
   label: string;

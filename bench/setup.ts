@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../src/db/project.js';
 import { startDatabase } from '../src/db/start.js';
 import { createLogger } from '../src/logger.js';
 import { type Fake, startFakeSlack, startFakeTwilio } from './fakes.js';
-import { APPROVER, homeUser } from './interactions.js';
+import { APPROVER, CONSOLE_KEY, homeUser } from './interactions.js';
 import type { AppProcess } from './processes.js';
 import { CHANNEL_IDS } from './seed-data.js';
 import { SLACK_SECRET, TWILIO } from './signing.js';
@@ -57,6 +57,8 @@ export function benchAppEnv(
     SLACK_CHANNEL_FULFILLMENT: CHANNEL_IDS.fulfillment,
     SLACK_CHANNEL_INVENTORY: CHANNEL_IDS.inventory,
     SLACK_APPROVER_IDS: [APPROVER, ...Array.from({ length: 32 }, (_, w) => homeUser(w))].join(','),
+    // The console's pages are read as a staff member signed in with the console key would.
+    CONSOLE_API_KEY: `bench-console:${CONSOLE_KEY}:read+act+stock+admin`,
     TWILIO_ACCOUNT_SID: TWILIO.accountSid,
     TWILIO_AUTH_TOKEN: TWILIO.authToken,
     TWILIO_PHONE_NUMBER: TWILIO.number,

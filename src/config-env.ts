@@ -154,6 +154,9 @@ export const EnvSchema = z.object({
   SLACK_CHANNEL_INVENTORY: slackChannelId,
   SLACK_CHANNEL_CALLS: slackChannelId,
   SLACK_CHANNEL_DIGEST: slackChannelId,
+  /** The Slack app's OAuth client: Sign in with Slack to the console (OpenID Connect). */
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
   SLACK_APPROVER_IDS: slackUserIds,
   SLACK_FULFILLMENT_IDS: slackUserIds,
   SLACK_STOCK_IDS: slackUserIds,
@@ -234,6 +237,16 @@ export const EnvSchema = z.object({
     .default('08:00')
     .refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be a time of day HH:MM such as 08:00')
     .transform((v) => ({ text: v, hour: Number(v.slice(0, 2)), minute: Number(v.slice(3, 5)) })),
+  // The console's suggested reorder covers this many days of sales after a product's lead time.
+  REORDER_COVER_DAYS: z
+    .string()
+    .trim()
+    .default('14')
+    .refine(
+      (v) => /^\d{1,3}$/.test(v) && Number(v) >= 1 && Number(v) <= 365,
+      'must be a whole number of days from 1 to 365, such as 14',
+    )
+    .transform(Number),
   JOB_POLL_INTERVAL: interval('5 seconds'),
   // Twilio waits 15 s for the reply to a text; past this, the reply is empty TwiML and what it
   // would have said goes as a separate text (handlers/twilio/sms.ts).

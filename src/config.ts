@@ -85,6 +85,17 @@ function buildConfig(e: Env) {
   const twilioDoor = doorOf(e, TWILIO_DOOR, twilioConfigured);
   const anyDoorLive = slackConfigured || twilioConfigured;
   const sandboxSecrets = sandboxSecretsAllowed(e, anyDoorLive);
+  if ((e.SLACK_CLIENT_ID === undefined) !== (e.SLACK_CLIENT_SECRET === undefined)) {
+    const missing = e.SLACK_CLIENT_ID === undefined ? 'SLACK_CLIENT_ID' : 'SLACK_CLIENT_SECRET';
+    throw new ConfigError(
+      missing,
+      "is required with the other half of the Slack app's OAuth client (console sign-in)",
+    );
+  }
+  const slackSignIn =
+    slackDoor === 'live' && e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET
+      ? { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET }
+      : undefined;
   // The outbox stands in for a door in sandbox mode; an off door records nothing, so with no door
   // in sandbox there is no outbox at all.
   const anyDoorSandbox = slackDoor === 'sandbox' || twilioDoor === 'sandbox';
@@ -174,7 +185,9 @@ function buildConfig(e: Env) {
      */
     console: {
       /** Someone can sign in: the console is there (and Slack's screen pops link to it). */
-      open: sandboxSecrets || e.CONSOLE_API_KEY !== undefined,
+      open: sandboxSecrets || e.CONSOLE_API_KEY !== undefined || slackSignIn !== undefined,
+      /** Sign in with Slack (OpenID Connect): while Slack is live and its OAuth client is given. */
+      slackSignIn,
       sandboxUsers: sandboxSecrets,
       apiKey: e.CONSOLE_API_KEY,
       /** Signs the session cookie: a secret of the deployment's, or a random one per process. */
@@ -194,6 +207,8 @@ function buildConfig(e: Env) {
     pendingOrderExpiry: e.PENDING_ORDER_EXPIRY,
     /** Local time (BUSINESS_TIMEZONE) of the daily digest. */
     digestAt: e.DIGEST_AT,
+    /** Days of sales the suggested reorder covers after a product's lead time (src/inventory/cover.ts). */
+    reorderCoverDays: e.REORDER_COVER_DAYS,
     jobPollInterval: e.JOB_POLL_INTERVAL,
     /** How long the reply to a customer's text may take, database included (Twilio waits 15 s). */
     smsReplyDeadline: e.SMS_REPLY_DEADLINE,

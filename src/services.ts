@@ -49,7 +49,12 @@ export function createServices(
     log.error({ err, event }, 'event subscriber failed'),
   );
   const outbox = createOutbox({ outbox: repos.outbox, log });
-  const inventory = createInventoryService({ products: repos.products, events, log });
+  const inventory = createInventoryService({
+    products: repos.products,
+    events,
+    log,
+    timezone: config.timezone,
+  });
   const customers = createCustomerService({ customers: repos.customers });
   const invoices = createInvoiceService({
     orderRecords: repos.orders,
@@ -215,6 +220,7 @@ export function createServices(
       processedRequests: repos.processedRequests,
       smsDrafts: repos.smsDrafts,
       rateCounters: repos.rateCounters,
+      inventory,
       log,
     }),
     digest: createDigestService({

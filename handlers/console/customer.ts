@@ -70,7 +70,7 @@ export function customerPage(deps: Deps, kit: ConsoleKit): Router {
         )}</tbody>
       </table>
       ${timelineList(ctx, timeline, true)}`;
-    kit.send(res, 200, layout(ctx, `${t.customerTitle} ${phone}`, body, { live: '/console/events' }));
+    kit.send(res, 200, layout(ctx, `${t.customerTitle} ${phone}`, body));
   });
   return router;
 }

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import {
@@ -10,10 +11,10 @@ import {
   SESSION_MS,
 } from '../../src/console/session.js';
 import { createConsoleUsers, SANDBOX_USERS } from '../../src/console/users.js';
-import { PROJECT_ROOT } from '../../src/db/project.js';
 import { toAppError } from '../../src/errors.js';
 import {
   allowedActions,
+  FULFILLMENT_STATUSES,
   ORDER_ACTIONS,
   type OrderAction,
   type OrderStatus,
@@ -32,15 +33,25 @@ import {
   type PageContext,
   signInPage,
 } from './pages.js';
+import { slackSignIn } from './slack-sign-in.js';
 import { strings } from './strings.js';
 
 /**
- * The staff console (SPEC "Console"; README "Console"): server-rendered pages under /console/ with
+ * The staff console (README "Console", docs/console.md): server-rendered pages under /console/ with
  * one small script (assets/console.js) for the live board. Signed-in staff take the same actions
  * as in Slack and the API, through the same service calls, with the same refusals.
  */
 
-const ASSETS = join(PROJECT_ROOT, 'handlers', 'console', 'assets');
+/**
+ * The stylesheet and script beside this file's source: found from the source (tests) and from the
+ * build (dist/handlers/console/, three levels under the project), which has no copy of them.
+ */
+const ASSETS = [
+  new URL('./assets/', import.meta.url),
+  new URL('../../../handlers/console/assets/', import.meta.url),
+]
+  .map((u) => fileURLToPath(u))
+  .find((dir) => existsSync(join(dir, 'console.css'))) as string;
 const PRE_COOKIE = 'orderly_console_pre';
 /** The console's own policy: scripts, styles and live updates from this origin only; no inline script. */
 const CSP =
@@ -50,6 +61,7 @@ const CSP =
 const WATCH_MS = 1_000;
 const BOARD_LIMIT = 200;
 const SHIPPED_SHOWN = 25;
+const SHIPPED_SCAN = 500;
 /** A rejection's reason, as long as Slack's reject dialog takes. */
 const REASON_MAX = 500;
 
@@ -81,6 +93,7 @@ export function consoleRouter(deps: Deps): Router {
   const { config, log, orders } = deps;
   const users = createConsoleUsers({
     sandboxUsers: config.console.sandboxUsers,
+    slackSignIn: config.console.slackSignIn !== undefined,
     apiKey: config.console.apiKey,
     mayDo: (user, action) => deps.slack.access.mayDo(user, action),
   });
@@ -108,6 +121,7 @@ export function consoleRouter(deps: Deps): Router {
     timezone: config.timezone,
     currency: config.currency,
     phone: config.console.sandboxUsers && config.outbox.api,
+    path: req.originalUrl,
   });
   const sessionOf = (req: Request): ConsoleSession | null => {
     const session = sessions.open(readCookie(req, SESSION_COOKIE));
@@ -145,12 +159,20 @@ export function consoleRouter(deps: Deps): Router {
       status,
       signInPage(context(req, null, sessions.csrfToken(pre)), {
         sandbox: config.console.sandboxUsers,
+        slack: config.console.slackSignIn !== undefined,
         key: config.console.apiKey !== undefined,
         ...(error ? { error } : {}),
         next: safeNext(req.query.next ?? req.body?.next),
       }),
     );
   };
+
+  function signedInAs(res: Response, who: Omit<ConsoleSession, 'sid' | 'exp'>, next: string): void {
+    res.append('Set-Cookie', cookie(SESSION_COOKIE, sessions.seal(who), SESSION_MS));
+    res.append('Set-Cookie', cookie(PRE_COOKIE, '', 0));
+    log.info({ user: who.user, kind: who.kind }, 'console: signed in');
+    res.redirect(303, next);
+  }
 
   router.get('/console', (_req, res) => res.redirect(303, '/console/board'));
   router.get('/console/sign-in', (req, res) => signInForm(req, res, 200));
@@ -170,10 +192,16 @@ export function consoleRouter(deps: Deps): Router {
       log.warn({ console: 'sign-in refused', ip: req.ip }, 'console: sign-in refused');
       return signInForm(req, res, 401, t.wrongKey);
     }
-    res.append('Set-Cookie', cookie(SESSION_COOKIE, sessions.seal({ ...who, lang }), SESSION_MS));
-    res.append('Set-Cookie', cookie(PRE_COOKIE, '', 0));
-    log.info({ user: who.user, kind: who.kind }, 'console: signed in');
-    res.redirect(303, safeNext(req.body?.next));
+    signedInAs(res, { ...who, lang }, safeNext(req.body?.next));
+  });
+  slackSignIn(router, deps, {
+    sessions,
+    cookie,
+    readCookie,
+    languageOf,
+    safeNext,
+    refuse: (req, res, status, why) => signInForm(req, res, status, why),
+    signedInAs,
   });
 
   // ---- everything below needs a session
@@ -235,12 +263,7 @@ export function consoleRouter(deps: Deps): Router {
       cookie(SESSION_COOKIE, sessions.reseal({ ...session, lang }), session.exp - Date.now()),
     );
     // Back to the page the switch was pressed on (a console path of ours, else the board).
-    const back = req.get('referer');
-    let path: string | undefined;
-    try {
-      if (back) path = new URL(back).pathname + new URL(back).search;
-    } catch {}
-    res.redirect(303, safeNext(path));
+    res.redirect(303, safeNext(req.body?.next));
   });
 
   // ---- the board
@@ -250,10 +273,12 @@ export function consoleRouter(deps: Deps): Router {
   });
   async function boardCards(filter: { channel?: string; q?: string }, now: number) {
     const open = await orders.list({
-      status: ['pending_approval', 'approved', 'picking', 'packed'],
+      status: ['pending_approval', ...FULFILLMENT_STATUSES],
       limit: BOARD_LIMIT,
     });
-    const shipped = await orders.list({ status: 'shipped', limit: SHIPPED_SHOWN });
+    // Shipped orders are off the board (no one's work waits on them): the latest few, found among
+    // the latest orders, so the page costs the same at any size.
+    const shipped = await orders.list({ status: 'shipped', limit: SHIPPED_SHOWN, maxScan: SHIPPED_SCAN });
     const q = filter.q?.toLowerCase();
     const digits = q?.replace(/\D/g, '');
     const matches = (o: Order) =>
@@ -314,7 +339,7 @@ export function consoleRouter(deps: Deps): Router {
     'invoice.issued',
   ] as const) {
     deps.events.on(event, ({ order }) => {
-      if (clients.size > 0) broadcast(JSON.stringify({ order: order.number }));
+      if (clients.size > 0) broadcast(JSON.stringify({ order: order.number, v: order.history.length }));
     });
   }
   router.get('/console/events', signedIn, (req, res) => {

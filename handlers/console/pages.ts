@@ -2,10 +2,15 @@ import type { ConsoleLanguage, ConsoleSession } from '../../src/console/session.
 import type { TimelineEntry } from '../../src/console/timeline.js';
 import { SANDBOX_USERS } from '../../src/console/users.js';
 import { formatMoney } from '../../src/money.js';
-import { CHANNELS, type OrderAction, type OrderStatus } from '../../src/orders/lifecycle.js';
+import {
+  CHANNELS,
+  FULFILLMENT_STATUSES,
+  type OrderAction,
+  type OrderStatus,
+} from '../../src/orders/lifecycle.js';
 import type { Order } from '../../src/orders/order.js';
 import { type Html, html } from './html.js';
-import { actionName, statusName, strings } from './strings.js';
+import { actionName, outcomeName, statusName, strings } from './strings.js';
 
 /** Server-rendered pages: one language on the server, no client build; console.js only enhances. */
 
@@ -17,6 +22,8 @@ export interface PageContext {
   currency: string;
   /** The phone simulator is in the menu (sandbox only). */
   phone: boolean;
+  /** This page's path and query: where switching the language comes back to. */
+  path: string;
 }
 
 const locale = (lang: ConsoleLanguage) => (lang === 'he' ? 'he-IL' : 'en-US');
@@ -66,8 +73,8 @@ export function layout(ctx: PageContext, title: string, body: Html, opts: { live
         </form>
         <span class="who">${t.signedInAs} <strong>${ctx.session.name}</strong></span>
         <form method="post" action="/console/language" class="inline">
-          ${csrfField(ctx)}<input type="hidden" name="lang" value="${other}">
-          <button type="submit" lang="${other}" aria-label="${t.languageLabel}">${t.language}</button>
+          ${csrfField(ctx)}<input type="hidden" name="lang" value="${other}"><input type="hidden" name="next" value="${ctx.path}">
+          <button type="submit"><span class="visually-hidden">${t.languageLabel} </span><span lang="${other}">${t.language}</span></button>
         </form>
         <form method="post" action="/console/sign-out" class="inline">
           ${csrfField(ctx)}<button type="submit">${t.signOut}</button>
@@ -80,6 +87,7 @@ export function layout(ctx: PageContext, title: string, body: Html, opts: { live
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · ${t.title}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/assets/console.css">
 <script src="/console/assets/console.js" defer></script>
 </head>
@@ -95,7 +103,7 @@ ${body}
 
 export function signInPage(
   ctx: PageContext,
-  opts: { sandbox: boolean; key: boolean; error?: string; next?: string },
+  opts: { sandbox: boolean; slack: boolean; key: boolean; error?: string; next?: string },
 ): string {
   const t = strings(ctx.lang);
   const sandbox = opts.sandbox
@@ -124,18 +132,17 @@ export function signInPage(
         </form>
       </section>`
     : '';
+  const slack = opts.slack
+    ? html`<section aria-labelledby="slack-h"><h2 id="slack-h" class="visually-hidden">Slack</h2>
+        <p><a class="button" href="/console/sign-in/slack?next=${encodeURIComponent(opts.next ?? '')}">${t.signInSlack}</a></p>
+      </section>`
+    : '';
   const error = opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : '';
-  return layout(ctx, t.signIn, html`<h1>${t.signIn}</h1>${error}${sandbox}${key}`);
+  return layout(ctx, t.signIn, html`<h1>${t.signIn}</h1>${error}${slack}${sandbox}${key}`);
 }
 
 /** The board's columns, left to right (right to left in Hebrew). */
-export const BOARD_COLUMNS: readonly OrderStatus[] = [
-  'pending_approval',
-  'approved',
-  'picking',
-  'packed',
-  'shipped',
-];
+export const BOARD_COLUMNS: readonly OrderStatus[] = ['pending_approval', ...FULFILLMENT_STATUSES, 'shipped'];
 
 export interface BoardCard {
   order: Order;
@@ -148,6 +155,7 @@ export function boardColumns(ctx: PageContext, columns: Map<OrderStatus, BoardCa
     const cards = columns.get(status) ?? [];
     return html`<section class="column" aria-labelledby="col-${status}">
       <h2 id="col-${status}">${statusName(ctx.lang, status)} <span class="count" data-count="${status}">${cards.length}</span></h2>
+      ${status === 'shipped' ? html`<p class="help">${t.shippedRecent}</p>` : ''}
       ${
         cards.length === 0
           ? html`<p class="empty">${t.empty}</p>`
@@ -215,9 +223,9 @@ function timelineItem(ctx: PageContext, e: TimelineEntry, showOrder: boolean): H
       what = html`<span class="error">${t.textFailed} (${e.textKind}): ${e.error}</span>`;
       break;
     case 'call':
-      what = html`${t.call} ${e.from}: ${e.path.join(' → ')} (${e.outcome}${
-        e.duration !== undefined ? `, ${e.duration}s` : ''
-      })${e.transcription ? html`: <q dir="auto">${e.transcription}</q>` : ''}`;
+      what = html`${t.call} <span dir="ltr">${e.from}</span>: ${outcomeName(ctx.lang, e.outcome)}${
+        e.path.length ? html` <span class="note" dir="ltr">(${e.path.join(' → ')})</span>` : ''
+      }${e.duration !== undefined ? `, ${e.duration} s` : ''}${e.transcription ? html`: <q dir="auto">${e.transcription}</q>` : ''}`;
       break;
     case 'rating':
       what = html`${t.rating} ${e.score}/5`;
@@ -271,6 +279,8 @@ export function orderPage(
   const t = strings(ctx.lang);
   const money = (minor: number) => formatMoney(minor, order.currency, locale(ctx.lang));
   const body = html`<p><a href="/console/board">${t.back}</a></p>
+    <p class="notice" id="changed" role="status" data-order="${order.number}" data-version="${order.history.length}" hidden>
+      ${t.changedMeanwhile} <a href="/console/orders/${order.number}">${t.showLatest}</a></p>
     <h1>${t.order} #${order.number} <span class="status-pill">${statusName(ctx.lang, order.status)}</span></h1>
     ${notice.done ? html`<p class="notice" role="status">${t.done} ${actionName(ctx.lang, notice.done)}</p>` : ''}
     ${notice.error ? html`<p class="error" role="alert">${notice.error}</p>` : ''}

@@ -1,3 +1,4 @@
+import type { CallOutcome } from '../../src/calls/call.js';
 import type { ConsoleLanguage } from '../../src/console/session.js';
 import type { OrderAction, OrderStatus } from '../../src/orders/lifecycle.js';
 
@@ -16,11 +17,12 @@ const en = {
   signInSandbox:
     'Sandbox: pick a made-up user. Their roles follow SLACK_APPROVER_IDS, SLACK_FULFILLMENT_IDS and SLACK_STOCK_IDS, as a Slack user with that ID would.',
   signInKey: 'Console key',
+  signInSlack: 'Sign in with Slack',
   signInKeyHelp: 'The key part of CONSOLE_API_KEY.',
   wrongKey: 'That key is not the console key.',
   signedInAs: 'Signed in as',
   language: 'עברית',
-  languageLabel: 'Switch to Hebrew',
+  languageLabel: 'Switch to',
   channel: 'Channel',
   anyChannel: 'Any channel',
   search: 'Number, phone or name',
@@ -28,6 +30,7 @@ const en = {
   clear: 'Clear',
   empty: 'Nothing here.',
   late: 'late',
+  shippedRecent: 'The latest, among the last 500 orders.',
   age: 'Age',
   liveOn: 'Live: changes appear by themselves.',
   order: 'Order',
@@ -45,6 +48,8 @@ const en = {
   timeline: 'Timeline',
   done: 'Done:',
   back: 'Back to the board',
+  changedMeanwhile: 'This order has changed since this page was shown.',
+  showLatest: 'Show the latest',
   invoice: 'Invoice',
   creditNote: 'Credit note',
   textOut: 'Text to customer',
@@ -108,11 +113,12 @@ const he: Strings = {
   signInSandbox:
     'ארגז חול: בחרו משתמש בדוי. התפקידים שלו נקבעים לפי SLACK_APPROVER_IDS, SLACK_FULFILLMENT_IDS ו-SLACK_STOCK_IDS, כמו למשתמש Slack עם אותו מזהה.',
   signInKey: 'מפתח המסוף',
+  signInSlack: 'כניסה עם Slack',
   signInKeyHelp: 'חלק המפתח של CONSOLE_API_KEY.',
   wrongKey: 'זה אינו מפתח המסוף.',
   signedInAs: 'מחובר/ת בתור',
   language: 'English',
-  languageLabel: 'מעבר לאנגלית',
+  languageLabel: 'מעבר ל־',
   channel: 'ערוץ',
   anyChannel: 'כל ערוץ',
   search: 'מספר, טלפון או שם',
@@ -120,6 +126,7 @@ const he: Strings = {
   clear: 'ניקוי',
   empty: 'אין כאן כלום.',
   late: 'באיחור',
+  shippedRecent: 'האחרונות, מתוך 500 ההזמנות האחרונות.',
   age: 'גיל',
   liveOn: 'חי: שינויים מופיעים מעצמם.',
   order: 'הזמנה',
@@ -137,6 +144,8 @@ const he: Strings = {
   timeline: 'ציר זמן',
   done: 'בוצע:',
   back: 'חזרה ללוח',
+  changedMeanwhile: 'ההזמנה השתנתה מאז שהדף הוצג.',
+  showLatest: 'הצגת המצב העדכני',
   invoice: 'חשבונית',
   creditNote: 'הודעת זיכוי',
   textOut: 'הודעה ללקוח',
@@ -238,7 +247,25 @@ const ACTION: Record<ConsoleLanguage, Record<OrderAction, string>> = {
   },
 };
 
+const OUTCOME: Record<ConsoleLanguage, Record<CallOutcome, string>> = {
+  en: {
+    in_progress: 'in progress',
+    status_heard: 'heard an order’s status',
+    connected: 'talked to a person',
+    voicemail: 'left a voicemail',
+    hung_up: 'hung up',
+  },
+  he: {
+    in_progress: 'בשיחה',
+    status_heard: 'שמע/ה סטטוס הזמנה',
+    connected: 'דיבר/ה עם נציג/ה',
+    voicemail: 'השאיר/ה הודעה קולית',
+    hung_up: 'ניתק/ה',
+  },
+};
+
 export const strings = (lang: ConsoleLanguage) => (lang === 'he' ? he : en);
+export const outcomeName = (lang: ConsoleLanguage, outcome: CallOutcome) => OUTCOME[lang][outcome];
 export const statusName = (lang: ConsoleLanguage, status: OrderStatus) => STATUS[lang][status];
 export const actionName = (lang: ConsoleLanguage, action: OrderAction) => ACTION[lang][action];
 export type { Strings };

@@ -17,7 +17,7 @@ export interface ConsoleSession {
   /** Who: a Slack user ID for Slack and sandbox users, `key:<name>` for the console key. */
   user: string;
   name: string;
-  kind: 'sandbox' | 'key';
+  kind: 'sandbox' | 'key' | 'slack';
   lang: ConsoleLanguage;
   /** Random per sign-in: what the CSRF token is bound to. */
   sid: string;
@@ -60,6 +60,22 @@ export function createSessions(secret: string | undefined) {
       try {
         const session = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as ConsoleSession;
         return typeof session.exp === 'number' && session.exp > now ? session : null;
+      } catch {
+        return null;
+      }
+    },
+    /** Any small value, signed: what must come back unchanged (Sign in with Slack's state). */
+    sign(value: object): string {
+      const body = Buffer.from(JSON.stringify(value)).toString('base64url');
+      return `${body}.${mac(`value:${body}`)}`;
+    },
+    /** The value `sign` made, or null when it was altered. */
+    verify<T>(signed: string | undefined): T | null {
+      if (!signed) return null;
+      const [body, sig, extra] = signed.split('.');
+      if (!body || !sig || extra !== undefined || !same(sig, mac(`value:${body}`))) return null;
+      try {
+        return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as T;
       } catch {
         return null;
       }

@@ -6,6 +6,8 @@ import type { ConsoleSession } from './session.js';
 
 /**
  * Who may use the console, and what each may do there: the same rules as the other doors.
+ * - Slack users (Sign in with Slack) hold the roles Slack's role lists give them, user groups
+ *   included, exactly as in Slack.
  * - Made-up users (sandbox only) are Slack-style user IDs: they hold a role exactly when a Slack
  *   user with that ID would (SLACK_APPROVER_IDS, SLACK_FULFILLMENT_IDS, SLACK_STOCK_IDS).
  * - The console key (CONSOLE_API_KEY) holds what its scopes give, as an API key would: `act` for
@@ -20,6 +22,8 @@ export const SANDBOX_USERS = [
 
 export interface ConsoleAccess {
   sandboxUsers: boolean;
+  /** Sign in with Slack is configured (Slack live, its OAuth client given). */
+  slackSignIn: boolean;
   apiKey: ApiKey | undefined;
   /** The Slack door's role check (src/access/slack-access.ts). */
   mayDo(user: string, action: StaffAction): Promise<boolean>;
@@ -30,12 +34,13 @@ const SCOPE_OF_ACTION = (action: StaffAction): Scope =>
 
 export function createConsoleUsers(access: ConsoleAccess) {
   /** Whether anyone can sign in at all; if not, the console is not there (404). */
-  const open = access.sandboxUsers || access.apiKey !== undefined;
+  const open = access.sandboxUsers || access.slackSignIn || access.apiKey !== undefined;
 
   /** The session still stands for someone who may sign in now (a changed key or mode ends it). */
   function stillValid(session: ConsoleSession): boolean {
     if (session.kind === 'sandbox')
       return access.sandboxUsers && SANDBOX_USERS.some((u) => u.id === session.user);
+    if (session.kind === 'slack') return access.slackSignIn && /^[UW][A-Z0-9]{2,}$/.test(session.user);
     return access.apiKey !== undefined && session.user === `key:${access.apiKey.name}`;
   }
 

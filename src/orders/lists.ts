@@ -17,6 +17,8 @@ export interface OrderFilter {
   limit: number;
   /** Only orders numbered below this (the page cursor). */
   before?: number;
+  /** A walk looks at most this many of the latest orders (default WALK_MAX_SCAN). */
+  maxScan?: number;
 }
 
 export interface OrderPage {
@@ -131,7 +133,7 @@ export function createOrderLists(deps: {
       limit: filter.limit,
       // Unfiltered, nearly every number is an order: one batch is the page.
       batch: unfiltered ? filter.limit + 1 : WALK_BATCH,
-      maxScan: WALK_MAX_SCAN,
+      maxScan: Math.min(filter.maxScan ?? WALK_MAX_SCAN, WALK_MAX_SCAN),
       first: FIRST_ORDER_NUMBER,
     });
   }

@@ -63,6 +63,15 @@ export interface SlackOut {
   installedTeam(): Promise<string | undefined>;
   /** Who is in a user group (`usergroups.users.list`, scope `usergroups:read`); sandbox: refused. */
   userGroupMembers(group: string): Promise<string[]>;
+  /**
+   * Sign in with Slack: the OpenID Connect ID token for a code Slack gave the browser
+   * (`openid.connect.token`, with the app's OAuth client); live only.
+   */
+  openIdToken(
+    client: { clientId: string; clientSecret: string },
+    code: string,
+    redirectUri: string,
+  ): Promise<string>;
 }
 
 /**
@@ -164,6 +173,16 @@ export function createSlackOut(config: Config, log: Logger, outbox: Outbox): Sla
       const res = await client.usergroups.users.list({ usergroup: group });
       return res.users ?? [];
     },
+    async openIdToken(oauth, code, redirectUri) {
+      const res = await client.openid.connect.token({
+        client_id: oauth.clientId,
+        client_secret: oauth.clientSecret,
+        code,
+        redirect_uri: redirectUri,
+      });
+      if (!res.id_token) throw new Error('openid.connect.token gave no id_token');
+      return res.id_token;
+    },
   };
 }
 
@@ -186,6 +205,7 @@ function offSlack(): SlackOut {
     uploadFile: refuse,
     installedTeam: refuse,
     userGroupMembers: refuse,
+    openIdToken: refuse,
   };
 }
 
@@ -249,6 +269,9 @@ function sandboxSlack(outbox: Outbox): SlackOut {
     async userGroupMembers(group) {
       // Nobody to ask: a role given to a user group holds nobody here (fail closed).
       throw new Error(`user group ${group} cannot be resolved without Slack credentials`);
+    },
+    async openIdToken() {
+      throw new Error('Sign in with Slack needs Slack live (credentials and SLACK_CLIENT_ID)');
     },
   };
 }

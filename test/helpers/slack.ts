@@ -12,6 +12,9 @@ export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-test-token';
 /** The installed workspace: every signed request says it comes from here unless told otherwise. */
 export const TEAM_ID = 'T0001';
+/** The Slack app's OAuth client (Sign in with Slack to the console). */
+export const SLACK_CLIENT_ID = '1000.2000';
+export const SLACK_CLIENT_SECRET = 'test-client-secret';
 export const CHANNELS = { approvals: 'CAPPROVALS1', fulfillment: 'CFULFILL01', inventory: 'CINVENTORY1' };
 
 export interface SlackCall {
@@ -76,6 +79,17 @@ export class FakeSlack {
   teamId = TEAM_ID;
   /** User groups (`S…`) and their members, as `usergroups.users.list` answers them. */
   readonly userGroups = new Map<string, string[]>();
+  /**
+   * Sign in with Slack: who Slack's authorize page signs in (it redirects straight back with a
+   * code, as Slack does once the person has agreed), and the codes it gave, until exchanged.
+   */
+  signIn:
+    | { user: string; name: string; team?: string /** A token minted for another sign-in. */; nonce?: string }
+    | undefined;
+  private readonly codes = new Map<
+    string,
+    { user: string; name: string; team: string; nonce: string; clientId: string; redirectUri: string }
+  >();
 
   async start(): Promise<this> {
     const server = await listen((req, raw, res) => {
@@ -87,6 +101,30 @@ export class FakeSlack {
           parseFields(raw, req.headers['content-type']),
         );
         res.end('{"ok":true}');
+        return;
+      }
+      if (req.url?.startsWith('/openid/connect/authorize')) {
+        const q = new URL(req.url, 'http://fake').searchParams;
+        if (!this.signIn) {
+          res.statusCode = 302;
+          res.setHeader('location', `${q.get('redirect_uri')}?error=access_denied&state=${q.get('state')}`);
+          res.end();
+          return;
+        }
+        const code = `code-${++this.ts}`;
+        this.codes.set(code, {
+          ...this.signIn,
+          team: this.signIn.team ?? this.teamId,
+          nonce: this.signIn.nonce ?? q.get('nonce') ?? '',
+          clientId: q.get('client_id') ?? '',
+          redirectUri: q.get('redirect_uri') ?? '',
+        });
+        res.statusCode = 302;
+        res.setHeader(
+          'location',
+          `${q.get('redirect_uri')}?code=${code}&state=${encodeURIComponent(q.get('state') ?? '')}`,
+        );
+        res.end();
         return;
       }
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
@@ -156,6 +194,30 @@ export class FakeSlack {
       }
       case 'chat.update':
         return { ok: true, channel: body.channel, ts: body.ts };
+      case 'openid.connect.token': {
+        const given = this.codes.get(body.code);
+        this.codes.delete(body.code);
+        if (!given || given.clientId !== body.client_id || given.redirectUri !== body.redirect_uri)
+          return { ok: false, error: 'invalid_code' };
+        if (body.client_secret !== SLACK_CLIENT_SECRET) return { ok: false, error: 'bad_client_secret' };
+        const claims = {
+          iss: 'https://slack.com',
+          sub: given.user,
+          aud: given.clientId,
+          exp: Math.floor(Date.now() / 1000) + 3600,
+          iat: Math.floor(Date.now() / 1000),
+          nonce: given.nonce,
+          name: given.name,
+          'https://slack.com/user_id': given.user,
+          'https://slack.com/team_id': given.team,
+        };
+        const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        return {
+          ok: true,
+          access_token: 'xoxp-signin',
+          id_token: `${part({ alg: 'RS256' })}.${part(claims)}.c2ln`,
+        };
+      }
       case 'auth.test':
         return { ok: true, team_id: this.teamId, team: 'shop', user_id: 'U_ORDERLY', bot_id: 'B_ORDERLY' };
       case 'usergroups.users.list': {

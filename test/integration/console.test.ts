@@ -6,7 +6,7 @@ import { ConsoleClient } from '../helpers/console.js';
 import { postTwilio } from '../helpers/twilio.js';
 
 /**
- * The console over HTTP (SPEC "Console"): signing in, sessions, CSRF, roles, the same actions and
+ * The console over HTTP (README "Console"): signing in, sessions, CSRF, roles, the same actions and
  * refusals as the other doors, and the live board's events. test/e2e/console.test.ts drives the
  * same pages in a real browser.
  */
@@ -148,7 +148,7 @@ describe('the board', () => {
       seen += new TextDecoder().decode(value);
     }
     controller.abort();
-    expect(seen).toContain(`event: change\ndata: {"order":${number}}`);
+    expect(seen).toContain(`event: change\ndata: {"order":${number},"v":1}`);
   });
 
   test('When the events are asked for without a session, then the answer is 401', async () => {
@@ -258,8 +258,10 @@ describe('an order', () => {
   test('When Hebrew is chosen, then the pages are right to left and stay so for the session', async () => {
     const client = await signedIn(CASEY);
     await client.get('/console/board');
-    const res = await client.post('/console/language', { lang: 'he' });
+    const res = await client.post('/console/language', { lang: 'he', next: '/console/board?channel=web' });
     expect(res.status).toBe(303);
+    // Back to the page it was switched on (the form says which: no referrer is sent).
+    expect(res.location).toBe('/console/board?channel=web');
     const page = await client.get('/console/board');
     expect(page.text).toContain('<html lang="he" dir="rtl">');
     expect(page.text).toContain('ממתינה לאישור');
@@ -308,7 +310,7 @@ describe('a customer', () => {
     expect(page.text).toContain(`href="/console/orders/${second.number}"`);
     const timeline = page.text.slice(page.text.indexOf('class="timeline"'));
     expect(timeline).toMatch(/class="event rating">.*Rated 5\/5/);
-    expect(timeline).toMatch(new RegExp(`class="event call">.*Call \\${phone}`));
+    expect(timeline).toMatch(new RegExp(`class="event call">.*Call <span dir="ltr">\\${phone}</span>: in progress`));
     expect(timeline).toMatch(/class="event document">.*Invoice/);
     // Across orders: entries of both, each naming its order, oldest first.
     expect(timeline.indexOf(`>#${first.number}<`)).toBeGreaterThan(-1);

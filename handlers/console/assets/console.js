@@ -1,19 +1,17 @@
-// The console's one script: keeps the board live. Pages work without it (a reload shows the same).
-// It listens to the server's events (/console/events) and, on a change, fetches the board's columns
-// again (the same HTML the server renders) and puts them in place.
+// The console's one script: live updates. Pages work without it (a reload shows the same).
+// It listens to the server's events (/console/events):
+// - on the board, a change fetches the board's columns again (the same HTML the server renders)
+//   and puts them in place, keeping the focus on the card that had it;
+// - on an order page, a change of that order by anyone (a newer version than the page shows)
+//   reveals a notice with a link to the latest, rather than reloading under the reader's hands.
 (() => {
   const live = document.body.dataset.live;
   if (!live || typeof EventSource === 'undefined') return;
   const holder = document.getElementById('board-live');
+  const changed = document.getElementById('changed');
   let pending = false;
   let again = false;
   async function refresh() {
-    if (!holder) {
-      // An order page: reload it when that order changed, unless a form is being filled in.
-      const editing = document.activeElement?.matches('input, select, textarea');
-      if (!editing) window.location.reload();
-      return;
-    }
     if (pending) {
       again = true;
       return;
@@ -36,15 +34,18 @@
     }
   }
   const source = new EventSource(live);
-  const order = window.location.pathname.match(/^\/console\/orders\/(\d+)$/);
   source.addEventListener('change', (event) => {
-    if (order) {
-      let data = {};
-      try {
-        data = JSON.parse(event.data);
-      } catch {}
-      if (data.order !== undefined && String(data.order) !== order[1]) return;
+    if (holder) {
+      refresh();
+      return;
     }
-    refresh();
+    if (!changed) return;
+    let data = {};
+    try {
+      data = JSON.parse(event.data);
+    } catch {}
+    if (String(data.order) === changed.dataset.order && Number(data.v) > Number(changed.dataset.version)) {
+      changed.hidden = false;
+    }
   });
 })();
