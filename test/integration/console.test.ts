@@ -310,7 +310,9 @@ describe('a customer', () => {
     expect(page.text).toContain(`href="/console/orders/${second.number}"`);
     const timeline = page.text.slice(page.text.indexOf('class="timeline"'));
     expect(timeline).toMatch(/class="event rating">.*Rated 5\/5/);
-    expect(timeline).toMatch(new RegExp(`class="event call">.*Call <span dir="ltr">\\${phone}</span>: in progress`));
+    expect(timeline).toMatch(
+      new RegExp(`class="event call">.*Call <span dir="ltr">\\${phone}</span>: in progress`),
+    );
     expect(timeline).toMatch(/class="event document">.*Invoice/);
     // Across orders: entries of both, each naming its order, oldest first.
     expect(timeline.indexOf(`>#${first.number}<`)).toBeGreaterThan(-1);
