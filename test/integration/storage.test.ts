@@ -3,6 +3,7 @@ import { HOUSEKEEPING } from '../../jobs/housekeeping.js';
 import { ACTIONS } from '../../src/slack/blocks/ids.js';
 import { startTestApp, type TestApp, testBackend } from '../helpers/app.js';
 import { act, createProduct, placeOrder, uniquePhone } from '../helpers/builders.js';
+import { settled } from '../helpers/delivery.js';
 import { eventually } from '../helpers/eventually.js';
 import { clickButton, FakeSlack, sendCommand, sendEvent, slackEnv } from '../helpers/slack.js';
 import { FakeTwilio, OUR_NUMBER, postTwilio, text, twilioEnv } from '../helpers/twilio.js';
@@ -82,8 +83,13 @@ const byKey = (filter: Record<string, unknown>) => {
   return Array.isArray((id as { $in?: unknown[] }).$in) || !Object.keys(id).some((k) => k.startsWith('$'));
 };
 
-/** Slack posts and customer texts are delivered in the background; waits until none is left. */
+/**
+ * Slack posts and customer texts are delivered in the background, and a Slack click's work runs
+ * after its acknowledgement: waits until that work is done and no delivery is left, timers
+ * included (a text waits out the reply window on one).
+ */
 const jobsDone = async (_what: string) => {
+  await settled(app);
   await app.deps.delivery.idle();
 };
 
