@@ -11,7 +11,8 @@ export const outboxQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const dto = (e: OutboxEntry) => ({
+/** An outbox entry as the API and the console's phone show it. */
+export const outboxDto = (e: OutboxEntry) => ({
   id: String(e.seq),
   door: e.door,
   method: e.method,
@@ -33,7 +34,7 @@ export function outboxApiRouter({ outbox, config }: Deps): Router {
   router.get('/', requireScope('GET /outbox'), async (req, res) => {
     const q = validate(outboxQuery, req.query, 'query');
     const entries = await outbox.list({ limit: q.limit, ...(q.door ? { door: q.door } : {}) });
-    res.json({ items: entries.map(dto) });
+    res.json({ items: entries.map(outboxDto) });
   });
   return router;
 }

@@ -1,12 +1,12 @@
 import { type Request, type Response, Router } from 'express';
 import { toE164 } from '../../src/customers/phone.js';
 import { collectAfter } from '../../src/outbox/collect.js';
-import type { OutboxEntry } from '../../src/outbox/entry.js';
 import type { Deps } from '../../src/services.js';
 import { type OutboxItem, outboxEntryLines } from '../../src/slack/plain-text.js';
 import { newCall, SLACK_AFTER, TWILIO_WAIT_MS } from '../../src/twilio-sim/call.js';
 import { locate, postAsTwilio, SANDBOX_ACCOUNT_SID, SANDBOX_DESK_NUMBER } from '../../src/twilio-sim/post.js';
 import { messageBodies, SMS_PATH, smsFields, TEXTS_AFTER } from '../../src/twilio-sim/sms.js';
+import { outboxDto } from '../outbox.js';
 import type { ConsoleKit } from './kit.js';
 import { type CallMove, callStateSchema, callTurn } from './phone-call.js';
 import {
@@ -36,14 +36,6 @@ const KEPT_PHONES = 200;
 /** Without a last action: the latest Slack posts shown. */
 const LATEST_SLACK = 5;
 
-const item = (e: OutboxEntry): OutboxItem => ({
-  id: String(e.seq),
-  door: e.door,
-  method: e.method,
-  to: e.to,
-  text: e.text,
-  payload: e.payload,
-});
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const sinceOf = (raw: unknown) =>
   typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
@@ -90,7 +82,7 @@ export function phonePage(deps: Deps, kit: ConsoleKit): Router {
   };
   const newestSeq = async () => (await outbox.list({ limit: 1 }))[0]?.seq ?? 0;
   const collect = (since: number, match: (e: OutboxItem) => boolean, within: typeof CALL_STEP_AFTER) =>
-    collectAfter(async () => (await outbox.list({ limit: 100 })).map(item), since, { ...within, match });
+    collectAfter(async () => (await outbox.list({ limit: 100 })).map(outboxDto), since, { ...within, match });
 
   async function conversation(phone: string): Promise<ConversationEntry[]> {
     const texts = (await outbox.list({ door: 'sms', limit: 200 }))
@@ -105,7 +97,7 @@ export function phonePage(deps: Deps, kit: ConsoleKit): Router {
     return entries
       .filter((e) => since === undefined || e.seq > since)
       .reverse()
-      .map((e) => outboxEntryLines(item(e)));
+      .map((e) => outboxEntryLines(outboxDto(e)));
   }
   async function show(
     req: Request,
