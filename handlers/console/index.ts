@@ -61,7 +61,7 @@ const CSP =
 const WATCH_MS = 1_000;
 const BOARD_LIMIT = 200;
 const SHIPPED_SHOWN = 25;
-const SHIPPED_SCAN = 500;
+const SHIPPED_SCAN = 100;
 /** A rejection's reason, as long as Slack's reject dialog takes. */
 const REASON_MAX = 500;
 
