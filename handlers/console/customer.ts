@@ -4,7 +4,8 @@ import { formatMoney } from '../../src/money.js';
 import type { Deps } from '../../src/services.js';
 import { html } from './html.js';
 import type { ConsoleKit } from './kit.js';
-import { formatTime, layout, messagePage, timelineList } from './pages.js';
+import { timelineList } from './order-page.js';
+import { formatTime, layout, messagePage } from './pages.js';
 import { statusName, strings } from './strings.js';
 
 /** A customer page reads at most this many of their latest orders (and calls), each by key. */
