@@ -27,6 +27,8 @@ export const productSchema = new Schema<ProductDoc>(
     sold: { type: Schema.Types.Mixed },
     soldSince: String,
     leadTimeDays: { type: Number, min: 0, max: 365 },
+    // Other names customers use for it; absent on products that never had any.
+    aliases: { type: [String], default: undefined },
     // The last few low-stock episodes, `lowEpisodes.e<ms>`: FerretDB v1 ignores `$slice`, so no array.
     lowEpisodes: { type: Schema.Types.Mixed },
     reservations: { type: Schema.Types.Mixed, default: () => ({}) },

@@ -180,6 +180,9 @@ export function createProductRepository(
     setThreshold: (sku: string, lowStockThreshold: number) =>
       change({ _id: sku }, { $set: { lowStockThreshold } }),
     setLeadTime: (sku: string, leadTimeDays: number) => change({ _id: sku }, { $set: { leadTimeDays } }),
+    /** Replaces the product's aliases (already checked by the inventory service); `[]` clears them. */
+    setAliases: (sku: string, aliases: readonly string[]) =>
+      change({ _id: sku }, { $set: { aliases: [...aliases] } }),
     /**
      * The one low-stock alert: flipping the flag records the alert as due, in the same write, with
      * a fresh Slack slot (the last alert's post is history). The same write opens the episode

@@ -12,6 +12,8 @@ export interface DomainEvents {
   /** Any other change that recorded effects on the order (a low rating, a reminder, a call back). */
   'order.effects_added': { order: Order };
   'stock.low': { product: Product };
+  /** A product was added, or its name or aliases changed: what customers' words are read against. */
+  'catalogue.changed': { sku: string };
   /** A change to a call that recorded Slack messages on it (a screen pop, a voicemail post). */
   'call.effects_added': { call: Call };
 }

@@ -10,6 +10,7 @@ export function productDto(p: Product, currency: string) {
   return {
     sku: p.sku,
     name: p.name,
+    aliases: p.aliases ?? [],
     price: p.price,
     currency,
     onHand: p.onHand,

@@ -52,6 +52,11 @@ export const componentSchemas = () => ({
     properties: {
       sku: { type: 'string' },
       name: { type: 'string' },
+      aliases: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Other names customers use for it, in any language; [] when it has none.',
+      },
       price: { type: 'integer' },
       currency: { type: 'string' },
       onHand: { type: 'integer' },

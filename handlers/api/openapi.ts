@@ -19,6 +19,7 @@ import {
   listOrdersQuery,
   listProductsQuery,
   placeOrderBody,
+  productPatchBody,
   stockBody,
 } from './schemas.js';
 
@@ -61,6 +62,16 @@ export function openApiDocument(currency: string) {
           operationId: 'getProduct',
           summary: 'One product',
           parameters: [skuParam],
+          responses: { 200: ok('Product'), ...errors, 404: error('not_found') },
+        },
+        patch: {
+          operationId: 'updateProduct',
+          summary: "Set the product's aliases (the whole list; [] clears them)",
+          parameters: [skuParam],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schema(productPatchBody) } },
+          },
           responses: { 200: ok('Product'), ...errors, 404: error('not_found') },
         },
       },

@@ -8,6 +8,7 @@ import {
   decodeProductCursor,
   encodeProductCursor,
   listProductsQuery,
+  productPatchBody,
   skuSchema,
   stockBody,
 } from './schemas.js';
@@ -41,6 +42,13 @@ export function productsRouter({ inventory, config }: Deps): Router {
   router.get('/:sku', requireScope('GET /products/{sku}'), async (req, res) => {
     const sku = validate(skuSchema, req.params.sku, 'sku');
     res.json(dto(await inventory.get(sku)));
+  });
+
+  /** Sets the product's aliases: the whole list at once, [] clears them. */
+  router.patch('/:sku', requireScope('PATCH /products/{sku}'), async (req, res) => {
+    const sku = validate(skuSchema, req.params.sku, 'sku');
+    const body = validate(productPatchBody, req.body);
+    res.json(dto(await inventory.setAliases(sku, body.aliases)));
   });
 
   router.post('/:sku/stock', requireScope('POST /products/{sku}/stock'), async (req, res) => {

@@ -12,6 +12,7 @@ export const ROUTE_SCOPES = {
   'GET /products': 'read',
   'POST /products': 'stock',
   'GET /products/{sku}': 'read',
+  'PATCH /products/{sku}': 'stock',
   'POST /products/{sku}/stock': 'stock',
   'GET /orders': 'read',
   'POST /orders': 'place',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isCountryCode as isCountry } from '../../src/geo.js';
 import { MAX_LEAD_TIME_DAYS } from '../../src/inventory/cover.js';
+import { MAX_ALIAS_LENGTH, MAX_ALIASES } from '../../src/inventory/product.js';
 import { MAX_STOCK_UNITS, SKU_PATTERN } from '../../src/inventory/sku.js';
 import { CHANNELS, ORDER_ACTIONS, ORDER_STATUSES } from '../../src/orders/lifecycle.js';
 import { parseOrderNumber } from '../../src/orders/number.js';
@@ -25,6 +26,18 @@ const safeString = () => z.string().refine(isXmlText, NO_CONTROL);
 const text = (max: number) => safeString().trim().min(1).max(max);
 const count = (max: number) => z.number().int().min(0).max(max);
 
+/**
+ * Other names customers use for a product. Only the shape is checked here: the inventory service
+ * trims, counts, bounds and de-duplicates them, for the API, Slack and the console alike.
+ */
+function aliasesSchema() {
+  return z
+    .array(z.string())
+    .describe(
+      `Other names customers use for it, in any language (e.g. ["ספל כחול", "blue mug"]): at most ${MAX_ALIASES}, each 1 to ${MAX_ALIAS_LENGTH} characters after trimming, no control characters; the same name in another case is kept once; [] clears.`,
+    );
+}
+
 export const createProductBody = z.strictObject({
   sku: skuSchema,
   name: text(200),
@@ -33,7 +46,11 @@ export const createProductBody = z.strictObject({
   lowStockThreshold: count(MAX_STOCK_UNITS).optional(),
   /** Days from ordering more to having it in stock (the console's suggested reorder). */
   leadTimeDays: count(MAX_LEAD_TIME_DAYS).optional(),
+  aliases: aliasesSchema().optional(),
 });
+
+/** What `PATCH /products/{sku}` changes: the product's aliases, the whole list at once. */
+export const productPatchBody = z.strictObject({ aliases: aliasesSchema() });
 
 export const stockBody = z
   .strictObject({

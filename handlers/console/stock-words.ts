@@ -1,4 +1,5 @@
 import type { ConsoleLanguage } from '../../src/console/session.js';
+import { MAX_ALIAS_LENGTH, MAX_ALIASES } from '../../src/inventory/product.js';
 
 /**
  * The stock page's words, in English and Hebrew. Every language is a `StockWords`, so a key
@@ -14,6 +15,8 @@ export interface StockWords {
   available: string;
   threshold: string;
   leadTime: string;
+  aliases: string;
+  noAliases: string;
   cover: (days: number) => string;
   reorder: string;
   episodes: string;
@@ -49,6 +52,8 @@ export interface StockWords {
   thresholdButton: string;
   leadLabel: string;
   leadButton: string;
+  aliasesLabel: string;
+  aliasesButton: string;
   done: Record<StockChange, string>;
   bad: Record<StockChange, string>;
   badForm: string;
@@ -57,8 +62,11 @@ export interface StockWords {
   backToStock: string;
 }
 
-/** The changes the page's forms make, as `action` in the posted form. */
-export const STOCK_CHANGES = ['set', 'add', 'threshold', 'lead'] as const;
+/** The changes whose value is a whole number. */
+export const COUNT_CHANGES = ['set', 'add', 'threshold', 'lead'] as const;
+export type CountChange = (typeof COUNT_CHANGES)[number];
+/** The changes the page's forms make, as `action` in the posted form: the counts and the aliases. */
+export const STOCK_CHANGES = [...COUNT_CHANGES, 'aliases'] as const;
 export type StockChange = (typeof STOCK_CHANGES)[number];
 
 const en: StockWords = {
@@ -72,6 +80,8 @@ const en: StockWords = {
   available: 'Available',
   threshold: 'Alert at',
   leadTime: 'Lead time',
+  aliases: 'Aliases',
+  noAliases: 'none',
   cover: (days) => `Days of cover, ${days}-day pace`,
   reorder: 'Suggested reorder',
   episodes: 'Low-stock episodes',
@@ -109,17 +119,21 @@ const en: StockWords = {
   thresholdButton: 'Set threshold',
   leadLabel: 'Lead time (days from ordering to in stock)',
   leadButton: 'Set lead time',
+  aliasesLabel: 'Aliases: other names customers use, in any language, comma-separated (empty: none)',
+  aliasesButton: 'Set aliases',
   done: {
     set: 'On hand set.',
     add: 'Stock changed.',
     threshold: 'Alert threshold set.',
     lead: 'Lead time set.',
+    aliases: 'Aliases set.',
   },
   bad: {
     set: 'On hand must be a whole number from 0 to 10,000,000.',
     add: 'Give a whole number of units to add, from 1 to 10,000,000, or a negative one to remove.',
     threshold: 'The threshold must be a whole number from 0 to 10,000,000.',
     lead: 'The lead time must be a whole number of days from 0 to 365.',
+    aliases: `Aliases: at most ${MAX_ALIASES} names, separated by commas, each 1 to ${MAX_ALIAS_LENGTH} characters, without control characters.`,
   },
   badForm: 'That change is not one this page makes. Reload the page and try again.',
   notChanged: 'Not changed:',
@@ -138,6 +152,8 @@ const he: StockWords = {
   available: 'זמין',
   threshold: 'התראה ב־',
   leadTime: 'זמן אספקה',
+  aliases: 'כינויים',
+  noAliases: 'אין',
   cover: (days) => `ימי כיסוי, קצב ${days} ימים`,
   reorder: 'הזמנה מומלצת',
   episodes: 'תקופות של מלאי נמוך',
@@ -175,17 +191,21 @@ const he: StockWords = {
   thresholdButton: 'קביעת סף',
   leadLabel: 'זמן אספקה (ימים מההזמנה ועד שהסחורה במלאי)',
   leadButton: 'קביעת זמן אספקה',
+  aliasesLabel: 'כינויים: שמות אחרים שלקוחות משתמשים בהם, בכל שפה, מופרדים בפסיקים (ריק: אין)',
+  aliasesButton: 'שמירת כינויים',
   done: {
     set: 'הכמות במלאי נקבעה.',
     add: 'המלאי עודכן.',
     threshold: 'סף ההתראה נקבע.',
     lead: 'זמן האספקה נקבע.',
+    aliases: 'הכינויים נשמרו.',
   },
   bad: {
     set: 'הכמות במלאי צריכה להיות מספר שלם מ־0 עד 10,000,000.',
     add: 'יש לתת מספר שלם של יחידות להוספה, מ־1 עד 10,000,000, או מספר שלילי להורדה.',
     threshold: 'הסף צריך להיות מספר שלם מ־0 עד 10,000,000.',
     lead: 'זמן האספקה צריך להיות מספר שלם של ימים מ־0 עד 365.',
+    aliases: `כינויים: עד ${MAX_ALIASES} שמות, מופרדים בפסיקים, כל אחד באורך 1 עד ${MAX_ALIAS_LENGTH} תווים, בלי תווי בקרה.`,
   },
   badForm: 'הדף הזה לא עושה שינוי כזה. יש לטעון את הדף מחדש ולנסות שוב.',
   notChanged: 'לא שונה:',

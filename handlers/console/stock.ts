@@ -12,34 +12,47 @@ import {
   shownCover,
   suggestedReorder,
 } from '../../src/inventory/cover.js';
-import { type LowEpisode, lowEpisodesOf, type Product } from '../../src/inventory/product.js';
+import {
+  aliasesFromText,
+  type LowEpisode,
+  lowEpisodesOf,
+  type Product,
+} from '../../src/inventory/product.js';
 import { MAX_STOCK_UNITS, SKU_PATTERN } from '../../src/inventory/sku.js';
 import type { Deps } from '../../src/services.js';
 import { type Html, html } from './html.js';
 import type { ConsoleKit } from './kit.js';
 import { formatTime, layout, messagePage, type PageContext } from './pages.js';
-import { STOCK_CHANGES, STOCK_WORDS, type StockChange, type StockWords } from './stock-words.js';
+import {
+  COUNT_CHANGES,
+  type CountChange,
+  STOCK_CHANGES,
+  STOCK_WORDS,
+  type StockChange,
+  type StockWords,
+} from './stock-words.js';
 
 /**
  * The stock page (README "Console", Stock): each product's on hand, reserved and available, its
  * days of cover at the 7- and 28-day paces and the suggested reorder (src/inventory/cover.ts, the
  * same numbers as the low-stock alert and the digest), and its low-stock episodes. Stock keepers
- * (`change_stock`) adjust stock on a product's page through the inventory service, as `/stock`
- * does in Slack, with the same refusals and the same low-stock alert. Reads are a page of the
- * catalogue by SKU, or one product by key: never the orders.
+ * (`change_stock`) adjust stock and set the product's aliases (other names customers use for it)
+ * on a product's page through the inventory service, as `/stock` does in Slack, with the same
+ * refusals and the same low-stock alert. Reads are a page of the catalogue by SKU, or one product
+ * by key: never the orders.
  */
 
 /** Products a page of the list shows. */
 const PAGE_SIZE = 50;
 
-const changeForm = z.object({
-  action: z.enum(STOCK_CHANGES),
-  value: z.string().trim().max(20),
-  _csrf: z.string().optional(),
-});
+/** A count's value is a short number; the aliases are comma-separated text the service checks. */
+const changeForm = z.discriminatedUnion('action', [
+  z.object({ action: z.enum(COUNT_CHANGES), value: z.string().trim().max(20), _csrf: z.string().optional() }),
+  z.object({ action: z.literal('aliases'), value: z.string(), _csrf: z.string().optional() }),
+]);
 
 /** The whole-number bounds of each change (the inventory service checks them again). */
-const BOUNDS: Record<StockChange, { min: number; max: number }> = {
+const BOUNDS: Record<CountChange, { min: number; max: number }> = {
   set: { min: 0, max: MAX_STOCK_UNITS },
   add: { min: -MAX_STOCK_UNITS, max: MAX_STOCK_UNITS },
   threshold: { min: 0, max: MAX_STOCK_UNITS },
@@ -47,7 +60,7 @@ const BOUNDS: Record<StockChange, { min: number; max: number }> = {
 };
 
 /** The posted number if it is a whole number within the change's bounds (and not 0 to add). */
-function wholeNumber(change: StockChange, raw: string): number | null {
+function wholeNumber(change: CountChange, raw: string): number | null {
   const text = raw.replace(/\u2212/g, '-');
   if (!/^[+-]?\d{1,8}$/.test(text)) return null;
   const n = Number(text);
@@ -144,10 +157,33 @@ interface ProductNotice {
   done?: StockChange;
   error?: string;
   field?: StockChange;
+  /** The aliases as typed, shown again in their field when they were refused. */
+  typedAliases?: string;
+}
+
+/** The product's aliases as the page lists them, each isolated for mixed directions. */
+function aliasesText(w: StockWords, p: Product): Html | string {
+  const aliases = p.aliases ?? [];
+  if (aliases.length === 0) return w.noAliases;
+  return html`${aliases.map((a, i) => html`${i > 0 ? ', ' : ''}<bdi>${a}</bdi>`)}`;
+}
+
+/** The aliases' form: one text field, comma-separated, as `/stock aliases` takes them. */
+function aliasesForm(ctx: PageContext, w: StockWords, p: Product, notice: ProductNotice): Html {
+  const invalid = notice.field === 'aliases';
+  const value = notice.typedAliases ?? (p.aliases ?? []).join(', ');
+  return html`<form method="post" action="${productHref(p.sku)}" class="stock-form">
+      <input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="action" value="aliases">
+      <label for="stock-aliases">${w.aliasesLabel}</label>
+      <input id="stock-aliases" name="value" type="text" dir="auto" autocomplete="off" value="${value}"${
+        invalid ? html` aria-invalid="true" aria-describedby="stock-error"` : ''
+      }>
+      <button type="submit">${w.aliasesButton}</button>
+    </form>`;
 }
 
 function changeForms(ctx: PageContext, w: StockWords, p: Product, notice: ProductNotice): Html {
-  const field = (change: StockChange, label: string, button: string, value: number | '') => {
+  const field = (change: CountChange, label: string, button: string, value: number | '') => {
     const id = `stock-${change}`;
     const { min, max } = BOUNDS[change];
     const invalid = notice.field === change;
@@ -166,6 +202,7 @@ function changeForms(ctx: PageContext, w: StockWords, p: Product, notice: Produc
     ${field('add', w.addLabel, w.addButton, '')}
     ${field('threshold', w.thresholdLabel, w.thresholdButton, p.lowStockThreshold)}
     ${field('lead', w.leadLabel, w.leadButton, leadTimeOf(p))}
+    ${aliasesForm(ctx, w, p, notice)}
   </section>`;
 }
 
@@ -201,6 +238,7 @@ function productPage(
       <dt>${w.available}</dt><dd data-field="available">${count(ctx, p.available)}</dd>
       <dt>${w.threshold}</dt><dd data-field="threshold">${count(ctx, p.lowStockThreshold)}</dd>
       <dt>${w.leadTime}</dt><dd data-field="leadTime">${w.days(String(leadTimeOf(p)))}</dd>
+      <dt>${w.aliases}</dt><dd data-field="aliases">${aliasesText(w, p)}</dd>
     </dl>
     <section aria-labelledby="pace-h"><h2 id="pace-h">${w.pace}</h2>
       <dl class="facts">${paceItems}
@@ -271,6 +309,30 @@ export function stockPage(deps: Deps, kit: ConsoleKit): Router {
     );
   }
 
+  /** A count changed through the inventory service; what changed, for the log. */
+  async function changeCount(sku: string, action: CountChange, n: number): Promise<string> {
+    if (action === 'set') {
+      await inventory.setStock(sku, n);
+      return `on hand set to ${n}`;
+    }
+    if (action === 'add') {
+      await inventory.addStock(sku, n);
+      return `${n > 0 ? 'added' : 'removed'} ${Math.abs(n)}`;
+    }
+    if (action === 'threshold') {
+      await inventory.setThreshold(sku, n);
+      return `alert threshold set to ${n}`;
+    }
+    await inventory.setLeadTime(sku, n);
+    return `lead time set to ${n} days`;
+  }
+
+  /** The aliases as typed (comma-separated; empty clears them), through the inventory service. */
+  async function changeAliases(sku: string, text: string): Promise<string> {
+    const aliases = (await inventory.setAliases(sku, aliasesFromText(text))).aliases ?? [];
+    return aliases.length > 0 ? `aliases set to ${aliases.join(', ')}` : 'aliases cleared';
+  }
+
   router.get('/console/stock/:sku', kit.signedIn, async (req, res) => {
     const done = STOCK_CHANGES.find((c) => c === req.query.done);
     await show(req, res, 200, done ? { done } : {});
@@ -290,31 +352,30 @@ export function stockPage(deps: Deps, kit: ConsoleKit): Router {
     const parsed = changeForm.safeParse(req.body);
     if (!parsed.success) return show(req, res, 400, { error: w.badForm });
     const { action, value } = parsed.data;
-    const n = wholeNumber(action, value);
-    if (n === null) return show(req, res, 400, { error: w.bad[action], field: action });
+    let change: () => Promise<string>;
+    if (action === 'aliases') change = () => changeAliases(sku, value);
+    else {
+      const n = wholeNumber(action, value);
+      if (n === null) return show(req, res, 400, { error: w.bad[action], field: action });
+      change = () => changeCount(sku, action, n);
+    }
     let what: string;
     try {
-      if (action === 'set') {
-        await inventory.setStock(sku, n);
-        what = `on hand set to ${n}`;
-      } else if (action === 'add') {
-        await inventory.addStock(sku, n);
-        what = `${n > 0 ? 'added' : 'removed'} ${Math.abs(n)}`;
-      } else if (action === 'threshold') {
-        await inventory.setThreshold(sku, n);
-        what = `alert threshold set to ${n}`;
-      } else {
-        await inventory.setLeadTime(sku, n);
-        what = `lead time set to ${n} days`;
-      }
+      what = await change();
     } catch (err) {
       const appError = toAppError(err);
       if (appError.status >= 500) throw err;
       log.info(
-        { sku, action, value: n, by: session.user, reason: appError.message },
+        { sku, action, value, by: session.user, reason: appError.message },
         'console: stock change refused',
       );
-      return show(req, res, appError.status, { error: `${w.notChanged} ${appError.message}`, field: action });
+      // The aliases' rules in the page's language, then exactly what was wrong.
+      const badAliases = action === 'aliases' && appError.code === 'validation_error';
+      return show(req, res, appError.status, {
+        error: badAliases ? `${w.bad.aliases} ${appError.message}` : `${w.notChanged} ${appError.message}`,
+        field: action,
+        ...(action === 'aliases' ? { typedAliases: value } : {}),
+      });
     }
     log.info({ sku, change: what, by: session.user, channel: 'console' }, 'stock changed by hand');
     res.redirect(303, `${productHref(sku)}?done=${action}`);

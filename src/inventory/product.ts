@@ -45,6 +45,12 @@ export interface Product {
   soldSince?: string;
   /** Days from ordering more to having it in stock, 0 to 365 (absent: DEFAULT_LEAD_TIME_DAYS). */
   leadTimeDays?: number;
+  /**
+   * Other names customers use for it, in any language (`["ספל כחול", "blue mug"]`): what their
+   * own words are read against, with the name and the SKU. Trimmed, in NFC, no two the same but
+   * for case; at most MAX_ALIASES of at most MAX_ALIAS_LENGTH characters. Absent: none.
+   */
+  aliases?: string[];
   /** The last few times stock ran low (KEEP_LOW_EPISODES), keyed by `e<start in ms>`. */
   lowEpisodes?: Record<string, LowEpisode>;
   createdAt: Date;
@@ -61,6 +67,24 @@ export interface LowEpisode {
   lowest: number;
   /** When available came back above the threshold; absent while the episode lasts. */
   to?: Date;
+}
+
+/** The most aliases a product has. */
+export const MAX_ALIASES = 20;
+/** The longest alias, in characters after trimming. */
+export const MAX_ALIAS_LENGTH = 60;
+
+/**
+ * Aliases as staff type them in Slack and the console: comma-separated, blanks between commas
+ * dropped; `-` or `none` alone (or nothing) is no aliases. The inventory service checks the rest.
+ */
+export function aliasesFromText(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed === '-' || trimmed.toLowerCase() === 'none') return [];
+  return trimmed
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
 }
 
 /** How many low-stock episodes a product keeps, the current one included. */

@@ -3,8 +3,9 @@ import { addDays, localDay } from '../digest/days.js';
 import { AppError, isDuplicateKey } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
+import { isXmlText } from '../xml-text.js';
 import { MAX_LEAD_TIME_DAYS, SALES_KEPT_DAYS } from './cover.js';
-import { KEEP_LOW_EPISODES, lowEpisodesOf, type Product } from './product.js';
+import { KEEP_LOW_EPISODES, lowEpisodesOf, MAX_ALIAS_LENGTH, MAX_ALIASES, type Product } from './product.js';
 import { MAX_STOCK_UNITS } from './sku.js';
 
 /**
@@ -32,6 +33,8 @@ export interface NewProduct {
   onHand: number;
   lowStockThreshold?: number;
   leadTimeDays?: number;
+  /** Other names customers use for it (see `Product.aliases`); checked as `setAliases` checks them. */
+  aliases?: readonly string[];
 }
 
 interface InventoryDeps {
@@ -110,13 +113,43 @@ export function createInventoryService({ products, events, log, timezone }: Inve
     throw new AppError('validation_error', message, { details: [{ path, message }] });
   }
 
+  /**
+   * The aliases as kept: each trimmed and in NFC, and a name given again in another case kept once
+   * (as first spelled); an empty list is none. Anything else is a validation error saying what.
+   */
+  function aliasList(aliases: readonly string[]): string[] {
+    const refuse = (message: string): never => {
+      throw new AppError('validation_error', message, { details: [{ path: 'aliases', message }] });
+    };
+    if (!Array.isArray(aliases) || aliases.some((a) => typeof a !== 'string'))
+      refuse('aliases must be a list of names (strings).');
+    const kept = new Map<string, string>();
+    aliases.forEach((raw, i) => {
+      const alias = raw.trim().normalize('NFC');
+      const problem = aliasProblem(alias, i + 1);
+      if (problem) refuse(problem);
+      const key = alias.toLowerCase();
+      if (!kept.has(key)) kept.set(key, alias);
+    });
+    if (kept.size > MAX_ALIASES)
+      refuse(`aliases must be at most ${MAX_ALIASES} different names; ${kept.size} were given.`);
+    return [...kept.values()];
+  }
+
   async function create(input: NewProduct): Promise<Product> {
     units(input.onHand, 'onHand');
     if (input.lowStockThreshold !== undefined) units(input.lowStockThreshold, 'lowStockThreshold');
     if (input.leadTimeDays !== undefined) leadDays(input.leadTimeDays, 'leadTimeDays');
+    const { aliases: given, ...fields } = input;
+    const aliases = given === undefined ? [] : aliasList(given);
     try {
-      const product = await products.insert({ ...input, lowStockThreshold: input.lowStockThreshold ?? 5 });
+      const product = await products.insert({
+        ...fields,
+        lowStockThreshold: input.lowStockThreshold ?? 5,
+        ...(aliases.length > 0 ? { aliases } : {}),
+      });
       await checkLowStock(product);
+      events.emit('catalogue.changed', { sku: product.sku });
       return product;
     } catch (err) {
       if (isDuplicateKey(err)) {
@@ -169,6 +202,14 @@ export function createInventoryService({ products, events, log, timezone }: Inve
   async function setLeadTime(sku: string, leadTimeDays: number): Promise<Product> {
     leadDays(leadTimeDays, 'leadTimeDays');
     return (await products.setLeadTime(sku, leadTimeDays)) ?? mustGet(sku);
+  }
+
+  /** Replaces the other names customers use for the product (an empty list clears them). */
+  async function setAliases(sku: string, aliases: readonly string[]): Promise<Product> {
+    const updated = await products.setAliases(sku, aliasList(aliases));
+    if (!updated) return mustGet(sku);
+    events.emit('catalogue.changed', { sku });
+    return updated;
   }
 
   /**
@@ -333,6 +374,7 @@ export function createInventoryService({ products, events, log, timezone }: Inve
     addStock,
     setThreshold,
     setLeadTime,
+    setAliases,
     reserve,
     release,
     commit,
@@ -350,6 +392,18 @@ export function createInventoryService({ products, events, log, timezone }: Inve
     /** Re-applies the low-stock rule (a crash may have come between a change and its flag). */
     recheckLowStock: async (sku: string) => checkLowStock(await products.get(sku)),
   };
+}
+
+/** What is wrong with the `n`th alias (trimmed), said for the caller; undefined when nothing is. */
+function aliasProblem(alias: string, n: number): string | undefined {
+  const length = [...alias].length;
+  const rule = `aliases must each be 1 to ${MAX_ALIAS_LENGTH} characters (spaces around them do not count)`;
+  if (length === 0) return `${rule}: alias ${n} is blank.`;
+  if (length > MAX_ALIAS_LENGTH)
+    return `${rule}: alias ${n} ("${[...alias].slice(0, 20).join('')}…") has ${length}.`;
+  if (/\p{Cc}/u.test(alias) || !isXmlText(alias))
+    return `aliases must not contain control characters: alias ${n} does.`;
+  return undefined;
 }
 
 /** 400 for SKUs we do not sell, else 409 naming each short line in the order it was given. */

@@ -72,6 +72,32 @@ describe('/stock grammar', () => {
   ])('%j is refused with an explanation', (text) => {
     expect(parseStockCommand(text).kind).toBe('invalid');
   });
+
+  test.each([
+    ['aliases MUG-BLUE blue mug', ['blue mug']],
+    ['aliases MUG-BLUE blue mug, ספל כחול', ['blue mug', 'ספל כחול']],
+    ['ALIASES MUG-BLUE  blue   mug ,ספל כחול,', ['blue   mug', 'ספל כחול']],
+    ['aliases MUG-BLUE blue mug,, , red mug', ['blue mug', 'red mug']],
+    ['aliases MUG-BLUE mugs &amp; cups, &lt;mug&gt;', ['mugs & cups', '<mug>']],
+    ['aliases MUG-BLUE -', []],
+    ['aliases MUG-BLUE none', []],
+    ['aliases MUG-BLUE None', []],
+    ['aliases MUG-BLUE none, mug', ['none', 'mug']],
+  ])('%j sets the aliases %j', (text, aliases) => {
+    expect(parseStockCommand(text)).toEqual({ kind: 'aliases', sku: 'MUG-BLUE', aliases });
+  });
+
+  test.each([
+    ['aliases', 'Usage: `/stock aliases'],
+    ['aliases MUG-BLUE', 'Usage: `/stock aliases'],
+    ['aliases MUG-BLUE  ', 'Usage: `/stock aliases'],
+    ['aliases MUG-BLUE , ,', 'Usage: `/stock aliases'],
+    ['aliases $where mug', '`$where` is not a SKU'],
+  ])('%j is refused with an explanation', (text, says) => {
+    const parsed = parseStockCommand(text);
+    expect(parsed.kind).toBe('invalid');
+    expect((parsed as { message: string }).message).toContain(says);
+  });
 });
 
 describe('phone-order items', () => {

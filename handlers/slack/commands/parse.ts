@@ -1,6 +1,8 @@
+import { aliasesFromText } from '../../../src/inventory/product.js';
 import { MAX_STOCK_UNITS, SKU_PATTERN } from '../../../src/inventory/sku.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../../src/orders/lifecycle.js';
 import { parseWrittenOrderNumber } from '../../../src/orders/number.js';
+import { unescapeEntities } from '../../../src/slack/plain-text.js';
 
 /** `/order` and `/stock` text, parsed into what to do; anything else explains itself. */
 
@@ -20,6 +22,7 @@ export type StockCommand =
   | { kind: 'list' }
   | { kind: 'show'; sku: string }
   | { kind: 'set' | 'add' | 'threshold'; sku: string; quantity: number }
+  | { kind: 'aliases'; sku: string; aliases: string[] }
   | { kind: 'invalid'; message: string };
 
 /** `pending`, `pending approval`, `Return-Requested` → the lifecycle's status names. */
@@ -95,6 +98,7 @@ export function parseStockCommand(raw: string): StockCommand {
   if (!word) return { kind: 'list' };
   const verb = word.toLowerCase();
   if (verb === 'help') return { kind: 'help' };
+  if (verb === 'aliases') return parseAliases(raw);
   if (verb === 'set' || verb === 'add' || verb === 'threshold') {
     const usage = `Usage: \`/stock ${verb} <sku> <${verb === 'threshold' ? 'n' : 'qty'}>\``;
     if (!sku || qty === undefined || extra.length) return { kind: 'invalid', message: usage };
@@ -114,4 +118,23 @@ export function parseStockCommand(raw: string): StockCommand {
     kind: 'invalid',
     message: `I don't know \`/stock ${raw.trim().slice(0, 40)}\`. Try \`/stock help\`.`,
   };
+}
+
+/** Shown in mrkdwn, so `<` and `>` go as Slack's escapes. */
+const ALIASES_USAGE =
+  'Usage: `/stock aliases &lt;sku&gt; &lt;alias&gt;, &lt;alias&gt;, …` (comma-separated; `/stock aliases &lt;sku&gt; -` clears them)';
+
+/**
+ * `/stock aliases MUG-BLUE blue mug, ספל כחול`: the names after the SKU, comma-separated, as typed
+ * (Slack sends `&`, `<` and `>` escaped); `-` or `none` clears. The inventory service checks them.
+ */
+function parseAliases(raw: string): StockCommand {
+  const m = /^\S+\s+(\S+)(?:\s+([\s\S]*))?$/.exec(raw.trim());
+  const sku = m?.[1];
+  const list = m?.[2]?.trim();
+  // Nothing but commas is no list: clearing is said with `-` or `none`.
+  if (!sku || !list || !/[^,\s]/.test(list)) return { kind: 'invalid', message: ALIASES_USAGE };
+  if (!SKU_PATTERN.test(sku))
+    return { kind: 'invalid', message: `\`${sku.slice(0, 64)}\` is not a SKU. ${ALIASES_USAGE}` };
+  return { kind: 'aliases', sku, aliases: aliasesFromText(unescapeEntities(list)) };
 }
