@@ -4,9 +4,19 @@ import { type Connection, Schema } from 'mongoose';
  * An order a customer texted (`ORDER 2 MUG-BLUE`) and has not confirmed yet. One per phone (its
  * `_id`): a new ORDER replaces it. Nothing is reserved until CONFIRM places it.
  */
+/** A phrase of the order that fits several products, waiting for the customer's pick. */
+export interface DraftQuestion {
+  phrase: string;
+  quantity: number;
+  /** The SKUs it fits, in the order they were offered (the customer answers 1, 2, …). */
+  options: string[];
+}
+
 export interface SmsDraft {
   phone: string;
   items: { sku: string; quantity: number }[];
+  /** Still to answer, the first one asked; none or empty: the draft can be confirmed. */
+  questions?: DraftQuestion[];
   expiresAt: Date;
   /**
    * The MessageSid of the ORDER text that made this draft: the order's externalId, so CONFIRM is
@@ -24,6 +34,10 @@ const draftSchema = new Schema<DraftDoc>(
   {
     _id: { type: String, required: true },
     items: { type: [new Schema({ sku: String, quantity: Number }, { _id: false })], required: true },
+    questions: {
+      type: [new Schema({ phrase: String, quantity: Number, options: [String] }, { _id: false })],
+      default: undefined,
+    },
     expiresAt: { type: Date, required: true },
     id: String,
     rev: Number,
@@ -36,6 +50,15 @@ draftSchema.index({ expiresAt: 1 });
 const toDraft = (doc: DraftDoc): SmsDraft => ({
   phone: doc._id,
   items: doc.items,
+  ...(doc.questions?.length
+    ? {
+        questions: doc.questions.map((q) => ({
+          phrase: q.phrase,
+          quantity: q.quantity,
+          options: [...q.options],
+        })),
+      }
+    : {}),
   expiresAt: doc.expiresAt,
   ...(doc.id ? { id: doc.id } : {}),
   ...(doc.rev !== undefined && doc.rev !== null ? { rev: doc.rev } : {}),
@@ -48,23 +71,35 @@ export function createSmsDraftRepository(conn: Connection) {
     async put(draft: SmsDraft): Promise<void> {
       await Draft.updateOne(
         { _id: draft.phone },
-        { $set: { items: draft.items, expiresAt: draft.expiresAt, ...(draft.id ? { id: draft.id } : {}) } },
+        {
+          $set: {
+            items: draft.items,
+            questions: draft.questions ?? [],
+            expiresAt: draft.expiresAt,
+            ...(draft.id ? { id: draft.id } : {}),
+          },
+        },
         { upsert: true },
       );
     },
     /**
-     * ADD: new lines for the draft `seen`, only if it is still that draft as it was read
+     * ADD or an answer to its question: new lines (and questions) for the draft `seen`, only if it is still that draft as it was read
      * (compare-and-set on its id and revision; a new ORDER or another ADD meanwhile makes it
      * false). The id stays, so CONFIRM still places it once; the expiry moves to `expiresAt`.
      */
-    async revise(seen: SmsDraft, items: SmsDraft['items'], expiresAt: Date): Promise<boolean> {
+    async revise(
+      seen: SmsDraft,
+      items: SmsDraft['items'],
+      expiresAt: Date,
+      questions: DraftQuestion[] = seen.questions ?? [],
+    ): Promise<boolean> {
       const res = await Draft.updateOne(
         {
           _id: seen.phone,
           id: seen.id ?? { $exists: false },
           rev: seen.rev ?? { $exists: false },
         },
-        { $set: { items, expiresAt }, $inc: { rev: 1 } },
+        { $set: { items, questions, expiresAt }, $inc: { rev: 1 } },
       );
       return res.matchedCount === 1;
     },

@@ -17,6 +17,7 @@ import { createInvoiceService } from './invoices/service.js';
 import type { Logger } from './logger.js';
 import { createCustomerUpdates } from './notifications/customer-updates.js';
 import { createFollowUps } from './notifications/follow-up.js';
+import { createOrderWords } from './order-words/service.js';
 import { createReconciler } from './orders/reconcile.js';
 import { createApprovalReminders } from './orders/reminders.js';
 import { createOrderService } from './orders/service.js';
@@ -134,8 +135,11 @@ export function createServices(
     config,
     log,
   });
+  /** Customers' own words read against the catalogue: SMS ORDER and ADD, voice option 3, Slack. */
+  const orderWords = createOrderWords({ inventory, events });
   const smsConversation = createSmsConversation({
     config,
+    orderWords,
     rateCounts,
     customers,
     orders,
@@ -154,6 +158,7 @@ export function createServices(
     scheduler,
     events,
     inventory,
+    orderWords,
     customers,
     invoices,
     orders,

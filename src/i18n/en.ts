@@ -60,6 +60,14 @@ export function statusOf(
 const EXAMPLE = 'e.g. ORDER 2 MUG-BLUE, 1 TOTE';
 const more = (n: number) => `+${n} more`;
 const NOT_FOUND = 'No order found for this number.';
+/** Words an order named that fit no product, each with the closest product when there is one. */
+export type Unplaced = { phrase: string; closest?: string };
+const unplaced = (phrases: Unplaced[]) =>
+  list(
+    phrases.map((u) => `"${cut(u.phrase, 30)}"${u.closest ? ` (closest: ${cut(u.closest, 30)})` : ''}`),
+    more,
+    2,
+  );
 
 export const en = {
   help: (p: { business: string }) =>
@@ -78,6 +86,15 @@ export const en = {
   orderEmpty: (_: Record<string, never>) => `Which items? Text ${EXAMPLE}`,
   orderUnreadable: (p: { line: string }) => `Couldn't read "${cut(p.line, 30)}". Text ${EXAMPLE}`,
   orderTooMany: (p: { max: number }) => `At most ${p.max} different items per order. Text ${EXAMPLE}`,
+  orderTooMuch: (p: { phrase: string; max: number }) =>
+    `At most ${p.max} of "${cut(p.phrase, 30)}" per order. Text ORDER again with less.`,
+  orderUnplaced: (p: { phrases: Unplaced[] }) =>
+    `We couldn't find ${unplaced(p.phrases)}. Text ORDER again, ${EXAMPLE}`,
+  addUnplaced: (p: { phrases: Unplaced[] }) =>
+    `We couldn't find ${unplaced(p.phrases)}. Check the name and text ADD again. Your order is unchanged.`,
+  orderQuestion: (p: { phrase: string; options: string[] }) =>
+    `Which "${cut(p.phrase, 30)}"? ${p.options.map((o, i) => `${i + 1} ${cut(o, 30)}`).join(', ')}. ` +
+    `Reply ${p.options.length === 2 ? '1 or 2' : `1 to ${p.options.length}`}.`,
   orderUnknownSkus: (p: { skus: string[] }) =>
     `We don't sell ${list(
       p.skus.map((s) => cut(s, 20)),

@@ -4,7 +4,7 @@
  * imperatives ("שלחו") address the customer without assuming a gender.
  */
 import type { OrderStatus } from '../orders/lifecycle.js';
-import { because, biz, type Catalogue, cut, from, list, statusOf } from './en.js';
+import { because, biz, type Catalogue, cut, from, list, statusOf, type Unplaced } from './en.js';
 
 export const heStatusNames: Record<OrderStatus, string> = {
   pending_approval: 'ממתינה לאישור',
@@ -22,6 +22,12 @@ export const heStatusNames: Record<OrderStatus, string> = {
 const EXAMPLE = 'לדוגמה: הזמנה 2 MUG-BLUE, 1 TOTE';
 const more = (n: number) => `ועוד ${n}`;
 const NOT_FOUND = 'לא נמצאה הזמנה למספר הזה.';
+const unplaced = (phrases: Unplaced[]) =>
+  list(
+    phrases.map((u) => `"${cut(u.phrase, 30)}"${u.closest ? ` (הכי קרוב: ${cut(u.closest, 30)})` : ''}`),
+    more,
+    2,
+  );
 
 export const he: Catalogue = {
   help: (p) =>
@@ -37,6 +43,12 @@ export const he: Catalogue = {
   orderEmpty: () => `אילו פריטים? ${EXAMPLE}`,
   orderUnreadable: (p) => `לא הבנתי את "${cut(p.line, 30)}". ${EXAMPLE}`,
   orderTooMany: (p) => `עד ${p.max} פריטים שונים בהזמנה. ${EXAMPLE}`,
+  orderTooMuch: (p) => `אפשר עד ${p.max} יחידות של "${cut(p.phrase, 30)}" בהזמנה. שלחו הזמנה עם פחות.`,
+  orderUnplaced: (p) => `לא מצאנו ${unplaced(p.phrases)}. שלחו הזמנה שוב, ${EXAMPLE}`,
+  addUnplaced: (p) => `לא מצאנו ${unplaced(p.phrases)}. בדקו את השם ושלחו הוסף שוב. ההזמנה לא השתנתה.`,
+  orderQuestion: (p) =>
+    `איזה "${cut(p.phrase, 30)}"? ${p.options.map((o, i) => `${i + 1} ${cut(o, 30)}`).join(', ')}. ` +
+    `השיבו ${p.options.length === 2 ? '1 או 2' : `מספר בין 1 ל-${p.options.length}`}.`,
   orderUnknownSkus: (p) =>
     `מק״ט לא מוכר: ${list(
       p.skus.map((s) => cut(s, 20)),

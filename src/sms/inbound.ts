@@ -5,6 +5,7 @@ import type { CustomerService } from '../customers/service.js';
 import { t } from '../i18n/index.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
+import type { OrderWords } from '../order-words/service.js';
 import type { OrderService } from '../orders/service.js';
 import type { RateCounts } from '../rate-counts.js';
 import type { Once } from '../requests/once.js';
@@ -33,6 +34,8 @@ export function createSmsConversation(deps: {
   orders: OrderService;
   inventory: InventoryService;
   drafts: SmsDraftRepository;
+  /** Customers' own words read against the catalogue (ORDER, ADD, a question's answer). */
+  orderWords: Pick<OrderWords, 'reader'>;
   /** The "often bought with it" line of ORDER and ADD summaries. */
   crossSell?: Pick<CrossSell, 'suggestFor'>;
   once: Once;
@@ -44,7 +47,17 @@ export function createSmsConversation(deps: {
   const business = config.businessName;
   const limits = createSmsLimits(config.limits, deps.rateCounts, orders);
   const { describe, oneOrder, recentOrders, act } = createSmsOrderAnswers({ orders });
-  const { draft, add, confirm } = createSmsOrdering({ ...deps, limits, describe });
+  const {
+    draft,
+    add,
+    confirm,
+    answer: answerQuestion,
+    waiting,
+  } = createSmsOrdering({
+    ...deps,
+    limits,
+    describe,
+  });
 
   /**
    * The reply to one delivery. A text that changes something (ORDER, ADD, CONFIRM, CANCEL, RETURN,
@@ -60,11 +73,26 @@ export function createSmsConversation(deps: {
     body: string;
     sid: string;
   }): Promise<{ reply: string | undefined; replay: boolean; order?: number; repeat?: boolean }> {
-    const intent = parseSms(input.body);
+    const intent = await readIntent(input);
     const verdict = await limits.admitText(input.from, intent);
     if (verdict.kind !== 'answer') return { reply: await overLimit(input, verdict), replay: false };
     if (READ_ONLY.has(intent.kind)) return { reply: (await answerText(input, intent)).text, replay: false };
     return once.answerOnce(`sms:${input.sid}`, () => answerText(input, intent));
+  }
+
+  /**
+   * What a text asks. A text that could answer a draft's question ("2", "the red one", "האדום":
+   * read as a rating, a bare number or nothing known) answers it while the question waits; that
+   * costs one read of the draft, and only for such texts.
+   */
+  async function readIntent(input: { from: string; body: string }): Promise<SmsIntent> {
+    const intent = parseSms(input.body);
+    const couldAnswer =
+      intent.kind === 'rating' ||
+      intent.kind === 'unknown' ||
+      (intent.kind === 'status' && /^\s*#?\d{1,2}\s*[.!]?\s*$/.test(input.body));
+    if (!couldAnswer || !(await waiting(input.from))) return intent;
+    return { kind: 'answer', text: input.body.trim() };
   }
 
   /** One notice in the customer's language per window (its only read), then silence. */
@@ -123,15 +151,15 @@ export function createSmsConversation(deps: {
       case 'status':
         return intent.number === undefined ? recentOrders(ctx) : oneOrder(intent.number, ctx);
       case 'order':
-        return draft(intent.items, ctx);
+        return draft(intent.text, ctx);
       case 'order_invalid':
-        if (intent.problem === 'empty') return t(lang, 'orderEmpty', {});
-        if (intent.problem === 'too_many') return t(lang, 'orderTooMany', { max: 20 });
-        return t(lang, 'orderUnreadable', { line: intent.line ?? '' });
+        return t(lang, 'orderEmpty', {});
+      case 'answer':
+        return answerQuestion(intent.text, ctx);
       case 'confirm':
         return confirm(ctx);
       case 'add':
-        return add({ sku: intent.sku, quantity: intent.quantity }, ctx);
+        return add(intent.text, ctx);
       case 'add_invalid':
         return t(lang, 'addHow', {});
       case 'cancel':

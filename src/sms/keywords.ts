@@ -1,16 +1,15 @@
 /** The customer SMS grammar (README, "SMS (customers)"): one text in, one intent out. Pure. */
 
 import type { Language } from '../customers/customer.js';
-import { SKU_PATTERN } from '../inventory/sku.js';
 import { parseWrittenOrderNumber } from '../orders/number.js';
-import { xmlText } from '../xml-text.js';
 
 export type SmsIntent =
   | { kind: 'status'; number?: number }
-  | { kind: 'order'; items: { sku: string; quantity: number }[] }
-  | { kind: 'order_invalid'; problem: 'empty' | 'unreadable' | 'too_many'; line?: string }
+  /** The items in the customer's words, read against the catalogue by src/order-words/. */
+  | { kind: 'order'; text: string }
+  | { kind: 'order_invalid'; problem: 'empty' }
   | { kind: 'confirm' }
-  | { kind: 'add'; sku: string; quantity: number }
+  | { kind: 'add'; text: string }
   | { kind: 'add_invalid' }
   | { kind: 'cancel'; number: number }
   | { kind: 'return'; number: number }
@@ -18,15 +17,11 @@ export type SmsIntent =
   | { kind: 'opt_out'; keyword: string }
   | { kind: 'opt_in'; keyword: string }
   | { kind: 'rating'; score: 1 | 2 | 3 | 4 | 5 }
+  /** The answer to a draft's question (set by the conversation, which knows one waits). */
+  | { kind: 'answer'; text: string }
   | { kind: 'unknown' };
 
-/**
- * A text's own bounds, tighter than the domain's (`ORDER_LIMITS`, src/orders/types.ts): an order
- * by text is a handful of products for one household, and a slip of the thumb ("1000") should not
- * reserve a shelf. A unit test keeps them within the domain's.
- */
-export const MAX_ORDER_ITEMS = 20;
-export const MAX_ITEM_QUANTITY = 100;
+export { MAX_ITEM_QUANTITY, MAX_ORDER_ITEMS } from '../order-words/limits.js';
 
 /**
  * Opt-out words are honoured only when they are the whole message, as carriers do (a lone CANCEL
@@ -120,54 +115,17 @@ export function parseSms(body: string): SmsIntent {
   }
 }
 
-/**
- * `2 SKU`, `2x SKU`, `2 x SKU`, `SKU 2`, `SKU x2`, or a bare `SKU` (= 1). `2xSKU` without a space
- * is not a form: it cannot be told apart from a SKU such as `2XL-TEE`.
- */
-function parseItem(item: string): { sku: string; quantity: number } | undefined {
-  const forms: [RegExp, number, number][] = [
-    [/^(\d{1,3}) ?[x×*]? (\S+)$/i, 2, 1],
-    [/^(\S+) [x×*]? ?(\d{1,3})$/i, 1, 2],
-  ];
-  for (const [re, skuAt, qtyAt] of forms) {
-    const m = re.exec(item);
-    if (!m) continue;
-    const sku = m[skuAt] ?? '';
-    const quantity = Number(m[qtyAt]);
-    if (!SKU_PATTERN.test(sku) || quantity < 1 || quantity > MAX_ITEM_QUANTITY) return undefined;
-    return { sku: sku.toUpperCase(), quantity };
-  }
-  return SKU_PATTERN.test(item) ? { sku: item.toUpperCase(), quantity: 1 } : undefined;
-}
-
+/** ORDER's items, as written: anything but nothing (a lone "," or ";" is nothing). */
 function parseOrder(rest: string): SmsIntent {
-  const lines = rest
-    .split(/[,;\n]+/)
-    .map((l) => l.trim().replace(TRAILING_PUNCTUATION, '').trim())
-    .filter(Boolean);
-  if (lines.length === 0) return { kind: 'order_invalid', problem: 'empty' };
-  const totals = new Map<string, number>();
-  for (const line of lines) {
-    const item = parseItem(line);
-    const quantity = item ? (totals.get(item.sku) ?? 0) + item.quantity : 0;
-    // The same SKU twice adds up, but the sum must still be a quantity we accept.
-    if (!item || quantity > MAX_ITEM_QUANTITY)
-      return { kind: 'order_invalid', problem: 'unreadable', line: xmlText(line) };
-    totals.set(item.sku, quantity);
-  }
-  if (totals.size > MAX_ORDER_ITEMS) return { kind: 'order_invalid', problem: 'too_many' };
-  return { kind: 'order', items: [...totals].map(([sku, quantity]) => ({ sku, quantity })) };
+  const text = rest.trim();
+  if (!/[\p{L}\p{N}]/u.test(text)) return { kind: 'order_invalid', problem: 'empty' };
+  return { kind: 'order', text };
 }
 
-/**
- * `ADD <SKU> [qty]`: one item, in any form ORDER takes (`TOTE`, `TOTE 2`, `2 TOTE`, `TOTE x2`),
- * to go into the pending draft. Anything else (nothing, two items, a quantity out of range) is
- * `add_invalid`, answered with how to write it.
- */
+/** ADD's item (`ADD TOTE 2`, `ADD a blue mug`), as written; nothing is `add_invalid`. */
 function parseAdd(rest: string): SmsIntent {
-  const line = rest.replace(/\s+/g, ' ').replace(TRAILING_PUNCTUATION, '').trim();
-  const item = line ? parseItem(line) : undefined;
-  return item ? { kind: 'add', sku: item.sku, quantity: item.quantity } : { kind: 'add_invalid' };
+  const text = rest.replace(/\s+/g, ' ').trim();
+  return /[\p{L}\p{N}]/u.test(text) ? { kind: 'add', text } : { kind: 'add_invalid' };
 }
 
 /** 'he' if the text has any Hebrew letter (mixed texts like "הזמנה 2 MUG" are Hebrew), else 'en' if Latin. */

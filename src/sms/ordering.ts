@@ -1,4 +1,4 @@
-import type { SmsDraftRepository } from '../../models/sms-draft.js';
+import type { DraftQuestion, SmsDraft, SmsDraftRepository } from '../../models/sms-draft.js';
 import type { Config } from '../config.js';
 import type { CrossSell } from '../crosssell/service.js';
 import type { Language } from '../customers/customer.js';
@@ -7,6 +7,9 @@ import { t } from '../i18n/index.js';
 import type { InventoryService } from '../inventory/service.js';
 import type { Logger } from '../logger.js';
 import { formatMoney } from '../money.js';
+import type { ProductChoice } from '../order-words/catalogue.js';
+import type { OrderQuestion, OrderReader, OrderReading } from '../order-words/read.js';
+import type { OrderWords } from '../order-words/service.js';
 import type { Order } from '../orders/order.js';
 import type { OrderService } from '../orders/service.js';
 import { locale, type SmsContext, shortItems } from './context.js';
@@ -22,9 +25,45 @@ const ADD_TRIES = 5;
 
 type Line = { sku: string; quantity: number };
 
-/** ORDER, ADD and CONFIRM by text: a priced draft first, then the order, once per draft. */
+/** How many options a question lists: the answer is one digit, and a reply has 2 segments. */
+const MAX_OPTIONS = 9;
+
+/** A product as the customer reads it: a Hebrew alias for a Hebrew reader when there is one. */
+export function shownName(choice: ProductChoice, lang: Language): string {
+  const hebrew = lang === 'he' ? choice.aliases.find((a) => /[\u05d0-\u05ea]/.test(a)) : undefined;
+  return hebrew ?? choice.name;
+}
+
+/** The lines with one more, added to a line of the same SKU. */
+function withLine(items: readonly Line[], line: Line): Line[] {
+  const out = items.map((i) => ({ ...i }));
+  const same = out.find((i) => i.sku === line.sku);
+  if (same) same.quantity += line.quantity;
+  else out.push({ ...line });
+  return out;
+}
+
+/** The phrases no product fits, with the closest product's name in the reader's language. */
+const unplacedOf = (reading: OrderReading, lang: Language) =>
+  reading.unplaced.map((u) => ({
+    phrase: u.phrase,
+    ...(u.closest ? { closest: shownName(u.closest, lang) } : {}),
+  }));
+
+const toDraftQuestion = (q: OrderQuestion): DraftQuestion => ({
+  phrase: q.phrase,
+  quantity: q.quantity,
+  options: q.options.slice(0, MAX_OPTIONS).map((o) => o.sku),
+});
+
+/**
+ * ORDER, ADD and CONFIRM by text: the customer's words read against the catalogue
+ * (src/order-words/), a question for each phrase that fits several products, a priced draft,
+ * then the order, once per draft.
+ */
 export function createSmsOrdering(deps: {
   config: Config;
+  orderWords: Pick<OrderWords, 'reader'>;
   orders: Pick<OrderService, 'place'>;
   inventory: Pick<InventoryService, 'getMany'>;
   drafts: SmsDraftRepository;
@@ -47,27 +86,119 @@ export function createSmsOrdering(deps: {
     return t(ctx.lang, 'tooManyOpenOrders', over);
   }
 
-  /** ORDER: a priced summary and a draft; nothing is reserved until CONFIRM. */
-  async function draft(items: { sku: string; quantity: number }[], ctx: SmsContext): Promise<string> {
-    const refused = await tooManyOpen(ctx);
-    if (refused) return refused;
+  /** What a reading cannot become a draft for, as the reply; undefined when it can. */
+  function unusable(reading: OrderReading, lang: Language): string | undefined {
+    if (reading.tooMuch) {
+      return t(lang, 'orderTooMuch', { phrase: reading.tooMuch.phrase, max: MAX_ITEM_QUANTITY });
+    }
+    if (reading.unplaced.length) return t(lang, 'orderUnplaced', { phrases: unplacedOf(reading, lang) });
+    if (reading.lines.length + reading.questions.length === 0) return t(lang, 'orderEmpty', {});
+    if (reading.lines.length + reading.questions.length > MAX_ORDER_ITEMS) {
+      return t(lang, 'orderTooMany', { max: MAX_ORDER_ITEMS });
+    }
+    return undefined;
+  }
+
+  /** The numbered question for a phrase that fits several products. */
+  function ask(question: DraftQuestion, reader: OrderReader, lang: Language): string {
+    const options = question.options.map((sku) => reader.product(sku));
+    return t(lang, 'orderQuestion', {
+      phrase: question.phrase,
+      options: options.map((o, i) => (o ? shownName(o, lang) : (question.options[i] ?? ''))),
+    });
+  }
+
+  /** The products of the lines, or the reply when one is gone or short. */
+  async function stocked(
+    items: readonly Line[],
+    lang: Language,
+  ): Promise<{ bySku: Map<string, { price: number; available: number }> } | { refusal: string }> {
     const products = await inventory.getMany(items.map((i) => i.sku));
     const bySku = new Map(products.map((p) => [p.sku, p]));
     const unknown = items.filter((i) => !bySku.has(i.sku)).map((i) => i.sku);
-    if (unknown.length) return t(ctx.lang, 'orderUnknownSkus', { skus: unknown });
+    if (unknown.length) return { refusal: t(lang, 'orderUnknownSkus', { skus: unknown }) };
     const short = items.filter((i) => (bySku.get(i.sku)?.available ?? 0) < i.quantity);
     if (short.length) {
-      return t(ctx.lang, 'orderShort', {
-        lines: short.map((i) => ({ sku: i.sku, available: bySku.get(i.sku)?.available ?? 0 })),
-      });
+      return {
+        refusal: t(lang, 'orderShort', {
+          lines: short.map((i) => ({ sku: i.sku, available: bySku.get(i.sku)?.available ?? 0 })),
+        }),
+      };
     }
-    await drafts.put({
-      phone: ctx.phone,
-      items,
-      expiresAt: new Date(Date.now() + DRAFT_TTL_MS),
-      id: ctx.sid,
-    });
-    return summary(items, bySku, ctx);
+    return { bySku };
+  }
+
+  const expiry = () => new Date(Date.now() + DRAFT_TTL_MS);
+
+  /**
+   * ORDER: the customer's words read against the catalogue. Words it cannot place are named and
+   * nothing is kept; a phrase fitting several products is asked about, the draft waiting for the
+   * answer; else a priced summary and a draft. Nothing is reserved until CONFIRM.
+   */
+  async function draft(text: string, ctx: SmsContext): Promise<string> {
+    const refused = await tooManyOpen(ctx);
+    if (refused) return refused;
+    const reader = await deps.orderWords.reader();
+    const reading = reader.read(text);
+    const problem = unusable(reading, ctx.lang);
+    if (problem) return problem;
+    const [first] = reading.questions;
+    if (first) {
+      const questions = reading.questions.map(toDraftQuestion);
+      await drafts.put({
+        phone: ctx.phone,
+        items: reading.lines,
+        questions,
+        expiresAt: expiry(),
+        id: ctx.sid,
+      });
+      return ask(toDraftQuestion(first), reader, ctx.lang);
+    }
+    const stock = await stocked(reading.lines, ctx.lang);
+    if ('refusal' in stock) return stock.refusal;
+    await drafts.put({ phone: ctx.phone, items: reading.lines, expiresAt: expiry(), id: ctx.sid });
+    return summary(reading.lines, stock.bySku, ctx);
+  }
+
+  /** The phone's draft while it waits for an answer to a question (and has not expired). */
+  async function waiting(phone: string): Promise<SmsDraft | undefined> {
+    const found = await drafts.get(phone);
+    if (!found?.questions?.length || found.expiresAt.getTime() < Date.now()) return undefined;
+    return found;
+  }
+
+  /**
+   * The answer to the draft's question ("2", "the red one", "האדום"): the line it picks joins the
+   * draft, then the next question, or the priced summary. An answer that picks nothing asks again.
+   * Compare-and-set on the draft as read, like ADD.
+   */
+  async function answer(text: string, ctx: SmsContext): Promise<string> {
+    for (let attempt = 0; attempt < ADD_TRIES; attempt++) {
+      const found = await waiting(ctx.phone);
+      if (!found) return t(ctx.lang, 'confirmExpired', {});
+      const [question, ...rest] = found.questions ?? [];
+      if (!question) return t(ctx.lang, 'confirmExpired', {});
+      const reader = await deps.orderWords.reader();
+      const options = question.options.map((sku) => reader.product(sku)).filter((o) => o !== undefined);
+      const pick = reader.choose({ options }, text);
+      if (!pick) return ask(question, reader, ctx.lang);
+      const items = withLine(found.items, { sku: pick.sku, quantity: question.quantity });
+      const over = items.find((i) => i.quantity > MAX_ITEM_QUANTITY);
+      if (over)
+        return t(ctx.lang, 'orderTooMuch', { phrase: shownName(pick, ctx.lang), max: MAX_ITEM_QUANTITY });
+      const [next] = rest;
+      if (next) {
+        if (await drafts.revise(found, items, expiry(), rest)) return ask(next, reader, ctx.lang);
+        continue;
+      }
+      const stock = await stocked(items, ctx.lang);
+      if ('refusal' in stock) {
+        await drafts.take(ctx.phone, found.id);
+        return stock.refusal;
+      }
+      if (await drafts.revise(found, items, expiry(), [])) return summary(items, stock.bySku, ctx);
+    }
+    throw new AppError('conflict', 'The SMS draft kept changing while a question was answered; try again.');
   }
 
   /**
@@ -95,13 +226,24 @@ export function createSmsOrdering(deps: {
   }
 
   /**
-   * ADD: one line into the phone's pending draft (added to a line of the same SKU), checked like
-   * ORDER checks (a product we sell, enough available for the whole line), then the new summary.
-   * The draft keeps its id, so CONFIRM still places it once, and gets 30 more minutes. The write is
-   * a compare-and-set on the draft as read (`drafts.revise`): an ORDER or another ADD in between
-   * makes this one read again rather than overwrite it.
+   * ADD: the customer's words (`ADD TOTE 2`, `ADD a blue mug`) into the phone's pending draft,
+   * each line added to a line of the same SKU, checked like ORDER checks (a product we sell,
+   * enough available for the whole line), then the new summary; a phrase fitting several products
+   * becomes the draft's next question. The draft keeps its id, so CONFIRM still places it once,
+   * and gets 30 more minutes. The write is a compare-and-set on the draft as read
+   * (`drafts.revise`): an ORDER or another ADD in between makes this one read again rather than
+   * overwrite it.
    */
-  async function add(item: Line, ctx: SmsContext): Promise<string> {
+  async function add(text: string, ctx: SmsContext): Promise<string> {
+    const reader = await deps.orderWords.reader();
+    const reading = reader.read(text);
+    if (reading.tooMuch) {
+      return t(ctx.lang, 'addTooMuch', { sku: reading.tooMuch.phrase, max: MAX_ITEM_QUANTITY });
+    }
+    if (reading.unplaced.length)
+      return t(ctx.lang, 'addUnplaced', { phrases: unplacedOf(reading, ctx.lang) });
+    const problem = unusable(reading, ctx.lang);
+    if (problem) return problem;
     for (let attempt = 0; attempt < ADD_TRIES; attempt++) {
       const found = await drafts.get(ctx.phone);
       if (!found) return t(ctx.lang, 'addNoDraft', {});
@@ -109,24 +251,26 @@ export function createSmsOrdering(deps: {
         await drafts.take(ctx.phone, found.id);
         return t(ctx.lang, 'confirmExpired', {});
       }
-      const items = found.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
-      const same = items.find((i) => i.sku === item.sku);
-      if (same) same.quantity += item.quantity;
-      else items.push({ ...item });
-      if (items.length > MAX_ORDER_ITEMS) return t(ctx.lang, 'orderTooMany', { max: MAX_ORDER_ITEMS });
-      const quantity = same?.quantity ?? item.quantity;
-      if (quantity > MAX_ITEM_QUANTITY) {
-        return t(ctx.lang, 'addTooMuch', { sku: item.sku, max: MAX_ITEM_QUANTITY });
+      const items = reading.lines.reduce(withLine, found.items);
+      const questions = [...(found.questions ?? []), ...reading.questions.map(toDraftQuestion)];
+      if (items.length + questions.length > MAX_ORDER_ITEMS) {
+        return t(ctx.lang, 'orderTooMany', { max: MAX_ORDER_ITEMS });
       }
+      const added = reading.lines.map((l) => items.find((i) => i.sku === l.sku) as Line);
+      const over = added.find((i) => i.quantity > MAX_ITEM_QUANTITY);
+      if (over) return t(ctx.lang, 'addTooMuch', { sku: over.sku, max: MAX_ITEM_QUANTITY });
       const products = await inventory.getMany(items.map((i) => i.sku));
       const bySku = new Map(products.map((p) => [p.sku, p]));
-      const product = bySku.get(item.sku);
-      if (!product) return t(ctx.lang, 'addUnknownSku', { sku: item.sku });
-      if (product.available < quantity) {
-        return t(ctx.lang, 'addShort', { sku: item.sku, available: Math.max(0, product.available) });
+      const gone = added.find((i) => !bySku.has(i.sku));
+      if (gone) return t(ctx.lang, 'addUnknownSku', { sku: gone.sku });
+      const short = added.find((i) => (bySku.get(i.sku)?.available ?? 0) < i.quantity);
+      if (short) {
+        const available = Math.max(0, bySku.get(short.sku)?.available ?? 0);
+        return t(ctx.lang, 'addShort', { sku: short.sku, available });
       }
-      if (await drafts.revise(found, items, new Date(Date.now() + DRAFT_TTL_MS))) {
-        return summary(items, bySku, ctx);
+      if (await drafts.revise(found, items, expiry(), questions)) {
+        const [next] = questions;
+        return next ? ask(next, reader, ctx.lang) : summary(items, bySku, ctx);
       }
     }
     throw new AppError('conflict', 'The SMS draft kept changing while a line was added; try again.');
@@ -149,6 +293,9 @@ export function createSmsOrdering(deps: {
       await done();
       return t(ctx.lang, 'confirmExpired', {});
     }
+    // A question still open: the draft is not whole yet, so it is asked again.
+    const [open] = found.questions ?? [];
+    if (open) return ask(open, await deps.orderWords.reader(), ctx.lang);
     try {
       const { order, created } = await orders.place(
         {
@@ -188,5 +335,5 @@ export function createSmsOrdering(deps: {
     }
   }
 
-  return { draft, add, confirm };
+  return { draft, add, confirm, answer, waiting };
 }
