@@ -4,7 +4,7 @@ import { lifecycleInteractions, type Stage } from './lifecycle.js';
 import { type Attempt, within } from './measure.js';
 import type { AppProcess } from './processes.js';
 import type { Subjects } from './seed.js';
-import { CHANNEL_IDS, skuOf } from './seed-data.js';
+import { CHANNEL_IDS, phoneOf, saidOf, skuOf } from './seed-data.js';
 import {
   api,
   buttonClick,
@@ -75,6 +75,7 @@ export type InteractionId =
   | 'approve_click'
   | 'sms_status_n'
   | 'sms_status'
+  | 'sms_order_words'
   | 'order_n'
   | 'order_find'
   | 'list_pending'
@@ -95,6 +96,7 @@ export const LABELS: Record<InteractionId, string> = {
   approve_click: 'Slack Approve click (to approved)',
   sms_status_n: 'SMS STATUS <n>',
   sms_status: 'SMS STATUS',
+  sms_order_words: 'SMS ORDER in words (300 products)',
   order_n: 'Slack /order <n>',
   order_find: 'Slack /order find <phone>',
   list_pending: 'Slack /order list pending',
@@ -138,6 +140,7 @@ export function interactions(world: World): Record<InteractionId, Attempt> {
   const nextOrder = turn(subjects.orders);
   const nextRegular = turn(subjects.regulars);
   const nextPlacer = turn(subjects.placers);
+  let ordersInWords = 0;
 
   /** Sends `req` and checks the answer; the time is the HTTP round trip. */
   async function http(req: Outgoing, check: (status: number, body: string) => string | undefined) {
@@ -224,6 +227,21 @@ export function interactions(world: World): Record<InteractionId, Attempt> {
           : body.includes('<Message>')
             ? undefined
             : `no reply in ${body.slice(0, 200)}`,
+      );
+    },
+    /** "ORDER 2 blue mugs and a red tote": read against the 300 products' names, a priced draft back. */
+    sms_order_words() {
+      // A new customer each time (clear of the seeded ones), so no limit of a regular's gets in the way.
+      const i = ordersInWords++;
+      const a = (i * 7) % world.products;
+      const b = (i * 13 + 5) % world.products;
+      const said = a === b ? saidOf(a, 2) : `${saidOf(a, 2)} and ${saidOf(b, 1)}`;
+      return http(incomingSms(phoneOf(900_000 + i), `ORDER ${said}`), (got, body) =>
+        got !== 200
+          ? `HTTP ${got}`
+          : body.includes('CONFIRM')
+            ? undefined
+            : `no summary for "${said}" in ${body.slice(0, 200)}`,
       );
     },
     order_n() {

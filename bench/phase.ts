@@ -156,6 +156,9 @@ export async function measurePhase(
   result.ack20.order_n = await underLoad('order_n', opts.ackWorkers);
 
   await oneAtATime('call_menu');
+  // An order in words writes a draft: run hot for a moment untimed, like the reads, then timed.
+  await load(attempts.sms_order_words, { workers: 4, durationMs: PHASE_WARMUP_MS, warmupMs: 0 });
+  await oneAtATime('sms_order_words');
   const count = opts.warmup + opts.n;
   await pendingPool(count);
   const { stage } = world;

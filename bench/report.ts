@@ -18,6 +18,8 @@ export const TARGETS = {
   /** Slack's acknowledgement under 20 concurrent requests. */
   slackAckP99Ms: 100,
   appRssMb: 150,
+  /** p50 of an SMS ORDER in words (300 products), at both sizes. */
+  orderWordsP50Ms: 50,
 };
 
 export const KEYED: readonly InteractionId[] = [
@@ -26,6 +28,7 @@ export const KEYED: readonly InteractionId[] = [
   'approve_click',
   'sms_status_n',
   'sms_status',
+  'sms_order_words',
   'order_n',
   'order_find',
   'call_menu',
@@ -105,6 +108,16 @@ export function evaluate(
       value: `${fmt(a)} → ${fmt(b)} ms (×${fmt(ratio, 2)})`,
       target: `≤ ×${TARGETS.maxGrowth}`,
       pass: ratio <= TARGETS.maxGrowth,
+    });
+  }
+  for (const scale of [small, large]) {
+    const p50 = scale.sequential.sms_order_words?.p50;
+    targets.push({
+      group: 'growth',
+      name: `${LABELS.sms_order_words}: p50 at ${scale.label}`,
+      value: `${fmt(p50)} ms`,
+      target: `≤ ${TARGETS.orderWordsP50Ms} ms`,
+      pass: p50 !== undefined && p50 <= TARGETS.orderWordsP50Ms,
     });
   }
   for (const id of LISTS) {

@@ -53,6 +53,58 @@ export const nameOf = (i: number) =>
 const languageOf = (i: number): Language | undefined => (i % 10 === 3 ? 'he' : undefined);
 
 export const skuOf = (i: number) => `GROW-${String(i + 1).padStart(4, '0')}`;
+
+/** Colours and things, in English and Hebrew: 15 × 20 products a customer can name ("2 blue mugs"). */
+const COLOURS = [
+  ['blue', 'כחול'],
+  ['red', 'אדום'],
+  ['green', 'ירוק'],
+  ['black', 'שחור'],
+  ['white', 'לבן'],
+  ['yellow', 'צהוב'],
+  ['pink', 'ורוד'],
+  ['grey', 'אפור'],
+  ['brown', 'חום'],
+  ['orange', 'כתום'],
+  ['purple', 'סגול'],
+  ['gold', 'זהב'],
+  ['silver', 'כסף'],
+  ['navy', 'נייבי'],
+  ['olive', 'זית'],
+] as const;
+const THINGS = [
+  ['mug', 'ספל'],
+  ['tote', 'תיק'],
+  ['candle', 'נר'],
+  ['spoon', 'כף'],
+  ['bowl', 'קערה'],
+  ['plate', 'צלחת'],
+  ['cup', 'כוס'],
+  ['jar', 'צנצנת'],
+  ['vase', 'אגרטל'],
+  ['towel', 'מגבת'],
+  ['apron', 'סינר'],
+  ['notebook', 'מחברת'],
+  ['pen', 'עט'],
+  ['tray', 'מגש'],
+  ['hat', 'כובע'],
+  ['sock', 'גרב'],
+  ['pillow', 'כרית'],
+  ['blanket', 'שמיכה'],
+  ['basket', 'סל'],
+  ['bottle', 'בקבוק'],
+] as const;
+const colourOf = (i: number) => COLOURS[i % COLOURS.length] ?? COLOURS[0];
+const thingOf = (i: number) => THINGS[Math.floor(i / COLOURS.length) % THINGS.length] ?? THINGS[0];
+/** Product `i`'s name ("Blue mug"), and what a customer texts for `n` of it ("2 blue mugs"). */
+export const productNameOf = (i: number) => {
+  const name = `${colourOf(i)[0]} ${thingOf(i)[0]}`;
+  return name.charAt(0).toUpperCase() + name.slice(1);
+};
+export const saidOf = (i: number, n: number) =>
+  n === 1 ? `a ${colourOf(i)[0]} ${thingOf(i)[0]}` : `${n} ${colourOf(i)[0]} ${thingOf(i)[0]}s`;
+/** Its Hebrew alias ("ספל כחול"). */
+const aliasOf = (i: number) => `${thingOf(i)[1]} ${colourOf(i)[1]}`;
 export const priceOf = (i: number) => 500 + ((i * 7919) % 9500);
 
 /** The items of order `number`: 1–3 distinct products, 1–3 of each. */
@@ -68,7 +120,7 @@ export function itemsOf(number: number, productCount: number): OrderItem[] {
     const quantity = 1 + Math.floor(rand() * 3);
     items.push({
       sku: skuOf(p),
-      name: `Product ${p + 1}`,
+      name: productNameOf(p),
       quantity,
       unitPrice: priceOf(p),
       lineTotal: quantity * priceOf(p),
@@ -85,7 +137,8 @@ export function products(
 ): (Product & { reservations: Record<string, Reservation> })[] {
   const list = Array.from({ length: count }, (_, i) => ({
     sku: skuOf(i),
-    name: `Product ${i + 1}`,
+    name: productNameOf(i),
+    aliases: [aliasOf(i)],
     price: priceOf(i),
     onHand: ON_HAND,
     reserved: 0,
