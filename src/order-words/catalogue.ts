@@ -36,6 +36,9 @@ function indexedStems(word: string): string[] {
 /** The key of a whole name: "Logo T-shirt, M" and "logo t-shirts m" are both "logo tshirt m". */
 export const nameKey = (ws: readonly string[]): string => ws.map(stem).join(' ');
 
+/** How many words' meanings a catalogue remembers. */
+const MAX_REMEMBERED = 10_000;
+
 /** Edits MiniSearch may make to a stem: none under 4 letters, 1 up to 7, 2 from 8. */
 const editsFor = (term: string): number => (term.length < 4 ? 0 : term.length < 8 ? 1 : 2);
 
@@ -52,9 +55,10 @@ export function createCatalogue(products: readonly CatalogueProduct[]) {
   };
   const documents: { id: string; text: string }[] = [];
   for (const p of products) {
+    // Keyed in upper case (a SKU is found in any case); the choice keeps the SKU as stored.
     const sku = p.sku.toUpperCase();
     const aliases = p.aliases ?? [];
-    bySku.set(sku, { sku, name: p.name, aliases });
+    bySku.set(sku, { sku: p.sku, name: p.name, aliases });
     const names = [p.name, ...aliases, sku];
     for (const name of names) {
       const ws = words(name);
@@ -85,6 +89,17 @@ export function createCatalogue(products: readonly CatalogueProduct[]) {
    * nearest words within a typo or two. Undefined: the catalogue has no such word.
    */
   function meaning(word: string): WordMeaning | undefined {
+    const key = word.toLowerCase();
+    if (meanings.has(key)) return meanings.get(key);
+    const found = look(word);
+    // Kept for this catalogue's life (a reader is rebuilt as the catalogue changes), within a bound.
+    if (meanings.size >= MAX_REMEMBERED) meanings.clear();
+    meanings.set(key, found);
+    return found;
+  }
+  const meanings = new Map<string, WordMeaning | undefined>();
+
+  function look(word: string): WordMeaning | undefined {
     const own = stem(word);
     if (vocabulary.has(own)) return { stems: [own], fuzzy: false };
     for (const bare of withoutPrefixes(word)) {
@@ -109,7 +124,7 @@ export function createCatalogue(products: readonly CatalogueProduct[]) {
     return near.size ? { stems: [...near], fuzzy: true } : undefined;
   }
 
-  /** The SKUs having every one of these meanings among their names. */
+  /** The SKUs (in upper case, as `product` finds them) having every one of these meanings among their names. */
   function fitting(meanings: readonly WordMeaning[]): Set<string> {
     let fit: Set<string> | undefined;
     for (const m of meanings) {
@@ -135,7 +150,7 @@ export function createCatalogue(products: readonly CatalogueProduct[]) {
     if (!q) return [...bySku.values()].slice(0, limit);
     const upper = q.toUpperCase();
     const out = new Map<string, ProductChoice>();
-    for (const p of bySku.values()) if (p.sku.startsWith(upper)) out.set(p.sku, p);
+    for (const [key, p] of bySku) if (key.startsWith(upper)) out.set(p.sku, p);
     const hits = productIndex.search(q, { prefix: true, fuzzy: (t) => editsFor(t), combineWith: 'AND' });
     for (const hit of hits) {
       const p = bySku.get(String(hit.id));

@@ -90,26 +90,37 @@ export function createOrderReader(catalogue: Catalogue, limits: ReadLimits) {
   const isQuantity = (word: string): boolean =>
     quantityWord(word) !== undefined && (/\d/.test(word) || !isName(word));
 
-  /** Which product(s) these words name. */
-  function fit(ws: readonly string[]): Fit {
+  /** Which product(s) these words name (the closest product of words that fit none only when asked). */
+  function fit(ws: readonly string[], withClosest = true): Fit {
     if (ws.length === 0) return { kind: 'none' };
     const sku = ws.length === 1 ? catalogue.product(ws[0] ?? '') : undefined;
     if (sku) return { kind: 'one', sku: sku.sku };
     const meanings: WordMeaning[] = [];
     for (const w of ws) {
       const m = catalogue.meaning(w);
-      if (!m) return { kind: 'none', closest: catalogue.closest(ws.join(' ')) };
+      if (!m) return none(ws, withClosest);
       meanings.push(m);
     }
     const exact = meanings.every((m) => !m.fuzzy);
     if (exact) {
       const whole = catalogue.named(meanings.map((m) => m.stems[0] ?? ''));
-      if (whole.size === 1) return { kind: 'one', sku: [...whole][0] as string };
+      if (whole.size === 1) return one([...whole][0]);
     }
     const skus = catalogue.fitting(meanings);
-    if (skus.size === 1) return { kind: 'one', sku: [...skus][0] as string };
+    if (skus.size === 1) return one([...skus][0]);
     if (skus.size > 1) return { kind: 'several', options: catalogue.sorted(skus) };
-    return { kind: 'none', closest: catalogue.closest(ws.join(' ')) };
+    return none(ws, withClosest);
+  }
+
+  /** The one product of a key, with its SKU as stored. */
+  const one = (key: string | undefined): Fit => {
+    const product = catalogue.product(key ?? '');
+    return product ? { kind: 'one', sku: product.sku } : { kind: 'none' };
+  };
+
+  function none(ws: readonly string[], withClosest: boolean): Fit {
+    const closest = withClosest ? catalogue.closest(ws.join(' ')) : undefined;
+    return closest ? { kind: 'none', closest } : { kind: 'none' };
   }
 
   /** A word that joins two items: "and", "&", or a Hebrew word carrying ו ("ותיק", "וכובע"). */
@@ -137,7 +148,7 @@ export function createOrderReader(catalogue: Catalogue, limits: ReadLimits) {
     return [...tokens];
   }
 
-  const fits = (tokens: readonly string[]) => fit(item(tokens).words).kind !== 'none';
+  const fits = (tokens: readonly string[]) => fit(item(tokens).words, false).kind !== 'none';
 
   /**
    * A chunk as items: whole when it names something, else split at the first break whose left
@@ -149,7 +160,10 @@ export function createOrderReader(catalogue: Catalogue, limits: ReadLimits) {
     const breaks = softBreaks(tokens);
     if (breaks.length === 0 || fits(tokens)) return [[...tokens]];
     const isBreak = new Set(breaks);
+    // A left part holding a word the catalogue does not know never fits: no need to try past it.
+    const unknown = tokens.findIndex((t) => !isQuantity(t) && !isFiller(t) && !isJoiner(t) && !catalogue.meaning(t));
     for (const b of breaks) {
+      if (unknown >= 0 && b > unknown) break;
       const trailing = isQuantity(tokens[b] as string) && (b + 1 === tokens.length || isBreak.has(b + 1));
       const cut = trailing && fits(tokens.slice(0, b + 1)) ? b + 1 : fits(tokens.slice(0, b)) ? b : undefined;
       if (cut !== undefined) return [tokens.slice(0, cut), ...segment(afterBreak(tokens.slice(cut)))];
@@ -203,7 +217,7 @@ export function createOrderReader(catalogue: Catalogue, limits: ReadLimits) {
     const meanings = ws.map((w) => catalogue.meaning(w)).filter((m): m is WordMeaning => m !== undefined);
     if (meanings.length === 0) return undefined;
     const skus = catalogue.fitting(meanings);
-    const picked = question.options.filter((o) => skus.has(o.sku));
+    const picked = question.options.filter((o) => skus.has(o.sku.toUpperCase()));
     return picked.length === 1 ? picked[0] : undefined;
   }
 

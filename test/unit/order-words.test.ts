@@ -110,3 +110,12 @@ test('Suggestions as an agent types: SKU prefixes, parts of names and aliases, t
   expect(shop.suggest('', 3)).toHaveLength(3);
   expect(skus('zzzz')).toEqual([]);
 });
+
+test('A SKU stored in lower case is found in any case and given back as stored', () => {
+  const lower = createOrderReader(createCatalogue([{ sku: 'mug-1', name: 'Plain mug' }]), {
+    maxQuantity: MAX_ITEM_QUANTITY,
+  });
+  expect(lower.read('2 MUG-1').lines).toEqual([{ sku: 'mug-1', quantity: 2 }]);
+  expect(lower.read('a plain mug').lines).toEqual([{ sku: 'mug-1', quantity: 1 }]);
+  expect(lower.suggest('MUG', 5).map((p) => p.sku)).toEqual(['mug-1']);
+});
