@@ -6,6 +6,7 @@ import { boltLogger } from '../../src/slack/client.js';
 import { registerActions } from './actions/index.js';
 import { registerCommands } from './commands/index.js';
 import { registerEvents } from './events/home.js';
+import { registerOptions } from './options.js';
 import { registerViews } from './views/index.js';
 import { onlyInstalledWorkspace } from './workspace.js';
 
@@ -81,6 +82,7 @@ export function createSlackRouter(deps: Deps): Router | undefined {
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
+  registerOptions(app, deps);
   registerEvents(app, deps);
   app.error(async (err) => {
     log.error({ err: err.original ?? err, code: err.code }, 'slack: listener failed');

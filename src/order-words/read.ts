@@ -91,7 +91,7 @@ export function createOrderReader(catalogue: Catalogue, limits: ReadLimits) {
     quantityWord(word) !== undefined && (/\d/.test(word) || !isName(word));
 
   /** Which product(s) these words name (the closest product of words that fit none only when asked). */
-  function fit(ws: readonly string[], withClosest = true): Fit {
+  function matchOf(ws: readonly string[], withClosest = true): Fit {
     if (ws.length === 0) return { kind: 'none' };
     const sku = ws.length === 1 ? catalogue.product(ws[0] ?? '') : undefined;
     if (sku) return { kind: 'one', sku: sku.sku };
@@ -148,7 +148,7 @@ export function createOrderReader(catalogue: Catalogue, limits: ReadLimits) {
     return [...tokens];
   }
 
-  const fits = (tokens: readonly string[]) => fit(item(tokens).words, false).kind !== 'none';
+  const fits = (tokens: readonly string[]) => matchOf(item(tokens).words, false).kind !== 'none';
 
   /**
    * A chunk as items: whole when it names something, else split at the first break whose left
@@ -161,7 +161,9 @@ export function createOrderReader(catalogue: Catalogue, limits: ReadLimits) {
     if (breaks.length === 0 || fits(tokens)) return [[...tokens]];
     const isBreak = new Set(breaks);
     // A left part holding a word the catalogue does not know never fits: no need to try past it.
-    const unknown = tokens.findIndex((t) => !isQuantity(t) && !isFiller(t) && !isJoiner(t) && !catalogue.meaning(t));
+    const unknown = tokens.findIndex(
+      (t) => !isQuantity(t) && !isFiller(t) && !isJoiner(t) && !catalogue.meaning(t),
+    );
     for (const b of breaks) {
       if (unknown >= 0 && b > unknown) break;
       const trailing = isQuantity(tokens[b] as string) && (b + 1 === tokens.length || isBreak.has(b + 1));
@@ -191,7 +193,7 @@ export function createOrderReader(catalogue: Catalogue, limits: ReadLimits) {
           tooMuch ??= { phrase, quantity: it.quantity };
           continue;
         }
-        const found = fit(it.words);
+        const found = matchOf(it.words);
         if (found.kind === 'one') totals.set(found.sku, (totals.get(found.sku) ?? 0) + it.quantity);
         else if (found.kind === 'several')
           questions.push({ phrase, quantity: it.quantity, options: found.options });

@@ -185,10 +185,10 @@ describe('phone-order modal', () => {
     const res = await submitView(app.url, VIEWS.phoneOrder, {
       [INPUTS.customerName]: 'Avi Ben',
       [INPUTS.customerPhone]: '+15551230077',
-      [INPUTS.items]: `${sku} 1\ntwo mugs please`,
+      [INPUTS.items]: `${sku} 1\ntwo frobnicators please`,
     });
     expect(res.body.response_action).toBe('errors');
-    expect(res.body.errors[INPUTS.items]).toContain('Line 2');
+    expect(res.body.errors[INPUTS.items]).toContain('Line 2: frobnicators: no such product.');
   });
 
   test('When a valid form is submitted, then the order is placed through the order service (phone number normalized, channel as chosen) and the modal shows its number; submitting the same modal again places nothing new', async () => {

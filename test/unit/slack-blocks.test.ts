@@ -1,6 +1,7 @@
 import type { Product } from '../../src/inventory/product.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../src/orders/lifecycle.js';
 import type { HistoryEntry, Order } from '../../src/orders/order.js';
+import { ORDER_LIMITS } from '../../src/orders/types.js';
 import {
   ACTIONS,
   approvalMessage,
@@ -8,6 +9,7 @@ import {
   fulfillmentTask,
   homeView,
   INPUTS,
+  ITEM_ROWS,
   LIMITS,
   lowStockAlert,
   orderCard,
@@ -25,6 +27,7 @@ import {
   when,
   who,
 } from '../../src/slack/blocks/index.js';
+import { productOption } from '../../src/slack/blocks/modals.js';
 import { buttons, walk } from '../helpers/blocks.js';
 
 const ctx: RenderContext = { currency: 'USD', timezone: 'America/New_York' };
@@ -285,7 +288,8 @@ describe('modals', () => {
     expect(inputs[INPUTS.customerName].element.initial_value).toBe('Dana');
     expect(inputs[INPUTS.customerPhone].element.initial_value).toBe('+15551234567');
     expect(inputs[INPUTS.customerPhone].optional).toBeUndefined();
-    expect(inputs[INPUTS.items].optional).toBeUndefined();
+    // Items come from the text, the product rows or both: the form checks that there is one.
+    expect(inputs[INPUTS.items].optional).toBe(true);
     expect(inputs[INPUTS.customerName].optional).toBe(true);
     expect(inputs[INPUTS.channel].element.options.map((o: any) => o.value)).toEqual([
       'phone',
@@ -294,6 +298,62 @@ describe('modals', () => {
     ]);
     expect(inputs[INPUTS.channel].element.initial_option.value).toBe('phone');
     expect(phoneOrderModal().blocks.some((b: any) => b.element?.initial_value)).toBe(false);
+  });
+
+  test('phone order modal has product rows: a picker fed as the agent types, and a whole-number quantity', () => {
+    const view = phoneOrderModal({
+      suggestions: {
+        items: [{ sku: 'TOTE', name: 'Canvas tote', price: 990, boughtWith: 'MUG-BLUE' }],
+        currency: 'USD',
+      },
+    });
+    expectWithinLimits(view, LIMITS.viewBlocks);
+    const ids = view.blocks.map((b: any) => b.block_id);
+    // The hint stays right under the items text the agent types; the rows follow it.
+    expect(ids.indexOf('cross_sell_hint')).toBe(ids.indexOf(INPUTS.items) + 1);
+    expect(ITEM_ROWS.length).toBeGreaterThan(0);
+    let at = ids.indexOf('cross_sell_hint');
+    for (const row of ITEM_ROWS) {
+      expect(ids.indexOf(row.product)).toBe(at + 1);
+      expect(ids.indexOf(row.quantity)).toBe(at + 2);
+      at += 2;
+      const picker = view.blocks.find((b: any) => b.block_id === row.product) as any;
+      expect(picker).toMatchObject({ type: 'input', optional: true });
+      expect(picker.element).toMatchObject({
+        type: 'external_select',
+        action_id: row.product,
+        min_query_length: 0,
+      });
+      const quantity = view.blocks.find((b: any) => b.block_id === row.quantity) as any;
+      expect(quantity).toMatchObject({ type: 'input', optional: true });
+      expect(quantity.element).toMatchObject({
+        type: 'number_input',
+        action_id: row.quantity,
+        is_decimal_allowed: false,
+        min_value: '1',
+        max_value: String(ORDER_LIMITS.quantityPerLine),
+      });
+    }
+  });
+
+  test('a product option reads "name (SKU)", its value the SKU, within Slack\'s 75 characters', () => {
+    expect(productOption({ sku: 'MUG-BLUE', name: 'Blue enamel mug' })).toEqual({
+      text: { type: 'plain_text', text: 'Blue enamel mug (MUG-BLUE)' },
+      value: 'MUG-BLUE',
+    });
+    const long = productOption({ sku: 'TEE-LOGO-M', name: `Logo T-shirt ${'very '.repeat(30)}long\nname` });
+    expect(long.text.text.length).toBeLessThanOrEqual(LIMITS.optionText);
+    expect(long.text.text).toMatch(/… \(TEE-LOGO-M\)$/);
+    expect(long.text.text).not.toContain('\n');
+    const emoji = productOption({ sku: 'CUP-1', name: '☕😀'.repeat(40) });
+    expect(emoji.text.text.length).toBeLessThanOrEqual(LIMITS.optionText);
+    expect(emoji.text.text.endsWith('… (CUP-1)')).toBe(true);
+    // The longest SKU leaves a little of the name; the SKU is never cut.
+    const sku = `A${'B'.repeat(63)}`;
+    const longest = productOption({ sku, name: 'Hebrew: ספל כחול' });
+    expect(longest.text.text.length).toBeLessThanOrEqual(LIMITS.optionText);
+    expect(longest.text.text.endsWith(`(${sku})`)).toBe(true);
+    expect(longest.value).toBe(sku);
   });
 });
 

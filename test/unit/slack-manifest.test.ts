@@ -9,8 +9,10 @@ test('Every Slack request URL in the manifest is /slack/events', () => {
     ...manifest.features.slash_commands.map((c: { url: string }) => c.url),
     manifest.settings.event_subscriptions.request_url,
     manifest.settings.interactivity.request_url,
+    // Where Slack asks for an external select's options (the phone-order form's product pickers).
+    manifest.settings.interactivity.message_menu_options_url,
   ];
-  expect(urls).toHaveLength(4);
+  expect(urls).toHaveLength(5);
   for (const url of urls) expect(url).toBe('https://YOUR-PUBLIC-URL/slack/events');
 });
 

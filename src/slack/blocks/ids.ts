@@ -37,6 +37,13 @@ export const INPUTS = {
   country: 'country',
   notes: 'notes',
   channel: 'channel',
+  /** The phone-order form's product rows: a product picker and its quantity (`ITEM_ROWS`). */
+  product1: 'item_product_1',
+  quantity1: 'item_quantity_1',
+  product2: 'item_product_2',
+  quantity2: 'item_quantity_2',
+  product3: 'item_product_3',
+  quantity3: 'item_quantity_3',
   carrier: 'carrier',
   trackingNumber: 'tracking_number',
   reason: 'reason',
@@ -45,3 +52,13 @@ export const INPUTS = {
 /** Channels an agent may log an order under from the modal (phone, store, slack). */
 export const MODAL_CHANNELS = ['phone', 'store', 'slack'] as const;
 export type ModalChannel = (typeof MODAL_CHANNELS)[number];
+
+/**
+ * The phone-order form's product rows, top to bottom. Each picker's options come from the catalogue
+ * as the agent types (a Slack `block_suggestion` to the picker's action_id).
+ */
+export const ITEM_ROWS = [
+  { product: INPUTS.product1, quantity: INPUTS.quantity1 },
+  { product: INPUTS.product2, quantity: INPUTS.quantity2 },
+  { product: INPUTS.product3, quantity: INPUTS.quantity3 },
+] as const;

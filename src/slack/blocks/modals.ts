@@ -2,8 +2,9 @@
 import { Bits, Blocks, Elements, type InputBuilder, Modal, type ViewBlockBuilder } from 'slack-block-builder';
 import { formatMoney } from '../../money.js';
 import type { Order } from '../../orders/order.js';
+import { ORDER_LIMITS } from '../../orders/types.js';
 import { capBlocks, LIMITS, type RenderContext, type SlackView, statusLabel, truncate } from './format.js';
-import { INPUTS, MODAL_CHANNELS, type ModalChannel, VIEWS } from './ids.js';
+import { INPUTS, ITEM_ROWS, MODAL_CHANNELS, type ModalChannel, VIEWS } from './ids.js';
 import { addressAndNotes, itemBlocks, money, toView } from './parts.js';
 import { escapeText, plainText } from './untrusted.js';
 
@@ -86,8 +87,63 @@ export function crossSellHintText(
   return lines.length ? truncate(lines.join('\n'), LIMITS.contextText) : undefined;
 }
 
+/** A product as a picker lists it. */
+export interface PickerProduct {
+  sku: string;
+  name: string;
+}
+
 /**
- * The phone-order form. The items input sends a block action as the agent types
+ * A picker's option: "Blue enamel mug (MUG-BLUE)", its value the SKU. Slack caps option text at 75
+ * characters: a long name is cut, the SKU always shows whole.
+ */
+export function productOption(product: PickerProduct): {
+  text: { type: 'plain_text'; text: string };
+  value: string;
+} {
+  const sku = plainText(product.sku, 64);
+  const room = LIMITS.optionText - sku.length - ' ()'.length;
+  // In characters and in UTF-16 units both (an emoji is two): the SKU is never the part cut.
+  const name = room > 1 ? truncate(plainText(product.name, room), room) : '';
+  const text = truncate(name ? `${name} (${sku})` : sku, LIMITS.optionText);
+  return { text: { type: 'plain_text', text }, value: product.sku };
+}
+
+/** The most options Slack shows for one external select query. */
+export const PICKER_OPTIONS_MAX = 100;
+
+/** One row of the form: a product picker (its options as the agent types) and its quantity. */
+function itemRow(row: (typeof ITEM_ROWS)[number], first: boolean): InputBuilder[] {
+  const picker = Elements.ExternalSelect({
+    actionId: row.product,
+    placeholder: 'Search the catalogue',
+    // 0: a click lists the catalogue before anything is typed.
+    minQueryLength: 0,
+  });
+  const quantity = Elements.NumberInput({
+    actionId: row.quantity,
+    isDecimalAllowed: false,
+    minValue: 1,
+    maxValue: ORDER_LIMITS.quantityPerLine,
+    placeholder: '1',
+  });
+  return [
+    Blocks.Input({
+      blockId: row.product,
+      label: 'Product',
+      hint: first
+        ? 'Or pick products: type part of a name, an alias or a SKU. They add to the items above.'
+        : undefined,
+    })
+      .element(picker)
+      .optional(),
+    Blocks.Input({ blockId: row.quantity, label: 'Quantity' }).element(quantity).optional(),
+  ];
+}
+
+/**
+ * The phone-order form: the items in the caller's words (or SKUs), and a few product rows picked
+ * from the catalogue; both add up. The items input sends a block action as the agent types
  * (handlers/slack/actions/cross-sell-hint.ts), which updates the form with `suggestions`: what is
  * often bought with the items typed so far, for the agent to offer the caller.
  */
@@ -118,11 +174,13 @@ export function phoneOrderModal(
       initial: opts.prefill?.phone,
     }),
     textInput(INPUTS.items, 'Items', {
+      optional: true,
       multiline: true,
-      hint: 'One line per item: SKU and quantity, e.g. `MUG-01 2`',
+      hint: 'As the caller says them, or by SKU: `2 blue mugs and a tote`, `MUG-BLUE 2`. Several lines are fine.',
       live: true,
     }),
     ...(hint ? [Blocks.Context({ blockId: CROSS_SELL_HINT_BLOCK }).elements(hint)] : []),
+    ...ITEM_ROWS.flatMap((row, i) => itemRow(row, i === 0)),
     textInput(INPUTS.addressLine1, 'Address line 1', {
       optional: true,
       hint: 'Leave the address empty for pickup.',
