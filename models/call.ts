@@ -2,6 +2,7 @@ import { type Connection, Schema } from 'mongoose';
 import { type Call, type CallSlot, type CallStatus, callStatusRank } from '../src/calls/call.js';
 import type { Language } from '../src/customers/customer.js';
 import { isDuplicateKey } from '../src/errors.js';
+import { callDrafts } from './call-draft.js';
 import { createCallLists } from './call-lists.js';
 import { slackSlots } from './slack-slots.js';
 
@@ -28,6 +29,7 @@ const callSchema = new Schema<CallDoc>(
     voicemail: { type: Schema.Types.Mixed },
     slack: { type: Schema.Types.Mixed },
     effects: { type: [String], default: [] },
+    draft: { type: Schema.Types.Mixed },
   },
   { versionKey: false },
 );
@@ -334,6 +336,7 @@ export function createCallRepository(
     },
 
     ...slackSlots<string, Call, CallSlot>(Call, change),
+    ...callDrafts(get, change, withStep),
 
     async ensureIndexes(): Promise<void> {
       await Call.createIndexes();

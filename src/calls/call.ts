@@ -29,6 +29,28 @@ export interface CallSlackRef {
 }
 export type CallSlot = 'pop' | 'voicemail';
 
+/** A product offered in a draft's question, by its place in the list (key 1 is the first). */
+export interface CallDraftOption {
+  sku: string;
+  name: string;
+}
+
+/**
+ * An order being taken by voice (menu option 3), kept on the call between webhooks: several server
+ * processes may answer one call's webhooks, so it is never held in memory.
+ */
+export interface CallDraft {
+  /** The lines understood so far. */
+  items: { sku: string; quantity: number }[];
+  /** Phrases that fit several products, asked one at a time by keypad: the first is being asked. */
+  questions: { phrase: string; quantity: number; options: CallDraftOption[] }[];
+  /**
+   * This version of the draft, in the URL of the question or read-back made from it: an answer
+   * Twilio delivers twice is taken once, by the version it answered.
+   */
+  rev: string;
+}
+
 /** One phone call to our number, keyed by Twilio's CallSid. */
 export interface Call {
   sid: string;
@@ -70,6 +92,11 @@ export interface Call {
   slack?: Partial<Record<CallSlot, CallSlackRef>> & Partial<Record<`${CallSlot}ClaimedAt`, Date>>;
   /** Slack messages that must be posted or brought up to date: `slack:pop`, `slack:voicemail`. */
   effects: string[];
+  /**
+   * The order the caller is saying (menu option 3). Kept once placed: a confirmation Twilio
+   * delivers again finds it, and places nothing new (the order is keyed by the CallSid).
+   */
+  draft?: CallDraft;
 }
 
 /** The outcome, from what the call record says happened (most telling first). */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { CallRepository } from '../../models/call.js';
 import type { OrderRepository } from '../../models/order.js';
 import type { Config } from '../config.js';
@@ -6,6 +7,7 @@ import { isE164 } from '../customers/phone.js';
 import type { CustomerService } from '../customers/service.js';
 import { callEffect, doorOf } from '../delivery/effects.js';
 import { RetryLater } from '../delivery/retry.js';
+import { isAppError } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import { OPEN_STATUSES } from '../orders/lifecycle.js';
@@ -16,11 +18,22 @@ import type { RenderContext } from '../slack/blocks/index.js';
 import type { SlackOut } from '../slack/client.js';
 import { createSlotPoster, type Surface } from '../slack/slots.js';
 import { slackChannels } from '../slack/sync.js';
-import { type Call, type CallSlot, type CallStatus, outcomeOf } from './call.js';
+import { type Call, type CallDraft, type CallSlot, type CallStatus, outcomeOf } from './call.js';
 
 const OPEN: ReadonlySet<string> = new Set(OPEN_STATUSES);
 /** How many recent orders are looked at for a caller (the card shows open ones and the last rating). */
 const RECENT = 10;
+
+/** A new version of a draft's `rev`: what the question or read-back made from it answers to. */
+const newRev = () => randomBytes(6).toString('hex');
+
+/** What came of placing the order said on a call. */
+export type VoicePlacement =
+  | { placed: Order; created: boolean }
+  /** Lines asking for more than is available now. */
+  | { short: { sku: string; available: number }[] }
+  /** Products gone from the catalogue since the order was said. */
+  | { unknown: string[] };
 
 /** Whether a call has a screen pop to keep up to date: posted already, or a person was dialed. */
 const hasPop = (call: Call) => Boolean(call.slack?.pop || call.agent);
@@ -36,7 +49,7 @@ export const isOpenOrder = (o: Pick<Order, 'status'>) => OPEN.has(o.status);
 export function createCallService(deps: {
   calls: CallRepository;
   orderRecords: Pick<OrderRepository, 'linkCall'>;
-  orders: Pick<OrderService, 'ownedBy' | 'recentOf'>;
+  orders: Pick<OrderService, 'ownedBy' | 'recentOf' | 'place'>;
   customers: Pick<CustomerService, 'findByPhone'>;
   slackOut: SlackOut;
   config: Config;
@@ -108,6 +121,53 @@ export function createCallService(deps: {
     const call = await calls.linkOrder(sid, number);
     if (!call) return;
     await orderRecords.linkCall(number, { sid, at: new Date(), why: 'logged' });
+  }
+
+  /**
+   * The order said on the call (menu option 3), placed as any order is, by the channel `voice` and
+   * keyed by the CallSid: a confirmation Twilio delivers twice places one order, and the order's
+   * "placed" text follows as for any order. Linked to the call (its path says `placed:<number>`).
+   * Stock taken meanwhile, or a product gone, comes back for the caller to hear; anything else throws.
+   */
+  async function placeOrder(
+    call: Pick<Call, 'sid' | 'from' | 'customer'>,
+    items: CallDraft['items'],
+    language: Language,
+  ): Promise<VoicePlacement> {
+    try {
+      const { order, created } = await orders.place(
+        {
+          channel: 'voice',
+          externalId: call.sid,
+          customer: { name: call.customer?.name ?? call.from, phone: call.from, language },
+          items: items.map((i) => ({ sku: i.sku, quantity: i.quantity })),
+        },
+        { by: call.from, channel: 'voice' },
+      );
+      await calls.ordered(call.sid, order.number);
+      if (created)
+        log.info({ call: call.sid, order: order.number, from: call.from }, 'order placed by voice');
+      return { placed: order, created };
+    } catch (err) {
+      if (isAppError(err) && err.code === 'insufficient_stock') {
+        const lines =
+          (err.details as { items?: { sku: string; available: number }[] } | undefined)?.items ?? [];
+        log.info(
+          { call: call.sid, short: lines },
+          'voice order not placed: stock taken since it was read back',
+        );
+        return { short: lines.map((l) => ({ sku: l.sku, available: l.available })) };
+      }
+      const details = isAppError(err) && err.code === 'validation_error' ? err.details : undefined;
+      const unknown = Array.isArray(details)
+        ? details.flatMap((d: { sku?: string }) => (d.sku ? [d.sku] : []))
+        : [];
+      if (unknown.length > 0) {
+        log.info({ call: call.sid, unknown }, 'voice order not placed: a product left the catalogue');
+        return { unknown };
+      }
+      throw err;
+    }
   }
 
   /** What staff see about the caller: who, their open orders, their last rating, how often they called. */
@@ -203,6 +263,25 @@ export function createCallService(deps: {
     get: calls.get,
     /** A step of the menu on the call's path (`status`, `agent`, `lang:he`, `not-found`…). */
     step: (sid: string, step: string, set: Record<string, unknown> = {}) => calls.step(sid, step, set),
+    /** The caller begins an order by voice (option 3), or starts it over: a step, any draft gone. */
+    startOrder: (sid: string, step: 'take-order' | 'order-over') => calls.setDraft(sid, step, undefined),
+    /** The order said, as understood: its lines and the questions to ask about it, in a new draft. */
+    async draftOrder(sid: string, said: Omit<CallDraft, 'rev'>): Promise<CallDraft | undefined> {
+      return (await calls.setDraft(sid, 'order-said', { ...said, rev: newRev() }))?.draft;
+    },
+    /**
+     * An answer to the draft's question, taken only by the draft as it was asked (`rev`): when it
+     * was answered already (Twilio delivered the key twice), the draft as it is now.
+     */
+    async answerDraft(
+      sid: string,
+      rev: string,
+      next: Omit<CallDraft, 'rev'>,
+    ): Promise<CallDraft | undefined> {
+      const revised = await calls.reviseDraft(sid, rev, { ...next, rev: newRev() });
+      return (revised ?? (await calls.get(sid)))?.draft;
+    },
+    placeOrder,
     /** The caller switched language: spoken from now on, and kept on the call. */
     setLanguage: (sid: string, language: Language) => calls.step(sid, `lang:${language}`, { language }),
     /** The caller is being connected to TWILIO_AGENT_NUMBER: the screen pop goes out now. */

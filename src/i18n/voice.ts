@@ -54,6 +54,10 @@ function heRange(r: Range): string {
 const listed = (parts: string[], and: string) =>
   parts.length > 1 ? `${parts.slice(0, -1).join(', ')}, ${and}${parts.at(-1)}` : (parts[0] ?? '');
 
+/** What the caller said, repeated back, and a product's name: short enough to be heard once. */
+const said = (phrase: string) => cut(phrase, 40);
+const product = (name: string) => cut(name, 60);
+
 /** Staff type carriers and tracking numbers; a spelled code past 40 characters is no longer heard. */
 const carrier = (t: Tracking) => cut(t.carrier, 20);
 const trackingCode = (t: Tracking) => spellCode(cut(t.trackingNumber, 40));
@@ -61,7 +65,8 @@ const trackingCode = (t: Tracking) => spellCode(cut(t.trackingNumber, 40));
 export const voiceEn = {
   greeting: (p: { business: string }) => `Thanks for calling ${biz(p.business)}.`,
   menu: (_: Record<string, never>) =>
-    'For the status of an order, press 1 or say status. To speak with someone, press 2 or say agent.',
+    'For the status of an order, press 1 or say status. To speak with someone, press 2 or say agent. ' +
+    'To place an order, press 3 or say order.',
   /** Said in the other language's voice, so each catalogue holds the offer to switch to the other. */
   switchOffer: (_: Record<string, never>) => 'לעברית, הקישו 9.',
   notUnderstood: (_: Record<string, never>) => "Sorry, I didn't get that.",
@@ -107,6 +112,41 @@ export const voiceEn = {
   voicemailEmpty: (_: Record<string, never>) => 'We did not get a message. Goodbye.',
   unavailable: (_: Record<string, never>) =>
     'Sorry, we cannot look that up right now. Please try again later, or send us a text.',
+  // Option 3: an order said in the caller's own words.
+  orderAsk: (_: Record<string, never>) => 'Please say what you would like to order, and how many of each.',
+  orderAskAgain: (_: Record<string, never>) => 'Please say your order again.',
+  orderNeedsNumber: (_: Record<string, never>) =>
+    'To order by phone we need to see your phone number, and it is hidden on this call. ' +
+    'Please call again with your number shown, or send us a text.',
+  orderNotUnderstood: (p: { phrase?: string; closest?: string }) =>
+    (p.phrase
+      ? `Sorry, I didn't understand "${said(p.phrase)}".`
+      : "Sorry, I didn't understand your order.") +
+    (p.closest ? ` The closest we have is ${product(p.closest)}.` : ''),
+  orderTooMuch: (p: { max: number }) => `Sorry, by phone you can order at most ${p.max} of one product.`,
+  orderTooMany: (p: { max: number }) =>
+    `Sorry, by phone you can order at most ${p.max} different products at a time.`,
+  /** "For mug, press 1 for Blue enamel mug, 2 for Red enamel mug." */
+  orderQuestion: (p: { phrase: string; options: string[] }) =>
+    `For ${said(p.phrase)}, ${p.options.map((o, i) => `${i === 0 ? 'press ' : ''}${i + 1} for ${product(o)}`).join(', ')}.`,
+  orderShort: (p: { lines: { name: string; available: number }[] }) =>
+    `Sorry, ${listed(
+      p.lines.map((l) =>
+        l.available === 0
+          ? `${product(l.name)} is sold out`
+          : `there ${l.available === 1 ? 'is' : 'are'} only ${l.available} of ${product(l.name)} left`,
+      ),
+      'and ',
+    )}.`,
+  /** The draft read back: "2 Blue enamel mug, 1 Canvas tote bag", the total, and the keys. */
+  orderReadBack: (p: { lines: { quantity: number; name: string }[]; total: string }) =>
+    `Your order: ${p.lines.map((l) => `${l.quantity} ${product(l.name)}`).join(', ')}. The total is ${p.total}. ` +
+    'To place it, press 1. To start over, press 2.',
+  orderPlaced: (p: { number: number }) =>
+    `Thank you. Your order number is ${digitsSpoken(p.number)}. We are texting you the details. Goodbye.`,
+  orderNotPlaced: (_: Record<string, never>) =>
+    'Sorry, we could not confirm your order right now. If it went through, you will get a text with its number.',
+  orderGiveUp: (_: Record<string, never>) => "Sorry, I couldn't take your order this way.",
 };
 
 export type VoiceCatalogue = { [K in keyof typeof voiceEn]: (typeof voiceEn)[K] };
@@ -114,7 +154,9 @@ export type VoiceCatalogue = { [K in keyof typeof voiceEn]: (typeof voiceEn)[K] 
 export const voiceHe: VoiceCatalogue = {
   // "כאן …" is how a business answers the phone in Hebrew, and it needs no prefix glued to the name.
   greeting: (p) => `שלום, כאן ${biz(p.business)}. תודה שהתקשרתם.`,
-  menu: () => 'למצב של הזמנה, הקישו 1 או אמרו סטטוס. לשיחה עם נציג, הקישו 2 או אמרו נציג.',
+  menu: () =>
+    'למצב של הזמנה, הקישו 1 או אמרו סטטוס. לשיחה עם נציג, הקישו 2 או אמרו נציג. ' +
+    'לביצוע הזמנה, הקישו 3 או אמרו הזמנה.',
   switchOffer: () => 'For English, press 9.',
   notUnderstood: () => 'סליחה, לא הבנתי.',
   noInput: () => 'סליחה, לא שמעתי תשובה.',
@@ -151,6 +193,36 @@ export const voiceHe: VoiceCatalogue = {
   voicemailThanks: () => 'תודה, קיבלנו את ההודעה ונחזור אליכם. להתראות.',
   voicemailEmpty: () => 'לא התקבלה הודעה. להתראות.',
   unavailable: () => 'מצטערים, אי אפשר לבדוק את זה כרגע. נסו שוב מאוחר יותר, או שלחו לנו הודעה.',
+  orderAsk: () => 'אמרו מה תרצו להזמין, וכמה מכל מוצר.',
+  orderAskAgain: () => 'אמרו שוב את ההזמנה.',
+  orderNeedsNumber: () =>
+    'כדי להזמין בטלפון אנחנו צריכים לראות את מספר הטלפון שלכם, והוא חסוי בשיחה הזו. ' +
+    'התקשרו שוב ממספר גלוי, או שלחו לנו הודעה.',
+  orderNotUnderstood: (p) =>
+    (p.phrase ? `סליחה, לא הבנתי את "${said(p.phrase)}".` : 'סליחה, לא הבנתי את ההזמנה.') +
+    (p.closest ? ` הכי קרוב שיש לנו: ${product(p.closest)}.` : ''),
+  orderTooMuch: (p) => `מצטערים, בטלפון אפשר להזמין עד ${p.max} יחידות ממוצר אחד.`,
+  orderTooMany: (p) => `מצטערים, בטלפון אפשר להזמין עד ${p.max} מוצרים שונים בהזמנה אחת.`,
+  // The option first, then its key: a prefix glued to a product's name ("ל…") could fall on English.
+  orderQuestion: (p) =>
+    `לגבי ${said(p.phrase)}: ${p.options.map((o, i) => `${product(o)}, הקישו ${i + 1}.`).join(' ')}`,
+  orderShort: (p) =>
+    `מצטערים. ${p.lines
+      .map((l) =>
+        l.available === 0
+          ? `${product(l.name)} אזל מהמלאי.`
+          : l.available === 1
+            ? `נשארה רק יחידה אחת של ${product(l.name)}.`
+            : `נשארו רק ${l.available} יחידות של ${product(l.name)}.`,
+      )
+      .join(' ')}`,
+  orderReadBack: (p) =>
+    `ההזמנה שלכם: ${p.lines.map((l) => `${l.quantity} ${product(l.name)}`).join(', ')}. הסכום הכולל: ${p.total}. ` +
+    'לאישור ההזמנה, הקישו 1. להתחלה מחדש, הקישו 2.',
+  orderPlaced: (p) =>
+    `תודה! מספר ההזמנה שלכם הוא ${digitsSpoken(p.number)}. אנחנו שולחים לכם את הפרטים בהודעה. להתראות.`,
+  orderNotPlaced: () => 'מצטערים, לא הצלחנו לאשר את ההזמנה כרגע. אם היא התקבלה, תקבלו הודעה עם המספר שלה.',
+  orderGiveUp: () => 'מצטערים, לא הצלחנו לקבל את ההזמנה כך.',
 };
 
 export type VoiceKey = keyof VoiceCatalogue;

@@ -166,11 +166,12 @@ export function parseSpokenNumber(speech: string | undefined): string | undefine
   return repeat === 1 && fits ? digits : undefined;
 }
 
-export type MenuChoice = 'status' | 'agent' | 'language';
+export type MenuChoice = 'status' | 'agent' | 'order' | 'language';
 
 const KEYS = new Map<string, MenuChoice>([
   ['1', 'status'],
   ['2', 'agent'],
+  ['3', 'order'],
   ['9', 'language'],
 ]);
 
@@ -193,26 +194,36 @@ const MENU_WORDS: Record<MenuChoice, string[]> = {
     'שירות',
     'עזרה',
   ],
+  // An order already placed: its status, where it is, its number ("ההזמנה", the order, is one).
   status: [
     'status',
-    'order',
     'orders',
     'track',
     'tracking',
     'package',
     'delivery',
+    'where',
+    'check',
+    'number',
     'סטטוס',
-    'הזמנה',
     'הזמנות',
+    'ההזמנה',
     'מצב',
     'משלוח',
+    'איפה',
+    'בדוק',
+    'לבדוק',
+    'מספר',
   ],
+  // A new order, said in the caller's words (option 3): "order", "I'd like to buy", "להזמין".
+  order: ['order', 'buy', 'purchase', 'הזמנה', 'להזמין', 'הזמין', 'לקנות'],
   // As each recogniser may write the other language's name: "Ivrit" in English, "אינגליש" in Hebrew.
   language: ['english', 'hebrew', 'ivrit', 'אנגלית', 'עברית', 'אינגליש'],
 };
 // Asking for a person wins over naming an order ("someone about my order"): that caller wants a
-// human. A language is taken only when nothing else was asked for.
-const PRIORITY: MenuChoice[] = ['agent', 'status', 'language'];
+// human. Asking about an order ("where is my order", "order status") wins over a new one. A
+// language is taken only when nothing else was asked for.
+const PRIORITY: MenuChoice[] = ['agent', 'status', 'order', 'language'];
 /** Hebrew glues "and", "the", "to", "in", "that", "from", "as" to the next word: ולנציג, בהזמנה, שההזמנה. */
 const HEBREW_PREFIXES = 'והבלשמכ';
 
@@ -226,7 +237,10 @@ function stems(word: string): string[] {
 /** Menu-only words that may come with a spoken option number ("press one", "option two"). */
 const OPTION_WORDS = new Set(['press', 'option', 'אפשרות', 'שלוחה']);
 
-/** What the caller chose at the menu: a key (1 status, 2 agent, 9 language) or words in either language. */
+/**
+ * What the caller chose at the menu: a key (1 status, 2 agent, 3 order, 9 language) or words in
+ * either language.
+ */
 export function menuChoice(input: { digits?: string; speech?: string }): MenuChoice | undefined {
   const digits = input.digits?.trim();
   if (digits) return KEYS.get(digits);
@@ -242,11 +256,70 @@ export function menuChoice(input: { digits?: string; speech?: string }): MenuCho
 export function speechHints(lang: Language): string {
   const hints =
     lang === 'he'
-      ? ['סטטוס', 'הזמנה', 'מצב ההזמנה', 'נציג', 'נציגה', 'שירות לקוחות', 'אנגלית', 'מספר הזמנה']
-      : ['status', 'order status', 'where is my order', 'agent', 'representative', 'Hebrew', 'order number'];
+      ? ['סטטוס', 'הזמנה', 'מצב ההזמנה', 'נציג', 'נציגה', 'שירות לקוחות', 'אנגלית', 'מספר הזמנה', 'להזמין']
+      : [
+          'status',
+          'order status',
+          'where is my order',
+          'agent',
+          'representative',
+          'Hebrew',
+          'order number',
+          'order',
+          'place an order',
+        ];
   const digits =
     lang === 'he'
       ? ['אפס', 'אחת', 'שתיים', 'שלוש', 'ארבע', 'חמש', 'שש', 'שבע', 'שמונה', 'תשע']
       : ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
   return [...hints, ...digits].join(', ');
+}
+
+/** Twilio's bounds on <Gather hints>: at most 500 phrases, each at most 100 characters. */
+export const MAX_HINTS = 500;
+export const MAX_HINT_LENGTH = 100;
+
+/** A hint must not hold the list's own separator, and is said the way it is written. */
+const hintOf = (phrase: string) => phrase.replace(/[,\s]+/g, ' ').trim();
+const HEBREW_LETTER = /[\u0590-\u05ff]/;
+
+/**
+ * <Gather hints> for an order said in `lang`: the catalogue's names and aliases written in that
+ * language's script (a Hebrew recogniser is not helped by "Blue enamel mug", nor an English one by
+ * "ספל כחול"), each once, none over Twilio's 100 characters. Past Twilio's 500 phrases, every
+ * product keeps its shortest phrase first: a late product is not left without any.
+ */
+export function orderHints(
+  lang: Language,
+  products: readonly { name: string; aliases?: readonly string[] }[],
+): string {
+  const fits = (p: string) =>
+    p.length > 0 && p.length <= MAX_HINT_LENGTH && HEBREW_LETTER.test(p) === (lang === 'he');
+  const perProduct = products.map((p) =>
+    [p.name, ...(p.aliases ?? [])]
+      .map(hintOf)
+      .filter(fits)
+      .sort((a, b) => a.length - b.length),
+  );
+  const seen = new Set<string>();
+  const hints: string[] = [];
+  const take = (phrase: string | undefined) => {
+    const key = phrase?.toLowerCase();
+    if (phrase === undefined || key === undefined || seen.has(key) || hints.length >= MAX_HINTS) return;
+    seen.add(key);
+    hints.push(phrase);
+  };
+  for (const phrases of perProduct) take(phrases[0]);
+  for (const phrases of perProduct) for (const phrase of phrases.slice(1)) take(phrase);
+  return hints.join(', ');
+}
+
+/**
+ * A product's name as said in `lang`: a Hebrew caller hears its first Hebrew alias (the name is
+ * usually written in English), an English caller its name; each falls back to the other.
+ */
+export function spokenName(product: { name: string; aliases?: readonly string[] }, lang: Language): string {
+  const inLanguage = (p: string) => HEBREW_LETTER.test(p) === (lang === 'he');
+  if (inLanguage(product.name)) return product.name;
+  return (product.aliases ?? []).find(inLanguage) ?? product.name;
 }

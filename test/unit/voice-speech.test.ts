@@ -4,10 +4,14 @@ import { ORDER_STATUSES } from '../../src/orders/lifecycle.js';
 import { parseBusinessHours } from '../../src/voice/hours.js';
 import {
   digitsSpoken,
+  MAX_HINT_LENGTH,
+  MAX_HINTS,
   menuChoice,
+  orderHints,
   parseSpokenNumber,
   speechHints,
   spellCode,
+  spokenName,
   VOICES,
 } from '../../src/voice/speech.js';
 
@@ -70,9 +74,11 @@ test.each([
   [{ digits: '1' }, 'status'],
   [{ digits: '2' }, 'agent'],
   [{ digits: '9' }, 'language'],
-  [{ digits: '3' }, undefined],
+  [{ digits: '3' }, 'order'],
+  [{ digits: '4' }, undefined],
   [{ digits: '12' }, undefined],
-  [{ digits: '3', speech: 'agent' }, undefined],
+  [{ digits: '4', speech: 'agent' }, undefined],
+  [{ digits: '3', speech: 'agent' }, 'order'],
   [{ digits: '', speech: 'Status.' }, 'status'],
   [{ speech: 'Where is my order?' }, 'status'],
   [{ speech: 'track my package' }, 'status'],
@@ -100,7 +106,21 @@ test.each([
   [{ speech: 'שתיים' }, 'agent'],
   [{ speech: 'תשע' }, 'language'],
   [{ speech: '2' }, 'agent'],
-  [{ speech: 'three' }, undefined],
+  [{ speech: 'three' }, 'order'],
+  [{ speech: 'press 3' }, 'order'],
+  [{ speech: 'שלוש' }, 'order'],
+  [{ speech: 'Order.' }, 'order'],
+  [{ speech: 'I would like to place an order' }, 'order'],
+  [{ speech: 'I want to buy something' }, 'order'],
+  [{ speech: 'הזמנה' }, 'order'],
+  [{ speech: 'הזמנה חדשה' }, 'order'],
+  [{ speech: 'אני רוצה להזמין' }, 'order'],
+  [{ speech: 'order status' }, 'status'],
+  [{ speech: 'my order number' }, 'status'],
+  [{ speech: 'my orders' }, 'status'],
+  [{ speech: 'איפה ההזמנה שלי' }, 'status'],
+  [{ speech: 'מספר הזמנה' }, 'status'],
+  [{ speech: 'four' }, undefined],
   [{ speech: 'hello?' }, undefined],
   [{ speech: 'שלום' }, undefined],
   [{ digits: 'constructor' }, undefined],
@@ -119,6 +139,65 @@ test('When hints are built, then each language gets its own menu words and digit
   expect(he.every((w) => HEBREW.test(w))).toBe(true);
   expect(VOICES.en).toEqual({ language: 'en-US', voice: 'Polly.Joanna' });
   expect(VOICES.he).toEqual({ language: 'he-IL', voice: 'Google.he-IL-Standard-A' });
+});
+
+test('When order hints are built, then each language gets the catalogue names and aliases in its own script, each once', () => {
+  const products = [
+    { name: 'Blue enamel mug', aliases: ['blue mug', 'ספל כחול', 'ספל אמייל כחול', 'Blue Mug'] },
+    { name: 'Coffee beans, 1 kg', aliases: ['coffee', 'קפה'] },
+    { name: 'Soy candle' },
+  ];
+  expect(orderHints('en', products)).toBe('blue mug, coffee, Soy candle, Blue enamel mug, Coffee beans 1 kg');
+  expect(orderHints('he', products)).toBe('ספל כחול, קפה, ספל אמייל כחול');
+  expect(orderHints('en', [])).toBe('');
+});
+
+test('When the catalogue has more names than Twilio takes, then the hints keep within 500 phrases of 100 characters, each product with its shortest first', () => {
+  const products = Array.from({ length: 400 }, (_, i) => ({
+    name: `Product number ${i} with a long name`,
+    aliases: [`p${i}`, `item ${i}`, 'x'.repeat(120)],
+  }));
+  const hints = orderHints('en', products).split(', ');
+  expect(hints).toHaveLength(MAX_HINTS);
+  expect(hints.every((h) => h.length <= MAX_HINT_LENGTH)).toBe(true);
+  expect(hints.slice(0, 400)).toEqual(products.map((_, i) => `p${i}`));
+  expect(new Set(hints).size).toBe(hints.length);
+});
+
+test('When a product is named to a caller, then a Hebrew caller hears its Hebrew alias, an English one its name', () => {
+  const mug = { name: 'Blue enamel mug', aliases: ['blue mug', 'ספל כחול'] };
+  expect(spokenName(mug, 'en')).toBe('Blue enamel mug');
+  expect(spokenName(mug, 'he')).toBe('ספל כחול');
+  expect(spokenName({ name: 'Soy candle' }, 'he')).toBe('Soy candle');
+  expect(spokenName({ name: 'נר סויה', aliases: ['soy candle'] }, 'en')).toBe('soy candle');
+});
+
+test('When an order is read back or asked about, then each line is its quantity and name, the options are keyed in order', () => {
+  expect(
+    say('en', 'orderReadBack', {
+      lines: [
+        { quantity: 2, name: 'Blue enamel mug' },
+        { quantity: 1, name: 'Canvas tote bag' },
+      ],
+      total: '$43.98',
+    }),
+  ).toBe(
+    'Your order: 2 Blue enamel mug, 1 Canvas tote bag. The total is $43.98. To place it, press 1. To start over, press 2.',
+  );
+  expect(say('en', 'orderQuestion', { phrase: 'mug', options: ['Blue enamel mug', 'Red enamel mug'] })).toBe(
+    'For mug, press 1 for Blue enamel mug, 2 for Red enamel mug.',
+  );
+  expect(say('he', 'orderQuestion', { phrase: 'ספל', options: ['ספל כחול', 'ספל אדום'] })).toBe(
+    'לגבי ספל: ספל כחול, הקישו 1. ספל אדום, הקישו 2.',
+  );
+  expect(say('en', 'orderNotUnderstood', { phrase: 'bleu mugg', closest: 'Blue enamel mug' })).toBe(
+    'Sorry, I didn\'t understand "bleu mugg". The closest we have is Blue enamel mug.',
+  );
+  expect(say('en', 'orderShort', { lines: [{ name: 'Canvas tote bag', available: 1 }] })).toBe(
+    'Sorry, there is only 1 of Canvas tote bag left.',
+  );
+  expect(say('en', 'menu', {})).toContain('To place an order, press 3 or say order.');
+  expect(say('he', 'menu', {})).toContain('הקישו 3 או אמרו הזמנה');
 });
 
 /** Every voice text with realistic values; a key may appear several times. */
@@ -150,6 +229,31 @@ function samples(lang: Language): [VoiceKey, string][] {
     ['voicemailThanks', say(lang, 'voicemailThanks', {})],
     ['voicemailEmpty', say(lang, 'voicemailEmpty', {})],
     ['unavailable', say(lang, 'unavailable', {})],
+    ['orderAsk', say(lang, 'orderAsk', {})],
+    ['orderAskAgain', say(lang, 'orderAskAgain', {})],
+    ['orderNeedsNumber', say(lang, 'orderNeedsNumber', {})],
+    ['orderNotUnderstood', say(lang, 'orderNotUnderstood', {})],
+    ['orderNotUnderstood', say(lang, 'orderNotUnderstood', { phrase: 'piano', closest: 'Soy candle' })],
+    ['orderTooMuch', say(lang, 'orderTooMuch', { max: 100 })],
+    ['orderTooMany', say(lang, 'orderTooMany', { max: 20 })],
+    ['orderQuestion', say(lang, 'orderQuestion', { phrase: 'mug', options: ['Blue enamel mug', 'Red mug'] })],
+    [
+      'orderShort',
+      say(lang, 'orderShort', {
+        lines: [
+          { name: 'Canvas tote bag', available: 0 },
+          { name: 'Blue enamel mug', available: 1 },
+          { name: 'Soy candle', available: 3 },
+        ],
+      }),
+    ],
+    [
+      'orderReadBack',
+      say(lang, 'orderReadBack', { lines: [{ quantity: 2, name: 'Blue enamel mug' }], total: '$25.98' }),
+    ],
+    ['orderPlaced', say(lang, 'orderPlaced', { number: 1042 })],
+    ['orderNotPlaced', say(lang, 'orderNotPlaced', {})],
+    ['orderGiveUp', say(lang, 'orderGiveUp', {})],
   ];
 }
 

@@ -5,11 +5,25 @@ import { dialedStep } from './dialed.js';
 import { incoming } from './incoming.js';
 import { menuStep } from './menu.js';
 import { orderStep } from './order.js';
+import { orderChoiceStep } from './order-choice.js';
+import { orderConfirmStep } from './order-confirm.js';
+import { orderWordsStep } from './order-words.js';
 import { recordedStep } from './recorded.js';
 import { statusStep } from './status.js';
 import { createVoiceStep, type StepHandler } from './step.js';
 import { transcriptionStep } from './transcription.js';
-import { DIALED, MENU, ORDER, RECORDED, TRANSCRIPTION, VOICE_PATH, VOICE_STATUS_PATH } from './twiml.js';
+import {
+  DIALED,
+  MENU,
+  ORDER,
+  ORDER_CHOICE,
+  ORDER_CONFIRM,
+  ORDER_WORDS,
+  RECORDED,
+  TRANSCRIPTION,
+  VOICE_PATH,
+  VOICE_STATUS_PATH,
+} from './twiml.js';
 
 export { VOICE_PATH, VOICE_STATUS_PATH } from './twiml.js';
 
@@ -18,6 +32,9 @@ const STEPS: readonly (readonly [string, StepHandler])[] = [
   [VOICE_PATH, incoming],
   [MENU, menuStep],
   [ORDER, orderStep],
+  [ORDER_WORDS, orderWordsStep],
+  [ORDER_CHOICE, orderChoiceStep],
+  [ORDER_CONFIRM, orderConfirmStep],
   [DIALED, dialedStep],
   [RECORDED, recordedStep],
   [TRANSCRIPTION, transcriptionStep],
@@ -29,6 +46,7 @@ const STEPS: readonly (readonly [string, StepHandler])[] = [
  * language, and the menu's steps post back under `/twilio/voice/…` with the language and the tries
  * so far in the query (signed by Twilio with it). 1 — order status; 2 — a person (a screen pop in
  * SLACK_CHANNEL_CALLS while it rings, voicemail outside BUSINESS_HOURS or when nobody answers);
+ * 3 — an order said in the caller's words, read back and placed on 1 (the draft lives on the call);
  * 9 — the other language. Every call is one record (src/calls/service.ts); what each step does
  * next is decided in src/calls/ivr.ts.
  *

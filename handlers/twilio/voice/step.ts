@@ -1,11 +1,12 @@
 import type express from 'express';
 import type { Request, RequestHandler } from 'express';
-import { MAX_TRIES } from '../../../src/calls/ivr.js';
+import { type Desk, MAX_TRIES } from '../../../src/calls/ivr.js';
 import type { Language } from '../../../src/customers/customer.js';
 import { toE164 } from '../../../src/customers/phone.js';
 import { withinDeadline } from '../../../src/deadline.js';
 import { AppError } from '../../../src/errors.js';
 import type { Deps } from '../../../src/services.js';
+import { createOrderTwiml } from './order-twiml.js';
 import { createVoiceTwiml, VOICE_BUDGET_MS, type VoiceResponse } from './twiml.js';
 
 /** The caller's language and the tries so far, from the step's query (which Twilio signs). */
@@ -14,6 +15,10 @@ export const triesOf = (req: Request): number => {
   const n = Number(req.query.try);
   return Number.isInteger(n) && n >= 0 && n <= MAX_TRIES ? n : 0;
 };
+
+/** The version of the order draft a question or read-back was made from (see CallDraft `rev`). */
+export const revOf = (req: Request): string =>
+  typeof req.query.rev === 'string' ? req.query.rev.slice(0, 40) : '';
 
 /** One form field, given once (Twilio never repeats one: an array is refused). */
 export const field = (req: Request, name: string): string | undefined => {
@@ -72,5 +77,27 @@ export function createVoiceStep(deps: Deps) {
     res.type('text/xml').send(twiml.toString());
   };
 
-  return { calls, config, log, fromDb, callOf, needsDatabase, send, ...createVoiceTwiml(config) };
+  /** Who can take the call now: the agent line and the business hours, as of this moment. */
+  const desk = (): Desk => ({
+    ...(config.twilio.agentNumber ? { agentNumber: config.twilio.agentNumber } : {}),
+    businessHours: config.businessHours,
+    timezone: config.timezone,
+    now: new Date(),
+  });
+
+  return {
+    calls,
+    config,
+    log,
+    /** Option 3: the order reader over the catalogue, and the stock and prices for the read-back. */
+    orderWords: deps.orderWords,
+    inventory: deps.inventory,
+    fromDb,
+    callOf,
+    needsDatabase,
+    send,
+    desk,
+    ...createVoiceTwiml(config),
+    ...createOrderTwiml(),
+  };
 }

@@ -19,6 +19,10 @@ export const ORDER = `${VOICE_PATH}/order`;
 export const DIALED = `${VOICE_PATH}/dialed`;
 export const RECORDED = `${VOICE_PATH}/recorded`;
 export const TRANSCRIPTION = `${VOICE_PATH}/transcription`;
+/** Option 3: the order said, the keypad answer to a question about it, and its read-back. */
+export const ORDER_WORDS = `${VOICE_PATH}/order-words`;
+export const ORDER_CHOICE = `${VOICE_PATH}/order-choice`;
+export const ORDER_CONFIRM = `${VOICE_PATH}/order-confirm`;
 
 /** Twilio waits 15 s for TwiML; the database gets this long, then the caller hears an answer anyway. */
 export const VOICE_BUDGET_MS = 8_000;
