@@ -101,13 +101,13 @@ export const componentSchemas = () => ({
       calls: {
         type: 'array',
         description:
-          'Calls that concerned the order: its status was read out (`status`) or it was logged during the call (`logged`)',
+          'Calls that concerned the order: its status was read out (`status`), it was logged during the call (`logged`), or the caller placed it by voice (`placed`)',
         items: {
           type: 'object',
           properties: {
             sid: { type: 'string' },
             at: { type: 'string', format: 'date-time' },
-            why: { enum: ['status', 'logged'] },
+            why: { enum: ['status', 'logged', 'placed'] },
             url: { type: 'string' },
           },
         },
@@ -130,9 +130,9 @@ export const componentSchemas = () => ({
         type: 'array',
         items: { type: 'string' },
         description:
-          'The latest 50 menu steps: status, heard:<order>, not-found:<number>, agent, voicemail, lang:<en|he>, gave-up',
+          'The latest 50 menu steps: status, heard:<order>, not-found:<number>, take-order, order-said, order-over, placed:<order>, order-no-number, agent, voicemail, lang:<en|he>, gave-up',
       },
-      outcome: { enum: ['in_progress', 'status_heard', 'connected', 'voicemail', 'hung_up'] },
+      outcome: { enum: ['in_progress', 'ordered', 'status_heard', 'connected', 'voicemail', 'hung_up'] },
       orders: { type: 'array', items: { type: 'integer' } },
       agent: { type: ['object', 'null'] },
       voicemail: { type: ['object', 'null'] },

@@ -54,6 +54,8 @@ const en = {
   creditNote: 'Credit note',
   textOut: 'Text to customer',
   textFailed: 'Text failed',
+  textIn: 'Customer texted',
+  textInFrom: 'Texted from',
   call: 'Call',
   rating: 'Rated',
   callBack: 'Called back by',
@@ -150,6 +152,8 @@ const he: Strings = {
   creditNote: 'הודעת זיכוי',
   textOut: 'הודעה ללקוח',
   textFailed: 'הודעה נכשלה',
+  textIn: 'הודעה מהלקוח',
+  textInFrom: 'הודעה ממספר',
   call: 'שיחה',
   rating: 'דירוג',
   callBack: 'חזר/ה ללקוח',
@@ -250,6 +254,7 @@ const ACTION: Record<ConsoleLanguage, Record<OrderAction, string>> = {
 const OUTCOME: Record<ConsoleLanguage, Record<CallOutcome, string>> = {
   en: {
     in_progress: 'in progress',
+    ordered: 'placed an order by voice',
     status_heard: 'heard an order’s status',
     connected: 'talked to a person',
     voicemail: 'left a voicemail',
@@ -257,6 +262,7 @@ const OUTCOME: Record<ConsoleLanguage, Record<CallOutcome, string>> = {
   },
   he: {
     in_progress: 'בשיחה',
+    ordered: 'הזמין/ה בשיחה',
     status_heard: 'שמע/ה סטטוס הזמנה',
     connected: 'דיבר/ה עם נציג/ה',
     voicemail: 'השאיר/ה הודעה קולית',

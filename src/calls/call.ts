@@ -18,7 +18,7 @@ export type CallStatus = (typeof CALL_STATUSES)[number];
 export const callStatusRank = (s: CallStatus): number => Math.min(CALL_STATUSES.indexOf(s), 4);
 
 /** What came of the call, from the caller's side: the one word staff look for in the log. */
-export type CallOutcome = 'in_progress' | 'status_heard' | 'connected' | 'voicemail' | 'hung_up';
+export type CallOutcome = 'in_progress' | 'ordered' | 'status_heard' | 'connected' | 'voicemail' | 'hung_up';
 
 /** A Slack message that follows a call (the screen pop, the voicemail). */
 export interface CallSlackRef {
@@ -105,6 +105,8 @@ export function outcomeOf(
 ): CallOutcome {
   if (call.voicemail) return 'voicemail';
   if (call.agent?.status === 'completed' || call.agent?.status === 'answered') return 'connected';
+  // An order said on the call and placed (menu option 3): its step is `placed:<number>`.
+  if (call.path.some((p) => p.startsWith('placed:'))) return 'ordered';
   if (call.statusHeard || call.path.some((p) => p.startsWith('heard:'))) return 'status_heard';
   if (call.endedAt || callStatusRank(call.status) >= 4) return 'hung_up';
   return 'in_progress';

@@ -126,8 +126,10 @@ export function createCallService(deps: {
   /**
    * The order said on the call (menu option 3), placed as any order is, by the channel `voice` and
    * keyed by the CallSid: a confirmation Twilio delivers twice places one order, and the order's
-   * "placed" text follows as for any order. Linked to the call (its path says `placed:<number>`).
-   * Stock taken meanwhile, or a product gone, comes back for the caller to hear; anything else throws.
+   * "placed" text follows as for any order. Linked both ways: the call's path says
+   * `placed:<number>`, and the order lists the call (`placed`), each once however often the
+   * confirmation comes. Stock taken meanwhile, or a product gone, comes back for the caller to hear;
+   * anything else throws.
    */
   async function placeOrder(
     call: Pick<Call, 'sid' | 'from' | 'customer'>,
@@ -145,6 +147,7 @@ export function createCallService(deps: {
         { by: call.from, channel: 'voice' },
       );
       await calls.ordered(call.sid, order.number);
+      await orderRecords.linkCall(order.number, { sid: call.sid, at: new Date(), why: 'placed' });
       if (created)
         log.info({ call: call.sid, order: order.number, from: call.from }, 'order placed by voice');
       return { placed: order, created };

@@ -75,11 +75,14 @@ export interface OrderSlackRefs {
   remind?: Record<string, SlackMessageRef | Date>;
 }
 
-/** A phone call that concerned the order (its status was read out, or it was logged during the call). */
+/**
+ * A phone call that concerned the order: its status was read out, it was logged during the call,
+ * or the caller placed it by voice (menu option 3).
+ */
 export interface OrderCallRef {
   sid: string;
   at: Date;
-  why: 'status' | 'logged';
+  why: 'status' | 'logged' | 'placed';
 }
 
 export interface SmsFailure {
@@ -89,6 +92,14 @@ export interface SmsFailure {
 }
 
 /** An order as the domain sees it. Stored with its number as `_id`, so every lookup is by key. */
+/** What a board card shows of an order: a few fields, and since when it has its status. */
+export type OrderCard = Pick<
+  Order,
+  'number' | 'channel' | 'customer' | 'total' | 'currency' | 'status' | 'updatedAt'
+> & {
+  statusSince: Date;
+};
+
 export interface Order {
   number: number;
   channel: Channel;

@@ -202,7 +202,7 @@ describe('SMS', () => {
     expect(unknown).toContain('text ADD again. Your order is unchanged.');
     expect((await text(app.url, phone, 'ADD SOLD')).reply).toContain('Not enough stock: SOLD (sold out)');
     expect((await text(app.url, phone, 'ADD TOTE 60')).reply).toMatch(/Not enough stock: TOTE \(\d+ left\)/);
-    expect((await text(app.url, phone, 'ADD')).reply).toContain('text ADD and its code, e.g. ADD TOTE');
+    expect((await text(app.url, phone, 'ADD')).reply).toContain('text ADD and the item, e.g. ADD TOTE');
     expect((await text(app.url, phone, 'ADD a unicorn please')).reply).toContain('"unicorn"');
     expect((await text(app.url, phone, 'ADD MUG 100')).reply).toContain('At most 100 of MUG per order');
     const after = await draftOf(phone);
@@ -247,8 +247,38 @@ describe('SMS', () => {
 });
 
 describe('the phone-order modal', () => {
+  type OpenView = { id: string; hash: string; blocks: object[] };
   /** The agent typing into the items field of an open modal: the block action Slack sends. */
-  function typeItems(view: { id: string; hash: string; blocks: object[] }, value: string) {
+  function typeItems(view: OpenView, value: string) {
+    return blockAction(
+      view,
+      { items: { items: { type: 'plain_text_input', value } } },
+      {
+        type: 'plain_text_input',
+        block_id: 'items',
+        action_id: 'items',
+        value,
+      },
+    );
+  }
+  /** The agent picking a product in the form's first row, with the items typed so far. */
+  function pickProduct(view: OpenView, sku: string, typed = '') {
+    const option = { text: { type: 'plain_text', text: sku }, value: sku };
+    return blockAction(
+      view,
+      {
+        items: { items: { type: 'plain_text_input', value: typed } },
+        item_product_1: { item_product_1: { type: 'external_select', selected_option: option } },
+      },
+      {
+        type: 'external_select',
+        block_id: 'item_product_1',
+        action_id: 'item_product_1',
+        selected_option: option,
+      },
+    );
+  }
+  function blockAction(view: OpenView, values: object, action: object) {
     const payload = {
       type: 'block_actions',
       team: { id: 'T0001', domain: 'shop' },
@@ -267,19 +297,11 @@ describe('the phone-order modal', () => {
         state: {
           values: {
             customer_phone: { customer_phone: { type: 'plain_text_input', value: '+15551230000' } },
-            items: { items: { type: 'plain_text_input', value } },
+            ...values,
           },
         },
       },
-      actions: [
-        {
-          type: 'plain_text_input',
-          block_id: 'items',
-          action_id: 'items',
-          value,
-          action_ts: `${Date.now() / 1000}`,
-        },
-      ],
+      actions: [{ ...action, action_ts: `${Date.now() / 1000}` }],
     };
     return postToSlackRoute(
       app.url,
@@ -328,5 +350,57 @@ describe('the phone-order modal', () => {
     await typeItems({ id: viewId, hash: 'h4', blocks: second.body.view.blocks }, 'PEN');
     const third = await slack.waitFor(() => updates()[first + 2], 'the third views.update');
     expect(hintOf(third.body.view)).toBeUndefined();
+  });
+
+  test('When the agent types the items in words, or picks a product, then the hint names what goes with it', async () => {
+    await app.deps.inventory.create({
+      sku: 'MUG-BLUE',
+      name: 'Blue enamel mug',
+      price: 1299,
+      onHand: 40,
+      lowStockThreshold: 0,
+      aliases: ['blue mug'],
+    });
+    await createProduct(app, { sku: 'SAUCER', name: 'Saucer', price: 450, onHand: 40 });
+    for (let i = 0; i < 2; i++)
+      await placeOrder(app, [
+        { sku: 'MUG-BLUE', quantity: 1 },
+        { sku: 'SAUCER', quantity: 1 },
+      ]);
+    await app.deps.crossSell.recompute();
+
+    const opened = slack.calls.length;
+    expect((await sendCommand(app.url, slack, '/order', 'new')).status).toBe(200);
+    const open = await slack.waitFor((calls) => calls.slice(opened).find((c) => c.method === 'views.open'));
+    const pickers = open.body.view.blocks.filter((b: { block_id?: string }) =>
+      b.block_id?.startsWith('item_product_'),
+    );
+    expect(pickers.map((b: { dispatch_action?: boolean }) => b.dispatch_action)).toEqual([true, true, true]);
+    const viewId = randomId('V');
+    const saucer = 'Often bought with MUG-BLUE: *SAUCER* (Saucer, $4.50)';
+
+    const first = updates().length;
+    await typeItems({ id: viewId, hash: 'w1', blocks: open.body.view.blocks }, '2 blue mugs');
+    const typed = await slack.waitFor(() => updates()[first], 'views.update for the words');
+    expect(typed.body.hash).toBe('w1');
+    expect(hintOf(typed.body.view)).toContain(saucer);
+    // Typed on to a whole sentence: the same products, so no Slack call.
+    await typeItems({ id: viewId, hash: 'w2', blocks: typed.body.view.blocks }, '2 blue mugs please');
+
+    // Cleared, then picked in a row instead: the same hint, from the picker.
+    await typeItems({ id: viewId, hash: 'w3', blocks: typed.body.view.blocks }, '');
+    const cleared = await slack.waitFor(() => updates()[first + 1], 'views.update for the cleared text');
+    expect(cleared.body.hash).toBe('w3');
+    expect(hintOf(cleared.body.view)).toBeUndefined();
+    await pickProduct({ id: viewId, hash: 'w4', blocks: cleared.body.view.blocks }, 'MUG-BLUE');
+    const picked = await slack.waitFor(() => updates()[first + 2], 'views.update for the pick');
+    expect(picked.body.hash).toBe('w4');
+    expect(hintOf(picked.body.view)).toContain(saucer);
+    // A picked product and the typed one together: both count, and neither is offered with the other.
+    await pickProduct({ id: viewId, hash: 'w5', blocks: picked.body.view.blocks }, 'SAUCER', '2 blue mugs');
+    const both = await slack.waitFor(() => updates()[first + 3], 'views.update for the pick and the words');
+    expect(both.body.hash).toBe('w5');
+    expect(hintOf(both.body.view)).toBeUndefined();
+    expect(updates().length).toBe(first + 4);
   });
 });

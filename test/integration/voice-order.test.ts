@@ -165,7 +165,13 @@ describe('3 — an order said', () => {
       path: ['take-order', 'order-said', `placed:${number}`],
     });
     const listed = (await open.api('GET', `/api/v1/calls?phone=${encodeURIComponent(phone)}`)).body.items;
-    expect(listed).toEqual([expect.objectContaining({ sid: call.sid, orders: [number] })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ sid: call.sid, orders: [number], outcome: 'ordered' }),
+    ]);
+    // The order points back to the call that placed it, once, though the 1 came twice.
+    expect(api.calls).toEqual([
+      { sid: call.sid, at: expect.any(String), why: 'placed', url: `/api/v1/calls/${call.sid}` },
+    ]);
 
     const text = await twilio.waitFor((sent) => sent.find((m) => m.to === phone), 'the "placed" text');
     expect(text.body).toContain(`Order #${number} placed ($43.98)`);

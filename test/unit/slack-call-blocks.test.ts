@@ -1,4 +1,5 @@
-import type { Call } from '../../src/calls/call.js';
+import { type Call, outcomeOf } from '../../src/calls/call.js';
+import type { Order } from '../../src/orders/order.js';
 import {
   type CallCard,
   callPop,
@@ -7,6 +8,7 @@ import {
   voicemailMessage,
   voicemailShown,
 } from '../../src/slack/blocks/call.js';
+import { orderCard } from '../../src/slack/blocks/card.js';
 import { LIMITS, type RenderContext, type SlackMessage, when } from '../../src/slack/blocks/format.js';
 import { ACTIONS } from '../../src/slack/blocks/ids.js';
 import { buttons, walk } from '../helpers/blocks.js';
@@ -100,6 +102,24 @@ describe('screen pop', () => {
       'Menu: Menu → Switched to Hebrew → Order status → Order not found → Asked for a person',
     );
     expect(text).toContain('*Language*\nHebrew (texts in English)');
+  });
+
+  test('When the caller ordered by voice, started over and placed the order, then each step reads in words', () => {
+    const call = makeCall({
+      path: ['menu', 'take-order', 'order-said', 'order-over', 'order-said', 'placed:1004', 'agent'],
+      orders: [1004],
+    });
+    expect(allText(callPop(makeCard(call), ctx))).toContain(
+      'Menu: Menu → Order by voice → Said an order → Started the order over → Said an order → Placed order #1004 → Asked for a person',
+    );
+    const hidden = makeCall({ from: 'anonymous', customer: undefined, path: ['order-no-number', 'agent'] });
+    expect(allText(callPop(makeCard(hidden, { customer: undefined }), ctx))).toContain(
+      'Menu: Hidden number: could not order → Asked for a person',
+    );
+    // A step whose number cannot be read says what happened, not the raw step.
+    expect(allText(callPop(makeCard(makeCall({ path: ['placed:x<y>'] })), ctx))).toContain(
+      'Menu: Placed an order',
+    );
   });
 
   test('When the caller is known by number only and calls the first time, then the number heads the pop', () => {
@@ -368,6 +388,27 @@ describe('voicemail', () => {
   });
 });
 
+describe('outcome', () => {
+  test('When an order was placed on the call, then its outcome is ordered, unless a person or a voicemail took over', () => {
+    const placed = makeCall({
+      status: 'completed',
+      endedAt: at,
+      agent: undefined,
+      path: ['take-order', 'order-said', 'placed:1004'],
+      orders: [1004],
+    });
+    expect(outcomeOf(placed)).toBe('ordered');
+    expect(outcomeOf({ ...placed, statusHeard: true, path: ['heard:1000', ...placed.path] })).toBe('ordered');
+    expect(outcomeOf({ ...placed, path: ['take-order', 'order-said'] })).toBe('hung_up');
+    expect(outcomeOf({ ...placed, path: ['order-no-number'] })).toBe('hung_up');
+    const connected = { ...placed, agent: { number: '+15557654321', dialedAt: at, status: 'completed' } };
+    expect(outcomeOf(connected)).toBe('connected');
+    expect(outcomeOf({ ...placed, voicemail: { recordingSid: 'RE1', url: 'https://x.example/r' } })).toBe(
+      'voicemail',
+    );
+  });
+});
+
 describe('calls line on an order card', () => {
   test('When nobody called about the order, then there is no line', () => {
     expect(callsLine([], ctx)).toBeUndefined();
@@ -384,6 +425,29 @@ describe('calls line on an order card', () => {
     );
     expect(line).toBe(`Calls: 2 — last ${when(later, ctx.timezone)} (status heard)`);
     expect(callsLine([{ sid: 'CA1', at }], ctx)).toBe(`Calls: 1 — ${when(at, ctx.timezone)}`);
+    expect(callsLine([{ sid: 'CA3', at, outcome: 'ordered' }], ctx)).toBe(
+      `Calls: 1 — ${when(at, ctx.timezone)} (ordered by voice)`,
+    );
+  });
+
+  test('When the order was placed by voice, then its card says so', () => {
+    const order: Order = {
+      number: 1004,
+      channel: 'voice',
+      customer: { name: 'Dana Levi', phone: PHONE },
+      items: [{ sku: 'MUG-BLUE', name: 'Blue enamel mug', quantity: 2, unitPrice: 1299, lineTotal: 2598 }],
+      total: 2598,
+      currency: 'USD',
+      status: 'pending_approval',
+      inventory: 'reserved',
+      history: [],
+      calls: [{ sid: 'CA0001', at, why: 'placed' }],
+      createdAt: at,
+      updatedAt: at,
+    };
+    expect(allText(orderCard(order, ctx))).toContain(
+      `*Phone calls*\nCalls: 1 — ${when(at, ctx.timezone)} (ordered by voice)`,
+    );
   });
 
   test('When an outcome is unknown, then it is shown as text', () => {

@@ -127,6 +127,16 @@ function stepText(step: string): string {
       return 'Voicemail';
     case 'not-found':
       return 'Order not found';
+    case 'take-order':
+      return 'Order by voice';
+    case 'order-said':
+      return 'Said an order';
+    case 'order-over':
+      return 'Started the order over';
+    case 'placed':
+      return orderNumber(arg) ? `Placed order ${orderNumber(arg)}` : 'Placed an order';
+    case 'order-no-number':
+      return 'Hidden number: could not order';
     case 'language':
     case 'lang':
       return arg ? `Switched to ${languageName(arg)}` : 'Language';

@@ -30,6 +30,7 @@ export function voicemailShown(call: Call): string {
 
 const OUTCOME_WORDS: Record<string, string> = {
   in_progress: 'in progress',
+  ordered: 'ordered by voice',
   status_heard: 'status heard',
   connected: 'connected',
   voicemail: 'voicemail',

@@ -59,7 +59,7 @@ export function orderCard(order: Order, ctx: RenderContext): SlackMessage {
     (order.calls ?? []).map((c) => ({
       sid: c.sid,
       at: c.at,
-      outcome: c.why === 'status' ? 'status_heard' : 'order_logged',
+      outcome: c.why === 'status' ? 'status_heard' : c.why === 'placed' ? 'ordered' : 'order_logged',
     })),
     ctx,
   );

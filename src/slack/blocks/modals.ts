@@ -128,6 +128,7 @@ function itemRow(row: (typeof ITEM_ROWS)[number], first: boolean): InputBuilder[
     placeholder: '1',
   });
   return [
+    // A pick sends a block action too, so the cross-sell hint counts the picked products.
     Blocks.Input({
       blockId: row.product,
       label: 'Product',
@@ -136,6 +137,7 @@ function itemRow(row: (typeof ITEM_ROWS)[number], first: boolean): InputBuilder[
         : undefined,
     })
       .element(picker)
+      .dispatchAction()
       .optional(),
     Blocks.Input({ blockId: row.quantity, label: 'Quantity' }).element(quantity).optional(),
   ];
@@ -143,9 +145,10 @@ function itemRow(row: (typeof ITEM_ROWS)[number], first: boolean): InputBuilder[
 
 /**
  * The phone-order form: the items in the caller's words (or SKUs), and a few product rows picked
- * from the catalogue; both add up. The items input sends a block action as the agent types
- * (handlers/slack/actions/cross-sell-hint.ts), which updates the form with `suggestions`: what is
- * often bought with the items typed so far, for the agent to offer the caller.
+ * from the catalogue; both add up. The items input sends a block action as the agent types, and
+ * each picker when a product is picked (handlers/slack/actions/cross-sell-hint.ts), which updates
+ * the form with `suggestions`: what is often bought with the items so far, for the agent to offer
+ * the caller.
  */
 export function phoneOrderModal(
   opts: {
