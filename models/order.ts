@@ -6,6 +6,7 @@ import {
   MAX_HISTORY,
   type Order,
   type OrderCallRef,
+  type OrderCard,
   type SlackSlot,
   type SmsFailure,
 } from '../src/orders/order.js';
@@ -16,6 +17,17 @@ import { slackSlots } from './slack-slots.js';
 export type { OrderQuery } from './order-query.js';
 
 const AFTER = { returnDocument: 'after', lean: true } as const;
+/** A board card's fields (`history` for since when the order has its status). */
+const CARD_FIELDS = {
+  channel: 1,
+  customer: 1,
+  total: 1,
+  currency: 1,
+  status: 1,
+  updatedAt: 1,
+  'history.to': 1,
+  'history.at': 1,
+} as const;
 
 /** The part of an update that records effects (none: no `$addToSet` at all). */
 const adding = (effects: readonly string[]) =>
@@ -40,6 +52,33 @@ export function createOrderRepository(
     if (numbers.length === 0) return [];
     const docs = await Order.find({ _id: { $in: [...numbers] }, ...queryFilter(query) }).lean<OrderDoc[]>();
     return docs.map((d) => toOrder(d) as Order).sort((a, b) => b.number - a.number);
+  }
+
+  /**
+   * Board cards of the orders with these numbers that exist (and match `query`), newest first:
+   * read with a projection (no items, Slack posts, effects or documents), so a board of a few
+   * hundred orders carries a fraction of their bytes.
+   */
+  async function cards(numbers: readonly number[], query: OrderQuery = {}): Promise<OrderCard[]> {
+    if (numbers.length === 0) return [];
+    const docs = await Order.find({ _id: { $in: [...numbers] }, ...queryFilter(query) }, CARD_FIELDS).lean<
+      Pick<
+        OrderDoc,
+        '_id' | 'channel' | 'customer' | 'total' | 'currency' | 'status' | 'updatedAt' | 'history'
+      >[]
+    >();
+    return docs
+      .map((d) => ({
+        number: d._id,
+        channel: d.channel,
+        customer: d.customer,
+        total: d.total,
+        currency: d.currency,
+        status: d.status,
+        updatedAt: d.updatedAt,
+        statusSince: [...(d.history ?? [])].reverse().find((h) => h.to === d.status)?.at ?? d.updatedAt,
+      }))
+      .sort((a, b) => b.number - a.number);
   }
 
   /** A change of one order, only if it still has `expect` (compare-and-set); null if it moved. */
@@ -72,6 +111,7 @@ export function createOrderRepository(
     },
     get,
     getMany,
+    cards,
     /**
      * Only for the rare race where a placement's claim was taken over while it still ran: the
      * unique index serves it on MongoDB; on FerretDB it reads the collection (`order_keys` is the

@@ -1,6 +1,6 @@
 import { formatMoney } from '../../src/money.js';
 import { CHANNELS, FULFILLMENT_STATUSES, type OrderStatus } from '../../src/orders/lifecycle.js';
-import type { Order } from '../../src/orders/order.js';
+import type { OrderCard } from '../../src/orders/order.js';
 import { type Html, html } from './html.js';
 import { age, layout, locale, type PageContext } from './pages.js';
 
@@ -12,7 +12,7 @@ import { statusName, strings } from './strings.js';
 export const BOARD_COLUMNS: readonly OrderStatus[] = ['pending_approval', ...FULFILLMENT_STATUSES, 'shipped'];
 
 export interface BoardCard {
-  order: Order;
+  order: OrderCard;
   late: boolean;
 }
 

@@ -1,7 +1,7 @@
 import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { FULFILLMENT_STATUSES, type OrderStatus } from '../../src/orders/lifecycle.js';
-import type { Order } from '../../src/orders/order.js';
+import type { OrderCard } from '../../src/orders/order.js';
 import type { Deps } from '../../src/services.js';
 import { type BoardCard, boardColumns, boardPage } from './board-page.js';
 import type { ConsoleKit } from './kit.js';
@@ -26,30 +26,31 @@ export function boardRouter(deps: Deps, kit: ConsoleKit): Router {
     q: z.string().trim().max(100).optional(),
   });
   async function boardCards(filter: { channel?: string; q?: string }, now: number) {
-    const open = await orders.list({
-      status: ['pending_approval', ...FULFILLMENT_STATUSES],
+    // Shipped orders are off the order board (no one's work waits on them): the latest few, found
+    // among the latest orders, so the page costs the same at any size. Cards, not whole orders.
+    const cards = await orders.boardCards({
+      statuses: ['pending_approval', ...FULFILLMENT_STATUSES],
       limit: BOARD_LIMIT,
+      shippedShown: SHIPPED_SHOWN,
+      shippedScan: SHIPPED_SCAN,
     });
-    // Shipped orders are off the board (no one's work waits on them): the latest few, found among
-    // the latest orders, so the page costs the same at any size.
-    const shipped = await orders.list({ status: 'shipped', limit: SHIPPED_SHOWN, maxScan: SHIPPED_SCAN });
     const q = filter.q?.toLowerCase();
     const digits = q?.replace(/\D/g, '');
-    const matches = (o: Order) =>
+    const matches = (o: OrderCard) =>
       (!filter.channel || o.channel === filter.channel) &&
       (!q ||
         String(o.number) === q.replace(/^#/, '') ||
         o.customer.name.toLowerCase().includes(q) ||
         (digits !== undefined && digits.length >= 3 && o.customer.phone.replace(/\D/g, '').includes(digits)));
     const reminderMs = config.approvalReminderAfter.ms;
-    const late = (o: Order) => {
-      const since = [...o.history].reverse().find((h) => h.to === o.status)?.at ?? o.updatedAt;
-      if (o.status === 'pending_approval') return now - since.getTime() > reminderMs;
-      if (o.status === 'packed') return now - since.getTime() > 24 * 60 * 60 * 1000;
+    const late = (o: OrderCard) => {
+      const since = o.statusSince.getTime();
+      if (o.status === 'pending_approval') return now - since > reminderMs;
+      if (o.status === 'packed') return now - since > 24 * 60 * 60 * 1000;
       return false;
     };
     const columns = new Map<OrderStatus, BoardCard[]>();
-    for (const o of [...open.items, ...shipped.items].filter(matches).sort((a, b) => a.number - b.number)) {
+    for (const o of cards.filter(matches).sort((a, b) => a.number - b.number)) {
       const list = columns.get(o.status) ?? [];
       list.push({ order: o, late: late(o) });
       columns.set(o.status, list);

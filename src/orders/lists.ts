@@ -5,7 +5,7 @@ import type { BoardEntry, OrderBoardRepository } from '../../models/order-board.
 import type { Logger } from '../logger.js';
 import { belongsOnBoard, boardCanList } from './board.js';
 import type { Channel, OrderStatus } from './lifecycle.js';
-import type { Order } from './order.js';
+import type { Order, OrderCard } from './order.js';
 import { FIRST_ORDER_NUMBER } from './placement.js';
 
 export interface OrderFilter {
@@ -155,5 +155,30 @@ export function createOrderLists(deps: {
     return repaired;
   }
 
-  return { list, recentOf, repairBoard };
+  /**
+   * The board's cards: open orders (pending approval and fulfillment, from the order board, the
+   * newest `limit`) and the latest shipped ones (at most `shippedShown`, found among the latest
+   * `shippedScan` orders), so the board costs the same at any size. Cards only, not whole orders.
+   */
+  async function boardCards(opts: {
+    statuses: readonly OrderStatus[];
+    limit: number;
+    shippedShown: number;
+    shippedScan: number;
+  }): Promise<OrderCard[]> {
+    const entries = await board.list(opts.statuses);
+    const numbers = entries.map((e) => e.number).sort((a, b) => b - a);
+    const latest = await counters.current('order', FIRST_ORDER_NUMBER - 1);
+    const recent = Array.from(
+      { length: Math.max(0, Math.min(opts.shippedScan, latest - FIRST_ORDER_NUMBER + 1)) },
+      (_, i) => latest - i,
+    );
+    const [open, shipped] = await Promise.all([
+      orderRecords.cards(numbers.slice(0, opts.limit), { statuses: opts.statuses }),
+      orderRecords.cards(recent, { statuses: ['shipped'] }),
+    ]);
+    return [...open, ...shipped.slice(0, opts.shippedShown)];
+  }
+
+  return { list, recentOf, repairBoard, boardCards };
 }

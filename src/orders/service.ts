@@ -201,6 +201,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     ownedBy,
     applyAction,
     list: lists.list,
+    boardCards: lists.boardCards,
     recentOf: lists.recentOf,
     repairBoard: lists.repairBoard,
     finishRestock,

@@ -131,6 +131,33 @@ describe('the board', () => {
     expect((await client.get(`/console/board?q=${number}&channel=sms`)).text).not.toContain(`#${number}<`);
   });
 
+  test('When an order waits for approval past the reminder time, or sits packed a day, then its card stands out as late; a shipped one shows among the latest', async () => {
+    const [waiting, fresh, packed, shipped] = [await place(), await place(), await place(), await place()];
+    await walk(app, packed.number, ['approve', 'start_picking', 'pack']);
+    await walk(app, shipped.number, ['approve', 'start_picking', 'pack', 'ship']);
+    // Back-date when each entered its status (the history's last entry), as time passing would.
+    const back = async (n: number, hours: number) => {
+      const doc = await app.raw('orders').findOne({ _id: n as never });
+      const last = (doc?.history?.length ?? 0) - 1;
+      await app
+        .raw('orders')
+        .updateOne(
+          { _id: n as never },
+          { $set: { [`history.${last}.at`]: new Date(Date.now() - hours * 3600_000) } },
+        );
+    };
+    await back(waiting.number, 5); // APPROVAL_REMINDER_AFTER defaults to 2 hours
+    await back(packed.number, 25);
+    const page = (await (await signedIn(CASEY)).get('/console/board')).text;
+    const card = (n: number) => new RegExp(`<li class="card([^"]*)" data-order="${n}"`).exec(page)?.[1];
+    expect([card(waiting.number), card(fresh.number), card(packed.number), card(shipped.number)]).toEqual([
+      ' late',
+      '',
+      ' late',
+      '',
+    ]);
+  });
+
   test('When an order is placed while the board listens, then a change event names it within 2 seconds', async () => {
     const client = await signedIn(CASEY);
     const controller = new AbortController();
