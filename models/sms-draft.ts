@@ -24,6 +24,8 @@ export interface SmsDraft {
    * drafts saved before it existed.
    */
   id?: string;
+  /** The language the order was written in: the reply to a bare "2" answering its question. */
+  lang?: 'en' | 'he';
   /** How many times ADD changed the lines: what `revise` compares, so two ADDs never lose one. */
   rev?: number;
 }
@@ -40,6 +42,7 @@ const draftSchema = new Schema<DraftDoc>(
     },
     expiresAt: { type: Date, required: true },
     id: String,
+    lang: String,
     rev: Number,
   },
   { timestamps: true, versionKey: false },
@@ -61,6 +64,7 @@ const toDraft = (doc: DraftDoc): SmsDraft => ({
     : {}),
   expiresAt: doc.expiresAt,
   ...(doc.id ? { id: doc.id } : {}),
+  ...(doc.lang ? { lang: doc.lang } : {}),
   ...(doc.rev !== undefined && doc.rev !== null ? { rev: doc.rev } : {}),
 });
 
@@ -77,6 +81,7 @@ export function createSmsDraftRepository(conn: Connection) {
             questions: draft.questions ?? [],
             expiresAt: draft.expiresAt,
             ...(draft.id ? { id: draft.id } : {}),
+            ...(draft.lang ? { lang: draft.lang } : {}),
           },
         },
         { upsert: true },

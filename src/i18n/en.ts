@@ -57,7 +57,7 @@ export function statusOf(
   return { code, name: code ? names[code] : status };
 }
 
-const EXAMPLE = 'e.g. ORDER 2 MUG-BLUE, 1 TOTE';
+const EXAMPLE = 'e.g. ORDER 2 blue mugs, 1 tote';
 const more = (n: number) => `+${n} more`;
 const NOT_FOUND = 'No order found for this number.';
 /** Words an order named that fit no product, each with the closest product when there is one. */
@@ -71,7 +71,7 @@ const unplaced = (phrases: Unplaced[]) =>
 
 export const en = {
   help: (p: { business: string }) =>
-    `${biz(p.business)}: text STATUS <order no.>, ORDER <qty> <SKU> (${EXAMPLE}), ADD <SKU>, CONFIRM, ` +
+    `${biz(p.business)}: text STATUS <order no.>, ORDER and the items in your words (${EXAMPLE}), ADD <item>, CONFIRM, ` +
     'CANCEL <order no.>, RETURN <order no.>. Reply STOP to opt out.',
   unknown: (p: { business: string }) =>
     `${biz(p.business)}: Sorry, I didn't get that. Text HELP for commands.`,
@@ -84,7 +84,6 @@ export const en = {
   orderSummary: (p: { items: string; total: string }) =>
     `Order: ${p.items}. Total ${p.total}. Reply CONFIRM within 30 min to place it. Nothing is reserved yet.`,
   orderEmpty: (_: Record<string, never>) => `Which items? Text ${EXAMPLE}`,
-  orderUnreadable: (p: { line: string }) => `Couldn't read "${cut(p.line, 30)}". Text ${EXAMPLE}`,
   orderTooMany: (p: { max: number }) => `At most ${p.max} different items per order. Text ${EXAMPLE}`,
   orderTooMuch: (p: { phrase: string; max: number }) =>
     `At most ${p.max} of "${cut(p.phrase, 30)}" per order. Text ORDER again with less.`,
@@ -111,7 +110,7 @@ export const en = {
   orderSuggestion: (p: { sku: string; price: string }) =>
     `Often bought with it: ${p.sku} ${p.price} - reply ADD ${p.sku}`,
   addHow: (_: Record<string, never>) =>
-    'To add an item to your order, text ADD and its code, e.g. ADD TOTE or ADD TOTE 2',
+    'To add an item to your order, text ADD and the item, e.g. ADD TOTE or ADD 2 blue mugs',
   addNoDraft: (_: Record<string, never>) => 'No order to add to. Text ORDER first, e.g. ORDER 2 MUG-BLUE',
   addUnknownSku: (p: { sku: string }) =>
     `We don't sell ${cut(p.sku, 20)}. Check the code and text ADD again. Your order is unchanged.`,

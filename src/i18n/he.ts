@@ -19,19 +19,19 @@ export const heStatusNames: Record<OrderStatus, string> = {
   returned: 'הוחזרה',
 };
 
-const EXAMPLE = 'לדוגמה: הזמנה 2 MUG-BLUE, 1 TOTE';
+const EXAMPLE = 'לדוגמה: הזמנה 2 ספלים כחולים, תיק';
 const more = (n: number) => `ועוד ${n}`;
 const NOT_FOUND = 'לא נמצאה הזמנה למספר הזה.';
 const unplaced = (phrases: Unplaced[]) =>
   list(
-    phrases.map((u) => `"${cut(u.phrase, 30)}"${u.closest ? ` (הכי קרוב: ${cut(u.closest, 30)})` : ''}`),
+    phrases.map((u) => `"${cut(u.phrase, 24)}"${u.closest ? ` (הכי קרוב: ${cut(u.closest, 24)})` : ''}`),
     more,
-    2,
+    1,
   );
 
 export const he: Catalogue = {
   help: (p) =>
-    `${biz(p.business)}: שלחו סטטוס <מס׳>, הזמנה <כמות> <מק״ט>, הוסף <מק״ט>, אישור, ביטול <מס׳>, החזרה <מס׳>. להסרה: הסר/STOP`,
+    `${biz(p.business)}: שלחו סטטוס <מס׳>, הזמנה <כמות> <מוצר>, הוסף <מוצר>, אישור, ביטול <מס׳>, החזרה <מס׳>. להסרה: הסר/STOP`,
   unknown: (p) => `${biz(p.business)}: לא הבנתי. שלחו עזרה לרשימת הפקודות.`,
   statusOne: (p) =>
     `הזמנה #${p.number}: ${p.status}.${p.items ? ` ${p.items}.` : ''}` +
@@ -41,11 +41,11 @@ export const he: Catalogue = {
   orderSummary: (p) =>
     `ההזמנה: ${p.items}. סה״כ ${p.total}. להשלמה שלחו אישור תוך 30 דק׳. הפריטים עוד לא שמורים לך.`,
   orderEmpty: () => `אילו פריטים? ${EXAMPLE}`,
-  orderUnreadable: (p) => `לא הבנתי את "${cut(p.line, 30)}". ${EXAMPLE}`,
   orderTooMany: (p) => `עד ${p.max} פריטים שונים בהזמנה. ${EXAMPLE}`,
   orderTooMuch: (p) => `אפשר עד ${p.max} יחידות של "${cut(p.phrase, 30)}" בהזמנה. שלחו הזמנה עם פחות.`,
-  orderUnplaced: (p) => `לא מצאנו ${unplaced(p.phrases)}. שלחו הזמנה שוב, ${EXAMPLE}`,
-  addUnplaced: (p) => `לא מצאנו ${unplaced(p.phrases)}. בדקו את השם ושלחו הוסף שוב. ההזמנה לא השתנתה.`,
+  // One phrase named at most: Hebrew is UCS-2, 134 units in 2 segments.
+  orderUnplaced: (p) => `לא מצאנו ${unplaced(p.phrases)}. בדקו ושלחו הזמנה שוב.`,
+  addUnplaced: (p) => `לא מצאנו ${unplaced(p.phrases)}. בדקו ושלחו הוסף שוב. ההזמנה לא השתנתה.`,
   orderQuestion: (p) =>
     `איזה "${cut(p.phrase, 30)}"? ${p.options.map((o, i) => `${i + 1} ${cut(o, 30)}`).join(', ')}. ` +
     `השיבו ${p.options.length === 2 ? '1 או 2' : `מספר בין 1 ל-${p.options.length}`}.`,
@@ -63,7 +63,7 @@ export const he: Catalogue = {
   confirmExpired: () => 'תוקף ההזמנה פג. שלחו הזמנה מחדש.',
   // Terse: with the summary it must fit 134 UCS-2 units, or it is left out.
   orderSuggestion: (p) => `נקנה איתו: ${p.sku} ${p.price}. שלחו הוסף ${p.sku}`,
-  addHow: () => 'כדי להוסיף פריט להזמנה שלחו הוסף ומק״ט, לדוגמה: הוסף TOTE או הוסף TOTE 2',
+  addHow: () => 'כדי להוסיף פריט להזמנה שלחו הוסף ואת הפריט, לדוגמה: הוסף תיק או הוסף 2 ספלים כחולים',
   addNoDraft: () => 'אין הזמנה פתוחה להוסיף אליה. שלחו קודם הזמנה, לדוגמה: הזמנה 2 MUG-BLUE',
   addUnknownSku: (p) => `מק״ט לא מוכר: ${cut(p.sku, 20)}. בדקו ושלחו הוסף שוב. ההזמנה לא השתנתה.`,
   addShort: (p) =>

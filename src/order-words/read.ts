@@ -62,7 +62,7 @@ export function createOrderReader(catalogue: Catalogue, limits: ReadLimits) {
     } else if (['a', 'an'].includes(lead[0] ?? '') && ['couple', 'pair', 'dozen'].includes(lead[1] ?? '')) {
       quantity = quantityWord(lead[1] ?? '');
       ws = ws.slice(2);
-    } else if (first !== undefined && isQuantity(first)) {
+    } else if (first !== undefined && isQuantity(first) && (!skuThenQuantity(ws) || quantityThenSku(ws))) {
       quantity = quantityWord(first);
       ws = ws.slice(1);
     }
@@ -83,6 +83,21 @@ export function createOrderReader(catalogue: Catalogue, limits: ReadLimits) {
     const kept = ws.filter((w) => isName(w) || !isFiller(w));
     return { quantity: quantity ?? 1, words: kept, explicit: quantity !== undefined };
   }
+
+  /** `X0 2`, `X0 x 2`: a SKU that reads like a quantity, then its quantity (the SKU-first form). */
+  const skuThenQuantity = (ws: readonly string[]): boolean =>
+    catalogue.product(ws[0] ?? '') !== undefined &&
+    isQuantity(ws[ws.length - 1] ?? '') &&
+    (ws.length === 2 || (ws.length === 3 && isGlue(ws[1] ?? '')));
+
+  /** `2 X0`, `2 x X0`: a quantity we take, then one SKU; read so before the SKU-first form. */
+  const quantityThenSku = (ws: readonly string[]): boolean => {
+    const q = quantityWord(ws[0] ?? '') ?? 0;
+    const rest = ws.slice(1).filter((w, i) => i > 0 || !isGlue(w));
+    return (
+      q >= 1 && q <= limits.maxQuantity && rest.length === 1 && catalogue.product(rest[0] ?? '') !== undefined
+    );
+  };
 
   /** Whether a written word is one of the catalogue's own (then it is never a filler or a number word). */
   const isName = (word: string): boolean => catalogue.has(stem(word));

@@ -18,7 +18,7 @@ export type SmsIntent =
   | { kind: 'opt_in'; keyword: string }
   | { kind: 'rating'; score: 1 | 2 | 3 | 4 | 5 }
   /** The answer to a draft's question (set by the conversation, which knows one waits). */
-  | { kind: 'answer'; text: string }
+  | { kind: 'answer'; text: string; lang?: Language }
   | { kind: 'unknown' };
 
 export { MAX_ITEM_QUANTITY, MAX_ORDER_ITEMS } from '../order-words/limits.js';

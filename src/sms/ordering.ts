@@ -50,11 +50,19 @@ const unplacedOf = (reading: OrderReading, lang: Language) =>
     ...(u.closest ? { closest: shownName(u.closest, lang) } : {}),
   }));
 
-const toDraftQuestion = (q: OrderQuestion): DraftQuestion => ({
-  phrase: q.phrase,
-  quantity: q.quantity,
-  options: q.options.slice(0, MAX_OPTIONS).map((o) => o.sku),
-});
+/** The question's text in the customer's language. */
+const questionText = (q: OrderQuestion, options: readonly ProductChoice[], lang: Language) =>
+  t(lang, 'orderQuestion', { phrase: q.phrase, options: options.map((o) => shownName(o, lang)) });
+
+/**
+ * The question as the draft keeps it: the options its text can list within 2 segments (at most
+ * MAX_OPTIONS, at least 2), so a number the customer answers is always one they were shown.
+ */
+function toDraftQuestion(q: OrderQuestion, lang: Language): DraftQuestion {
+  let n = Math.min(MAX_OPTIONS, q.options.length);
+  while (n > 2 && countSegments(questionText(q, q.options.slice(0, n), lang)).segments > 2) n--;
+  return { phrase: q.phrase, quantity: q.quantity, options: q.options.slice(0, n).map((o) => o.sku) };
+}
 
 /**
  * ORDER, ADD and CONFIRM by text: the customer's words read against the catalogue
@@ -144,19 +152,26 @@ export function createSmsOrdering(deps: {
     if (problem) return problem;
     const [first] = reading.questions;
     if (first) {
-      const questions = reading.questions.map(toDraftQuestion);
+      const questions = reading.questions.map((q) => toDraftQuestion(q, ctx.lang));
       await drafts.put({
         phone: ctx.phone,
         items: reading.lines,
         questions,
         expiresAt: expiry(),
         id: ctx.sid,
+        lang: ctx.lang,
       });
-      return ask(toDraftQuestion(first), reader, ctx.lang);
+      return ask(questions[0] ?? toDraftQuestion(first, ctx.lang), reader, ctx.lang);
     }
     const stock = await stocked(reading.lines, ctx.lang);
     if ('refusal' in stock) return stock.refusal;
-    await drafts.put({ phone: ctx.phone, items: reading.lines, expiresAt: expiry(), id: ctx.sid });
+    await drafts.put({
+      phone: ctx.phone,
+      items: reading.lines,
+      expiresAt: expiry(),
+      id: ctx.sid,
+      lang: ctx.lang,
+    });
     return summary(reading.lines, stock.bySku, ctx);
   }
 
@@ -252,7 +267,7 @@ export function createSmsOrdering(deps: {
         return t(ctx.lang, 'confirmExpired', {});
       }
       const items = reading.lines.reduce(withLine, found.items);
-      const questions = [...(found.questions ?? []), ...reading.questions.map(toDraftQuestion)];
+      const questions = [...(found.questions ?? []), ...reading.questions.map((q) => toDraftQuestion(q, ctx.lang))];
       if (items.length + questions.length > MAX_ORDER_ITEMS) {
         return t(ctx.lang, 'orderTooMany', { max: MAX_ORDER_ITEMS });
       }

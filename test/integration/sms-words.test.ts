@@ -99,6 +99,13 @@ test('When a Hebrew question is answered by name, then the Hebrew aliases are of
   expect(summary).toContain('1x CANDLE');
 });
 
+test('When a Hebrew question is answered with a bare number, then the summary is in Hebrew too', async () => {
+  const phone = uniquePhone();
+  await text(app.url, phone, 'הזמנה ספל');
+  const summary = (await text(app.url, phone, '1')).reply;
+  expect(summary).toMatch(/^ההזמנה: 1x MUG-BLUE/);
+});
+
 test('When an answer picks nothing ("7", "green"), then the question is asked again and the draft waits', async () => {
   const phone = uniquePhone();
   const question = (await text(app.url, phone, 'ORDER a tote and 2 mugs')).reply;

@@ -43,7 +43,33 @@ function samples(lang: Language, business: string, currency: string): [MessageKe
     ['notFound', t(lang, 'notFound', {})],
     ['orderSummary', t(lang, 'orderSummary', { items, total })],
     ['orderEmpty', t(lang, 'orderEmpty', {})],
-    ['orderUnreadable', t(lang, 'orderUnreadable', { line: 'two of the blue mugs and a tote bag please' })],
+    ['orderTooMuch', t(lang, 'orderTooMuch', { phrase: 'two of the blue mugs and a tote bag please', max: 100 })],
+    [
+      'orderUnplaced',
+      t(lang, 'orderUnplaced', {
+        phrases: [
+          { phrase: 'two of the blue unicorns and a', closest: 'Blue enamel mug with a long name' },
+          { phrase: 'purple elephants', closest: 'Canvas tote bag' },
+          { phrase: 'pizza' },
+        ],
+      }),
+    ],
+    [
+      'addUnplaced',
+      t(lang, 'addUnplaced', {
+        phrases: [
+          { phrase: 'two of the blue unicorns and a', closest: 'Blue enamel mug with a long name' },
+          { phrase: 'pizza' },
+        ],
+      }),
+    ],
+    [
+      'orderQuestion',
+      t(lang, 'orderQuestion', {
+        phrase: 'two of the enamel mugs please',
+        options: ['Blue enamel mug, 350 ml', 'Red enamel mug, 350 ml'],
+      }),
+    ],
     ['orderTooMany', t(lang, 'orderTooMany', { max: 20 })],
     [
       'orderUnknownSkus',
