@@ -4,6 +4,7 @@ import { createCounterRepository } from './counter.js';
 import { createCustomerRepository } from './customer.js';
 import { createDeliveryFailureRepository } from './delivery-failure.js';
 import { createDigestRepository } from './digest.js';
+import { createInboundTextRepository } from './inbound-text.js';
 import { createOrderRepository } from './order.js';
 import { createOrderBoardRepository } from './order-board.js';
 import { createOrderKeyRepository } from './order-key.js';
@@ -41,6 +42,7 @@ export function createRepositories(conn: Connection, opts: StoreOptions = {}) {
     processedRequests: createProcessedRequestRepository(conn),
     smsDrafts: createSmsDraftRepository(conn),
     smsMessages: createSmsMessageRepository(conn),
+    inboundTexts: createInboundTextRepository(conn),
     rateCounters: createRateCounterRepository(conn),
     outbox: createOutboxRepository(conn, counters),
     settings: createSettingRepository(conn),

@@ -122,6 +122,8 @@ export async function startApp(config: Config, opts: StartOptions): Promise<Runn
       // What the doors carry on after answering (Slack's listeners after their acknowledgement,
       // a text answered late) is waited for like a request.
       await withinDeadline(deps.carryOn.idle(), 10_000);
+      // The customers' texts still waiting for their batch are written while the database is open.
+      await withinDeadline(deps.textLog.close(), 5_000);
       // Let running deliveries and jobs finish, then stop polling, so closing the database
       // interrupts nothing; what is left undelivered stays due on its order for the next start.
       await deps.delivery.stop(10_000);

@@ -30,6 +30,7 @@ import { createSlackSync } from './slack/sync.js';
 import { createSmsOut } from './sms/client.js';
 import { createSmsConversation } from './sms/inbound.js';
 import { createSmsReplies } from './sms/replies.js';
+import { createTextLog } from './sms/text-log.js';
 
 /**
  * Builds every service in dependency order, each with the narrow dependencies it uses. Doors and
@@ -137,6 +138,7 @@ export function createServices(
   });
   /** Customers' own words read against the catalogue: SMS ORDER and ADD, voice option 3, Slack. */
   const orderWords = createOrderWords({ inventory, events });
+  const textLog = createTextLog({ texts: repos.inboundTexts, log });
   const smsConversation = createSmsConversation({
     config,
     orderWords,
@@ -147,6 +149,7 @@ export function createServices(
     drafts: repos.smsDrafts,
     crossSell,
     once,
+    textLog,
     log,
     placedMessageSent: (number: number) => customerUpdates.alreadySent(number, 'placed'),
   });
@@ -176,6 +179,8 @@ export function createServices(
     once,
     rateCounts,
     smsConversation,
+    /** Customers' answered texts, written in batches; the app's stop writes what is left. */
+    textLog,
     carryOn,
     smsReplies: createSmsReplies({
       conversation: smsConversation,
@@ -209,6 +214,7 @@ export function createServices(
     /** The console's order and customer timelines (src/console/timeline.ts). */
     timeline: createTimeline({
       messages: repos.smsMessages,
+      textsIn: repos.inboundTexts,
       calls: repos.calls,
       lateAfterMs: config.delivery.lateAfter.ms,
     }),
@@ -225,6 +231,7 @@ export function createServices(
       processedRequests: repos.processedRequests,
       smsDrafts: repos.smsDrafts,
       rateCounters: repos.rateCounters,
+      inboundTexts: repos.inboundTexts,
       inventory,
       log,
     }),

@@ -75,17 +75,23 @@ export function boardRouter(deps: Deps, kit: ConsoleKit): Router {
   const broadcast = (data: string) => {
     for (const client of clients) client.write(`event: change\ndata: ${data}\n\n`);
   };
+  /** Reads the board's signature: a change since the last read is sent to every watcher. */
+  const look = async () => {
+    try {
+      const signature = await deps.boardSignature();
+      if (lastSignature !== undefined && signature !== lastSignature) broadcast('{}');
+      lastSignature = signature;
+    } catch (err) {
+      log.debug({ err }, 'console: the live board could not read the board');
+    }
+  };
   const watch = () => {
-    watching ??= setInterval(async () => {
-      try {
-        const signature = await deps.boardSignature();
-        if (lastSignature !== undefined && signature !== lastSignature) broadcast('{}');
-        lastSignature = signature;
-      } catch (err) {
-        log.debug({ err }, 'console: the live board could not read the board');
-      }
-    }, WATCH_MS);
+    if (watching) return;
+    watching = setInterval(look, WATCH_MS);
     watching.unref();
+    // The first read at once: later reads compare with it, so a change another process makes in
+    // the first second of watching is sent too, not taken for how the board already was.
+    void look();
   };
   for (const event of [
     'order.placed',

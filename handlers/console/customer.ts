@@ -12,10 +12,11 @@ import { statusName, strings } from './strings.js';
 export const CUSTOMER_ORDERS_SHOWN = 50;
 
 /**
- * A customer by phone: who they are, their orders, and one timeline across those orders and their
- * calls. What a call-center agent wants on screen while the phone rings (the Slack screen pop links
- * here). Everything is read by key: the customer (by phone), their orders (the numbers kept on the
- * customer) and their calls (the sids kept per phone).
+ * A customer by phone: who they are, their orders, and one timeline across those orders, their
+ * calls and the texts they sent. What a call-center agent wants on screen while the phone rings
+ * (the Slack screen pop links here). Everything is read by key: the customer (by phone), their
+ * orders (the numbers kept on the customer), their calls (the sids kept per phone) and their
+ * latest texts (by the phone's index).
  */
 export function customerPage(deps: Deps, kit: ConsoleKit): Router {
   const router = Router();
@@ -40,14 +41,15 @@ export function customerPage(deps: Deps, kit: ConsoleKit): Router {
     if (!phone) return kit.send(res, 400, messagePage(ctx, t.customerTitle, t.badPhone));
     if (phone !== req.params.phone)
       return res.redirect(303, `/console/customers/${encodeURIComponent(phone)}`);
-    const [customer, page, called] = await Promise.all([
+    const [customer, page, called, textsIn] = await Promise.all([
       customers.findByPhone(phone),
       orders.list({ phone, limit: CUSTOMER_ORDERS_SHOWN }),
       calls.list({ phone, limit: CUSTOMER_ORDERS_SHOWN }),
+      deps.timeline.textsFrom(phone),
     ]);
-    if (!customer && page.items.length === 0 && called.items.length === 0)
+    if (!customer && page.items.length === 0 && called.items.length === 0 && textsIn.length === 0)
       return kit.send(res, 404, messagePage(ctx, t.customerTitle, t.noCustomer));
-    const timeline = await deps.timeline.of(page.items, called.items);
+    const timeline = await deps.timeline.of(page.items, called.items, { textsIn });
     const name = customer?.name ?? page.items[0]?.customer.name ?? '';
     const locale = ctx.lang === 'he' ? 'he-IL' : 'en-US';
     const body = html`<h1>${t.customerTitle}: ${name} <span dir="ltr">${phone}</span></h1>

@@ -28,6 +28,10 @@ function timelineItem(ctx: PageContext, e: TimelineEntry, showOrder: boolean): H
     case 'text_failed':
       what = html`<span class="error">${t.textFailed} (${e.textKind}): ${e.error}</span>`;
       break;
+    case 'text_in':
+      // The customer's own words: escaped like every value, and left to their own direction.
+      what = html`${t.textIn}: <q dir="auto">${e.body}</q> <span class="note">(${e.asked})</span>`;
+      break;
     case 'call':
       what = html`${t.call} <span dir="ltr">${e.from}</span>: ${outcomeName(ctx.lang, e.outcome)}${
         e.path.length ? html` <span class="note" dir="ltr">(${e.path.join(' → ')})</span>` : ''

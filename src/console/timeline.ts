@@ -1,3 +1,4 @@
+import type { InboundText } from '../../models/inbound-text.js';
 import type { SmsMessage } from '../../models/sms-message.js';
 import type { Call, CallOutcome } from '../calls/call.js';
 import { outcomeOf } from '../calls/call.js';
@@ -7,9 +8,11 @@ import type { Order } from '../orders/order.js';
 
 /**
  * One timeline of everything that happened to orders, oldest first: status changes (who, through
- * which door), the customer's texts with their delivery status, calls (menu path, outcome,
- * voicemail), the rating and its call back, the invoice and credit note, and messages still late.
- * Every part is read by key: the order itself, its text records (one key per kind) and its calls.
+ * which door), the texts sent to the customer with their delivery status, the texts the customer
+ * sent, calls (menu path, outcome, voicemail), the rating and its call back, the invoice and
+ * credit note, and messages still late. Every part is read by key: the order itself, its text
+ * records (one key per kind), the texts its customer sent (their phone's list, then the texts),
+ * and its calls.
  */
 /** `order` is absent only for a call that concerned none of the orders (a customer's timeline). */
 export type TimelineEntry = { at: Date; order?: number } & (
@@ -24,6 +27,8 @@ export type TimelineEntry = { at: Date; order?: number } & (
     }
   | { kind: 'text'; textKind: string; body?: string; status: string; error?: string }
   | { kind: 'text_failed'; textKind: string; error: string }
+  /** A text the customer sent (`asked`: what it asked, the kind of its intent). */
+  | { kind: 'text_in'; body: string; asked: string }
   | {
       kind: 'call';
       sid: string;
@@ -41,12 +46,22 @@ export type TimelineEntry = { at: Date; order?: number } & (
 
 export interface TimelineDeps {
   messages: { forOrder(orderNumber: number): Promise<SmsMessage[]> };
+  textsIn: { forPhone(phone: string, limit: number): Promise<InboundText[]> };
   calls: { getMany(sids: readonly string[]): Promise<Call[]> };
   /** A message not delivered this long after it was due is late (DELIVERY_LATE_AFTER). */
   lateAfterMs: number;
 }
 
+/**
+ * A customer's page shows their latest texts, this many; an order's page those among them that
+ * concerned the order.
+ */
+export const TEXTS_IN_SHOWN = 200;
+
 export function createTimeline(deps: TimelineDeps) {
+  /** A customer's latest texts (TEXTS_IN_SHOWN), for their page: `of(…, { textsIn })`. */
+  const textsFrom = (phone: string) => deps.textsIn.forPhone(phone, TEXTS_IN_SHOWN);
+
   function fromOrder(order: Order, now: number): TimelineEntry[] {
     const n = order.number;
     const entries: TimelineEntry[] = order.history.map((h) => ({
@@ -97,6 +112,22 @@ export function createTimeline(deps: TimelineDeps) {
     ...(m.lastError ? { error: m.lastError } : {}),
   });
 
+  const fromTextIn = (r: InboundText): TimelineEntry => ({
+    at: r.at,
+    ...(r.order !== undefined ? { order: r.order } : {}),
+    kind: 'text_in',
+    body: r.body,
+    asked: r.asked,
+  });
+
+  /** The texts about these orders among their customers' latest (each phone read once). */
+  async function textsAbout(orders: readonly Order[]): Promise<InboundText[]> {
+    const numbers = new Set(orders.map((o) => o.number));
+    const phones = [...new Set(orders.map((o) => o.customer.phone))];
+    const lists = await Promise.all(phones.map((p) => textsFrom(p)));
+    return lists.flat().filter((r) => r.order !== undefined && numbers.has(r.order));
+  }
+
   const fromCall = (c: Call, order: number | undefined): TimelineEntry => ({
     at: c.startedAt,
     ...(order !== undefined ? { order } : {}),
@@ -109,29 +140,44 @@ export function createTimeline(deps: TimelineDeps) {
     ...(c.voicemail?.transcription ? { transcription: c.voicemail.transcription } : {}),
   });
 
-  /**
-   * The timeline of these orders together (one order's page, or a customer's), oldest first, with
-   * `calls` already read (a customer's calls, some of which concerned no order).
-   */
-  async function of(
-    orders: readonly Order[],
-    calls: readonly Call[] = [],
-    now = Date.now(),
-  ): Promise<TimelineEntry[]> {
-    const entries = orders.flatMap((o) => fromOrder(o, now));
-    const texts = await Promise.all(orders.map((o) => deps.messages.forOrder(o.number)));
-    for (const list of texts) entries.push(...list.map(fromText));
+  /** The calls given (a customer's) and those kept on the orders, each read once. */
+  async function callsOf(orders: readonly Order[], calls: readonly Call[]): Promise<TimelineEntry[]> {
     const orderOfCall = new Map<string, number>();
     for (const o of orders)
       for (const c of o.calls ?? []) if (!orderOfCall.has(c.sid)) orderOfCall.set(c.sid, o.number);
     const given = new Set(calls.map((c) => c.sid));
     const missing = [...orderOfCall.keys()].filter((sid) => !given.has(sid));
     const read = missing.length > 0 ? await deps.calls.getMany(missing) : [];
-    for (const c of [...calls, ...read]) entries.push(fromCall(c, orderOfCall.get(c.sid)));
+    return [...calls, ...read].map((c) => fromCall(c, orderOfCall.get(c.sid)));
+  }
+
+  /**
+   * The timeline of these orders together (one order's page, or a customer's), oldest first, with
+   * `calls` already read (a customer's calls, some of which concerned no order). `textsIn`: the
+   * texts a customer sent, already read (`textsFrom`, their page); without it, those that named
+   * these orders are read.
+   */
+  async function of(
+    orders: readonly Order[],
+    calls: readonly Call[] = [],
+    opts: { textsIn?: readonly InboundText[]; now?: number } = {},
+  ): Promise<TimelineEntry[]> {
+    const now = opts.now ?? Date.now();
+    const [sent, received, called] = await Promise.all([
+      Promise.all(orders.map((o) => deps.messages.forOrder(o.number))),
+      opts.textsIn ?? textsAbout(orders),
+      callsOf(orders, calls),
+    ]);
+    const entries = [
+      ...orders.flatMap((o) => fromOrder(o, now)),
+      ...sent.flat().map(fromText),
+      ...received.map(fromTextIn),
+      ...called,
+    ];
     return entries.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.order ?? 0) - (b.order ?? 0));
   }
 
-  return { of };
+  return { of, textsFrom };
 }
 
 export type Timeline = ReturnType<typeof createTimeline>;

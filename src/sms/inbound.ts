@@ -15,6 +15,7 @@ import { createSmsLimits, type TextVerdict } from './limits.js';
 import { createSmsOrderAnswers } from './order-answers.js';
 import { createSmsOrdering } from './ordering.js';
 import { clampToSegments } from './segments.js';
+import { inboundTextOf, type TextLog } from './text-log.js';
 
 /** A rating is taken within 3 days of the follow-up, which goes out FOLLOW_UP_DELAY after delivery. */
 const RATING_WINDOW_MS = 3 * 24 * 3600_000;
@@ -39,6 +40,8 @@ export function createSmsConversation(deps: {
   /** The "often bought with it" line of ORDER and ADD summaries. */
   crossSell?: Pick<CrossSell, 'suggestFor'>;
   once: Once;
+  /** Where each answered text is kept for the console's timelines (in batches, off the reply). */
+  textLog: Pick<TextLog, 'record'>;
   log: Logger;
   /** Whether the order's "placed" message already went out (a text, or an earlier reply). */
   placedMessageSent(number: number): Promise<boolean>;
@@ -67,17 +70,22 @@ export function createSmsConversation(deps: {
    * first, before anything is read or written (src/sms/limits.ts); `reply` undefined: answer nothing.
    * `order`: the reply is that order's "placed" message (CONFIRM), first delivery or redelivery.
    * `repeat`: the reply repeats what the customer was already told (not texted when too late).
+   * Each answered text is then kept for the console (./text-log.ts), without a write of its own.
    */
   async function reply(input: {
     from: string;
     body: string;
     sid: string;
   }): Promise<{ reply: string | undefined; replay: boolean; order?: number; repeat?: boolean }> {
+    const at = new Date();
     const intent = await readIntent(input);
     const verdict = await limits.admitText(input.from, intent);
     if (verdict.kind !== 'answer') return { reply: await overLimit(input, verdict), replay: false };
-    if (READ_ONLY.has(intent.kind)) return { reply: (await answerText(input, intent)).text, replay: false };
-    return once.answerOnce(`sms:${input.sid}`, () => answerText(input, intent));
+    const answered = READ_ONLY.has(intent.kind)
+      ? { reply: (await answerText(input, intent)).text, replay: false }
+      : await once.answerOnce(`sms:${input.sid}`, () => answerText(input, intent));
+    deps.textLog.record(inboundTextOf(input, intent, answered.order, at));
+    return answered;
   }
 
   /**
@@ -91,8 +99,9 @@ export function createSmsConversation(deps: {
       intent.kind === 'rating' ||
       intent.kind === 'unknown' ||
       (intent.kind === 'status' && /^\s*#?\d{1,2}\s*[.!]?\s*$/.test(input.body));
-    if (!couldAnswer || !(await waiting(input.from))) return intent;
-    return { kind: 'answer', text: input.body.trim() };
+    const draft = couldAnswer ? await waiting(input.from) : undefined;
+    if (!draft) return intent;
+    return { kind: 'answer', text: input.body.trim(), ...(draft.lang ? { lang: draft.lang } : {}) };
   }
 
   /** One notice in the customer's language per window (its only read), then silence. */
@@ -119,7 +128,9 @@ export function createSmsConversation(deps: {
     const phone = input.from;
     const customer = await customers.findByPhone(phone);
     const written = detectLanguage(input.body);
-    const lang = written ?? customer?.language ?? config.defaultLanguage;
+    // A bare "2" answering a question is in the question's language.
+    const asked = intent.kind === 'answer' ? intent.lang : undefined;
+    const lang = written ?? asked ?? customer?.language ?? config.defaultLanguage;
     if (customer && written && customer.language !== written) {
       await customers.upsertByPhone({ phone, language: lang });
     }
