@@ -57,6 +57,17 @@ export function orderRouter(deps: Deps, kit: ConsoleKit): Router {
     const done = ORDER_ACTIONS.find((a) => a === req.query.done);
     await showOrder(req, res, 200, done ? { done } : {});
   });
+  /**
+   * The order's version (its history's length): what an order page asks when another process
+   * changed the board, to tell whether this order is among the changes. One read by key.
+   */
+  router.get('/console/orders/:number/version', kit.signedIn, async (req, res) => {
+    const number = numberOf(String(req.params.number));
+    const order = number === undefined ? undefined : await orders.get(number).catch(() => undefined);
+    res.set('Cache-Control', 'no-store');
+    if (!order) return res.status(404).json({ error: 'not_found' });
+    res.json({ order: order.number, v: order.history.length });
+  });
   router.post('/console/orders/:number/actions', kit.form, kit.signedIn, kit.checked, async (req, res) => {
     const session = kit.sessionOf(res);
     const t = strings(session.lang);

@@ -29,18 +29,24 @@ export function formatTime(at: Date, ctx: Pick<PageContext, 'lang' | 'timezone'>
 }
 
 /** "5 min", "3 h", "2 d": how long ago, short enough for a card. */
+/** One formatter per language and unit: building an `Intl.NumberFormat` costs far more than using it. */
+const unitFormats = new Map<string, Intl.NumberFormat>();
+function unitFormat(lang: ConsoleLanguage, unit: 'minute' | 'hour' | 'day'): Intl.NumberFormat {
+  const key = `${lang} ${unit}`;
+  let found = unitFormats.get(key);
+  if (!found) {
+    found = new Intl.NumberFormat(locale(lang), { style: 'unit', unitDisplay: 'narrow', unit });
+    unitFormats.set(key, found);
+  }
+  return found;
+}
+
 export function age(since: Date, now: number, lang: ConsoleLanguage): string {
   const minutes = Math.max(0, Math.floor((now - since.getTime()) / 60_000));
-  const fmt = new Intl.NumberFormat(locale(lang), { style: 'unit', unitDisplay: 'narrow', unit: 'minute' });
-  if (minutes < 60) return fmt.format(minutes);
+  if (minutes < 60) return unitFormat(lang, 'minute').format(minutes);
   const hours = Math.floor(minutes / 60);
-  if (hours < 48)
-    return new Intl.NumberFormat(locale(lang), { style: 'unit', unitDisplay: 'narrow', unit: 'hour' }).format(
-      hours,
-    );
-  return new Intl.NumberFormat(locale(lang), { style: 'unit', unitDisplay: 'narrow', unit: 'day' }).format(
-    Math.floor(hours / 24),
-  );
+  if (hours < 48) return unitFormat(lang, 'hour').format(hours);
+  return unitFormat(lang, 'day').format(Math.floor(hours / 24));
 }
 
 export const csrfField = (ctx: PageContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;

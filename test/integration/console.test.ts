@@ -178,6 +178,20 @@ describe('the board', () => {
     expect(seen).toContain(`event: change\ndata: {"order":${number},"v":1}`);
   });
 
+  test("When an order page asks for its order's version (after another process changed the board), then it gets the history's length, by key; unknown is 404, no session goes to sign-in", async () => {
+    const { number } = await place();
+    const client = await signedIn(CASEY);
+    const first = await client.get(`/console/orders/${number}/version`);
+    expect(JSON.parse(first.text)).toEqual({ order: number, v: 1 });
+    await walk(app, number, ['approve']);
+    expect(JSON.parse((await client.get(`/console/orders/${number}/version`)).text)).toEqual({
+      order: number,
+      v: 2,
+    });
+    expect((await client.get('/console/orders/999999/version')).status).toBe(404);
+    expect((await new ConsoleClient(app.url).get(`/console/orders/${number}/version`)).status).toBe(303);
+  });
+
   test('When the events are asked for without a session, then the answer is 401', async () => {
     expect((await fetch(`${app.url}/console/events`)).status).toBe(401);
   });
