@@ -51,7 +51,18 @@ const phoneTextsSchema = new Schema<PhoneTextsDoc>(
 );
 
 /** A phone's list keeps its latest texts, as many as a timeline shows. */
+interface OrderTextsDoc {
+  _id: number;
+  sids: string[];
+}
+const orderTextsSchema = new Schema<OrderTextsDoc>(
+  { _id: { type: Number, required: true }, sids: { type: [String], default: [] } },
+  { versionKey: false },
+);
+
 export const KEEP_TEXT_SIDS = 200;
+/** How many lists the daily trim reads at a time (a page read whole, then written: no open cursor). */
+const TRIM_PAGE = 200;
 
 const toText = ({ _id, ...rest }: TextDoc): InboundText => ({ sid: _id, ...rest });
 
@@ -77,6 +88,7 @@ function sidsByPhone(texts: readonly InboundText[]): Map<string, string[]> {
 export function createInboundTextRepository(conn: Connection) {
   const Text = conn.model<TextDoc>('InboundText', textSchema, 'inbound_texts');
   const PhoneTexts = conn.model<PhoneTextsDoc>('PhoneTexts', phoneTextsSchema, 'phone_texts');
+  const OrderTexts = conn.model<OrderTextsDoc>('OrderTexts', orderTextsSchema, 'order_texts');
 
   /** The records not already there, in one insert. */
   async function insertNew(texts: readonly InboundText[]): Promise<InboundText[]> {
@@ -93,19 +105,55 @@ export function createInboundTextRepository(conn: Connection) {
   }
 
   /**
-   * Adds the sids to their phones' lists, in one command. MongoDB keeps each list to its latest
-   * KEEP_TEXT_SIDS here; FerretDB v1 ignores `$slice`, and the daily `trimLists` does it there.
+   * Adds the sids to their phones' lists, and those that named an order to the order's, in one
+   * command each. MongoDB keeps each list to its latest KEEP_TEXT_SIDS here; FerretDB v1 ignores
+   * `$slice`, and the daily `trimLists` does it there.
    */
   async function file(texts: readonly InboundText[]): Promise<void> {
     if (texts.length === 0) return;
-    const ops = [...sidsByPhone(texts)].map(([phone, sids]) => ({
-      updateOne: {
-        filter: { _id: phone },
-        update: { $push: { sids: { $each: sids, $slice: -KEEP_TEXT_SIDS } } },
-        upsert: true,
-      },
+    const push = (sids: string[]) => ({ $push: { sids: { $each: sids, $slice: -KEEP_TEXT_SIDS } } });
+    const byPhone = [...sidsByPhone(texts)].map(([phone, sids]) => ({
+      updateOne: { filter: { _id: phone }, update: push(sids), upsert: true },
     }));
-    await PhoneTexts.bulkWrite(ops, { ordered: false });
+    await PhoneTexts.bulkWrite(byPhone, { ordered: false });
+    const byOrder = new Map<number, string[]>();
+    for (const t of texts)
+      if (t.order !== undefined) byOrder.set(t.order, [...(byOrder.get(t.order) ?? []), t.sid]);
+    if (byOrder.size === 0) return;
+    const ops = [...byOrder].map(([order, sids]) => ({
+      updateOne: { filter: { _id: order }, update: push(sids), upsert: true },
+    }));
+    await OrderTexts.bulkWrite(ops, { ordered: false });
+  }
+
+  /** The texts of these sids, newest first: one read by key. */
+  async function bySids(sids: readonly string[]): Promise<InboundText[]> {
+    if (sids.length === 0) return [];
+    const docs = await Text.find({ _id: { $in: [...sids] } }).lean<TextDoc[]>();
+    return docs.map(toText).sort((a, b) => b.at.getTime() - a.at.getTime());
+  }
+
+  /** Cuts one collection's lists longer than KEEP_TEXT_SIDS, a page at a time; how many were cut. */
+  async function trim(model: typeof PhoneTexts | typeof OrderTexts): Promise<number> {
+    let cut = 0;
+    let after: string | number | undefined;
+    for (;;) {
+      const page: { _id: string | number; sids: string[] }[] = await (model as typeof PhoneTexts)
+        .find(after === undefined ? {} : { _id: { $gt: after as string } })
+        .sort({ _id: 1 })
+        .limit(TRIM_PAGE)
+        .lean<PhoneTextsDoc[]>();
+      for (const list of page) {
+        if (list.sids.length <= KEEP_TEXT_SIDS) continue;
+        const res = await (model as typeof PhoneTexts).updateOne(
+          { _id: list._id as string, sids: { $size: list.sids.length } },
+          { $set: { sids: list.sids.slice(-KEEP_TEXT_SIDS) } },
+        );
+        cut += res.modifiedCount;
+      }
+      if (page.length < TRIM_PAGE) return cut;
+      after = page[page.length - 1]?._id;
+    }
   }
 
   return {
@@ -123,10 +171,13 @@ export function createInboundTextRepository(conn: Connection) {
     /** A phone's latest `limit` texts (at most KEEP_TEXT_SIDS), newest first: two reads by key. */
     async forPhone(phone: string, limit: number): Promise<InboundText[]> {
       const list = await PhoneTexts.findById(phone).lean<PhoneTextsDoc>();
-      const sids = (list?.sids ?? []).slice(-Math.min(limit, KEEP_TEXT_SIDS));
-      if (sids.length === 0) return [];
-      const docs = await Text.find({ _id: { $in: sids } }).lean<TextDoc[]>();
-      return docs.map(toText).sort((a, b) => b.at.getTime() - a.at.getTime());
+      return bySids((list?.sids ?? []).slice(-Math.min(limit, KEEP_TEXT_SIDS)));
+    },
+    /** The texts that named these orders (the latest `limit` of each), newest first: two reads by key. */
+    async forOrders(orders: readonly number[], limit: number): Promise<InboundText[]> {
+      if (orders.length === 0) return [];
+      const lists = await OrderTexts.find({ _id: { $in: [...orders] } }).lean<OrderTextsDoc[]>();
+      return bySids(lists.flatMap((l) => l.sids.slice(-Math.min(limit, KEEP_TEXT_SIDS))));
     },
     /** Deletes the texts that came in before `before` (the daily housekeeping). */
     async purgeBefore(before: Date): Promise<number> {
@@ -135,24 +186,16 @@ export function createInboundTextRepository(conn: Connection) {
     },
     /**
      * Cuts every list longer than KEEP_TEXT_SIDS to its latest (daily, where `$slice` was
-     * ignored): one pass over the lists, a compare-and-set on each long one, so a text filed
-     * meanwhile is never lost. Returns how many were cut.
+     * ignored): the lists a page at a time, read whole before any write, and a compare-and-set on
+     * each long one, so a text filed meanwhile is never lost. Returns how many were cut.
      */
     async trimLists(): Promise<number> {
-      let cut = 0;
-      for await (const list of PhoneTexts.find({}).lean<PhoneTextsDoc>().cursor()) {
-        if (list.sids.length <= KEEP_TEXT_SIDS) continue;
-        const res = await PhoneTexts.updateOne(
-          { _id: list._id, sids: { $size: list.sids.length } },
-          { $set: { sids: list.sids.slice(-KEEP_TEXT_SIDS) } },
-        );
-        cut += res.modifiedCount;
-      }
-      return cut;
+      return (await trim(PhoneTexts)) + (await trim(OrderTexts));
     },
     async ensureIndexes(): Promise<void> {
       await Text.createIndexes();
       await PhoneTexts.createIndexes();
+      await OrderTexts.createIndexes();
     },
   };
 }

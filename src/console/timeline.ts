@@ -46,17 +46,17 @@ export type TimelineEntry = { at: Date; order?: number } & (
 
 export interface TimelineDeps {
   messages: { forOrder(orderNumber: number): Promise<SmsMessage[]> };
-  textsIn: { forPhone(phone: string, limit: number): Promise<InboundText[]> };
+  textsIn: {
+    forPhone(phone: string, limit: number): Promise<InboundText[]>;
+    forOrders(orders: readonly number[], limit: number): Promise<InboundText[]>;
+  };
   calls: { getMany(sids: readonly string[]): Promise<Call[]> };
   /** A message not delivered this long after it was due is late (DELIVERY_LATE_AFTER). */
   lateAfterMs: number;
 }
 
-/**
- * A customer's page shows their latest texts, this many; an order's page those among them that
- * concerned the order.
- */
-export const TEXTS_IN_SHOWN = 200;
+/** A customer's page shows their latest texts, this many; an order's page the latest that named it. */
+export const TEXTS_IN_SHOWN = 50;
 
 export function createTimeline(deps: TimelineDeps) {
   /** A customer's latest texts (TEXTS_IN_SHOWN), for their page: `of(…, { textsIn })`. */
@@ -120,12 +120,14 @@ export function createTimeline(deps: TimelineDeps) {
     asked: r.asked,
   });
 
-  /** The texts about these orders among their customers' latest (each phone read once). */
+  /**
+   * The texts that named these orders (each order's own list, by key), from the order's own
+   * customer: another phone asking about a number is on that phone's page, not the order's.
+   */
   async function textsAbout(orders: readonly Order[]): Promise<InboundText[]> {
-    const numbers = new Set(orders.map((o) => o.number));
-    const phones = [...new Set(orders.map((o) => o.customer.phone))];
-    const lists = await Promise.all(phones.map((p) => textsFrom(p)));
-    return lists.flat().filter((r) => r.order !== undefined && numbers.has(r.order));
+    const phoneOf = new Map(orders.map((o) => [o.number, o.customer.phone]));
+    const texts = await deps.textsIn.forOrders([...phoneOf.keys()], TEXTS_IN_SHOWN);
+    return texts.filter((r) => r.order !== undefined && phoneOf.get(r.order) === r.phone);
   }
 
   const fromCall = (c: Call, order: number | undefined): TimelineEntry => ({
