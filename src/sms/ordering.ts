@@ -267,7 +267,10 @@ export function createSmsOrdering(deps: {
         return t(ctx.lang, 'confirmExpired', {});
       }
       const items = reading.lines.reduce(withLine, found.items);
-      const questions = [...(found.questions ?? []), ...reading.questions.map((q) => toDraftQuestion(q, ctx.lang))];
+      const questions = [
+        ...(found.questions ?? []),
+        ...reading.questions.map((q) => toDraftQuestion(q, ctx.lang)),
+      ];
       if (items.length + questions.length > MAX_ORDER_ITEMS) {
         return t(ctx.lang, 'orderTooMany', { max: MAX_ORDER_ITEMS });
       }

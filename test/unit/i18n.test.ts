@@ -43,7 +43,10 @@ function samples(lang: Language, business: string, currency: string): [MessageKe
     ['notFound', t(lang, 'notFound', {})],
     ['orderSummary', t(lang, 'orderSummary', { items, total })],
     ['orderEmpty', t(lang, 'orderEmpty', {})],
-    ['orderTooMuch', t(lang, 'orderTooMuch', { phrase: 'two of the blue mugs and a tote bag please', max: 100 })],
+    [
+      'orderTooMuch',
+      t(lang, 'orderTooMuch', { phrase: 'two of the blue mugs and a tote bag please', max: 100 }),
+    ],
     [
       'orderUnplaced',
       t(lang, 'orderUnplaced', {
