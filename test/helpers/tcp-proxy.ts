@@ -6,13 +6,15 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * connection sends that contains `pattern` (a collection's name in a command), everything that
  * connection sends waits `ms`, in order. `fast()` lets later chunks through at once again.
  * `cutAt(...patterns)`: the next chunk that contains every pattern is not sent, and its connection
- * is cut (a database that goes away in the middle of a command), once.
+ * is cut (a database that goes away in the middle of a command), once. `count(bytes)`: how many
+ * times the app has sent those bytes so far (a command as the driver encodes it), across chunks.
  */
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   private slow?: { pattern: Buffer; ms: number };
   private cut?: Buffer[];
+  private counted?: { bytes: Buffer; seen: number };
   port = 0;
 
   async start(target: { host: string; port: number }): Promise<this> {
@@ -22,7 +24,16 @@ export class TcpProxy {
       this.sockets.add(upstream);
       let held = false;
       let chain = Promise.resolve();
+      // The bytes a counted command may straddle two chunks with: kept until the next chunk.
+      let tail = Buffer.alloc(0);
       client.on('data', (chunk: Buffer) => {
+        const counted = this.counted;
+        if (counted) {
+          const seen = Buffer.concat([tail, chunk]);
+          for (let at = seen.indexOf(counted.bytes); at >= 0; at = seen.indexOf(counted.bytes, at + 1))
+            counted.seen++;
+          tail = seen.subarray(Math.max(0, seen.length - counted.bytes.length + 1));
+        }
         if (this.cut?.every((p) => chunk.includes(p))) {
           this.cut = undefined;
           client.destroy();
@@ -60,6 +71,13 @@ export class TcpProxy {
     u.hostname = '127.0.0.1';
     u.port = String(this.port);
     return u.toString();
+  }
+
+  /** Starts counting `bytes` in what the app sends; returns how many times it was seen so far. */
+  count(bytes: Buffer): () => number {
+    const counted = { bytes, seen: 0 };
+    this.counted = counted;
+    return () => counted.seen;
   }
 
   slowFrom(pattern: string, ms: number): void {

@@ -1,11 +1,11 @@
 import { request } from 'node:http';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { API_KEY, testDatabaseUri, testWithAtomicWrites, uniqueDbName } from '../helpers/app.js';
 import { uniquePhone } from '../helpers/builders.js';
 import { callOnce, sleep } from '../helpers/cluster.js';
 import { ConsoleClient } from '../helpers/console.js';
 import { eventually } from '../helpers/eventually.js';
 import { type ServerProcess, spawnServer, uriWithDb, waitListening } from '../helpers/process.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 /**
  * The console's live board with two built server processes on one database, as behind a load
@@ -25,7 +25,7 @@ const PROMISED_MS = 2_000;
 const CASEY = 'U0CONSOLEC';
 
 /**
- * A TCP proxy between process A and the database that counts the live board's own read: a `find`
+ * The live board's own read, which the proxy between process A and the database counts: a `find`
  * on `order_board` with an empty filter, as the driver encodes it (the reconcile sweep is the only
  * other reader of the whole board, and it runs minutes apart).
  */
@@ -38,55 +38,6 @@ const WATCH_READ = Buffer.concat([
   Buffer.from('filter\0'),
   Buffer.from([5, 0, 0, 0, 0]),
 ]);
-
-class CountingProxy {
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
-  /** How many times A has read the whole board so far. */
-  reads = 0;
-  port = 0;
-
-  async start(target: URL): Promise<this> {
-    this.server = createServer((client) => {
-      const upstream = connect(Number(target.port), target.hostname);
-      this.sockets.add(client).add(upstream);
-      // The bytes a command may straddle two chunks with: kept until the next chunk.
-      let tail = Buffer.alloc(0);
-      client.on('data', (chunk: Buffer) => {
-        const seen = Buffer.concat([tail, chunk]);
-        for (let at = seen.indexOf(WATCH_READ); at >= 0; at = seen.indexOf(WATCH_READ, at + 1)) this.reads++;
-        tail = seen.subarray(Math.max(0, seen.length - WATCH_READ.length + 1));
-        upstream.write(chunk);
-      });
-      upstream.on('data', (chunk: Buffer) => {
-        if (!client.destroyed) client.write(chunk);
-      });
-      const close = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-      };
-      client.on('close', close).on('error', close);
-      upstream.on('close', close).on('error', close);
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-    return this;
-  }
-
-  uriFor(uri: string): string {
-    const u = new URL(uri);
-    u.hostname = '127.0.0.1';
-    u.port = String(this.port);
-    return u.toString();
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
-  }
-}
 
 interface Received {
   at: number;
@@ -139,7 +90,9 @@ function listen(url: string, cookie: string): Promise<Stream> {
 
 let a: ServerProcess;
 let b: ServerProcess;
-let proxy: CountingProxy;
+let proxy: TcpProxy;
+/** How many times A has read the whole board so far. */
+let boardReads: () => number;
 let casey: ConsoleClient;
 const streams: Stream[] = [];
 let sku: string;
@@ -147,7 +100,9 @@ let sku: string;
 beforeAll(async () => {
   if ((withAtomicWrites as unknown) === test.skip) return;
   const uri = uriWithDb(testDatabaseUri(), uniqueDbName('consolelive'));
-  proxy = await new CountingProxy().start(new URL(testDatabaseUri()));
+  const target = new URL(testDatabaseUri());
+  proxy = await new TcpProxy().start({ host: target.hostname, port: Number(target.port) });
+  boardReads = proxy.count(WATCH_READ);
   // No Slack or Twilio credentials and no PUBLIC_URL: the sandbox, where the made-up users sign in.
   const env = {
     MONGODB_URI: uri,
@@ -267,18 +222,18 @@ withAtomicWrites(
   async () => {
     const stream = await watch();
     // While watched: the board is read about once a second.
-    const before = proxy.reads;
+    const before = boardReads();
     await sleep(2_500);
-    expect(proxy.reads - before).toBeGreaterThanOrEqual(2);
+    expect(boardReads() - before).toBeGreaterThanOrEqual(2);
 
     stream.close();
     // A read already under way when the stream closed may still come in; none after.
     await sleep(1_500);
-    const closed = proxy.reads;
+    const closed = boardReads();
     const placed = await place(b.url);
     await approve(b.url, await place(b.url));
     await sleep(3_000);
-    expect(proxy.reads - closed).toBe(0);
+    expect(boardReads() - closed).toBe(0);
     // The board itself still shows what B did, read when asked.
     expect(await column('pending_approval')).toContain(`data-order="${placed}"`);
 
@@ -286,7 +241,7 @@ withAtomicWrites(
     const again = await watch();
     const change = await changeSeenAfter(again, () => approve(b.url, placed));
     expect(change.ms).toBeLessThan(PROMISED_MS);
-    expect(proxy.reads).toBeGreaterThan(closed);
+    expect(boardReads()).toBeGreaterThan(closed);
     expect(await column('approved')).toContain(`data-order="${placed}"`);
   },
   60_000,
